@@ -1,0 +1,68 @@
+# Helpers for the peer scripts. Sourced after env.sh.
+
+mh_log() { printf '[peers] %s\n' "$*" >&2; }
+
+# mh_need CMD PACKAGE...: install the Debian packages when CMD is missing.
+mh_need() {
+  local cmd="$1"; shift
+  command -v "$cmd" >/dev/null 2>&1 && return 0
+  mh_log "installing $* (for $cmd)"
+  if [ -z "${MH_APT_UPDATED:-}" ]; then
+    apt-get update -qq >/dev/null
+    MH_APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# mh_wait_port IP PORT [SECONDS]: wait until a TCP port accepts connections.
+mh_wait_port() {
+  local ip="$1" port="$2" tries=$(( ${3:-20} * 10 ))
+  while [ "$tries" -gt 0 ]; do
+    (exec 3<>"/dev/tcp/$ip/$port") 2>/dev/null && return 0
+    sleep 0.1; tries=$((tries - 1))
+  done
+  mh_log "nothing listens on $ip:$port"; return 1
+}
+
+# mh_reverse_zone: the in-addr.arpa zone of $MH_NET (127.53 -> 53.127.in-addr.arpa).
+mh_reverse_zone() {
+  local a b; IFS=. read -r a b <<<"$MH_NET"; echo "$b.$a.in-addr.arpa"
+}
+
+# mh_cert NAME NOT_BEFORE NOT_AFTER DNS_NAME...: a leaf certificate signed by the test CA.
+#   Dates are YYYYMMDDHHMMSSZ or an offset in days such as +90 or -30 (from now).
+#   Writes $MH_STATE/certs/NAME.key, NAME.pem and NAME.chain.pem (leaf + CA, as Postfix wants).
+mh_cert() {
+  local name="$1" from="$2" to="$3"; shift 3
+  local dir="$MH_STATE/certs" ca="$MH_STATE/ca"
+  mkdir -p "$dir"
+  [ -s "$dir/$name.pem" ] && return 0
+  local san="" n
+  for n in "$@"; do san="${san:+$san,}DNS:$n"; done
+  openssl req -new -newkey rsa:2048 -nodes -keyout "$dir/$name.key" -out "$dir/$name.csr" \
+    -subj "/CN=$1" 2>/dev/null
+  printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=%s\n' "$san" >"$dir/$name.ext"
+  openssl ca -batch -config "$ca/ca.cnf" -in "$dir/$name.csr" -out "$dir/$name.pem" -notext \
+    -startdate "$(mh_date "$from")" -enddate "$(mh_date "$to")" -extfile "$dir/$name.ext" 2>"$dir/$name.log" \
+    || { cat "$dir/$name.log" >&2; return 1; }
+  cat "$dir/$name.pem" "$ca/ca.pem" >"$dir/$name.chain.pem"
+  chmod 644 "$dir/$name.key"
+}
+
+# mh_self_signed NAME DNS_NAME: a self-signed leaf (not from the test CA).
+mh_self_signed() {
+  local name="$1" host="$2" dir="$MH_STATE/certs"
+  mkdir -p "$dir"
+  [ -s "$dir/$name.pem" ] && return 0
+  openssl req -x509 -newkey rsa:2048 -nodes -days 365 -keyout "$dir/$name.key" -out "$dir/$name.pem" \
+    -subj "/CN=$host" -addext "subjectAltName=DNS:$host" 2>/dev/null
+  cp "$dir/$name.pem" "$dir/$name.chain.pem"
+  chmod 644 "$dir/$name.key"
+}
+
+mh_date() {
+  case "$1" in
+    [+-]*) date -u -d "$1 days" +%Y%m%d%H%M%SZ ;;
+    *) echo "$1" ;;
+  esac
+}

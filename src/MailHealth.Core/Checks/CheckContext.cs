@@ -1,0 +1,61 @@
+using MailHealth.Dns;
+using MailHealth.Mx;
+using MailHealth.Smtp;
+using MailHealth.Targets;
+
+namespace MailHealth.Checks;
+
+/// <summary>
+/// Everything a check may use during one run of one target. Results other checks build on (the
+/// MX lookup, the SMTP probes) are computed once, on first use, and shared.
+/// </summary>
+public sealed class CheckContext
+{
+    private readonly Lazy<Task<MxResult>> _mx;
+    private readonly Lazy<Task<MailHostSet>> _mailHosts;
+    private readonly Lazy<Task<IReadOnlyList<SmtpProbeOutcome>>> _smtp;
+
+    public CheckContext(
+        Target target,
+        DnsResolver dns,
+        CheckOptions options,
+        TimeProvider time,
+        CheckServices services,
+        CancellationToken runCancellation)
+    {
+        Target = target;
+        Dns = dns;
+        Options = options;
+        Time = time;
+        Services = services;
+        Concurrency = new SemaphoreSlim(options.MaxConcurrency);
+        _mx = new(() => services.LookupMx(this, runCancellation));
+        _mailHosts = new(() => services.ResolveMailHosts(this, runCancellation));
+        _smtp = new(() => services.ProbeSmtp(this, runCancellation));
+    }
+
+    public Target Target { get; }
+
+    public DnsResolver Dns { get; }
+
+    public CheckOptions Options { get; }
+
+    public TimeProvider Time { get; }
+
+    public CheckServices Services { get; }
+
+    /// <summary>Bounds the network work of one run (probes, bulk DNS queries).</summary>
+    public SemaphoreSlim Concurrency { get; }
+
+    /// <summary>The domain's MX lookup and its result (the <c>mx</c> check).</summary>
+    public Task<MxResult> Mx => _mx.Value;
+
+    /// <summary>The hosts to probe: explicit ones, else those of the MX lookup.</summary>
+    public Task<MailHostSet> MailHosts => _mailHosts.Value;
+
+    /// <summary>Every SMTP probe of every host and port.</summary>
+    public Task<IReadOnlyList<SmtpProbeOutcome>> SmtpProbes => _smtp.Value;
+
+    /// <summary>A builder whose clock is the run's.</summary>
+    public CheckResultBuilder Result(string id, string kind, string subject) => new(id, kind, subject, Time);
+}

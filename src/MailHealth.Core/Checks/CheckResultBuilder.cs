@@ -1,0 +1,95 @@
+
+namespace MailHealth.Checks;
+
+/// <summary>
+/// Collects what a check sees and derives its status: <c>error</c> when marked so, else the
+/// worst finding decides (critical: fail, warning: warn, info or none: pass).
+/// </summary>
+public sealed class CheckResultBuilder
+{
+    private readonly Dictionary<string, double> _metrics = [];
+    private readonly Dictionary<string, object?> _evidence = [];
+    private readonly List<Finding> _findings = [];
+    private readonly TimeProvider _time;
+    private readonly long _started;
+    private string? _error;
+
+    public CheckResultBuilder(string id, string kind, string subject, TimeProvider time)
+    {
+        Id = id;
+        Kind = kind;
+        Subject = subject;
+        _time = time;
+        _started = time.GetTimestamp();
+    }
+
+    public string Id { get; }
+
+    public string Kind { get; }
+
+    public string Subject { get; }
+
+    public IReadOnlyList<Finding> Findings => _findings;
+
+    public bool IsError => _error is not null;
+
+    public CheckResultBuilder Add(Finding finding)
+    {
+        _findings.Add(finding);
+        return this;
+    }
+
+    public CheckResultBuilder Add(
+        string code, Severity severity, string message, IReadOnlyDictionary<string, object?>? evidence = null, string? subject = null)
+        => Add(new Finding(code, severity, subject ?? Subject, message, evidence));
+
+    public CheckResultBuilder Metric(string name, double value)
+    {
+        _metrics[name] = value;
+        return this;
+    }
+
+    public CheckResultBuilder Evidence(string name, object? value)
+    {
+        _evidence[name] = value;
+        return this;
+    }
+
+    /// <summary>Marks the check as not carried out. Findings already added are kept.</summary>
+    public CheckResultBuilder MarkError(string reason)
+    {
+        _error ??= reason;
+        return this;
+    }
+
+    /// <summary>Milliseconds since the builder was made, by the injected clock.</summary>
+    public long ElapsedMs => (long)_time.GetElapsedTime(_started).TotalMilliseconds;
+
+    public CheckResult Build()
+    {
+        var status = _error is not null ? CheckStatus.Error : StatusOf(_findings);
+        return new CheckResult
+        {
+            Id = Id,
+            Kind = Kind,
+            Subject = Subject,
+            Status = status,
+            DurationMs = ElapsedMs,
+            Metrics = new Dictionary<string, double>(_metrics),
+            Evidence = new Dictionary<string, object?>(_evidence),
+            Findings = [.. _findings.OrderByDescending(f => f.Severity)],
+            Error = _error,
+        };
+    }
+
+    public static CheckStatus StatusOf(IEnumerable<Finding> findings)
+    {
+        var worst = findings.Select(f => (Severity?)f.Severity).Max();
+        return worst switch
+        {
+            Severity.Critical => CheckStatus.Fail,
+            Severity.Warning => CheckStatus.Warn,
+            _ => CheckStatus.Pass,
+        };
+    }
+}

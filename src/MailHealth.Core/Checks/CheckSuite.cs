@@ -1,0 +1,21 @@
+using MailHealth.Mx;
+using MailHealth.Smtp;
+
+namespace MailHealth.Checks;
+
+/// <summary>The checks MailHealth runs, in report order, and the shared stages they build on.</summary>
+public static class CheckSuite
+{
+    public static IReadOnlyList<ICheck> All { get; } =
+    [
+        new MxCheck(),
+        new SmtpCheck(),
+    ];
+
+    public static CheckServices Services { get; } = new(
+        MxLookup.LookupAsync,
+        MailHostResolver.ResolveAsync,
+        SmtpProbeRunner.ProbeAllAsync);
+
+    public static DomainChecker CreateChecker(TimeProvider time) => new(All, Services, time);
+}

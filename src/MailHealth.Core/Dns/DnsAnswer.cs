@@ -1,0 +1,49 @@
+using DnsClient.Protocol;
+
+namespace MailHealth.Dns;
+
+/// <summary>
+/// The answer to one DNS question, errors included: a SERVFAIL or a timeout is data that a check
+/// turns into a finding, never an exception.
+/// </summary>
+public sealed record DnsAnswer(
+    string Name,
+    string Type,
+    DnsOutcome Outcome,
+    IReadOnlyList<DnsResourceRecord> Records,
+    bool Authenticated = false,
+    string? Error = null)
+{
+    /// <summary>True when the question was answered (records, no data, or no such name).</summary>
+    public bool Answered => Outcome is DnsOutcome.Success or DnsOutcome.NoData or DnsOutcome.NxDomain;
+
+    /// <summary>True for NoData and NxDomain: the name has nothing of that type.</summary>
+    public bool IsEmpty => Outcome is DnsOutcome.NoData or DnsOutcome.NxDomain;
+
+    public IEnumerable<T> Of<T>()
+        where T : DnsResourceRecord => Records.OfType<T>();
+
+    /// <summary>
+    /// Each TXT record's strings joined without separator, as RFC 7208 section 3.3 and
+    /// RFC 6376 section 3.6.2.2 require for records split into several strings.
+    /// </summary>
+    public IReadOnlyList<string> TxtRecords() => [.. Of<TxtRecord>().Select(r => string.Concat(r.Text))];
+
+    /// <summary>Finding code for an answer that could not be had: DNS_TIMEOUT or DNS_SERVFAIL.</summary>
+    public string? FailureCode => Outcome switch
+    {
+        DnsOutcome.Timeout => DnsFindingCodes.Timeout,
+        DnsOutcome.ServerFailure or DnsOutcome.Failure => DnsFindingCodes.ServFail,
+        _ => null,
+    };
+
+    /// <summary>One line for a report: "TXT example.com: timed out".</summary>
+    public string Describe() => Outcome switch
+    {
+        DnsOutcome.Success => $"{Type} {Name}: {Records.Count} record(s)",
+        DnsOutcome.NoData => $"{Type} {Name}: no record",
+        DnsOutcome.NxDomain => $"{Type} {Name}: no such name (NXDOMAIN)",
+        DnsOutcome.Timeout => $"{Type} {Name}: no answer in time",
+        _ => $"{Type} {Name}: {Error ?? "server failure"}",
+    };
+}

@@ -1,0 +1,98 @@
+using System.Net;
+using DnsClient;
+using DnsClient.Protocol;
+
+namespace MailHealth.Dns;
+
+/// <summary>
+/// The checker's own resolver. Every name any check uses (MX hosts, policy hosts, PTR targets,
+/// blocklist queries) goes through it, so one set of servers drives a whole check.
+/// </summary>
+public sealed class DnsResolver
+{
+    private readonly LookupClient _client;
+
+    public DnsResolver(DnsResolverOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var lookupOptions = options.Servers.Count > 0
+            ? new LookupClientOptions([.. options.Servers])
+            : new LookupClientOptions();
+        lookupOptions.Timeout = options.Timeout;
+        lookupOptions.Retries = options.Retries;
+        lookupOptions.UseCache = options.UseCache;
+        lookupOptions.ThrowDnsErrors = false;
+        lookupOptions.ContinueOnDnsError = true;
+        // An empty answer is an answer (NODATA), not a reason to ask the next server.
+        lookupOptions.ContinueOnEmptyResponse = false;
+        lookupOptions.UseTcpFallback = true;
+        lookupOptions.UseRandomNameServer = false;
+        // Ask for DNSSEC so a validating resolver sets the AD bit (evidence for DANE).
+        lookupOptions.RequestDnsSecRecords = true;
+        _client = new LookupClient(lookupOptions);
+        Options = options;
+    }
+
+    public DnsResolverOptions Options { get; }
+
+    public async Task<DnsAnswer> QueryAsync(string name, QueryType type, CancellationToken cancellationToken = default)
+    {
+        var typeName = type.ToString();
+        try
+        {
+            var response = await _client.QueryAsync(name, type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
+            var code = response.Header.ResponseCode;
+            if (code == DnsHeaderResponseCode.NotExistentDomain)
+            {
+                return new DnsAnswer(name, typeName, DnsOutcome.NxDomain, [], response.Header.IsAuthenticData);
+            }
+
+            if (code != DnsHeaderResponseCode.NoError)
+            {
+                var outcome = code == DnsHeaderResponseCode.ServerFailure ? DnsOutcome.ServerFailure : DnsOutcome.Failure;
+                return new DnsAnswer(name, typeName, outcome, [], false, $"{code} ({response.ErrorMessage})");
+            }
+
+            // Keep the records of the asked type; CNAMEs are followed by the server.
+            var records = response.Answers.Where(r => r.RecordType == (ResourceRecordType)type).ToList();
+            return new DnsAnswer(
+                name,
+                typeName,
+                records.Count > 0 ? DnsOutcome.Success : DnsOutcome.NoData,
+                records,
+                response.Header.IsAuthenticData);
+        }
+        catch (DnsResponseException e) when (e.Code == DnsResponseCode.ConnectionTimeout)
+        {
+            return new DnsAnswer(name, typeName, DnsOutcome.Timeout, [], false, "timed out");
+        }
+        catch (DnsResponseException e)
+        {
+            return new DnsAnswer(name, typeName, DnsOutcome.Failure, [], false, e.Message);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new DnsAnswer(name, typeName, DnsOutcome.Timeout, [], false, "timed out");
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
+        {
+            return new DnsAnswer(name, typeName, DnsOutcome.Failure, [], false, e.Message);
+        }
+    }
+
+    /// <summary>Both address families of a name. Outcome: success if either has records.</summary>
+    public async Task<AddressAnswer> GetAddressesAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var v4 = QueryAsync(name, QueryType.A, cancellationToken);
+        var v6 = QueryAsync(name, QueryType.AAAA, cancellationToken);
+        await Task.WhenAll(v4, v6).ConfigureAwait(false);
+        return new AddressAnswer(name, await v4.ConfigureAwait(false), await v6.ConfigureAwait(false));
+    }
+
+    public Task<DnsAnswer> GetTxtAsync(string name, CancellationToken cancellationToken = default) =>
+        QueryAsync(name, QueryType.TXT, cancellationToken);
+
+    /// <summary>The PTR question for an address (in-addr.arpa or ip6.arpa).</summary>
+    public Task<DnsAnswer> GetPtrAsync(IPAddress address, CancellationToken cancellationToken = default) =>
+        QueryAsync(address.GetArpaName(), QueryType.PTR, cancellationToken);
+}

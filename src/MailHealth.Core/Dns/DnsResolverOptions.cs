@@ -1,0 +1,38 @@
+using System.Net;
+
+namespace MailHealth.Dns;
+
+/// <summary>Where and how the checker asks DNS questions.</summary>
+public sealed class DnsResolverOptions
+{
+    /// <summary>Servers to ask. Empty: the machine's resolvers (/etc/resolv.conf).</summary>
+    public IReadOnlyList<IPEndPoint> Servers { get; init; } = [];
+
+    /// <summary>Time for one attempt at one server. Default 3 s (DnsClient's own is 5 s).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Further attempts after a timeout. Default 1.</summary>
+    public int Retries { get; init; } = 1;
+
+    /// <summary>Cache answers for their TTL. Default true; benchmarks turn it off to measure cold lookups.</summary>
+    public bool UseCache { get; init; } = true;
+
+    /// <summary>Parses <c>IP</c>, <c>IP:PORT</c> or <c>[IPv6]:PORT</c>; the port defaults to 53.</summary>
+    public static bool TryParseServer(string text, out IPEndPoint? endpoint)
+    {
+        endpoint = null;
+        if (IPAddress.TryParse(text, out var bare))
+        {
+            endpoint = new IPEndPoint(bare, 53);
+            return true;
+        }
+
+        if (IPEndPoint.TryParse(text, out var withPort) && withPort.Port != 0)
+        {
+            endpoint = withPort;
+            return true;
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,148 @@
+using System.Net;
+using DnsClient;
+using DnsClient.Protocol;
+using MailHealth.Checks;
+using MailHealth.Dns;
+
+namespace MailHealth.Mx;
+
+/// <summary>
+/// Finds where a domain's mail goes (RFC 5321 section 5.1): its MX records, the implicit MX when
+/// there are none, or the null MX of RFC 7505; and says what is wrong with them.
+/// </summary>
+public static class MxLookup
+{
+    public const string Kind = "mx";
+
+    public static async Task<MxResult> LookupAsync(CheckContext context, CancellationToken cancellationToken)
+    {
+        var domain = context.Target.Domain;
+        var result = context.Result(Kind, Kind, domain);
+        var answer = await context.Dns.QueryAsync(domain, QueryType.MX, cancellationToken).ConfigureAwait(false);
+        result.Evidence("query", answer.Describe());
+
+        if (answer.FailureCode is { } failure)
+        {
+            result.Add(failure, Severity.Warning, $"the MX lookup failed: {answer.Describe()}").MarkError(answer.Describe());
+            return new MxResult(result.Build(), MailHostSet.None);
+        }
+
+        if (answer.Outcome == DnsOutcome.NxDomain)
+        {
+            result.Add(MxFindingCodes.Missing, Severity.Critical, $"{domain} does not exist in DNS (NXDOMAIN): it cannot receive mail");
+            return new MxResult(result.Build(), MailHostSet.None);
+        }
+
+        if (answer.Outcome == DnsOutcome.NoData)
+        {
+            return await ImplicitMxAsync(context, result, cancellationToken).ConfigureAwait(false);
+        }
+
+        var records = answer.Of<MxRecord>()
+            .Select(r => (Preference: (int)r.Preference, Exchange: r.Exchange.Value.TrimEnd('.')))
+            .OrderBy(r => r.Preference)
+            .ThenBy(r => r.Exchange, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+
+        // RFC 7505 section 3: a single MX with an empty exchange ("." ) says "no mail here".
+        var nulls = records.Where(r => r.Exchange.Length == 0).ToList();
+        if (nulls.Count > 0 && nulls.Count == records.Count)
+        {
+            result.Evidence("records", records.Select(r => new { r.Preference, Exchange = "." }).ToList());
+            result.Add(MxFindingCodes.Null, Severity.Info, $"{domain} publishes a null MX (RFC 7505): it accepts no mail");
+            return new MxResult(result.Build(), MailHostSet.None);
+        }
+
+        if (nulls.Count > 0)
+        {
+            // RFC 7505 section 3: a null MX must be the only MX record; senders ignore it otherwise.
+            result.Add(MxFindingCodes.NullMixed, Severity.Warning, $"{domain} mixes a null MX with other MX records; the null MX is ignored");
+        }
+
+        var hosts = new List<MailHost>();
+        var evidence = new List<object>();
+        var lookups = records.Where(r => r.Exchange.Length > 0)
+            .Select(r => InspectExchangeAsync(context, result, r.Preference, r.Exchange, cancellationToken))
+            .ToList();
+        foreach (var (host, recordEvidence) in await Task.WhenAll(lookups).ConfigureAwait(false))
+        {
+            evidence.Add(recordEvidence);
+            if (host is not null)
+            {
+                hosts.Add(host);
+            }
+        }
+
+        result.Evidence("records", evidence);
+        result.Metric("mxCount", records.Count);
+        return new MxResult(result.Build(), new MailHostSet(hosts, MailHostSource.Mx));
+    }
+
+    private static async Task<(MailHost? Host, object Evidence)> InspectExchangeAsync(
+        CheckContext context, CheckResultBuilder result, int preference, string exchange, CancellationToken cancellationToken)
+    {
+        // RFC 5321 section 5.1 (and RFC 7505 section 3): an MX names a host, never an address.
+        if (IPAddress.TryParse(exchange, out var literal))
+        {
+            result.Add(MxFindingCodes.IsIpLiteral, Severity.Critical,
+                $"MX {exchange} is an IP address, not a host name; senders look it up as a name and fail",
+                new Dictionary<string, object?> { ["exchange"] = exchange }, subject: exchange);
+            return (null, new { preference, exchange, addresses = Array.Empty<string>(), problem = "ip-literal" });
+        }
+
+        var cname = context.Dns.QueryAsync(exchange, QueryType.CNAME, cancellationToken);
+        var addresses = context.Dns.GetAddressesAsync(exchange, cancellationToken);
+        await Task.WhenAll(cname, addresses).ConfigureAwait(false);
+
+        var alias = (await cname.ConfigureAwait(false)).Of<CNameRecord>().FirstOrDefault()?.CanonicalName.Value.TrimEnd('.');
+        if (alias is not null)
+        {
+            // RFC 5321 section 5.1 / RFC 2181 section 10.3: the MX target must not be an alias.
+            result.Add(MxFindingCodes.IsCname, Severity.Warning,
+                $"MX {exchange} is a CNAME to {alias}; MX targets must be host names with their own A/AAAA",
+                new Dictionary<string, object?> { ["exchange"] = exchange, ["cname"] = alias }, subject: exchange);
+        }
+
+        var resolved = await addresses.ConfigureAwait(false);
+        if (resolved.Addresses.Count == 0)
+        {
+            if (resolved.Failed && resolved.FailedAnswer is { } failed)
+            {
+                result.Add(failed.FailureCode!, Severity.Warning, $"could not resolve MX host {exchange}: {failed.Describe()}", subject: exchange)
+                    .MarkError(failed.Describe());
+            }
+            else
+            {
+                result.Add(MxFindingCodes.HostUnresolvable, Severity.Critical,
+                    $"MX host {exchange} has no A or AAAA record: mail to it cannot be delivered",
+                    new Dictionary<string, object?> { ["a"] = resolved.V4.Describe(), ["aaaa"] = resolved.V6.Describe() }, subject: exchange);
+            }
+        }
+
+        var host = new MailHost(exchange, preference, resolved.Addresses);
+        return (host, new { preference, exchange, cname = alias, addresses = resolved.Addresses.Select(a => a.ToString()).ToList() });
+    }
+
+    private static async Task<MxResult> ImplicitMxAsync(CheckContext context, CheckResultBuilder result, CancellationToken cancellationToken)
+    {
+        var domain = context.Target.Domain;
+        var resolved = await context.Dns.GetAddressesAsync(domain, cancellationToken).ConfigureAwait(false);
+        if (resolved.Addresses.Count > 0)
+        {
+            // RFC 5321 section 5.1: with no MX, the domain's own address is the implicit MX.
+            result.Evidence("implicitMx", true);
+            result.Evidence("addresses", resolved.Addresses.Select(a => a.ToString()).ToList());
+            var host = new MailHost(domain, null, resolved.Addresses);
+            return new MxResult(result.Build(), new MailHostSet([host], MailHostSource.ImplicitMx));
+        }
+
+        if (resolved.Failed && resolved.FailedAnswer is { } failed)
+        {
+            result.Add(failed.FailureCode!, Severity.Warning, $"no MX, and the address lookup failed: {failed.Describe()}").MarkError(failed.Describe());
+            return new MxResult(result.Build(), MailHostSet.None);
+        }
+
+        result.Add(MxFindingCodes.Missing, Severity.Critical, $"{domain} has no MX record and no A/AAAA fallback: it cannot receive mail");
+        return new MxResult(result.Build(), MailHostSet.None);
+    }
+}

@@ -1,0 +1,38 @@
+using System.Net;
+using System.Text.Json.Serialization;
+
+namespace MailHealth.Targets;
+
+/// <summary>One monitored mail domain and how to check it.</summary>
+public sealed record Target
+{
+    /// <summary>A slug that names the target in storage and alerts.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The mail domain in ASCII (A-labels, punycode): what goes on the wire.</summary>
+    public required string Domain { get; init; }
+
+    /// <summary>The domain as people write it (U-labels). Same as <see cref="Domain"/> for ASCII names.</summary>
+    public string DisplayDomain { get; init; } = "";
+
+    /// <summary>Hosts to probe. Empty: the domain's MX hosts (or its A/AAAA fallback, RFC 5321 section 5.1).</summary>
+    public IReadOnlyList<string> Hosts { get; init; } = [];
+
+    public IReadOnlyList<PortSpec> Ports { get; init; } = PortSpec.Defaults;
+
+    /// <summary>DKIM selectors to check. Empty: a short list of common selectors is tried, for information only.</summary>
+    public IReadOnlyList<string> DkimSelectors { get; init; } = [];
+
+    /// <summary>Outbound IPs tested against SPF and blocklists. Empty: the mail hosts' addresses.</summary>
+    public IReadOnlyList<IPAddress> SendingIps { get; init; } = [];
+
+    /// <summary>DNS blocklist zones. Null: the default set.</summary>
+    public IReadOnlyList<string>? DnsblZones { get; init; }
+
+    /// <summary>Opt-in open-relay test: MAIL FROM and RCPT TO a foreign domain, expecting a 5xx.</summary>
+    public bool RelayTest { get; init; }
+
+    /// <summary>Credentials for the submission AUTH test. Never serialized.</summary>
+    [JsonIgnore]
+    public SmtpCredentials? Credentials { get; init; }
+}

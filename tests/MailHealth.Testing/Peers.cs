@@ -1,0 +1,89 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using MailHealth.Checks;
+using MailHealth.Dns;
+using MailHealth.Targets;
+
+namespace MailHealth.Testing;
+
+/// <summary>
+/// Where the loopback peers started by eng/peers/peers.sh are: every address is in $MH_NET.0.0/16
+/// (default 127.53), the state (keys, certificates, configs) under $MH_STATE (default .peers).
+/// </summary>
+public static class Peers
+{
+    private static readonly Lazy<string> Root = new(FindRepoRoot);
+
+    public static string Net => Environment.GetEnvironmentVariable("MH_NET") is { Length: > 0 } net ? net : "127.53";
+
+    public static string RepoRoot => Root.Value;
+
+    public static string State => Environment.GetEnvironmentVariable("MH_STATE") is { Length: > 0 } state
+        ? state
+        : Path.Combine(RepoRoot, ".peers");
+
+    /// <summary>The authoritative test DNS server (Knot).</summary>
+    public static IPEndPoint Dns => new(Address(0, 53), 53);
+
+    /// <summary>The address <c>$MH_NET.c.d</c>.</summary>
+    public static IPAddress Address(int c, int d) => IPAddress.Parse($"{Net}.{c}.{d}");
+
+    /// <summary>The test CA that signs every peer certificate.</summary>
+    public static string CaFile => Path.Combine(State, "ca", "ca.pem");
+
+    public static X509Certificate2Collection TestRoots()
+    {
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPemFile(CaFile);
+        return roots;
+    }
+
+    /// <summary>A resolver that asks only the test DNS server, without a cache so every test sees the zone as served.</summary>
+    public static DnsResolver Resolver(TimeSpan? timeout = null) => new(new DnsResolverOptions
+    {
+        Servers = [Dns],
+        Timeout = timeout ?? TimeSpan.FromSeconds(2),
+        Retries = 0,
+        UseCache = false,
+    });
+
+    /// <summary>Check options for tests: the test CA trusted, short deadlines.</summary>
+    public static CheckOptions Options(Func<CheckOptions, CheckOptions>? adjust = null)
+    {
+        var options = new CheckOptions
+        {
+            ExtraTrustRoots = TestRoots(),
+            ConnectTimeout = TimeSpan.FromSeconds(3),
+            GreetingTimeout = TimeSpan.FromSeconds(5),
+            CommandTimeout = TimeSpan.FromSeconds(5),
+            TlsTimeout = TimeSpan.FromSeconds(5),
+            ProbeDeadline = TimeSpan.FromSeconds(20),
+            HeloName = "probe.mailhealth.test",
+        };
+        return adjust is null ? options : adjust(options);
+    }
+
+    /// <summary>A context for running one check against the peers, with the real shared stages.</summary>
+    public static CheckContext Context(Target target, CheckOptions? options = null, TimeProvider? time = null, DnsResolver? dns = null) =>
+        new(target, dns ?? Resolver(), options ?? Options(), time ?? TimeProvider.System, CheckSuite.Services, CancellationToken.None);
+
+    /// <summary>A target for a domain of the test zones.</summary>
+    public static Target Target(string domain, Func<Target, Target>? adjust = null)
+    {
+        var target = new Target { Id = domain.Replace('.', '-'), Domain = domain, DisplayDomain = domain };
+        return adjust is null ? target : adjust(target);
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Monitor.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Monitor.sln not found above " + AppContext.BaseDirectory);
+    }
+}
