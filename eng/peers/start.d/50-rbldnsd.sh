@@ -12,6 +12,7 @@ rbldnsd_zones() {
   echo "all.rep.test:$soa all.rep.test:ip4set:all.ip4set"
   echo "broken.rep.test:$soa broken.rep.test:ip4set:broken.ip4set"
   echo "dbl.rep.test:$soa dbl.rep.test:dnset:dbl.dnset"
+  echo "v4only.rep.test:$soa v4only.rep.test:generic:v4only.generic"
   for z in 0 1 2 3 4 5 6 7 8 9; do echo "bench$z.rep.test:$soa bench$z.rep.test:ip4set:bench.ip4set"; done
 }
 
