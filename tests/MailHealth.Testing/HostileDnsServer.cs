@@ -14,6 +14,12 @@ public enum HostileDnsBehavior
 
     /// <summary>Answers with a message shorter than a DNS header.</summary>
     Truncated,
+
+    /// <summary>
+    /// A flaky blocklist: answers its RFC 5782 section 5 IPv4 test entries correctly (2.0.0.127.ZONE
+    /// listed as 127.0.0.2, 1.0.0.127.ZONE NXDOMAIN) and never answers any other question.
+    /// </summary>
+    OnlyTestEntries,
 }
 
 /// <summary>
@@ -64,6 +70,7 @@ public sealed class HostileDnsServer : IAsyncDisposable
                 HostileDnsBehavior.Garbage when received.Buffer.Length >= 2 =>
                     [received.Buffer[0], received.Buffer[1], 0x81, 0x80, 0x00, 0x01, 0x00, 0x05, 0xFF, 0xFF, 0xC0, 0x0C, 0xDE, 0xAD, 0xBE, 0xEF, 0x00],
                 HostileDnsBehavior.Truncated => new byte[] { 0x12, 0x34, 0x81 },
+                HostileDnsBehavior.OnlyTestEntries => TestEntryAnswer(received.Buffer),
                 _ => null,
             };
             if (reply is not null)
@@ -78,6 +85,52 @@ public sealed class HostileDnsServer : IAsyncDisposable
                 }
             }
         }
+    }
+
+    /// <summary>An answer for the IPv4 test entries (RFC 1035 section 4.1 message), null for anything else.</summary>
+    private static byte[]? TestEntryAnswer(byte[] query)
+    {
+        // Question name: length-prefixed labels from offset 12 to a zero byte, then QTYPE and QCLASS.
+        var labels = new List<string>();
+        var at = 12;
+        while (at < query.Length && query[at] != 0)
+        {
+            var length = query[at];
+            if (length > 63 || at + 1 + length > query.Length)
+            {
+                return null;
+            }
+
+            labels.Add(System.Text.Encoding.ASCII.GetString(query, at + 1, length));
+            at += 1 + length;
+        }
+
+        var questionEnd = at + 5;
+        if (questionEnd > query.Length || labels.Count < 4)
+        {
+            return null;
+        }
+
+        var name = string.Join('.', labels).ToLowerInvariant();
+        var listed = name.StartsWith("2.0.0.127.", StringComparison.Ordinal);
+        if (!listed && !name.StartsWith("1.0.0.127.", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var reply = new List<byte>
+        {
+            query[0], query[1],
+            (byte)(0x84 | (query[2] & 0x01)), (byte)(0x80 | (listed ? 0 : 3)), // QR AA (RD), RA, NOERROR or NXDOMAIN
+            0, 1, 0, (byte)(listed ? 1 : 0), 0, 0, 0, 0,
+        };
+        reply.AddRange(query[12..questionEnd]);
+        if (listed)
+        {
+            reply.AddRange([0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 2]);
+        }
+
+        return [.. reply];
     }
 
     public async ValueTask DisposeAsync()

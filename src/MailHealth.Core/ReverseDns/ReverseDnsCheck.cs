@@ -37,7 +37,8 @@ public sealed class ReverseDnsCheck : ICheck
         var results = new List<CheckResult>();
         foreach (var (address, result, ptrNames) in await Task.WhenAll(lookups).ConfigureAwait(false))
         {
-            foreach (var finding in GreetingNameComparison.Compare(address, ptrNames, probes))
+            // Without the PTR answer the comparison would be half-blind: leave it to the next run.
+            foreach (var finding in ptrNames is null ? [] : GreetingNameComparison.Compare(address, ptrNames, probes))
             {
                 result.Add(finding);
             }
@@ -61,7 +62,8 @@ public sealed class ReverseDnsCheck : ICheck
         }
     }
 
-    private static async Task<(IPAddress Address, CheckResultBuilder Result, IReadOnlyList<string> PtrNames)> LookupAsync(
+    /// <summary>The PTR lookup and forward confirmation of one address; PtrNames is null when the PTR lookup failed.</summary>
+    private static async Task<(IPAddress Address, CheckResultBuilder Result, IReadOnlyList<string>? PtrNames)> LookupAsync(
         CheckContext context, IPAddress address, CancellationToken cancellationToken)
     {
         var subject = address.ToString();
@@ -81,7 +83,7 @@ public sealed class ReverseDnsCheck : ICheck
         if (ptr.FailureCode is { } failure)
         {
             result.Add(failure, Severity.Warning, $"the PTR lookup of {subject} failed: {ptr.Describe()}").MarkError(ptr.Describe());
-            return (address, result, []);
+            return (address, result, null);
         }
 
         var names = ptr.Of<PtrRecord>().Select(r => GreetingNameComparison.Normalize(r.PtrDomainName.Value)).Distinct().ToList();

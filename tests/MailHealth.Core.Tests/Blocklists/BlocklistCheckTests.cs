@@ -186,6 +186,24 @@ public sealed class BlocklistCheckTests
     }
 
     [Fact]
+    public async Task Run_HealthyZoneThatDropsAQuestion_UnresponsiveOnThatAddressOnly()
+    {
+        await using var flaky = new HostileDnsServer(HostileDnsBehavior.OnlyTestEntries, new IPEndPoint(Rep(202), 0));
+        var dns = new DnsResolver(new DnsResolverOptions { Servers = [flaky.Endpoint], Timeout = TimeSpan.FromSeconds(1), Retries = 0, UseCache = false });
+
+        var results = await RunAsync("good.rep.test", ["flaky.rep.test"], [Rep(10)], dns, BlocklistCatalog.Default.With(
+            new BlocklistZone { Name = "flaky.rep.test", Kind = BlocklistKind.Ip }));
+
+        Assert.Empty(Check(results, "dnsbl-zone:flaky.rep.test").Findings);
+        var check = Check(results, $"dnsbl:{Rep(10)}");
+        var finding = Assert.Single(check.Findings);
+        Assert.Equal(BlocklistFindingCodes.ZoneUnresponsive, finding.Code);
+        Assert.Equal("flaky.rep.test", finding.Subject);
+        Assert.Equal(CheckStatus.Error, check.Status);
+        Assert.DoesNotContain(BlocklistFindingCodes.Listed, Codes(check));
+    }
+
+    [Fact]
     public async Task Run_Ipv6AgainstIpv4OnlyZone_IsUnresponsiveForIpv6Only()
     {
         var v6 = IPAddress.Parse("2001:db8:50::10");

@@ -101,11 +101,15 @@ public sealed class ReverseDnsCheckTests
         await using var silent = new HostileDnsServer(HostileDnsBehavior.Silent, new IPEndPoint(Rep(201), 0));
         var dns = new DnsResolver(new DnsResolverOptions { Servers = [silent.Endpoint], Timeout = TimeSpan.FromSeconds(1), Retries = 0, UseCache = false });
 
-        var check = Check(await RunAsync("good.rep.test", [Rep(1)], hosts: [Rep(1).ToString()], dns: dns), Rep(1));
+        var probes = new[] { ProbeOutcomes.Greeting(Rep(1).ToString(), 25, Rep(1), "mail.other.test") };
 
+        var check = Check(await RunAsync("good.rep.test", [Rep(1)], hosts: [Rep(1).ToString()], dns: dns, probes: probes), Rep(1));
+
+        // Without the PTR answer nothing is compared: no PTR_MISSING, no greeting mismatch.
         Assert.Equal([DnsFindingCodes.Timeout], Codes(check));
         Assert.Equal(CheckStatus.Error, check.Status);
         Assert.DoesNotContain(ReverseDnsFindingCodes.PtrMissing, Codes(check));
+        Assert.DoesNotContain(ReverseDnsFindingCodes.SmtpGreetingHostnameMismatch, Codes(check));
     }
 
     [Fact]
