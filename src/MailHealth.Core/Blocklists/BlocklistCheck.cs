@@ -23,13 +23,15 @@ public sealed class BlocklistCheck(BlocklistCatalog catalog) : ICheck
     public async Task<IReadOnlyList<CheckResult>> RunAsync(CheckContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var zones = catalog.Resolve(context.Target.DnsblZones);
+        var addresses = await AddressesAsync(context).ConfigureAwait(false);
+
+        // An IP list is of no use without an address to ask about (no hosts, no sending IPs).
+        var zones = catalog.Resolve(context.Target.DnsblZones).Where(z => addresses.Count > 0 || z.Kind != BlocklistKind.Ip).ToList();
         if (zones.Count == 0)
         {
             return [];
         }
 
-        var addresses = await AddressesAsync(context).ConfigureAwait(false);
         var needsIpv6 = addresses.Any(a => a.AddressFamily == AddressFamily.InterNetworkV6);
         var healths = await Task.WhenAll(zones.Select(zone =>
             ZoneHealthProbe.ProbeAsync(context.Dns, context.Concurrency, zone, needsIpv6, cancellationToken))).ConfigureAwait(false);

@@ -280,6 +280,22 @@ public sealed class BlocklistCheckTests
     }
 
     [Fact]
+    public async Task Run_NoAddressAtAll_AsksOnlyTheDomainLists()
+    {
+        // nohost.rep.test does not exist: no MX, no hosts, no sending IPs.
+        var results = await RunAsync("nohost.rep.test", ["bl.rep.test", "dbl.rep.test"]);
+
+        Assert.Equal(["dnsbl-zone:dbl.rep.test", "dnsbl:nohost.rep.test"], results.Select(r => r.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(CheckStatus.Pass, Check(results, "dnsbl:nohost.rep.test").Status);
+    }
+
+    [Fact]
+    public async Task Run_EmptyZoneList_RunsNoBlocklistCheck()
+    {
+        Assert.Empty(await RunAsync("good.rep.test", [], [Rep(10)]));
+    }
+
+    [Fact]
     public async Task Run_ManyAddressesManyZones_AnswersEveryPairWithinTheBound()
     {
         var ips = Enumerable.Range(0, 50).Select(i => Peers.Address(59, i)).ToList();
