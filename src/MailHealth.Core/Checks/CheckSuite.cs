@@ -1,4 +1,6 @@
+using MailHealth.Blocklists;
 using MailHealth.Mx;
+using MailHealth.ReverseDns;
 using MailHealth.Smtp;
 
 namespace MailHealth.Checks;
@@ -10,6 +12,8 @@ public static class CheckSuite
     [
         new MxCheck(),
         new SmtpCheck(),
+        new ReverseDnsCheck(),
+        new BlocklistCheck(),
     ];
 
     public static CheckServices Services { get; } = new(
