@@ -48,8 +48,9 @@ internal static class SmtpConversation
 
         using var client = new ProbeSmtpClient(transcript)
         {
-            // Our own stage deadlines end every wait; MailKit's timeout is only a backstop.
-            Timeout = (int)Math.Min(int.MaxValue, options.ProbeDeadline.TotalMilliseconds),
+            // Our own stage deadlines end every wait; MailKit's timeout is only a backstop and must
+            // come later than ours, or its own timeout error would hide which stage ran out of time.
+            Timeout = (int)Math.Min(int.MaxValue, (options.ProbeDeadline + HardStopGrace + HardStopGrace).TotalMilliseconds),
             CheckCertificateRevocation = false,
             ServerCertificateValidationCallback = certificate.Accept,
         };
