@@ -157,7 +157,9 @@ internal static class SmtpConversation
                 // RFC 8314 section 3.3: TLS starts at once, before any SMTP byte.
                 var tlsStarted = time.GetTimestamp();
                 transcript.EnterTlsHandshake();
-                var tls = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
+                var wire = new FirstBytesStream(new NetworkStream(socket, ownsSocket: false), 128);
+                var tls = new SslStream(wire, leaveInnerStreamOpen: false);
+                observation.ImplicitTlsWire = wire;
                 await tls.AuthenticateAsClientAsync(
                     new SslClientAuthenticationOptions
                     {
@@ -170,6 +172,7 @@ internal static class SmtpConversation
                 observation.TlsEstablished = true;
                 observation.TlsProtocol = tls.SslProtocol;
                 observation.CipherSuite = tls.NegotiatedCipherSuite;
+                observation.ImplicitTlsWire = null;
                 transcript.BeginGreeting(encrypted: true);
                 await client.ConnectAsync(tls, host.Name, port.Port, SecureSocketOptions.None, cancellationToken).ConfigureAwait(false);
             }
@@ -329,7 +332,7 @@ internal static class SmtpConversation
         }
         else if (error is not null)
         {
-            observation.Failure = new SmtpFailure(stage, SmtpFailureKind.Broken, $"{Describe(stage)} failed: {Explain(error)}");
+            observation.Failure = new SmtpFailure(stage, SmtpFailureKind.Broken, $"{Describe(stage)} failed: {Explain(error)}{PlainTextHint(observation)}");
         }
     }
 
@@ -389,6 +392,20 @@ internal static class SmtpConversation
         {
             observation.Timings[metric] = time.GetElapsedTime(exchange.SentAt, at).TotalMilliseconds;
         }
+    }
+
+    /// <summary>On a failed implicit-TLS handshake: what the port sent instead, when it looks like text.</summary>
+    private static string PlainTextHint(SmtpObservation observation)
+    {
+        if (observation.ImplicitTlsWire?.Kept is not { Length: > 0 } bytes)
+        {
+            return "";
+        }
+
+        var text = System.Text.Encoding.ASCII.GetString(bytes).Split('\n')[0].TrimEnd('\r');
+        return text.Length > 0 && text.All(c => c >= ' ' && c < 127)
+            ? $"; the port answered in plain text instead: \"{text}\""
+            : "";
     }
 
     private static string Explain(Exception error)

@@ -41,6 +41,9 @@ internal sealed class SmtpObservation
 
     public bool ImplicitTls { get; set; }
 
+    /// <summary>The raw stream under an implicit-TLS handshake while it runs (what the port sent if it failed).</summary>
+    public FirstBytesStream? ImplicitTlsWire { get; set; }
+
     public bool TlsEstablished { get; set; }
 
     public SslProtocols? TlsProtocol { get; set; }

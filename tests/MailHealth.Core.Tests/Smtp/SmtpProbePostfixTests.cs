@@ -75,6 +75,7 @@ public sealed class SmtpProbePostfixTests
 
         Assert.Equal([(SmtpFindingCodes.ImplicitTlsFailed, Severity.Critical)], Problems(outcome));
         Assert.Equal(CheckStatus.Fail, outcome.Result.Status);
+        Assert.Contains("plain text instead: \"220 mx.notls.smtp.test ESMTP\"", outcome.Result.Findings[0].Message, StringComparison.Ordinal);
     }
 
     [Fact]
