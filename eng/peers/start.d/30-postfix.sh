@@ -130,6 +130,11 @@ postfix_start() {
   fi
   mh_need postfix postfix
   mh_need saslpasswd2 sasl2-bin libsasl2-modules libsasl2-modules-db
+  # The PLAIN/LOGIN and sasldb plugins are libraries, not commands: mh_need cannot see them.
+  if ! dpkg -s libsasl2-modules libsasl2-modules-db >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsasl2-modules libsasl2-modules-db >/dev/null
+  fi
   local dir="$MH_STATE/postfix"
   postfix_stop 2>/dev/null || true
   mkdir -p "$dir/queue" "$dir/data"

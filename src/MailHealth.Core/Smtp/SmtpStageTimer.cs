@@ -55,9 +55,6 @@ internal sealed class SmtpStageTimer : IDisposable
         }
     }
 
-    /// <summary>Keeps the current stage and gives it its full limit again (the server is making progress).</summary>
-    public void Rearm(TimeSpan limit) => Enter(Stage, limit);
-
     public void Abort(string violation)
     {
         lock (_gate)
