@@ -184,6 +184,34 @@ public sealed class SmtpHostileServerTests
     }
 
     [Fact]
+    public async Task Probe_HandshakeStalledAfterStartTls_StartTlsFailedAtTheTlsDeadline()
+    {
+        await using var server = HostileSmtpServers.TlsCutAfterStartTls(stall: true);
+
+        var outcome = await ProbeAsync(server, SmtpRole.Submission, Quick);
+
+        Assert.Equal([(SmtpFindingCodes.StartTlsFailed, Severity.Critical)], Problems(outcome));
+        Assert.Contains("no answer within", outcome.Result.Findings[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Probe_EndlessEhloReply_ProtocolErrorAfterAMegabyte()
+    {
+        await using var server = HostileSmtpServers.EndlessEhloReply();
+
+        // Deadlines long enough that the byte limit, not a timer, ends the probe.
+        var outcome = await ProbeAsync(server, SmtpRole.Smtp, o => new CheckOptions
+        {
+            HeloName = o.HeloName,
+            CommandTimeout = TimeSpan.FromSeconds(10),
+            ProbeDeadline = TimeSpan.FromSeconds(20),
+        });
+
+        Assert.Equal([(SmtpFindingCodes.ProtocolError, Severity.Critical)], Problems(outcome));
+        Assert.Contains("more than", outcome.Result.Findings[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Probe_ImplicitTlsCut_ImplicitTlsFailed()
     {
         await using var server = HostileSmtpServers.TlsCutImplicit();

@@ -98,8 +98,8 @@ public static class HostileSmtpServers
         await Task.Delay(Timeout.Infinite, stop);
     });
 
-    /// <summary>Accepts STARTTLS with 220, reads the ClientHello and hangs up.</summary>
-    public static SocketServer TlsCutAfterStartTls() => new(async (socket, stop) =>
+    /// <summary>Accepts STARTTLS with 220, reads the ClientHello and hangs up (or, with <paramref name="stall"/>, never answers).</summary>
+    public static SocketServer TlsCutAfterStartTls(bool stall = false) => new(async (socket, stop) =>
     {
         await SendAsync(socket, $"220 {Name} ESMTP\r\n", stop);
         await ReadLineAsync(socket, stop);
@@ -107,7 +107,24 @@ public static class HostileSmtpServers
         await ReadLineAsync(socket, stop);
         await SendAsync(socket, "220 2.0.0 Ready to start TLS\r\n", stop);
         await ReadSomeAsync(socket, stop);
+        if (stall)
+        {
+            await Task.Delay(Timeout.Infinite, stop);
+        }
+
         socket.Shutdown(SocketShutdown.Both);
+    });
+
+    /// <summary>A proper greeting, then an EHLO reply that never ends: well-formed continuation lines without end.</summary>
+    public static SocketServer EndlessEhloReply() => new(async (socket, stop) =>
+    {
+        await SendAsync(socket, $"220 {Name} ESMTP\r\n", stop);
+        await ReadLineAsync(socket, stop);
+        var chunk = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("250-X-FLOOD " + new string('z', 100) + "\r\n", 100)));
+        while (!stop.IsCancellationRequested)
+        {
+            await SendAsync(socket, chunk, stop);
+        }
     });
 
     /// <summary>
