@@ -1,5 +1,6 @@
 using MailHealth.Mx;
 using MailHealth.Smtp;
+using MailHealth.Spf;
 
 namespace MailHealth.Checks;
 
@@ -10,6 +11,7 @@ public static class CheckSuite
     [
         new MxCheck(),
         new SmtpCheck(),
+        new SpfCheck(),
     ];
 
     public static CheckServices Services { get; } = new(
