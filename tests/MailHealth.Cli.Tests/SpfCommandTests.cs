@@ -115,6 +115,7 @@ public sealed class SpfCommandTests
     [Theory]
     [InlineData("--ip", "300.1.1.1", "--sender", "a@good.spf.test")]
     [InlineData("--ip", "not-an-ip", "--sender", "a@good.spf.test")]
+    [InlineData("--ip", "1.2.3", "--sender", "a@good.spf.test")]
     [InlineData("--ip", "127.0.0.1", "--sender", "no-at-sign")]
     [InlineData("--ip", "127.0.0.1", "--sender", "a@")]
     [InlineData("--ip", "127.0.0.1", "--sender", "a b@good.spf.test")]

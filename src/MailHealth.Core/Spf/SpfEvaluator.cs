@@ -254,6 +254,7 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time)
         var target = await TargetAsync(state, macros, mechanism.Domain).ConfigureAwait(false);
         var child = new SpfIncludeNode(target, $"include:{target}");
         node.Children.Add(child);
+        state.Add(depth, SpfTraceKind.Term, macros.Domain, $"{mechanism.Text}: evaluating {target}");
         CheckLoop(stack, target, child);
         if (!SpfNames.IsValidDomain(target))
         {
