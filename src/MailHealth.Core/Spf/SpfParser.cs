@@ -232,8 +232,8 @@ public static partial class SpfParser
             }
         }
 
-        if (!TryCidr(term, match.Groups["c4"], 32, restPosition, out var cidr4, out error)
-            || !TryCidr(term, match.Groups["c6"], 128, restPosition, out var cidr6, out error))
+        if (!TryCidr(term, match.Groups["c4"], 32, restPosition - 1, out var cidr4, out error)
+            || !TryCidr(term, match.Groups["c6"], 128, restPosition - 2, out var cidr6, out error))
         {
             return false;
         }
@@ -296,7 +296,8 @@ public static partial class SpfParser
         return true;
     }
 
-    private static bool TryCidr(string term, Group group, int max, int restPosition, out int? cidr, out SpfSyntaxError? error)
+    // slashPosition + group.Index is where the length's "/" (or "//") starts.
+    private static bool TryCidr(string term, Group group, int max, int slashPosition, out int? cidr, out SpfSyntaxError? error)
     {
         cidr = null;
         error = null;
@@ -308,7 +309,7 @@ public static partial class SpfParser
         // ip4-cidr-length = "/" ("0" / %x31-39 0*1DIGIT); ip6 likewise up to 128: no leading zeros.
         if (!CidrNumber().IsMatch(group.Value) || int.Parse(group.Value, CultureInfo.InvariantCulture) > max)
         {
-            error = new SpfSyntaxError(term, restPosition + group.Index, $"'{group.Value}' is not a CIDR length from 0 to {max}");
+            error = new SpfSyntaxError(term, slashPosition + group.Index, $"'{group.Value}' is not a CIDR length from 0 to {max}");
             return false;
         }
 

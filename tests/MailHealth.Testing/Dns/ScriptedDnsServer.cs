@@ -218,6 +218,17 @@ public sealed class ScriptedDnsServer : IAsyncDisposable
                     break;
                 }
 
+                if (entry.Type == 0)
+                {
+                    if (!found)
+                    {
+                        answers.Clear();
+                        rcode = 2;
+                    }
+
+                    break;
+                }
+
                 if (entry.Type == type)
                 {
                     found = true;

@@ -15,6 +15,9 @@ public sealed record ScriptedRecord(ushort Type, byte[] Data, string? Alias = nu
     public const ushort TypeAaaa = 28;
     public const ushort TypeSpf = 99;
 
+    /// <summary>Not a record: marks where a <see cref="ScriptedZone"/> name answers SERVFAIL.</summary>
+    public static ScriptedRecord ServerFailureMarker { get; } = new(0, []);
+
     public static ScriptedRecord A(string address) => new(TypeA, IPAddress.Parse(address).GetAddressBytes());
 
     public static ScriptedRecord Aaaa(string address) => new(TypeAaaa, IPAddress.Parse(address).GetAddressBytes());

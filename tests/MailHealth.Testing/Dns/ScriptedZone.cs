@@ -23,6 +23,13 @@ public sealed class ScriptedZone
         return this;
     }
 
+    /// <summary>Questions about <paramref name="name"/> get SERVFAIL unless a record of the asked type came first.</summary>
+    public ScriptedZone ServerFailure(string name)
+    {
+        Entries(name).Add(ScriptedRecord.ServerFailureMarker);
+        return this;
+    }
+
     /// <summary>Makes the name exist (NOERROR, no data) without giving it records.</summary>
     public ScriptedZone Touch(string name)
     {
