@@ -209,39 +209,39 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time)
                 return await IncludeAsync(state, macros, mechanism, node, depth, stack).ConfigureAwait(false);
 
             case SpfMechanismKind.A:
-            {
-                var target = await TargetAsync(state, macros, mechanism.Domain).ConfigureAwait(false);
-                if (!SpfNames.IsValidDomain(target))
                 {
-                    return false;
-                }
+                    var target = await TargetAsync(state, macros, mechanism.Domain).ConfigureAwait(false);
+                    if (!SpfNames.IsValidDomain(target))
+                    {
+                        return false;
+                    }
 
-                var answer = await state.AskAsync(depth, macros.Domain, target, v6 ? QueryType.AAAA : QueryType.A, countVoid: true, node).ConfigureAwait(false);
-                return Addresses(answer).Any(a => SpfNetwork.Contains(a, v6 ? mechanism.Cidr6 ?? 128 : mechanism.Cidr4 ?? 32, ip));
-            }
+                    var answer = await state.AskAsync(depth, macros.Domain, target, v6 ? QueryType.AAAA : QueryType.A, countVoid: true, node).ConfigureAwait(false);
+                    return Addresses(answer).Any(a => SpfNetwork.Contains(a, v6 ? mechanism.Cidr6 ?? 128 : mechanism.Cidr4 ?? 32, ip));
+                }
 
             case SpfMechanismKind.Mx:
                 return await MxAsync(state, macros, mechanism, node, depth).ConfigureAwait(false);
 
             case SpfMechanismKind.Ptr:
-            {
-                var target = await TargetAsync(state, macros, mechanism.Domain).ConfigureAwait(false);
-                var names = await ValidatedNamesAsync(state, ip, depth, macros.Domain, node, state.Cancellation).ConfigureAwait(false);
-                return names.Any(n => SpfNames.IsAtOrBelow(n, target));
-            }
-
-            case SpfMechanismKind.Exists:
-            {
-                var target = await TargetAsync(state, macros, mechanism.Domain).ConfigureAwait(false);
-                if (!SpfNames.IsValidDomain(target))
                 {
-                    return false;
+                    var target = await TargetAsync(state, macros, mechanism.Domain).ConfigureAwait(false);
+                    var names = await ValidatedNamesAsync(state, ip, depth, macros.Domain, node, state.Cancellation).ConfigureAwait(false);
+                    return names.Any(n => SpfNames.IsAtOrBelow(n, target));
                 }
 
-                // RFC 7208 section 5.7: always an A query, whatever the client's address family.
-                var answer = await state.AskAsync(depth, macros.Domain, target, QueryType.A, countVoid: true, node).ConfigureAwait(false);
-                return answer.Outcome == DnsOutcome.Success;
-            }
+            case SpfMechanismKind.Exists:
+                {
+                    var target = await TargetAsync(state, macros, mechanism.Domain).ConfigureAwait(false);
+                    if (!SpfNames.IsValidDomain(target))
+                    {
+                        return false;
+                    }
+
+                    // RFC 7208 section 5.7: always an A query, whatever the client's address family.
+                    var answer = await state.AskAsync(depth, macros.Domain, target, QueryType.A, countVoid: true, node).ConfigureAwait(false);
+                    return answer.Outcome == DnsOutcome.Success;
+                }
 
             default:
                 return false;
