@@ -235,6 +235,18 @@ public sealed class SpfCheckTests
     }
 
     [Fact]
+    public async Task Run_GarbageAnswer_IsErrorNotACrash()
+    {
+        await using var server = ScriptedDnsServer.Start(new ScriptedZone().Garbage("junk.example"));
+        var dns = new DnsResolver(new DnsResolverOptions { Servers = [server.Endpoint], Timeout = TimeSpan.FromMilliseconds(300), Retries = 0, UseCache = false });
+
+        var result = await RunAsync("junk.example", dns: dns);
+
+        Assert.Equal(CheckStatus.Error, result.Status);
+        Assert.Contains(SpfFindingCodes.TempError, Codes(result));
+    }
+
+    [Fact]
     public async Task Run_IncludeTimesOut_IsErrorNotFail()
     {
         var zone = new ScriptedZone()

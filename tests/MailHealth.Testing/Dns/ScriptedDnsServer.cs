@@ -218,6 +218,22 @@ public sealed class ScriptedDnsServer : IAsyncDisposable
                     break;
                 }
 
+                if (entry.Type == ScriptedRecord.GarbageMarker.Type)
+                {
+                    // The query id (so the client reads it as the reply), a header claiming
+                    // answers, and bytes that are not records.
+                    var junk = new byte[64];
+                    query.AsSpan(0, 2).CopyTo(junk);
+                    junk[2] = 0x84;
+                    junk[7] = 5;
+                    for (var i = 12; i < junk.Length; i++)
+                    {
+                        junk[i] = (byte)(0xC0 | (i * 7));
+                    }
+
+                    return junk;
+                }
+
                 if (entry.Type == 0)
                 {
                     if (!found)

@@ -18,6 +18,9 @@ public sealed record ScriptedRecord(ushort Type, byte[] Data, string? Alias = nu
     /// <summary>Not a record: marks where a <see cref="ScriptedZone"/> name answers SERVFAIL.</summary>
     public static ScriptedRecord ServerFailureMarker { get; } = new(0, []);
 
+    /// <summary>Not a record: marks where a <see cref="ScriptedZone"/> name answers with junk bytes.</summary>
+    public static ScriptedRecord GarbageMarker { get; } = new(0xFFFF, []);
+
     public static ScriptedRecord A(string address) => new(TypeA, IPAddress.Parse(address).GetAddressBytes());
 
     public static ScriptedRecord Aaaa(string address) => new(TypeAaaa, IPAddress.Parse(address).GetAddressBytes());

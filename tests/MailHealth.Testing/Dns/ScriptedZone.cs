@@ -30,6 +30,13 @@ public sealed class ScriptedZone
         return this;
     }
 
+    /// <summary>Questions about <paramref name="name"/> get a reply that is not a DNS message (the query id, then junk).</summary>
+    public ScriptedZone Garbage(string name)
+    {
+        Entries(name).Add(ScriptedRecord.GarbageMarker);
+        return this;
+    }
+
     /// <summary>Makes the name exist (NOERROR, no data) without giving it records.</summary>
     public ScriptedZone Touch(string name)
     {
