@@ -1,4 +1,6 @@
+using MailHealth.Blocklists;
 using MailHealth.Mx;
+using MailHealth.ReverseDns;
 using MailHealth.Smtp;
 using MailHealth.Spf;
 
@@ -12,6 +14,8 @@ public static class CheckSuite
         new MxCheck(),
         new SmtpCheck(),
         new SpfCheck(),
+        new ReverseDnsCheck(),
+        new BlocklistCheck(),
     ];
 
     public static CheckServices Services { get; } = new(
