@@ -2,6 +2,7 @@ using MailHealth.Blocklists;
 using MailHealth.Mx;
 using MailHealth.ReverseDns;
 using MailHealth.Smtp;
+using MailHealth.Spf;
 
 namespace MailHealth.Checks;
 
@@ -12,6 +13,7 @@ public static class CheckSuite
     [
         new MxCheck(),
         new SmtpCheck(),
+        new SpfCheck(),
         new ReverseDnsCheck(),
         new BlocklistCheck(),
     ];

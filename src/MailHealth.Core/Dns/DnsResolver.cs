@@ -70,6 +70,11 @@ public sealed class DnsResolver
         {
             return new DnsAnswer(name, typeName, DnsOutcome.Failure, [], false, e.Message);
         }
+        catch (DnsResponseParseException e)
+        {
+            // A reply that is not a DNS message (a hostile or broken server): an answer we could not have.
+            return new DnsAnswer(name, typeName, DnsOutcome.Failure, [], false, "malformed answer: " + e.Message.Split('\n')[0]);
+        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new DnsAnswer(name, typeName, DnsOutcome.Timeout, [], false, "timed out");

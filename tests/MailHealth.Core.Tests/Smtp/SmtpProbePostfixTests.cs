@@ -226,7 +226,7 @@ public sealed class SmtpProbePostfixTests
     [Fact]
     public async Task Probe_NothingListening_ConnectRefused()
     {
-        var host = new Checks.MailHost("mx.down.smtp.test", 10, [Peers.Address(10, 99)]);
+        var host = new MailHost("mx.down.smtp.test", 10, [Peers.Address(10, 99)]);
         var outcome = await ProbeAsync(host, Port25, "down.smtp.test");
 
         Assert.Equal([(SmtpFindingCodes.ConnectRefused, Severity.Critical)], Problems(outcome));
@@ -237,7 +237,7 @@ public sealed class SmtpProbePostfixTests
     [Fact]
     public async Task Probe_FirstAddressRefuses_TriesTheNext()
     {
-        var host = new Checks.MailHost("mx.fallback.smtp.test", 10, [Peers.Address(10, 98), Address("good")]);
+        var host = new MailHost("mx.fallback.smtp.test", 10, [Peers.Address(10, 98), Address("good")]);
         var outcome = await ProbeAsync(host, Port25, "fallback.smtp.test");
 
         Assert.Empty(Problems(outcome));

@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.Net;
+using System.Text.Json;
+using MailHealth.Dns;
+using MailHealth.Spf;
+
+namespace MailHealth.Cli.Commands;
+
+/// <summary>
+/// <c>mailhealth spf --ip IP --sender ADDRESS [--helo NAME] [--dns IP[:PORT]]... [--json]</c>:
+/// one check_host() evaluation (RFC 7208) with its trace, for troubleshooting a rejection.
+/// Exit 0 whenever the evaluation ran, whatever its result; 2 on bad usage.
+/// </summary>
+internal static class SpfCommand
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static Command Create(TextWriter output, TimeProvider time)
+    {
+        var ip = new Option<string>("--ip") { Description = "The SMTP client's IP address (IPv4 or IPv6).", HelpName = "IP", Required = true };
+        var sender = new Option<string>("--sender")
+        {
+            Description = "The MAIL FROM address; \"\" for the null reverse-path (then postmaster@HELO is checked).",
+            HelpName = "ADDRESS",
+            Required = true,
+        };
+        var helo = new Option<string?>("--helo") { Description = "The HELO/EHLO name. Default: the sender's domain; required with an empty --sender.", HelpName = "NAME" };
+        var dns = CommonOptions.Dns();
+        var json = CommonOptions.Json();
+        var command = new Command("spf", "Evaluate SPF (RFC 7208 check_host) for one connection and show the result, the explanation and the trace. Exit 0 when the evaluation ran; 2 on bad usage.")
+        {
+            ip, sender, helo, dns, json,
+        };
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var request = BuildRequest(parse.GetValue(ip)!, parse.GetValue(sender)!, parse.GetValue(helo));
+            var resolver = new DnsResolver(new DnsResolverOptions { Servers = CommonOptions.ParseDnsServers(parse.GetValue(dns)) });
+            var evaluation = await new SpfEvaluator(resolver, time).CheckHostAsync(request, cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(ToJson(request, evaluation), JsonOptions)).ConfigureAwait(false);
+            }
+            else
+            {
+                await WriteTextAsync(output, request, evaluation).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Validates the options; anything wrong is a <see cref="UsageException"/> naming the option.</summary>
+    public static SpfRequest BuildRequest(string ipText, string senderText, string? heloText)
+    {
+        // Strict forms only: IPAddress.TryParse would take "1.2.3" as 1.2.0.3.
+        var trimmed = ipText.Trim();
+        var strict = trimmed.Contains(':', StringComparison.Ordinal)
+            ? !trimmed.Contains('%', StringComparison.Ordinal)
+            : trimmed.Split('.') is { Length: 4 } parts && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit));
+        if (!strict || !IPAddress.TryParse(trimmed, out var address))
+        {
+            throw new UsageException($"--ip '{ipText}' is not an IP address");
+        }
+
+        var sender = senderText.Trim();
+        if (sender.Length > 0)
+        {
+            var at = sender.LastIndexOf('@');
+            if (at < 0 || at == sender.Length - 1 || sender.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) || sender.Length > 254)
+            {
+                throw new UsageException($"--sender '{senderText}' is not a mail address (local-part@domain, or \"\" for the null reverse-path)");
+            }
+        }
+
+        var helo = heloText?.Trim();
+        if (helo is { Length: 0 } || (helo is not null && helo.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+        {
+            throw new UsageException($"--helo '{heloText}' is not a host name");
+        }
+
+        if (helo is null)
+        {
+            // RFC 7208 section 2.4: with a null reverse-path the HELO identity is what is checked.
+            helo = sender.Length > 0
+                ? sender[(sender.LastIndexOf('@') + 1)..]
+                : throw new UsageException("--helo is required with an empty --sender (the null reverse-path is checked as postmaster@HELO)");
+        }
+
+        return new SpfRequest(address, sender, helo);
+    }
+
+    private static object ToJson(SpfRequest request, SpfEvaluation evaluation) => new
+    {
+        result = evaluation.Result.Name(),
+        explanation = evaluation.Explanation,
+        lookups = evaluation.Lookups,
+        voidLookups = evaluation.VoidLookups,
+        ip = request.Ip.ToString(),
+        sender = evaluation.Sender,
+        helo = request.Helo,
+        domain = evaluation.Domain,
+        record = evaluation.Record,
+        problem = evaluation.Problem == SpfProblem.None ? null : evaluation.Problem.ToString(),
+        reason = evaluation.Reason,
+        syntaxError = evaluation.SyntaxError is { } e ? new { term = e.Term, position = e.Position, message = e.Message } : null,
+        trace = evaluation.Trace.Select(t => new { depth = t.Depth, kind = t.Kind.ToString().ToLowerInvariant(), domain = t.Domain, text = t.Text, lookups = t.Lookups }),
+        includeTree = evaluation.Tree.Describe(),
+    };
+
+    private static async Task WriteTextAsync(TextWriter output, SpfRequest request, SpfEvaluation evaluation)
+    {
+        await output.WriteLineAsync($"result:      {evaluation.Result.Name()}").ConfigureAwait(false);
+        await output.WriteLineAsync($"explanation: {evaluation.Explanation ?? "(none)"}").ConfigureAwait(false);
+        await output.WriteLineAsync($"lookups:     {evaluation.Lookups} of {SpfEvaluator.MaxLookups} (void: {evaluation.VoidLookups} of {SpfEvaluator.MaxVoidLookups})").ConfigureAwait(false);
+        if (evaluation.Reason is { } reason)
+        {
+            await output.WriteLineAsync($"reason:      {reason}").ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync($"checked:     ip {request.Ip}, sender {evaluation.Sender}, helo {request.Helo}, domain {evaluation.Domain}").ConfigureAwait(false);
+        await output.WriteLineAsync().ConfigureAwait(false);
+        await output.WriteLineAsync("trace:").ConfigureAwait(false);
+        foreach (var step in evaluation.Trace)
+        {
+            var kind = step.Kind.ToString().ToLowerInvariant();
+            await output.WriteLineAsync($"  [{step.Lookups,2}] {new string(' ', step.Depth * 2)}{kind,-6} {step.Text}").ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync().ConfigureAwait(false);
+        await output.WriteLineAsync("include tree (DNS-querying terms per record):").ConfigureAwait(false);
+        foreach (var line in evaluation.Tree.Lines())
+        {
+            await output.WriteLineAsync("  " + line).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using DnsClient;
+using MailHealth.Dns;
+
+namespace MailHealth.Spf;
+
+/// <summary>
+/// Walks a domain's policy without a connection in mind: every include and the redirect are
+/// followed, whatever an evaluation for one IP would reach, so the counts are the worst case any
+/// sender meets. DNS-querying terms are counted per record (RFC 7208 section 4.6.4), names
+/// without macros are looked up to find void lookups, and include/redirect loops, records
+/// without SPF and syntax errors anywhere in the tree are reported.
+/// </summary>
+public sealed class SpfPolicyWalker(DnsResolver dns)
+{
+    /// <summary>Records visited at most, so that a hostile tree cannot make the walk endless.</summary>
+    public const int MaxRecords = 60;
+
+    public async Task<SpfPolicyWalk> WalkAsync(string domain, SpfRecord record, CancellationToken cancellationToken)
+    {
+        var state = new State();
+        var root = new SpfIncludeNode(domain, "root") { Record = record.Text };
+        await WalkRecordAsync(state, root, domain, record, [domain.ToLowerInvariant()], cancellationToken).ConfigureAwait(false);
+        return new SpfPolicyWalk(root, root.TotalLookups, state.Voids, state.Issues);
+    }
+
+    private async Task WalkRecordAsync(State state, SpfIncludeNode node, string domain, SpfRecord record, IReadOnlyList<string> path, CancellationToken cancellationToken)
+    {
+        state.Records++;
+        foreach (var mechanism in record.Mechanisms)
+        {
+            if (mechanism.QueriesDns)
+            {
+                node.Lookups++;
+            }
+
+            switch (mechanism.Kind)
+            {
+                case SpfMechanismKind.Include:
+                    await FollowAsync(state, node, domain, mechanism.Domain!, "include:", path, cancellationToken).ConfigureAwait(false);
+                    break;
+                case SpfMechanismKind.Ptr:
+                    // RFC 7208 section 5.5: "This mechanism SHOULD NOT be published."
+                    state.Issues.Add(new SpfLintIssue(SpfFindingCodes.PtrMechanism, domain,
+                        $"the record of {domain} uses '{mechanism.Text}': slow, unreliable, and RFC 7208 section 5.5 says it SHOULD NOT be used"));
+                    break;
+                case SpfMechanismKind.A:
+                    await CheckVoidAsync(state, node, domain, mechanism, [QueryType.A, QueryType.AAAA], cancellationToken).ConfigureAwait(false);
+                    break;
+                case SpfMechanismKind.Mx:
+                    await CheckVoidAsync(state, node, domain, mechanism, [QueryType.MX], cancellationToken).ConfigureAwait(false);
+                    break;
+                case SpfMechanismKind.Exists:
+                    await CheckVoidAsync(state, node, domain, mechanism, [QueryType.A], cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+
+        if (record.RedirectApplies)
+        {
+            node.Lookups++;
+            await FollowAsync(state, node, domain, record.Redirect!.Value, "redirect=", path, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task FollowAsync(
+        State state, SpfIncludeNode node, string domain, SpfMacroString spec, string via, IReadOnlyList<string> path, CancellationToken cancellationToken)
+    {
+        if (spec.HasMacros)
+        {
+            // The target depends on the connection: only an evaluation can follow it.
+            node.Children.Add(new SpfIncludeNode(spec.Text, via + spec.Text) { Problem = "target has macros: not followed" });
+            return;
+        }
+
+        var target = SpfNames.Truncate(spec.Text);
+        var child = new SpfIncludeNode(target, via + target);
+        node.Children.Add(child);
+        var key = target.ToLowerInvariant();
+        if (path.Contains(key))
+        {
+            child.Problem = "loop";
+            state.Issues.Add(new SpfLintIssue(SpfFindingCodes.IncludeLoop, domain,
+                $"'{via}{target}' in the record of {domain} loops back: {string.Join(" -> ", path)} -> {target} (permerror)"));
+            return;
+        }
+
+        if (state.Records >= MaxRecords)
+        {
+            child.Problem = "not followed: too many records in the tree";
+            return;
+        }
+
+        var fetched = await SpfRecordLookup.FetchAsync(dns, target, cancellationToken).ConfigureAwait(false);
+        if (fetched.Failed)
+        {
+            child.Problem = fetched.Answer.Describe();
+            state.Issues.Add(new SpfLintIssue(SpfFindingCodes.TempError, target,
+                $"the SPF record of {target} ({via}{target} in {domain}) could not be fetched: {fetched.Answer.Describe()}", fetched.Answer));
+            return;
+        }
+
+        if (fetched.Records.Count == 0)
+        {
+            child.Problem = "no SPF record";
+            state.Issues.Add(new SpfLintIssue(SpfFindingCodes.IncludeNoRecord, domain,
+                $"'{via}{target}' in the record of {domain} names a domain without an SPF record (permerror, RFC 7208 sections 5.2 and 6.1)"));
+            return;
+        }
+
+        if (fetched.Records.Count > 1)
+        {
+            child.Problem = "multiple SPF records";
+            child.Record = string.Join(" | ", fetched.Records);
+            state.Issues.Add(new SpfLintIssue(SpfFindingCodes.MultipleRecords, target,
+                $"{target} ({via}{target} in {domain}) publishes {fetched.Records.Count} SPF records (permerror, RFC 7208 section 4.5)"));
+            return;
+        }
+
+        child.Record = fetched.Records[0];
+        if (!SpfParser.TryParse(fetched.Records[0], out var record, out var error))
+        {
+            child.Problem = "syntax error";
+            state.Issues.Add(new SpfLintIssue(SpfFindingCodes.SyntaxError, target,
+                $"the record of {target} ({via}{target} in {domain}) has a syntax error: {error} (permerror)"));
+            return;
+        }
+
+        await WalkRecordAsync(state, child, target, record!, [.. path, key], cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CheckVoidAsync(State state, SpfIncludeNode node, string domain, SpfMechanism mechanism, QueryType[] types, CancellationToken cancellationToken)
+    {
+        if (mechanism.Domain is { HasMacros: true })
+        {
+            return;
+        }
+
+        var target = mechanism.Domain is null ? domain : SpfNames.Truncate(mechanism.Domain.Text);
+        var answers = await Task.WhenAll(types.Select(t => dns.QueryAsync(target, t, cancellationToken))).ConfigureAwait(false);
+        if (answers.All(a => a.IsEmpty))
+        {
+            state.Voids++;
+            node.VoidLookups++;
+        }
+    }
+
+    private sealed class State
+    {
+        public List<SpfLintIssue> Issues { get; } = [];
+
+        public int Voids { get; set; }
+
+        public int Records { get; set; }
+    }
+}
