@@ -11,6 +11,7 @@ public static class CliApp
         var root = new RootCommand("MailHealth: checks a mail domain's SMTP hosts, TLS and DNS, and says what is wrong.")
         {
             CheckCommand.Create(output, TimeProvider.System),
+            SpfCommand.Create(output, TimeProvider.System),
         };
 
         var parse = root.Parse(args);
