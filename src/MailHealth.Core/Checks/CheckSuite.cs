@@ -1,3 +1,5 @@
+using MailHealth.Dkim;
+using MailHealth.Dmarc;
 using MailHealth.Mx;
 using MailHealth.Smtp;
 
@@ -10,6 +12,8 @@ public static class CheckSuite
     [
         new MxCheck(),
         new SmtpCheck(),
+        new DmarcCheck(),
+        new DkimCheck(),
     ];
 
     public static CheckServices Services { get; } = new(
