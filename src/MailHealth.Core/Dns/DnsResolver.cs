@@ -70,6 +70,11 @@ public sealed class DnsResolver
         {
             return new DnsAnswer(name, typeName, DnsOutcome.Failure, [], false, e.Message);
         }
+        catch (DnsResponseParseException e)
+        {
+            // A malformed or garbage answer (DnsClient does not derive this from DnsResponseException).
+            return new DnsAnswer(name, typeName, DnsOutcome.Failure, [], false, $"malformed answer: {e.Message}");
+        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new DnsAnswer(name, typeName, DnsOutcome.Timeout, [], false, "timed out");
