@@ -53,6 +53,12 @@ public sealed class DmarcCheck : ICheck
         result.Evidence("recordAt", DmarcTreeWalk.RecordName(policyDomain));
         result.Evidence("inherited", policyDomain != domain);
         result.Evidence("tags", record.ToEvidence());
+        if ((record.Tags.Contains("sp") || record.Tags.Contains("np")) && subdomains.PolicyDomain != policyDomain)
+        {
+            // RFC 9989 section 4.7 (sp): ignored on records below the Organizational Domain.
+            result.Evidence("note", $"sp/np of _dmarc.{policyDomain} are ignored: its subdomains take their policy from "
+                + (subdomains.PolicyDomain is null ? "no record" : $"_dmarc.{subdomains.PolicyDomain}"));
+        }
 
         ReportSyntax(result, own, subdomains);
         ReportPolicy(result, own, subdomains, nonExistent);
