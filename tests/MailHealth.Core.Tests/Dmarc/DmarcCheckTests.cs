@@ -254,6 +254,18 @@ public sealed class DmarcCheckTests
     }
 
     [Fact]
+    public async Task Run_RecordBetweenDomainAndOrganizationalDomain_IsNotThePolicy()
+    {
+        var result = await RunAsync("leaf.mid.dmarc-org.test");
+
+        Assert.Equal("dmarc-org.test", result.Evidence["organizationalDomain"]);
+        Assert.Equal("_dmarc.dmarc-org.test", result.Evidence["recordAt"]);
+        Assert.Equal("quarantine", Policy(result, "domain")["policy"]);
+        Assert.DoesNotContain(DmarcFindingCodes.PolicyNone, Codes(result));
+        Assert.Equal(4, QueriedNames(result).Count);
+    }
+
+    [Fact]
     public async Task Run_PsdN_StopsTheWalkThere()
     {
         var result = await RunAsync("x.dept.dmarc-org.test");
