@@ -32,7 +32,7 @@ public sealed class DkimCheck : ICheck
         if (configured.Count > 0)
         {
             var lookups = configured.Select(s => LookupAsync(context, s, cancellationToken));
-            return [.. (await Task.WhenAll(lookups).ConfigureAwait(false)).Select(l => Report(context, l, discovered: false))];
+            return [.. (await Task.WhenAll(lookups).ConfigureAwait(false)).Select(l => Report(l, discovered: false))];
         }
 
         return await DiscoverAsync(context, cancellationToken).ConfigureAwait(false);
@@ -44,12 +44,18 @@ public sealed class DkimCheck : ICheck
     private static async Task<IReadOnlyList<CheckResult>> DiscoverAsync(CheckContext context, CancellationToken cancellationToken)
     {
         var summary = context.Result(KindName, KindName, context.Target.Domain);
-        var lookups = await Task.WhenAll(CommonSelectors.Select(s => LookupAsync(context, s, cancellationToken))).ConfigureAwait(false);
+        // One question first: when the domain's DNS does not answer, fifteen more would only hold
+        // the run's concurrency slots for their timeouts.
+        var probe = await LookupAsync(context, CommonSelectors[0], cancellationToken).ConfigureAwait(false);
+        var rest = probe.Answer.FailureCode is null
+            ? await Task.WhenAll(CommonSelectors.Skip(1).Select(s => LookupAsync(context, s, cancellationToken))).ConfigureAwait(false)
+            : [];
+        IReadOnlyList<SelectorLookup> lookups = [probe, .. rest];
         var found = lookups.Where(l => l.Records.Any(r => r.LooksLikeKeyRecord)).ToList();
         var failed = lookups.Where(l => l.Answer.FailureCode is not null).ToList();
 
         summary.Evidence("mode", "discovery: no selector configured, common selectors probed");
-        summary.Evidence("triedSelectors", CommonSelectors);
+        summary.Evidence("triedSelectors", lookups.Select(l => l.Selector).ToList());
         summary.Evidence("foundSelectors", found.Select(l => l.Selector).ToList());
         summary.Metric("selectorsFound", found.Count);
         if (failed.Count > 0)
@@ -64,12 +70,14 @@ public sealed class DkimCheck : ICheck
             }
         }
 
-        return [summary.Build(), .. found.Select(l => Report(context, l, discovered: true))];
+        return [summary.Build(), .. found.Select(l => Report(l, discovered: true))];
     }
 
     private static async Task<SelectorLookup> LookupAsync(CheckContext context, string selector, CancellationToken cancellationToken)
     {
         var name = KeyName(selector, context.Target.Domain);
+        // Made before the query so that the result's duration covers it.
+        var result = context.Result($"{KindName}:{selector}", KindName, selector);
         DnsAnswer answer;
         await context.Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -82,12 +90,12 @@ public sealed class DkimCheck : ICheck
         }
 
         var records = answer.FailureCode is null ? answer.TxtRecords().Select(DkimKeyRecord.Parse).ToList() : [];
-        return new SelectorLookup(selector, name, answer, records);
+        return new SelectorLookup(selector, name, answer, records, result);
     }
 
-    private static CheckResult Report(CheckContext context, SelectorLookup lookup, bool discovered)
+    private static CheckResult Report(SelectorLookup lookup, bool discovered)
     {
-        var result = context.Result($"{KindName}:{lookup.Selector}", KindName, lookup.Selector);
+        var result = lookup.Result;
         result.Evidence("name", lookup.Name);
         result.Evidence("query", lookup.Answer.Describe());
         if (discovered)
@@ -120,5 +128,5 @@ public sealed class DkimCheck : ICheck
         return result.Build();
     }
 
-    private sealed record SelectorLookup(string Selector, string Name, DnsAnswer Answer, IReadOnlyList<DkimKeyRecord> Records);
+    private sealed record SelectorLookup(string Selector, string Name, DnsAnswer Answer, IReadOnlyList<DkimKeyRecord> Records, CheckResultBuilder Result);
 }

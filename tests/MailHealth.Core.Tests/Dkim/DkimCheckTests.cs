@@ -183,6 +183,7 @@ public sealed class DkimCheckTests
 
         var summary = Assert.Single(results, r => r.Id == "dkim");
         Assert.Equal(["default", "selector1", "google"], Assert.IsAssignableFrom<IEnumerable<string>>(summary.Evidence["foundSelectors"]));
+        Assert.Equal(DkimCheck.CommonSelectors, Assert.IsAssignableFrom<IEnumerable<string>>(summary.Evidence["triedSelectors"]));
         Assert.Equal(["dkim", "dkim:default", "dkim:google", "dkim:selector1"], results.Select(r => r.Id).Order(StringComparer.Ordinal));
         Assert.All(results, r => Assert.Equal(CheckStatus.Pass, r.Status));
         Assert.All(results.SelectMany(r => r.Findings), f => Assert.Equal(Severity.Info, f.Severity));
@@ -228,6 +229,8 @@ public sealed class DkimCheckTests
         Assert.Equal("dkim", result.Id);
         Assert.Equal(CheckStatus.Error, result.Status);
         Assert.Equal([DnsFindingCodes.Timeout], Codes(result));
+        // The first selector's timeout stops the discovery: no point asking a silent server fifteen more times.
+        Assert.Equal(1, server.QueriesReceived);
     }
 
     private static TimeSpan Timeout(HostileDnsMode mode) =>
