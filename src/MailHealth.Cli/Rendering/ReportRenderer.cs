@@ -53,6 +53,12 @@ public static class ReportRenderer
             output.WriteLine($"  {check.Id}");
             foreach (var (key, value) in check.Evidence)
             {
+                // The full transcript repeats what the other evidence shows; it matters when something failed.
+                if (key == "transcript" && check.Status == CheckStatus.Pass)
+                {
+                    continue;
+                }
+
                 WriteValue(output, key, value, "    ");
             }
 

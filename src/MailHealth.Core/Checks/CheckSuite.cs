@@ -1,6 +1,8 @@
+using MailHealth.Blocklists;
 using MailHealth.Dkim;
 using MailHealth.Dmarc;
 using MailHealth.Mx;
+using MailHealth.ReverseDns;
 using MailHealth.Smtp;
 
 namespace MailHealth.Checks;
@@ -14,6 +16,8 @@ public static class CheckSuite
         new SmtpCheck(),
         new DmarcCheck(),
         new DkimCheck(),
+        new ReverseDnsCheck(),
+        new BlocklistCheck(),
     ];
 
     public static CheckServices Services { get; } = new(

@@ -205,12 +205,12 @@ public sealed class DkimCheckTests
     }
 
     [Theory]
-    [InlineData(HostileDnsMode.Drop, DnsFindingCodes.Timeout)]
-    [InlineData(HostileDnsMode.ServFail, DnsFindingCodes.ServFail)]
-    [InlineData(HostileDnsMode.Garbage, DnsFindingCodes.ServFail)]
-    public async Task Run_BrokenDns_IsErrorNotFail(HostileDnsMode mode, string code)
+    [InlineData(HostileNameServerMode.Drop, DnsFindingCodes.Timeout)]
+    [InlineData(HostileNameServerMode.ServFail, DnsFindingCodes.ServFail)]
+    [InlineData(HostileNameServerMode.Garbage, DnsFindingCodes.ServFail)]
+    public async Task Run_BrokenDns_IsErrorNotFail(HostileNameServerMode mode, string code)
     {
-        await using var server = HostileDnsServer.Start(mode);
+        await using var server = HostileNameServer.Start(mode);
 
         var result = Assert.Single(await RunAsync(Domain, ["rsa2048"], server.Resolver(Timeout(mode))));
 
@@ -222,9 +222,9 @@ public sealed class DkimCheckTests
     [Fact]
     public async Task Run_NoSelectorConfiguredAndDnsSilent_IsError()
     {
-        await using var server = HostileDnsServer.Start(HostileDnsMode.Drop);
+        await using var server = HostileNameServer.Start(HostileNameServerMode.Drop);
 
-        var result = Assert.Single(await RunAsync(Domain, [], server.Resolver(Timeout(HostileDnsMode.Drop))));
+        var result = Assert.Single(await RunAsync(Domain, [], server.Resolver(Timeout(HostileNameServerMode.Drop))));
 
         Assert.Equal("dkim", result.Id);
         Assert.Equal(CheckStatus.Error, result.Status);
@@ -233,6 +233,6 @@ public sealed class DkimCheckTests
         Assert.Equal(1, server.QueriesReceived);
     }
 
-    private static TimeSpan Timeout(HostileDnsMode mode) =>
-        mode == HostileDnsMode.Drop ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(3);
+    private static TimeSpan Timeout(HostileNameServerMode mode) =>
+        mode == HostileNameServerMode.Drop ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(3);
 }

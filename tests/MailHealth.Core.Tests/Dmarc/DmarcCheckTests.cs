@@ -362,16 +362,16 @@ public sealed class DmarcCheckTests
     }
 
     [Theory]
-    [InlineData(HostileDnsMode.Drop, DnsFindingCodes.Timeout)]
-    [InlineData(HostileDnsMode.ServFail, DnsFindingCodes.ServFail)]
-    [InlineData(HostileDnsMode.Refused, DnsFindingCodes.ServFail)]
-    [InlineData(HostileDnsMode.Garbage, DnsFindingCodes.ServFail)]
-    [InlineData(HostileDnsMode.Malformed, DnsFindingCodes.ServFail)]
-    [InlineData(HostileDnsMode.TruncatedThenClosed, null)]
-    public async Task Run_BrokenDns_IsErrorNeverFail(HostileDnsMode mode, string? code)
+    [InlineData(HostileNameServerMode.Drop, DnsFindingCodes.Timeout)]
+    [InlineData(HostileNameServerMode.ServFail, DnsFindingCodes.ServFail)]
+    [InlineData(HostileNameServerMode.Refused, DnsFindingCodes.ServFail)]
+    [InlineData(HostileNameServerMode.Garbage, DnsFindingCodes.ServFail)]
+    [InlineData(HostileNameServerMode.Malformed, DnsFindingCodes.ServFail)]
+    [InlineData(HostileNameServerMode.TruncatedThenClosed, null)]
+    public async Task Run_BrokenDns_IsErrorNeverFail(HostileNameServerMode mode, string? code)
     {
-        await using var server = HostileDnsServer.Start(mode);
-        var timeout = mode == HostileDnsMode.Drop ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(3);
+        await using var server = HostileNameServer.Start(mode);
+        var timeout = mode == HostileNameServerMode.Drop ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(3);
 
         var result = await RunAsync("reject.auth.test", server.Resolver(timeout));
 

@@ -6,7 +6,7 @@ using MailHealth.Testing.Dns;
 namespace MailHealth.Core.Tests.Dns;
 
 /// <summary>
-/// The resolver against hostile servers (tests/MailHealth.Testing/Dns/HostileDnsServer.cs) and
+/// The resolver against hostile servers (tests/MailHealth.Testing/Dns/HostileNameServer.cs) and
 /// against hostile but valid data that Knot serves (eng/peers/zones/auth.test.zone.in): every
 /// answer comes back as data, in bounded time, never as an exception.
 /// </summary>
@@ -14,13 +14,13 @@ public sealed class DnsResolverTests
 {
     // Short for a server that never answers; generous for one that answers at once, so a slow
     // first run (JIT, a busy machine) is not mistaken for a timeout.
-    private static DnsResolver ResolverFor(HostileDnsServer server) =>
-        server.Resolver(server.Mode == HostileDnsMode.Drop ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(3));
+    private static DnsResolver ResolverFor(HostileNameServer server) =>
+        server.Resolver(server.Mode == HostileNameServerMode.Drop ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(3));
 
     [Fact]
     public async Task Query_ServerDropsEveryQuery_TimesOut()
     {
-        await using var server = HostileDnsServer.Start(HostileDnsMode.Drop);
+        await using var server = HostileNameServer.Start(HostileNameServerMode.Drop);
 
         var answer = await ResolverFor(server).GetTxtAsync("_dmarc.example.test");
 
@@ -32,7 +32,7 @@ public sealed class DnsResolverTests
     [Fact]
     public async Task Query_ServFail_IsServerFailure()
     {
-        await using var server = HostileDnsServer.Start(HostileDnsMode.ServFail);
+        await using var server = HostileNameServer.Start(HostileNameServerMode.ServFail);
 
         var answer = await ResolverFor(server).GetTxtAsync("_dmarc.example.test");
 
@@ -43,7 +43,7 @@ public sealed class DnsResolverTests
     [Fact]
     public async Task Query_Refused_IsAFailureNotAnEmptyAnswer()
     {
-        await using var server = HostileDnsServer.Start(HostileDnsMode.Refused);
+        await using var server = HostileNameServer.Start(HostileNameServerMode.Refused);
 
         var answer = await ResolverFor(server).GetTxtAsync("_dmarc.example.test");
 
@@ -53,12 +53,12 @@ public sealed class DnsResolverTests
     }
 
     [Theory]
-    [InlineData(HostileDnsMode.Garbage)]
-    [InlineData(HostileDnsMode.Malformed)]
-    [InlineData(HostileDnsMode.TruncatedThenClosed)]
-    public async Task Query_BrokenAnswer_IsUnansweredWithAFailureCode(HostileDnsMode mode)
+    [InlineData(HostileNameServerMode.Garbage)]
+    [InlineData(HostileNameServerMode.Malformed)]
+    [InlineData(HostileNameServerMode.TruncatedThenClosed)]
+    public async Task Query_BrokenAnswer_IsUnansweredWithAFailureCode(HostileNameServerMode mode)
     {
-        await using var server = HostileDnsServer.Start(mode);
+        await using var server = HostileNameServer.Start(mode);
 
         var answer = await ResolverFor(server).QueryAsync("selector._domainkey.example.test", QueryType.TXT);
 

@@ -1,7 +1,7 @@
 namespace MailHealth.Testing.Dns;
 
-/// <summary>How a <see cref="HostileDnsServer"/> misbehaves.</summary>
-public enum HostileDnsMode
+/// <summary>How a <see cref="HostileNameServer"/> misbehaves.</summary>
+public enum HostileNameServerMode
 {
     /// <summary>Reads every query and never answers (a firewall that drops, a dead server).</summary>
     Drop,

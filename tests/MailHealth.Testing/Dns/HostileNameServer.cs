@@ -6,11 +6,12 @@ using MailHealth.Dns;
 namespace MailHealth.Testing.Dns;
 
 /// <summary>
-/// A DNS server that misbehaves in one chosen way (<see cref="HostileDnsMode"/>), on UDP and TCP
+/// A DNS server that misbehaves in one chosen way (<see cref="HostileNameServerMode"/>), on UDP and TCP
 /// at the same ephemeral port of 127.0.0.1. For tests that a check turns a broken DNS into an
 /// <c>error</c> result in bounded time, never a crash, a hang or a <c>fail</c> of the domain.
+/// (<see cref="HostileDnsServer"/> is the UDP-only one the blocklist tests bind in their own range.)
 /// </summary>
-public sealed class HostileDnsServer : IAsyncDisposable
+public sealed class HostileNameServer : IAsyncDisposable
 {
     private const int HeaderLength = 12;
     private readonly Socket _udp;
@@ -21,7 +22,7 @@ public sealed class HostileDnsServer : IAsyncDisposable
     private readonly Random _random;
     private int _queries;
 
-    private HostileDnsServer(HostileDnsMode mode, Socket udp, TcpListener tcp, int seed)
+    private HostileNameServer(HostileNameServerMode mode, Socket udp, TcpListener tcp, int seed)
     {
         Mode = mode;
         _udp = udp;
@@ -30,7 +31,7 @@ public sealed class HostileDnsServer : IAsyncDisposable
         EndPoint = (IPEndPoint)udp.LocalEndPoint!;
     }
 
-    public HostileDnsMode Mode { get; }
+    public HostileNameServerMode Mode { get; }
 
     /// <summary>Where to point the resolver: UDP and TCP listen on this address and port.</summary>
     public IPEndPoint EndPoint { get; }
@@ -47,8 +48,8 @@ public sealed class HostileDnsServer : IAsyncDisposable
         UseCache = false,
     });
 
-    /// <summary>Starts a server on 127.0.0.1; <paramref name="seed"/> makes <see cref="HostileDnsMode.Garbage"/> repeatable.</summary>
-    public static HostileDnsServer Start(HostileDnsMode mode, int seed = 53)
+    /// <summary>Starts a server on 127.0.0.1; <paramref name="seed"/> makes <see cref="HostileNameServerMode.Garbage"/> repeatable.</summary>
+    public static HostileNameServer Start(HostileNameServerMode mode, int seed = 53)
     {
         // UDP picks the port; TCP must get the same one. Another process may hold it: try again.
         for (var attempt = 0; ; attempt++)
@@ -66,7 +67,7 @@ public sealed class HostileDnsServer : IAsyncDisposable
                 continue;
             }
 
-            var server = new HostileDnsServer(mode, udp, tcp, seed);
+            var server = new HostileNameServer(mode, udp, tcp, seed);
             server._loops.Add(Task.Run(server.ServeUdpAsync));
             server._loops.Add(Task.Run(server.ServeTcpAsync));
             return server;
@@ -149,7 +150,7 @@ public sealed class HostileDnsServer : IAsyncDisposable
 
     private async Task ServeConnectionAsync(Socket client)
     {
-        if (Mode == HostileDnsMode.TruncatedThenClosed)
+        if (Mode == HostileNameServerMode.TruncatedThenClosed)
         {
             client.Dispose();
             return;
@@ -215,12 +216,12 @@ public sealed class HostileDnsServer : IAsyncDisposable
 
         return Mode switch
         {
-            HostileDnsMode.Drop => null,
-            HostileDnsMode.ServFail => Header(query, rcode: 2),
-            HostileDnsMode.Refused => Header(query, rcode: 5),
-            HostileDnsMode.Garbage => Garbage(query),
-            HostileDnsMode.Malformed => Malformed(query),
-            HostileDnsMode.TruncatedThenClosed when !overTcp => Header(query, rcode: 0, truncated: true),
+            HostileNameServerMode.Drop => null,
+            HostileNameServerMode.ServFail => Header(query, rcode: 2),
+            HostileNameServerMode.Refused => Header(query, rcode: 5),
+            HostileNameServerMode.Garbage => Garbage(query),
+            HostileNameServerMode.Malformed => Malformed(query),
+            HostileNameServerMode.TruncatedThenClosed when !overTcp => Header(query, rcode: 0, truncated: true),
             _ => null,
         };
     }
