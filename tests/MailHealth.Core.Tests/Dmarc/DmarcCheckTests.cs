@@ -389,6 +389,17 @@ public sealed class DmarcCheckTests
     }
 
     [Fact]
+    public async Task Run_ThroughTheRecursiveResolver_FindsTheSameInheritedPolicy()
+    {
+        // unbound (eng/peers/start.d/95-unbound.sh) in front of Knot, as a monitor in production would ask.
+        var result = await RunAsync("sub.dmarc-org.test", RecursivePeer.Resolver());
+
+        Assert.Empty(result.Findings);
+        Assert.Equal("_dmarc.dmarc-org.test", result.Evidence["recordAt"]);
+        Assert.Equal("quarantine", Policy(result, "domain")["policy"]);
+    }
+
+    [Fact]
     public void CheckSuite_RunsDkimAndDmarc()
     {
         Assert.Contains(CheckSuite.All, c => c is DmarcCheck);
