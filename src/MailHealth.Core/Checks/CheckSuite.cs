@@ -1,4 +1,6 @@
 using MailHealth.Blocklists;
+using MailHealth.Dkim;
+using MailHealth.Dmarc;
 using MailHealth.Mx;
 using MailHealth.ReverseDns;
 using MailHealth.Smtp;
@@ -14,6 +16,8 @@ public static class CheckSuite
         new MxCheck(),
         new SmtpCheck(),
         new SpfCheck(),
+        new DkimCheck(),
+        new DmarcCheck(),
         new ReverseDnsCheck(),
         new BlocklistCheck(),
     ];
