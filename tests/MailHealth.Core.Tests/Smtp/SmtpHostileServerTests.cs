@@ -12,17 +12,43 @@ namespace MailHealth.Core.Tests.Smtp;
 /// </summary>
 public sealed class SmtpHostileServerTests
 {
-    private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(400);
+    // Only the stage a test is about gets a short deadline; the others are long, so a loaded
+    // machine (the whole suite runs in parallel on two cores) cannot turn a prompt server reply
+    // into a timeout at an earlier stage.
+    private static readonly TimeSpan Short = TimeSpan.FromSeconds(1.5);
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(10);
 
     private static CheckOptions Quick(CheckOptions o) => new()
     {
         ExtraTrustRoots = o.ExtraTrustRoots,
         HeloName = o.HeloName,
-        ConnectTimeout = Short,
-        GreetingTimeout = Short,
+        ConnectTimeout = Long,
+        GreetingTimeout = Long,
         CommandTimeout = Short,
         TlsTimeout = Short,
-        ProbeDeadline = TimeSpan.FromSeconds(10),
+        ProbeDeadline = TimeSpan.FromSeconds(30),
+    };
+
+    private static CheckOptions QuickGreeting(CheckOptions o) => new()
+    {
+        ExtraTrustRoots = o.ExtraTrustRoots,
+        HeloName = o.HeloName,
+        ConnectTimeout = Long,
+        GreetingTimeout = Short,
+        CommandTimeout = Long,
+        TlsTimeout = Long,
+        ProbeDeadline = TimeSpan.FromSeconds(30),
+    };
+
+    private static CheckOptions QuickConnect(CheckOptions o) => new()
+    {
+        ExtraTrustRoots = o.ExtraTrustRoots,
+        HeloName = o.HeloName,
+        ConnectTimeout = Short,
+        GreetingTimeout = Long,
+        CommandTimeout = Long,
+        TlsTimeout = Long,
+        ProbeDeadline = TimeSpan.FromSeconds(30),
     };
 
     [Fact]
@@ -30,7 +56,7 @@ public sealed class SmtpHostileServerTests
     {
         await using var server = HostileSmtpServers.Silent();
 
-        var outcome = await ProbeAsync(server, SmtpRole.Smtp, Quick);
+        var outcome = await ProbeAsync(server, SmtpRole.Smtp, QuickGreeting);
 
         Assert.Equal([(SmtpFindingCodes.GreetingInvalid, Severity.Critical)], Problems(outcome));
         Assert.Contains("no greeting", outcome.Result.Findings[0].Message, StringComparison.Ordinal);
@@ -238,7 +264,7 @@ public sealed class SmtpHostileServerTests
         using var port = new BacklogFullListener();
         var host = new MailHost("hostile.smtp.test", null, [port.EndPoint.Address]);
 
-        var outcome = await ProbeAsync(host, new PortSpec(port.Port, SmtpRole.Smtp), "hostile.smtp.test", options: Quick);
+        var outcome = await ProbeAsync(host, new PortSpec(port.Port, SmtpRole.Smtp), "hostile.smtp.test", options: QuickConnect);
 
         Assert.Equal([(SmtpFindingCodes.ConnectTimeout, Severity.Critical)], Problems(outcome));
         Assert.True(outcome.ConnectTimedOut);
