@@ -88,8 +88,11 @@ public static class CheckCommand
                 parse.GetValue(timeout));
             var (target, options, resolverOptions) = Build(input);
 
-            var checker = CheckSuite.CreateChecker(time);
-            var report = await checker.RunAsync(target, new DnsResolver(resolverOptions), options, cancellationToken).ConfigureAwait(false);
+            // One domain: a blanket port-25 timeout while submission connects is already the egress
+            // signature, so the analysis needs only this target (the monitor asks for two).
+            var run = new MonitorRun(CheckSuite.CreateChecker(time));
+            var reports = await run.RunAsync([target], new DnsResolver(resolverOptions), options, egressMinimumTargets: 1, cancellationToken).ConfigureAwait(false);
+            var report = reports[0];
 
             if (parse.GetValue(json))
             {

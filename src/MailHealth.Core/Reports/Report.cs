@@ -17,7 +17,11 @@ public sealed record Report
 
     public required IReadOnlyList<CheckResult> Checks { get; init; }
 
-    public IEnumerable<Finding> Findings => Checks.SelectMany(c => c.Findings);
+    /// <summary>Findings about the monitor itself seen during this run (SMTP_EGRESS_BLOCKED), not about the target.</summary>
+    public IReadOnlyList<Finding> MonitorFindings { get; init; } = [];
+
+    /// <summary>Every finding of every check, and the monitor's own.</summary>
+    public IEnumerable<Finding> Findings => Checks.SelectMany(c => c.Findings).Concat(MonitorFindings);
 
     public bool HasCritical => Findings.Any(f => f.Severity == Severity.Critical);
 

@@ -13,10 +13,11 @@ public sealed class BacklogFullListener : IDisposable
     private readonly Socket _listener;
     private readonly List<Socket> _fillers = [];
 
-    public BacklogFullListener()
+    /// <param name="endPoint">Where to listen; default an ephemeral port on 127.0.0.1.</param>
+    public BacklogFullListener(IPEndPoint? endPoint = null)
     {
         _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _listener.Bind(endPoint ?? new IPEndPoint(IPAddress.Loopback, 0));
         _listener.Listen(0);
         for (var i = 0; i < 4; i++)
         {

@@ -17,10 +17,10 @@ public sealed class SocketServer : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Task _accepting;
 
-    public SocketServer(Func<Socket, CancellationToken, Task> behaviour, IPAddress? address = null)
+    public SocketServer(Func<Socket, CancellationToken, Task> behaviour, IPAddress? address = null, int port = 0)
     {
         _behaviour = behaviour;
-        _listener = new TcpListener(address ?? IPAddress.Loopback, 0);
+        _listener = new TcpListener(address ?? IPAddress.Loopback, port);
         _listener.Start();
         _accepting = AcceptAsync();
     }

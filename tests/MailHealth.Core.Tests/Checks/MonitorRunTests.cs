@@ -1,0 +1,67 @@
+using System.Net;
+using MailHealth.Checks;
+using MailHealth.Egress;
+using MailHealth.Reports;
+using MailHealth.Smtp;
+using MailHealth.Targets;
+using MailHealth.Testing;
+using MailHealth.Testing.Servers;
+
+namespace MailHealth.Core.Tests.Checks;
+
+/// <summary>
+/// A whole run with the real checker: a host whose port 25 never completes a TCP connect (as
+/// behind a cloud's egress block) while its submission port answers.
+/// </summary>
+public sealed class MonitorRunTests
+{
+    private static async Task<IReadOnlyList<Report>> RunBlockedPort25Async(int egressMinimumTargets)
+    {
+        var address = Peers.Address(60, 1);
+        using var blocked = new BacklogFullListener(new IPEndPoint(address, 25));
+        await using var submission = new SocketServer(
+            (socket, stop) => HostileSmtpServers.ConverseAsync(socket, "220 sub.egress.test ESMTP", ["250-sub.egress.test", "250 STARTTLS"], stop),
+            address,
+            587);
+        var target = Peers.Target("good.mx.test", t => t with
+        {
+            Hosts = [address.ToString()],
+            Ports = [new PortSpec(25, SmtpRole.Smtp), new PortSpec(587, SmtpRole.Submission)],
+            DnsblZones = ["bl.rep.test"],
+        });
+        var options = Peers.Options(o => new CheckOptions
+        {
+            ExtraTrustRoots = o.ExtraTrustRoots,
+            HeloName = o.HeloName,
+            ConnectTimeout = TimeSpan.FromSeconds(1),
+            ProbeDeadline = TimeSpan.FromSeconds(20),
+        });
+
+        var run = new MonitorRun(CheckSuite.CreateChecker(TimeProvider.System));
+        return await run.RunAsync([target], Peers.Resolver(), options, egressMinimumTargets);
+    }
+
+    [Fact]
+    public async Task Run_Port25TimesOutWhileSubmissionConnects_EgressBlockedAndPort25IsError()
+    {
+        var report = Assert.Single(await RunBlockedPort25Async(egressMinimumTargets: 1));
+
+        var egress = Assert.Single(report.MonitorFindings);
+        Assert.Equal(EgressFindingCodes.EgressBlocked, egress.Code);
+        var port25 = report.Checks.Single(c => c.Kind == SmtpCheck.KindName && c.Subject.EndsWith(":25", StringComparison.Ordinal));
+        Assert.Equal(CheckStatus.Error, port25.Status);
+        Assert.DoesNotContain(report.Findings, f => f.Code == SmtpFindingCodes.ConnectTimeout);
+        Assert.Contains(report.Findings, f => f.Code == EgressFindingCodes.EgressBlocked);
+    }
+
+    [Fact]
+    public async Task Run_OneTargetWithTheMonitorsDefault_ReportsTheTimeoutAsTheTargetsOwn()
+    {
+        var report = Assert.Single(await RunBlockedPort25Async(EgressAnalysis.DefaultMinimumTargets));
+
+        Assert.Empty(report.MonitorFindings);
+        var port25 = report.Checks.Single(c => c.Kind == SmtpCheck.KindName && c.Subject.EndsWith(":25", StringComparison.Ordinal));
+        Assert.Equal(CheckStatus.Fail, port25.Status);
+        Assert.Contains(port25.Findings, f => f.Code == SmtpFindingCodes.ConnectTimeout && f.Severity == Severity.Critical);
+    }
+}
