@@ -1,5 +1,8 @@
+using MailHealth.Dane;
+using MailHealth.MtaSts;
 using MailHealth.Mx;
 using MailHealth.Smtp;
+using MailHealth.TlsRpt;
 
 namespace MailHealth.Checks;
 
@@ -10,6 +13,9 @@ public static class CheckSuite
     [
         new MxCheck(),
         new SmtpCheck(),
+        new MtaStsCheck(),
+        new TlsRptCheck(),
+        new DaneCheck(),
     ];
 
     public static CheckServices Services { get; } = new(
