@@ -45,11 +45,15 @@ public static class MtaStsPolicyFetcher
         // RFC 8461 section 3.3: HTTP caching MUST NOT be used.
         request.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
 
-        PolicyFetch Result(PolicyFetchOutcome outcome, string detail) => new()
+        PolicyFetch Result(PolicyFetchOutcome outcome, string detail, HttpResponseMessage? response = null, string? location = null, byte[]? body = null) => new()
         {
             Outcome = outcome,
             Detail = detail,
             Url = url,
+            StatusCode = response is null ? null : (int)response.StatusCode,
+            ContentType = response?.Content.Headers.ContentType?.ToString(),
+            Location = location,
+            Body = body,
             Certificate = seen.Certificate,
             Addresses = seen.Addresses,
             ElapsedMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
@@ -59,40 +63,34 @@ public static class MtaStsPolicyFetcher
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
-            var contentType = response.Content.Headers.ContentType?.ToString();
             if (status is >= 300 and < 400)
             {
                 var location = response.Headers.Location?.ToString();
-                return Result(PolicyFetchOutcome.Redirected, $"{url} answered {status} (redirect to {location ?? "nowhere"}); RFC 8461 section 3.3 forbids following redirects")
-                    with { StatusCode = status, ContentType = contentType, Location = location };
+                return Result(PolicyFetchOutcome.Redirected, $"{url} answered {status} (redirect to {location ?? "nowhere"}); RFC 8461 section 3.3 forbids following redirects", response, location);
             }
 
             if (status != 200)
             {
-                return Result(PolicyFetchOutcome.HttpError, $"{url} answered {status} {response.ReasonPhrase}; only 200 gives a policy")
-                    with { StatusCode = status, ContentType = contentType };
+                return Result(PolicyFetchOutcome.HttpError, $"{url} answered {status} {response.ReasonPhrase}; only 200 gives a policy", response);
             }
 
             if (response.Content.Headers.ContentLength > MaxPolicyBytes)
             {
-                return Result(PolicyFetchOutcome.TooLarge, $"the policy is {response.Content.Headers.ContentLength} bytes, above the {MaxPolicyBytes}-byte limit")
-                    with { StatusCode = status, ContentType = contentType };
+                return Result(PolicyFetchOutcome.TooLarge, $"the policy is {response.Content.Headers.ContentLength} bytes, above the {MaxPolicyBytes}-byte limit", response);
             }
 
             var body = await ReadLimitedAsync(response.Content, linked.Token).ConfigureAwait(false);
             if (body is null)
             {
-                return Result(PolicyFetchOutcome.TooLarge, $"the policy is larger than the {MaxPolicyBytes}-byte limit")
-                    with { StatusCode = status, ContentType = contentType };
+                return Result(PolicyFetchOutcome.TooLarge, $"the policy is larger than the {MaxPolicyBytes}-byte limit", response);
             }
 
-            return Result(PolicyFetchOutcome.Fetched, $"{url} answered 200 with {body.Length} bytes")
-                with { StatusCode = status, ContentType = contentType, Body = body };
+            return Result(PolicyFetchOutcome.Fetched, $"{url} answered 200 with {body.Length} bytes", response, body: body);
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException or AuthenticationException or SocketException)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            return Classify(e, seen, deadline.IsCancellationRequested, options, Result);
+            return Classify(e, seen, deadline.IsCancellationRequested, options, (outcome, detail) => Result(outcome, detail));
         }
     }
 

@@ -40,13 +40,13 @@ public static class PolicyHostCertificateFindings
                 $"the certificate of {subject} expired on {Day(cert.NotAfter)}; senders will not fetch the policy",
                 evidence, subject);
         }
-        else if (cert.NotYetValid)
+        else if (cert.NotYetValid && cert.Trusted)
         {
             result.Add(PolicyHostCertificateCodes.Untrusted, Severity.Critical,
                 $"the certificate of {subject} is not valid before {Day(cert.NotBefore)}; senders will not fetch the policy",
                 evidence, subject);
         }
-        else if (cert.DaysLeft < options.CertificateCriticalDays || cert.DaysLeft < options.CertificateWarningDays)
+        else if (cert.DaysLeft < Math.Max(options.CertificateCriticalDays, options.CertificateWarningDays))
         {
             var severity = cert.DaysLeft < options.CertificateCriticalDays ? Severity.Critical : Severity.Warning;
             result.Add(PolicyHostCertificateCodes.ExpiresSoon, severity,
