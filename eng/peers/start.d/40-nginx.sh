@@ -32,6 +32,8 @@ nginx_certs() {
   mh_cert sts-expired -60 -2 mta-sts.expired.transport.test
   mh_cert sts-expiring -30 +10 mta-sts.expiring.transport.test
   mh_self_signed sts-selfsigned mta-sts.untrusted.transport.test
+  # The MX hosts of the MTA-STS domains, for RFC 8461 section 4.2 (their certificate on port 25).
+  mh_cert sts-mx -1 +90 mx1.transport.test mx.backup.transport.test rogue.transport.test
   # DANE (RFC 7672): the leaf the TLSA records name, another leaf that matches none, and the CA
   # under a certs/ name so that the zone's @TLSA:2:...:transport-ca@ tokens can find it.
   mh_cert dane-leaf -1 +90 '*.dane.transport.test'

@@ -1,7 +1,10 @@
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using MailHealth.Checks;
 using MailHealth.Dns;
+using MailHealth.Smtp;
 
 namespace MailHealth.MtaSts;
 
@@ -159,6 +162,7 @@ public sealed class MtaStsCheck : ICheck
         }
 
         await MatchMxAsync(context, result, policy).ConfigureAwait(false);
+        await CheckMxTlsAsync(context, result, policy).ConfigureAwait(false);
     }
 
     private static async Task MatchMxAsync(CheckContext context, CheckResultBuilder result, MtaStsPolicy policy)
@@ -184,6 +188,74 @@ public sealed class MtaStsCheck : ICheck
         }
 
         result.Evidence("mxMatches", matches);
+    }
+
+    /// <summary>
+    /// RFC 8461 section 4.2: under a policy, each MX must offer STARTTLS with a certificate that is
+    /// PKIX-valid for its name. Judged from the port-25 probes; hosts not probed are left out.
+    /// </summary>
+    private static async Task CheckMxTlsAsync(CheckContext context, CheckResultBuilder result, MtaStsPolicy policy)
+    {
+        var mx = await context.Mx.ConfigureAwait(false);
+        var probes = await context.SmtpProbes.ConfigureAwait(false);
+        var severity = policy.Mode == MtaStsMode.Enforce ? Severity.Critical : Severity.Warning;
+        var consequence = policy.Mode == MtaStsMode.Enforce
+            ? "senders that honour MTA-STS will not deliver to it"
+            : "senders report it as a failure (mode testing)";
+        foreach (var host in mx.Hosts.Hosts.Select(h => h.Name))
+        {
+            var port25 = probes.Where(p => p.Port.Port == 25 && string.Equals(p.Host.Name, host, StringComparison.OrdinalIgnoreCase)).ToList();
+            var problem = port25.Select(p => MxTlsProblem(p, host, context)).FirstOrDefault(p => p is not null);
+            if (problem is not null)
+            {
+                result.Add(MtaStsFindingCodes.MxTlsInvalid, severity, $"MX host {host} {problem}: {consequence}",
+                    new Dictionary<string, object?> { ["host"] = host }, host);
+            }
+        }
+    }
+
+    private static string? MxTlsProblem(SmtpProbeOutcome probe, string host, CheckContext context)
+    {
+        if (!probe.TlsEstablished || probe.CertificateChain.Count == 0)
+        {
+            // A connection that never happened is the SMTP check's finding, not a policy failure we can judge.
+            return probe.Address is not null && !probe.ConnectTimedOut ? "completed no STARTTLS on port 25" : null;
+        }
+
+        try
+        {
+            using var leaf = X509CertificateLoader.LoadCertificate(probe.CertificateChain[0]);
+            var rest = probe.CertificateChain.Skip(1).Select(der => X509CertificateLoader.LoadCertificate(der)).ToList();
+            try
+            {
+                var cert = CertificateInspection.Inspect(leaf, rest, host, context.Options.ExtraTrustRoots, context.Time.GetUtcNow());
+                var problems = new List<string>();
+                if (!cert.Trusted)
+                {
+                    problems.Add($"does not chain to a trusted root ({cert.TrustProblem})");
+                }
+
+                if (!cert.NameMatches)
+                {
+                    problems.Add($"is not valid for {host}");
+                }
+
+                if (cert.Expired || cert.NotYetValid)
+                {
+                    problems.Add($"is outside its validity ({cert.NotBefore:yyyy-MM-dd} to {cert.NotAfter:yyyy-MM-dd})");
+                }
+
+                return problems.Count == 0 ? null : $"presents a certificate on port 25 that {string.Join(", ", problems)}";
+            }
+            finally
+            {
+                rest.ForEach(c => c.Dispose());
+            }
+        }
+        catch (CryptographicException)
+        {
+            return "presents a certificate on port 25 that cannot be parsed";
+        }
     }
 
     private static bool IsTextPlain(string? contentType) =>

@@ -15,6 +15,12 @@ public static class MtaStsFindingCodes
     /// <summary>Critical in mode enforce, a warning in mode testing.</summary>
     public const string MxMismatch = "MTASTS_MX_MISMATCH";
 
+    /// <summary>
+    /// An MX host covered by the policy fails RFC 8461 section 4.2 on port 25 (no STARTTLS, or a
+    /// certificate that is not PKIX-valid for its name). Critical in mode enforce, a warning in testing.
+    /// </summary>
+    public const string MxTlsInvalid = "MTASTS_MX_TLS_INVALID";
+
     public const string TestingMode = "MTASTS_TESTING_MODE";
 
     /// <summary>mode: none, MTA-STS switched off on purpose (RFC 8461 section 5).</summary>

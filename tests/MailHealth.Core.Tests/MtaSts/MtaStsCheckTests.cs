@@ -3,6 +3,8 @@ using System.Security.Cryptography.X509Certificates;
 using MailHealth.Checks;
 using MailHealth.Dns;
 using MailHealth.MtaSts;
+using MailHealth.Smtp;
+using MailHealth.Targets;
 using MailHealth.Testing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -19,7 +21,7 @@ public sealed class MtaStsCheckTests
     [
         MtaStsFindingCodes.Missing, MtaStsFindingCodes.RecordInvalid, MtaStsFindingCodes.PolicyUnreachable,
         MtaStsFindingCodes.PolicyInvalid, MtaStsFindingCodes.MxMismatch, MtaStsFindingCodes.TestingMode,
-        MtaStsFindingCodes.ModeNone, PolicyHostCertificateCodes.Expired, PolicyHostCertificateCodes.ExpiresSoon,
+        MtaStsFindingCodes.ModeNone, MtaStsFindingCodes.MxTlsInvalid, PolicyHostCertificateCodes.Expired, PolicyHostCertificateCodes.ExpiresSoon,
         PolicyHostCertificateCodes.Untrusted, PolicyHostCertificateCodes.NameMismatch,
     ];
 
@@ -30,10 +32,35 @@ public sealed class MtaStsCheckTests
         MtaStsPolicyTimeout = fetchTimeout ?? TimeSpan.FromSeconds(10),
     };
 
-    private static async Task<CheckResult> CheckAsync(string name, CheckOptions? options = null, TimeProvider? time = null, DnsResolver? dns = null)
+    /// <summary>Runs the check with the real MX stage and the given port-25 probe outcomes (none by default).</summary>
+    private static async Task<CheckResult> CheckAsync(
+        string name, CheckOptions? options = null, TimeProvider? time = null, DnsResolver? dns = null, IReadOnlyList<SmtpProbeOutcome>? probes = null)
     {
-        var context = Peers.Context(Peers.Target(name + ".transport.test"), options ?? Options(), time, dns);
+        var services = CheckSuite.Services with { ProbeSmtp = (_, _) => Task.FromResult(probes ?? []) };
+        var context = new CheckContext(
+            Peers.Target(name + ".transport.test"), dns ?? Peers.Resolver(), options ?? Options(), time ?? TimeProvider.System, services, CancellationToken.None);
         return Assert.Single(await new MtaStsCheck().RunAsync(context, CancellationToken.None));
+    }
+
+    /// <summary>A port-25 probe outcome as the SMTP probe reports it, with a chain from the peers' certificate files.</summary>
+    private static SmtpProbeOutcome Probe(string host, string? chainFile, bool connected = true)
+    {
+        var chain = new X509Certificate2Collection();
+        if (chainFile is not null)
+        {
+            chain.ImportFromPemFile(Path.Combine(Peers.State, "certs", chainFile + ".chain.pem"));
+        }
+
+        return new SmtpProbeOutcome
+        {
+            Host = new MailHost(host, 10, [Peers.Address(41, 1)]),
+            Port = new PortSpec(25, SmtpRole.Smtp),
+            Address = connected ? Peers.Address(41, 1) : null,
+            TlsEstablished = chain.Count > 0,
+            CertificateChain = [.. chain.Select(c => c.RawData)],
+            ConnectTimedOut = !connected,
+            Result = new CheckResultBuilder($"smtp:{host}:25", "smtp", $"{host}:25", TimeProvider.System).Build(),
+        };
     }
 
     private static List<string> Codes(CheckResult result) => [.. result.Findings.Select(f => f.Code)];
@@ -312,5 +339,59 @@ public sealed class MtaStsCheckTests
         Assert.Equal(CheckStatus.Error, result.Status);
         Assert.Contains(result.Findings, f => f.Code is DnsFindingCodes.Timeout or DnsFindingCodes.ServFail);
         Assert.DoesNotContain(MtaStsFindingCodes.Missing, Codes(result));
+    }
+
+    [Fact]
+    public async Task Check_EnforceAndMxPresentValidCertificates_RaisesNoMxTlsFinding()
+    {
+        var result = await CheckAsync("enforce", probes: [Probe("mx1.transport.test", "sts-mx"), Probe("mx.backup.transport.test", "sts-mx")]);
+
+        Assert.Empty(result.Findings);
+        Assert.Equal(CheckStatus.Pass, result.Status);
+    }
+
+    [Fact]
+    public async Task Check_EnforceAndMxCertificateForAnotherName_IsCriticalMxTlsInvalid()
+    {
+        var result = await CheckAsync("enforce", probes: [Probe("mx1.transport.test", "dane-leaf"), Probe("mx.backup.transport.test", "sts-mx")]);
+
+        var finding = Only(result, MtaStsFindingCodes.MxTlsInvalid);
+        Assert.Equal(Severity.Critical, finding.Severity);
+        Assert.Equal("mx1.transport.test", finding.Subject);
+        Assert.Contains("is not valid for mx1.transport.test", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_EnforceAndMxSelfSignedCertificate_IsMxTlsInvalid()
+    {
+        var result = await CheckAsync("enforce", probes: [Probe("mx1.transport.test", "sts-selfsigned")]);
+
+        Assert.Contains(result.Findings, f => f.Code == MtaStsFindingCodes.MxTlsInvalid && f.Message.Contains("trusted root", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Check_TestingAndMxWithoutStartTls_IsWarningMxTlsInvalid()
+    {
+        var result = await CheckAsync("testing", probes: [Probe("mx1.transport.test", null)]);
+
+        var finding = Only(result, MtaStsFindingCodes.MxTlsInvalid);
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Contains("no STARTTLS", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_MxPort25Unreachable_IsNotJudgedByTheMtaStsCheck()
+    {
+        var result = await CheckAsync("enforce", probes: [Probe("mx1.transport.test", null, connected: false)]);
+
+        Assert.DoesNotContain(MtaStsFindingCodes.MxTlsInvalid, Codes(result));
+    }
+
+    [Fact]
+    public async Task Check_ModeNone_DoesNotJudgeMxTls()
+    {
+        var result = await CheckAsync("none", probes: [Probe("mx1.transport.test", "dane-leaf")]);
+
+        Assert.DoesNotContain(MtaStsFindingCodes.MxTlsInvalid, Codes(result));
     }
 }
