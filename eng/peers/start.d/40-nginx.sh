@@ -91,11 +91,12 @@ nginx_start() {
 }
 
 nginx_stop() {
-  local dir="$MH_STATE/nginx"
+  local dir="$MH_STATE/nginx" pid
   [ -s "$dir/nginx.pid" ] || return 0
-  nginx -c "$dir/nginx.conf" -p "$dir" -s stop 2>/dev/null || kill "$(cat "$dir/nginx.pid")" 2>/dev/null || true
+  pid="$(cat "$dir/nginx.pid")"
+  kill "$pid" 2>/dev/null || true
   local tries=30
-  while [ $tries -gt 0 ] && [ -s "$dir/nginx.pid" ] && kill -0 "$(cat "$dir/nginx.pid")" 2>/dev/null; do
+  while [ $tries -gt 0 ] && kill -0 "$pid" 2>/dev/null; do
     sleep 0.1; tries=$((tries - 1))
   done
   rm -f "$dir/nginx.pid"

@@ -41,13 +41,24 @@ public sealed class DaneCheckTests
         Result = new CheckResultBuilder($"smtp:{host}:{port}", "smtp", $"{host}:{port}", TimeProvider.System).Build(),
     };
 
-    private static async Task<CheckResult> CheckAsync(string host, params SmtpProbeOutcome[] probes)
+    private static Task<CheckResult> CheckAsync(string host, params SmtpProbeOutcome[] probes) => CheckAsync(Peers.Resolver(), host, probes);
+
+    private static async Task<CheckResult> CheckAsync(DnsResolver dns, string host, params SmtpProbeOutcome[] probes)
     {
         var services = CheckSuite.Services with { ProbeSmtp = (_, _) => Task.FromResult<IReadOnlyList<SmtpProbeOutcome>>(probes) };
         var target = Peers.Target("dane.transport.test", t => t with { Hosts = [host] });
-        var context = new CheckContext(target, Peers.Resolver(), Peers.Options(), TimeProvider.System, services, CancellationToken.None);
+        var context = new CheckContext(target, dns, Peers.Options(), TimeProvider.System, services, CancellationToken.None);
         return Assert.Single(await new DaneCheck().RunAsync(context, CancellationToken.None));
     }
+
+    /// <summary>The validating unbound in front of the signed dnssec.test zone (eng/peers/start.d/92-dnssec.sh).</summary>
+    private static DnsResolver ValidatingResolver() => new(new DnsResolverOptions
+    {
+        Servers = [new IPEndPoint(Peers.Address(45, 54), 53)],
+        Timeout = TimeSpan.FromSeconds(2),
+        Retries = 0,
+        UseCache = false,
+    });
 
     private static Task<CheckResult> CheckWithLeafAsync(string name)
     {
@@ -259,5 +270,36 @@ public sealed class DaneCheckTests
         var named = new CheckContext(Peers.Target("dane.transport.test", t => t with { Hosts = [host] }), dns, Peers.Options(), TimeProvider.System, CheckSuite.Services, CancellationToken.None);
         var result = Assert.Single(await new DaneCheck().RunAsync(named, CancellationToken.None));
         Assert.Equal(CheckStatus.Error, result.Status);
+    }
+
+    [Fact]
+    public async Task Check_SignedZoneThroughValidatingResolver_IsAuthenticatedWithoutNotDnssec()
+    {
+        const string host = "mx.dnssec.test";
+
+        var result = await CheckAsync(ValidatingResolver(), host, Probe(host, Chain("dane-leaf")));
+
+        Assert.Equal(true, result.Evidence["dnssecAuthenticated"]);
+        Assert.Empty(result.Findings);
+        Assert.Equal(CheckStatus.Pass, result.Status);
+    }
+
+    [Fact]
+    public async Task Check_SignedZoneMismatch_IsCriticalAndAuthenticated()
+    {
+        const string host = "other.dnssec.test";
+
+        var result = await CheckAsync(ValidatingResolver(), host, Probe(host, Chain("dane-leaf")));
+
+        Assert.Equal(true, result.Evidence["dnssecAuthenticated"]);
+        Assert.Equal([DaneFindingCodes.TlsaMismatch], Codes(result));
+    }
+
+    [Fact]
+    public async Task Check_SignedZoneWithoutTlsa_HasNoFindings()
+    {
+        var result = await CheckAsync(ValidatingResolver(), "notlsa.dnssec.test");
+
+        Assert.Empty(result.Findings);
     }
 }
