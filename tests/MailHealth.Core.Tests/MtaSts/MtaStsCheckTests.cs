@@ -269,10 +269,17 @@ public sealed class MtaStsCheckTests
         Assert.Contains(MtaStsFindingCodes.PolicyUnreachable, Codes(result));
     }
 
+    /// <summary>A clock <paramref name="daysLeft"/> days before the peer certificate's notAfter (certificates outlive one test run).</summary>
+    private static FakeTimeProvider DaysBeforeExpiry(string certificate, double daysLeft)
+    {
+        using var cert = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(Peers.State, "certs", certificate + ".pem"));
+        return new FakeTimeProvider(new DateTimeOffset(cert.NotAfter.ToUniversalTime(), TimeSpan.Zero).AddDays(-daysLeft));
+    }
+
     [Fact]
     public async Task Check_CertificateExpiringIn10Days_WarnsAndStillFetches()
     {
-        var result = await CheckAsync("expiring");
+        var result = await CheckAsync("expiring", time: DaysBeforeExpiry("sts-expiring", 10));
 
         var finding = Only(result, PolicyHostCertificateCodes.ExpiresSoon);
         Assert.Equal(Severity.Warning, finding.Severity);
@@ -284,12 +291,20 @@ public sealed class MtaStsCheckTests
     [Fact]
     public async Task Check_CertificateExpiringWithinCriticalDays_ByTheRunsClock_IsCritical()
     {
-        // The run's clock, not the machine's, judges expiry: 85 days on, the 90-day certificate has under 7 left.
-        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow().AddDays(85));
-        var result = await CheckAsync("enforce", time: time);
+        // The run's clock, not the machine's, judges expiry.
+        var result = await CheckAsync("enforce", time: DaysBeforeExpiry("sts-good", 3));
 
         var finding = Only(result, PolicyHostCertificateCodes.ExpiresSoon);
         Assert.Equal(Severity.Critical, finding.Severity);
+    }
+
+    [Fact]
+    public async Task Check_CertificateExpiredByTheRunsClock_IsExpiredAndUnreachable()
+    {
+        var result = await CheckAsync("enforce", time: DaysBeforeExpiry("sts-good", -1));
+
+        Assert.Contains(PolicyHostCertificateCodes.Expired, Codes(result));
+        Assert.Contains(MtaStsFindingCodes.PolicyUnreachable, Codes(result));
     }
 
     [Fact]
