@@ -158,7 +158,10 @@ public static class MtaStsPolicyFetcher
                 }
 
                 using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-                var presented = chain?.ChainPolicy.ExtraStore.Cast<X509Certificate2>().ToList() ?? [];
+                // What the server sent beyond the leaf: the handshake's chain elements and its extra store.
+                var presented = chain is null
+                    ? []
+                    : chain.ChainElements.Skip(1).Select(e => e.Certificate).Concat(chain.ChainPolicy.ExtraStore).ToList();
                 seen.Certificate = CertificateInspection.Inspect(leaf, presented, policyHost, options.ExtraTrustRoots, time.GetUtcNow());
                 return seen.Certificate.Valid;
             },
