@@ -1,6 +1,8 @@
+using MailHealth.Blocklists;
 using MailHealth.Dane;
 using MailHealth.MtaSts;
 using MailHealth.Mx;
+using MailHealth.ReverseDns;
 using MailHealth.Smtp;
 using MailHealth.TlsRpt;
 
@@ -16,6 +18,8 @@ public static class CheckSuite
         new MtaStsCheck(),
         new TlsRptCheck(),
         new DaneCheck(),
+        new ReverseDnsCheck(),
+        new BlocklistCheck(),
     ];
 
     public static CheckServices Services { get; } = new(

@@ -40,7 +40,9 @@ public sealed record DomainName(string Ascii, string Unicode)
         }
         catch (ArgumentException)
         {
-            error = $"'{text}' is not a valid domain name";
+            error = trimmed.Split('.').Any(label => label.Length > 63)
+                ? $"'{text}' is not a valid domain name (label or name too long)"
+                : $"'{text}' is not a valid domain name";
             return false;
         }
 

@@ -26,6 +26,9 @@ public sealed record SmtpProbeOutcome
     /// <summary>The chain the server presented, leaf first, DER encoded. Empty without TLS.</summary>
     public IReadOnlyList<byte[]> CertificateChain { get; init; } = [];
 
+    /// <summary>What the probe made of the leaf certificate (trust, names, dates); null without TLS.</summary>
+    public CertificateReport? Certificate { get; init; }
+
     /// <summary>True when the port timed out on connect (for telling blocked egress from a down host).</summary>
     public bool ConnectTimedOut { get; init; }
 

@@ -5,9 +5,41 @@ namespace MailHealth.Smtp;
 /// <summary>Probes every host and port of a target, with the run's concurrency bound.</summary>
 public static class SmtpProbeRunner
 {
-    public static Task<IReadOnlyList<SmtpProbeOutcome>> ProbeAllAsync(CheckContext context, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<SmtpProbeOutcome>> ProbeAllAsync(CheckContext context, CancellationToken cancellationToken)
     {
-        // TODO(smtp): the MailKit probe lands with the SMTP work.
-        return Task.FromResult<IReadOnlyList<SmtpProbeOutcome>>([]);
+        ArgumentNullException.ThrowIfNull(context);
+        var hosts = (await context.MailHosts.ConfigureAwait(false)).Hosts
+            .DistinctBy(h => h.Name, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        var ports = context.Target.Ports.Distinct().ToList();
+        var probes = hosts.SelectMany(host => ports.Select(port => ProbeOneAsync(context, host, port, cancellationToken)));
+        return await Task.WhenAll(probes).ConfigureAwait(false);
+    }
+
+    private static async Task<SmtpProbeOutcome> ProbeOneAsync(CheckContext context, MailHost host, Targets.PortSpec port, CancellationToken cancellationToken)
+    {
+        if (host.Addresses.Count == 0)
+        {
+            // Nothing to connect to: the result says so (status error) without taking a slot.
+            return await SmtpProbe.ProbeAsync(context, host, port, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await context.Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return SmtpProbe.NotRun(context, host, port, "the run was cancelled or ran out of time before this probe started");
+        }
+
+        try
+        {
+            return await SmtpProbe.ProbeAsync(context, host, port, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            context.Concurrency.Release();
+        }
     }
 }

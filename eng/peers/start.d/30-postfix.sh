@@ -1,0 +1,159 @@
+# Postfix: the probed mail servers of the smtp.test zone (eng/peers/zones/smtp.test.zone.in).
+# One private instance in $MH_STATE/postfix (postfix -c DIR) plays every host: one master.cf
+# line per IP:PORT listener, each host on its own address $MH_NET.10.N with ports 25 (STARTTLS),
+# 587 (STARTTLS required, AUTH after TLS) and 465 (implicit TLS, AUTH), and per-host overrides
+# that make exactly one thing wrong. Nothing is ever delivered (every transport is discard:).
+#
+# SASL test user for the submission ports: $POSTFIX_SASL_USER, its password in
+# $MH_STATE/postfix/credentials (lines user=... and password=...), made once at first start.
+
+POSTFIX_SASL_USER="probe@smtp.test"
+
+# postfix_host NAME IP CERT OPTS25 OPTS587 OPTS465: the three listeners of one host.
+#   CERT is a name under $MH_STATE/certs ("" for no TLS at all); OPTS are extra -o overrides
+#   (later -o settings win over the defaults before them).
+postfix_host() {
+  local name="$1" ip="$2" cert="$3" o25="${4:-}" o587="${5:-}" o465="${6:-}" tls=""
+  [ -n "$cert" ] && tls="-o smtpd_tls_chain_files=$MH_STATE/certs/$cert.key,$MH_STATE/certs/$cert.chain.pem"
+  echo "$ip:25 inet n - n - - smtpd -o myhostname=$name $tls -o smtpd_tls_security_level=may $o25"
+  echo "$ip:587 inet n - n - - smtpd -o myhostname=$name $tls -o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes -o smtpd_tls_auth_only=yes $o587"
+  echo "$ip:465 inet n - n - - smtpd -o myhostname=$name $tls -o smtpd_tls_wrappermode=yes -o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes $o465"
+}
+
+postfix_certs() {
+  # Certificates whose point is their remaining lifetime are made anew at every start, so that a
+  # long-lived $MH_STATE never turns "expires in 3 days" into "expired".
+  rm -f "$MH_STATE"/certs/smtp-expiring3.* "$MH_STATE"/certs/smtp-expiring15.*
+  mh_cert smtp-good -1 +365 mx.good.smtp.test mx.fallback.smtp.test
+  mh_cert smtp-authplain -1 +365 mx.authplain.smtp.test
+  mh_cert smtp-expired -90 -2 mx.expired.smtp.test
+  mh_cert smtp-expiring3 -1 +3 mx.expiring3.smtp.test
+  mh_cert smtp-expiring15 -1 +15 mx.expiring15.smtp.test
+  mh_cert smtp-wrongname -1 +365 mail.elsewhere.test
+  mh_self_signed smtp-selfsigned mx.selfsigned.smtp.test
+  mh_cert smtp-openrelay -1 +365 mx.openrelay.smtp.test
+  mh_cert smtp-noauth -1 +365 mx.noauth.smtp.test
+  mh_cert smtp-ehlorejected -1 +365 mx.ehlorejected.smtp.test
+}
+
+postfix_sasl() {
+  local dir="$1" password
+  mkdir -p "$dir/sasl"
+  if [ ! -s "$dir/credentials" ]; then
+    password="$(openssl rand -hex 12)"
+    printf 'user=%s\npassword=%s\n' "$POSTFIX_SASL_USER" "$password" >"$dir/credentials"
+    chmod 600 "$dir/credentials"
+  fi
+  password="$(sed -n 's/^password=//p' "$dir/credentials")"
+  cat >"$dir/sasl/smtpd.conf" <<CONF
+pwcheck_method: auxprop
+auxprop_plugin: sasldb
+mech_list: PLAIN LOGIN
+sasldb_path: $dir/sasl/sasldb2
+CONF
+  rm -f "$dir/sasl/sasldb2"
+  printf '%s' "$password" | saslpasswd2 -f "$dir/sasl/sasldb2" -p -c -u "${POSTFIX_SASL_USER#*@}" "${POSTFIX_SASL_USER%@*}"
+  chown postfix "$dir/sasl/sasldb2"
+  chmod 600 "$dir/sasl/sasldb2"
+}
+
+postfix_main_cf() {
+  local dir="$1"
+  cat >"$dir/main.cf" <<CONF
+compatibility_level = 3.6
+queue_directory = $dir/queue
+data_directory = $dir/data
+maillog_file = $dir/postfix.log
+maillog_file_prefixes = $dir
+inet_protocols = ipv4
+myhostname = peers.smtp.test
+mydomain = smtp.test
+mydestination =
+alias_maps =
+alias_database =
+local_recipient_maps =
+biff = no
+# The probe connects from 127.0.0.1: no listener trusts it unless it says so (the open relay).
+mynetworks = 127.255.255.254/32
+smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination
+smtpd_banner = \$myhostname ESMTP
+# Never ask the machine's resolver anything, never deliver anything anywhere (discard).
+smtpd_peername_lookup = no
+smtp_dns_support_level = disabled
+default_transport = discard:test peers deliver nothing
+relay_transport = discard:test peers deliver nothing
+local_transport = discard:test peers deliver nothing
+smtpd_tls_security_level = none
+smtpd_tls_loglevel = 0
+smtpd_sasl_auth_enable = no
+smtpd_sasl_type = cyrus
+smtpd_sasl_path = smtpd
+cyrus_sasl_config_path = $dir/sasl
+CONF
+}
+
+postfix_master_cf() {
+  local dir="$1" n="$MH_NET"
+  # The system's services without its inet listeners (the wildcard *:25 would take every
+  # address), and without chroot so that certificate paths work as given.
+  awk '
+    /^[a-z]/ { skip = ($2 == "inet"); if (!skip && NF >= 8) $5 = "n" }
+    /^[ \t]/ { if (skip) next }
+    !skip { print }
+  ' /etc/postfix/master.cf >"$dir/master.cf"
+  {
+    echo "# smtp.test hosts (see eng/peers/zones/smtp.test.zone.in)"
+    postfix_host mx.good.smtp.test "$n.10.1" smtp-good
+    postfix_host mx.notls.smtp.test "$n.10.2" "" \
+      "-o smtpd_tls_security_level=none" \
+      "-o smtpd_tls_security_level=none -o smtpd_sasl_auth_enable=no" \
+      "-o smtpd_tls_wrappermode=no -o smtpd_tls_security_level=none -o smtpd_sasl_auth_enable=no"
+    postfix_host mx.authplain.smtp.test "$n.10.3" smtp-authplain "" \
+      "-o smtpd_tls_security_level=may -o smtpd_tls_auth_only=no" ""
+    postfix_host mx.expired.smtp.test "$n.10.4" smtp-expired
+    postfix_host mx.expiring3.smtp.test "$n.10.5" smtp-expiring3
+    postfix_host mx.expiring15.smtp.test "$n.10.6" smtp-expiring15
+    postfix_host mx.wrongname.smtp.test "$n.10.7" smtp-wrongname
+    postfix_host mx.selfsigned.smtp.test "$n.10.8" smtp-selfsigned
+    postfix_host mx.openrelay.smtp.test "$n.10.9" smtp-openrelay \
+      "-o mynetworks=127.0.0.0/8 -o smtpd_relay_restrictions=permit_mynetworks,reject_unauth_destination" "" ""
+    postfix_host mx.noauth.smtp.test "$n.10.10" smtp-noauth "" \
+      "-o smtpd_sasl_auth_enable=no" "-o smtpd_sasl_auth_enable=no"
+    local reject_helo="-o smtpd_delay_reject=no -o smtpd_helo_required=yes -o smtpd_helo_restrictions=reject"
+    postfix_host mx.ehlorejected.smtp.test "$n.10.11" smtp-ehlorejected "$reject_helo" "$reject_helo" "$reject_helo"
+  } >>"$dir/master.cf"
+}
+
+postfix_start() {
+  if ! command -v postfix >/dev/null 2>&1; then
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  fi
+  mh_need postfix postfix
+  mh_need saslpasswd2 sasl2-bin libsasl2-modules libsasl2-modules-db
+  # The PLAIN/LOGIN and sasldb plugins are libraries, not commands: mh_need cannot see them.
+  if ! dpkg -s libsasl2-modules libsasl2-modules-db >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsasl2-modules libsasl2-modules-db >/dev/null
+  fi
+  local dir="$MH_STATE/postfix"
+  postfix_stop 2>/dev/null || true
+  mkdir -p "$dir/queue" "$dir/data"
+  postfix_certs
+  postfix_sasl "$dir"
+  postfix_main_cf "$dir"
+  postfix_master_cf "$dir"
+  cp /etc/postfix/dynamicmaps.cf "$dir/"
+  postfix -c "$dir" set-permissions >/dev/null 2>&1 || true
+  if ! postfix -c "$dir" check >/dev/null 2>&1; then
+    script -qc "postfix -c $dir check" /dev/null >&2; tail -n 20 "$dir/postfix.log" >&2 2>/dev/null; return 1
+  fi
+  postfix -c "$dir" start >/dev/null 2>&1 || { tail -n 20 "$dir/postfix.log" >&2; return 1; }
+  mh_wait_port "$MH_NET.10.1" 25 10
+  mh_wait_port "$MH_NET.10.11" 465 10
+  mh_log "postfix on $MH_NET.10.1-11 ports 25/587/465 (SASL user $POSTFIX_SASL_USER, password in $dir/credentials)"
+}
+
+postfix_stop() {
+  local dir="$MH_STATE/postfix"
+  [ -f "$dir/main.cf" ] && postfix -c "$dir" stop >/dev/null 2>&1 || true
+}

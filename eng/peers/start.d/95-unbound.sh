@@ -1,0 +1,72 @@
+# unbound: one resolver for everything, on $MH_NET.0.55 port 53 (pass it as --dns).
+# It asks Knot ($MH_DNS_IP) for test. and the reverse zone of $MH_NET (stub zones: it iterates, so
+# it follows Knot's delegations of the rep.test blocklist zones to rbldnsd) and forwards any
+# other name to Knot too: nothing leaves loopback. Started after Knot (90-knot.sh).
+UNBOUND_IP_SUFFIX=0.55
+
+unbound_start() {
+  mh_need unbound unbound
+  local dir="$MH_STATE/unbound" ip="$MH_NET.$UNBOUND_IP_SUFFIX"
+  unbound_stop
+  mkdir -p "$dir"
+  cat >"$dir/unbound.conf" <<CONF
+server:
+  interface: $ip
+  port: 53
+  do-ip6: no
+  do-daemonize: yes
+  username: ""
+  chroot: ""
+  directory: "$dir"
+  pidfile: "$dir/unbound.pid"
+  use-syslog: no
+  logfile: "$dir/unbound.log"
+  verbosity: 1
+  num-threads: 1
+  # No DNSSEC validation: the test zones are unsigned and no trust anchor is configured.
+  module-config: "iterator"
+  # Every server of the test world is on loopback.
+  do-not-query-localhost: no
+  access-control: 127.0.0.0/8 allow
+  # Knot is authoritative, not a root: ask it the full name (no RFC 9156 minimisation).
+  qname-minimisation: no
+  # unbound answers these itself by default (RFC 6761 names, loopback reverse zone).
+  local-zone: "test." nodefault
+  local-zone: "127.in-addr.arpa." nodefault
+  domain-insecure: "test."
+  domain-insecure: "127.in-addr.arpa."
+  # Short caching, so that a restarted peer is seen quickly.
+  cache-max-ttl: 60
+  cache-max-negative-ttl: 5
+  infra-host-ttl: 30
+stub-zone:
+  name: "test."
+  stub-addr: $MH_DNS_IP@$MH_DNS_PORT
+stub-zone:
+  name: "$(mh_reverse_zone)."
+  stub-addr: $MH_DNS_IP@$MH_DNS_PORT
+forward-zone:
+  name: "."
+  forward-addr: $MH_DNS_IP@$MH_DNS_PORT
+remote-control:
+  control-enable: no
+CONF
+  unbound-checkconf "$dir/unbound.conf" >/dev/null
+  unbound -c "$dir/unbound.conf"
+  local tries=50
+  while [ $tries -gt 0 ] && ! dig +short +time=1 +tries=1 "@$ip" ns.rep.test A 2>/dev/null | grep -q .; do
+    sleep 0.1; tries=$((tries - 1))
+  done
+  [ $tries -gt 0 ] || { mh_log "unbound does not answer on $ip"; tail -n 20 "$dir/unbound.log" >&2; return 1; }
+}
+
+unbound_stop() {
+  local file="$MH_STATE/unbound/unbound.pid" pid
+  pid="$(cat "$file" 2>/dev/null || true)"
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    local tries=50
+    while [ $tries -gt 0 ] && kill -0 "$pid" 2>/dev/null; do sleep 0.1; tries=$((tries - 1)); done
+  fi
+  rm -f "$file"
+}

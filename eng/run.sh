@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs MailHealth on this machine without internet: builds the `mailhealth` CLI, starts the
+# loopback peers (a real Postfix, Knot DNS, rbldnsd, nginx: see eng/peers/) and checks the
+# demo domain they serve. Any arguments replace the default ones after `mailhealth`, e.g.
+#   eng/run.sh check demo.test --json
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+export MH_NET="${MH_NET:-127.53}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+command -v dotnet >/dev/null || { echo "run.sh: the .NET SDK is not installed" >&2; exit 1; }
+eng/peers/peers.sh start
+dotnet build src/MailHealth.Cli -c Release -nologo -v:quiet -clp:NoSummary
+source eng/peers/env.sh
+dns="$(cat "$MH_STATE/resolver" 2>/dev/null || echo "$MH_DNS_IP")"
+
+if [ $# -eq 0 ]; then
+  set -- check demo.test
+fi
+echo "+ mailhealth $* --dns $dns --ca-file $MH_STATE/ca/ca.pem" >&2
+set +e
+dotnet "src/MailHealth.Cli/bin/Release/net10.0/mailhealth.dll" "$@" --dns "$dns" --ca-file "$MH_STATE/ca/ca.pem"
+code=$?
+echo "(exit code $code; the peers keep running: eng/peers/peers.sh stop)" >&2
+exit $code

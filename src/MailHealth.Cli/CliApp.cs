@@ -1,0 +1,40 @@
+using System.CommandLine;
+using MailHealth.Cli.Commands;
+
+namespace MailHealth.Cli;
+
+/// <summary>The <c>mailhealth</c> command line: parses, dispatches, and maps every outcome to an exit code.</summary>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("MailHealth: checks a mail domain's SMTP hosts, TLS and DNS, and says what is wrong.")
+        {
+            CheckCommand.Create(output, TimeProvider.System),
+        };
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            await error.WriteLineAsync($"mailhealth: {parse.Errors[0].Message}").ConfigureAwait(false);
+            await error.WriteLineAsync("Run 'mailhealth --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+            return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UsageException e)
+        {
+            await error.WriteLineAsync($"mailhealth: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync("mailhealth: cancelled").ConfigureAwait(false);
+            return 130;
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace MailHealth.Cli;
+
+/// <summary>The process exit codes every command shares (DESIGN.md, CLI).</summary>
+public static class ExitCodes
+{
+    /// <summary>The command ran; for <c>check</c>: no critical finding.</summary>
+    public const int Ok = 0;
+
+    /// <summary><c>check</c> found at least one critical finding.</summary>
+    public const int Critical = 1;
+
+    /// <summary>Bad usage or bad input: nothing was checked.</summary>
+    public const int Usage = 2;
+}

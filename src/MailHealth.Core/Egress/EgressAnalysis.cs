@@ -1,0 +1,112 @@
+using MailHealth.Checks;
+using MailHealth.Reports;
+using MailHealth.Smtp;
+
+namespace MailHealth.Egress;
+
+/// <summary>
+/// Tells "our egress to port 25 is blocked" apart from "the targets are down" (docs/egress.md).
+/// Many clouds drop outbound TCP 25; a monitor there sees every port-25 probe time out. When that
+/// happens on every target of a run while a 587/465 probe connects, the monitor raises one
+/// SMTP_EGRESS_BLOCKED and reports the port-25 checks as <c>error</c> (could not check), with their
+/// SMTP_CONNECT_TIMEOUT findings moved to evidence so that no per-target alert opens for them.
+/// Pure: reports in, reports out.
+/// </summary>
+public static class EgressAnalysis
+{
+    /// <summary>Subject of the monitor-level finding: alerts key on it.</summary>
+    public const string Subject = "egress:25";
+
+    /// <summary>Evidence key holding the findings moved out of a port-25 check.</summary>
+    public const string SuppressedFindingsEvidence = "suppressedFindings";
+
+    /// <summary>
+    /// Fewest targets with port-25 probes before a blanket timeout is blamed on egress. Default 2:
+    /// with one target, "its port 25 is firewalled while submission is open" looks the same.
+    /// </summary>
+    public const int DefaultMinimumTargets = 2;
+
+    /// <summary>Analyzes a run of several targets' reports and rewrites them when egress is blocked.</summary>
+    public static EgressAnalysisResult Apply(IReadOnlyList<Report> reports, int minimumTargets = DefaultMinimumTargets)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        var signals = reports
+            .SelectMany(r => r.Checks.Select(c => PortProbeSignal.FromCheck(r.Target.Id, c)))
+            .OfType<PortProbeSignal>()
+            .ToList();
+        if (Detect(signals, minimumTargets) is not { } finding)
+        {
+            return new EgressAnalysisResult(reports, []);
+        }
+
+        return new EgressAnalysisResult([.. reports.Select(Rewrite)], [finding]);
+    }
+
+    /// <summary>The same decision from probe outcomes, one list per target (keyed by target id).</summary>
+    public static Finding? Detect(IReadOnlyDictionary<string, IReadOnlyList<SmtpProbeOutcome>> outcomesByTarget, int minimumTargets = DefaultMinimumTargets)
+    {
+        ArgumentNullException.ThrowIfNull(outcomesByTarget);
+        return Detect(
+            [.. outcomesByTarget.SelectMany(t => t.Value.Select(o => PortProbeSignal.FromOutcome(t.Key, o)))],
+            minimumTargets);
+    }
+
+    /// <summary>SMTP_EGRESS_BLOCKED when every port-25 probe of at least <paramref name="minimumTargets"/> targets timed out and a 587/465 probe connected; else null.</summary>
+    public static Finding? Detect(IReadOnlyList<PortProbeSignal> signals, int minimumTargets = DefaultMinimumTargets)
+    {
+        ArgumentNullException.ThrowIfNull(signals);
+        var port25 = signals.Where(s => s.Port == 25).ToList();
+        var targets = port25.Select(s => s.TargetId).Distinct(StringComparer.Ordinal).Count();
+        var submission = signals.Where(s => s.Port is 587 or 465 && s.Connected).ToList();
+        if (port25.Count == 0 || targets < Math.Max(1, minimumTargets) || !port25.All(s => s.TimedOut) || submission.Count == 0)
+        {
+            return null;
+        }
+
+        return new Finding(
+            EgressFindingCodes.EgressBlocked,
+            Severity.Warning,
+            Subject,
+            $"port 25 timed out on all {port25.Count} probe(s) of {targets} target(s) while {submission.Count} probe(s) on 587/465 connected: "
+                + "this monitor's outbound port 25 is most likely blocked (as many clouds do); port-25 results are not about the targets",
+            new Dictionary<string, object?>
+            {
+                ["targets"] = targets,
+                ["port25TimedOut"] = port25.Select(s => s.CheckId).ToList(),
+                ["submissionConnected"] = submission.Select(s => s.CheckId).ToList(),
+            });
+    }
+
+    private static Report Rewrite(Report report)
+    {
+        var checks = report.Checks.Select(c => PortProbeSignal.FromCheck(report.Target.Id, c) is { Port: 25, TimedOut: true } ? Suppress(c) : c).ToList();
+        return report with { Checks = checks, Status = Report.Overall(checks) };
+    }
+
+    /// <summary>The port-25 check as "could not check": error status, timeout findings kept as evidence only.</summary>
+    private static CheckResult Suppress(CheckResult check)
+    {
+        var suppressed = check.Findings.Where(f => f.Code == EgressFindingCodes.ConnectTimeout).ToList();
+        var evidence = new Dictionary<string, object?>(check.Evidence)
+        {
+            [PortProbeSignal.EgressBlockedEvidence] = true,
+        };
+        if (suppressed.Count > 0 || !evidence.ContainsKey(SuppressedFindingsEvidence))
+        {
+            evidence[SuppressedFindingsEvidence] = suppressed;
+        }
+
+        return new CheckResult
+        {
+            Id = check.Id,
+            Kind = check.Kind,
+            Subject = check.Subject,
+            Status = CheckStatus.Error,
+            DurationMs = check.DurationMs,
+            Metrics = check.Metrics,
+            Evidence = evidence,
+            Findings = [.. check.Findings.Where(f => f.Code != EgressFindingCodes.ConnectTimeout)],
+            Error = $"not checked: this monitor's outbound port 25 appears blocked ({EgressFindingCodes.EgressBlocked}); the connect timeout says nothing about the target",
+        };
+    }
+}

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace MailHealth.Testing.Servers;
+
+/// <summary>
+/// A small TCP server on loopback with an ephemeral port: every accepted connection runs the
+/// given behaviour. Disposing it stops listening and drops every connection.
+/// </summary>
+public sealed class SocketServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly Func<Socket, CancellationToken, Task> _behaviour;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _connections = [];
+    private readonly List<Socket> _sockets = [];
+    private readonly Lock _gate = new();
+    private readonly Task _accepting;
+
+    public SocketServer(Func<Socket, CancellationToken, Task> behaviour, IPAddress? address = null)
+    {
+        _behaviour = behaviour;
+        _listener = new TcpListener(address ?? IPAddress.Loopback, 0);
+        _listener.Start();
+        _accepting = AcceptAsync();
+    }
+
+    public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndpoint;
+
+    public int Port => EndPoint.Port;
+
+    public IPAddress Address => EndPoint.Address;
+
+    /// <summary>How many connections were accepted so far.</summary>
+    public int Accepted { get; private set; }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptSocketAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                Accepted++;
+                _sockets.Add(socket);
+                _connections.Add(RunAsync(socket));
+            }
+        }
+    }
+
+    private async Task RunAsync(Socket socket)
+    {
+        try
+        {
+            await _behaviour(socket, _stop.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException
+            or System.Security.Authentication.AuthenticationException)
+        {
+            // The client went away or the server was stopped: both are the point of these servers.
+        }
+        finally
+        {
+            socket.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        Task[] running;
+        lock (_gate)
+        {
+            _sockets.ForEach(s => s.Dispose());
+            running = [.. _connections];
+        }
+
+        await Task.WhenAll(running.Append(_accepting));
+        _stop.Dispose();
+    }
+}
