@@ -97,7 +97,7 @@ public sealed class MtaStsCheck : ICheck
         result.Metric("fetchMs", fetch.ElapsedMs);
         if (fetch.Certificate is { } certificate)
         {
-            result.Evidence("certificate", new { certificate.Subject, certificate.Issuer, certificate.NotBefore, certificate.NotAfter });
+            result.Evidence("certificate", certificate.ToEvidence());
             PolicyHostCertificateFindings.Add(result, certificate, hostSubject, context.Options);
         }
 
@@ -228,11 +228,11 @@ public sealed class MtaStsCheck : ICheck
             var rest = probe.CertificateChain.Skip(1).Select(der => X509CertificateLoader.LoadCertificate(der)).ToList();
             try
             {
-                var cert = CertificateInspection.Inspect(leaf, rest, host, context.Options.ExtraTrustRoots, context.Time.GetUtcNow());
+                var cert = CertificateInspector.Inspect(leaf, rest, host, context.Options.ExtraTrustRoots, context.Time.GetUtcNow());
                 var problems = new List<string>();
                 if (!cert.Trusted)
                 {
-                    problems.Add($"does not chain to a trusted root ({cert.TrustProblem})");
+                    problems.Add($"does not chain to a trusted root ({string.Join("; ", cert.ChainStatus)})");
                 }
 
                 if (!cert.NameMatches)

@@ -6,6 +6,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using MailHealth.Checks;
 using MailHealth.Dns;
+using MailHealth.Smtp;
 
 namespace MailHealth.MtaSts;
 
@@ -107,7 +108,7 @@ public static class MtaStsPolicyFetcher
             return result(PolicyFetchOutcome.HostUnresolvable, $"the policy host has no address ({unresolvable})");
         }
 
-        if (seen.Certificate is { Valid: false })
+        if (seen.Certificate is { } certificate && !IsAcceptable(certificate))
         {
             return result(PolicyFetchOutcome.CertificateRejected, "the policy host's certificate is not valid for it, so senders refuse the policy");
         }
@@ -130,6 +131,10 @@ public static class MtaStsPolicyFetcher
 
         return result(PolicyFetchOutcome.ProtocolError, $"the HTTPS exchange failed: {Innermost(e).Message}");
     }
+
+    /// <summary>What a sender validating as RFC 8461 section 3.3 says accepts: trusted, for the name, within its dates.</summary>
+    public static bool IsAcceptable(CertificateReport certificate) =>
+        certificate.Trusted && certificate.NameMatches && !certificate.Expired && !certificate.NotYetValid;
 
     private static SocketsHttpHandler CreateHandler(string policyHost, DnsResolver dns, CheckOptions options, TimeProvider time, FetchObservations seen) => new()
     {
@@ -162,8 +167,10 @@ public static class MtaStsPolicyFetcher
                 var presented = chain is null
                     ? []
                     : chain.ChainElements.Skip(1).Select(e => e.Certificate).Concat(chain.ChainPolicy.ExtraStore).ToList();
-                seen.Certificate = CertificateInspection.Inspect(leaf, presented, policyHost, options.ExtraTrustRoots, time.GetUtcNow());
-                return seen.Certificate.Valid;
+                var report = CertificateInspector.Inspect(leaf, presented, policyHost, options.ExtraTrustRoots, time.GetUtcNow());
+                // RFC 8461 section 3.3: matching is against DNS-IDs only, never the subject's CN.
+                seen.Certificate = report with { NameMatches = leaf.MatchesHostname(policyHost, allowWildcards: true, allowCommonName: false) };
+                return IsAcceptable(seen.Certificate);
             },
         },
     };
@@ -279,6 +286,6 @@ public static class MtaStsPolicyFetcher
 
         public List<string> ConnectErrors { get; } = [];
 
-        public CertificateInspection? Certificate { get; set; }
+        public CertificateReport? Certificate { get; set; }
     }
 }

@@ -1,3 +1,5 @@
+using MailHealth.Smtp;
+
 namespace MailHealth.MtaSts;
 
 /// <summary>The result of one HTTPS GET of a policy, with what was seen on the way.</summary>
@@ -22,7 +24,7 @@ public sealed record PolicyFetch
     public byte[]? Body { get; init; }
 
     /// <summary>The certificate as judged during the handshake; null when no handshake got that far.</summary>
-    public CertificateInspection? Certificate { get; init; }
+    public CertificateReport? Certificate { get; init; }
 
     /// <summary>DNS_TIMEOUT or DNS_SERVFAIL when <see cref="PolicyFetchOutcome.DnsFailure"/>.</summary>
     public string? DnsFailureCode { get; init; }

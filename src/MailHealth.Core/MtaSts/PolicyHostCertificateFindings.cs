@@ -1,5 +1,6 @@
 using System.Globalization;
 using MailHealth.Checks;
+using MailHealth.Smtp;
 
 namespace MailHealth.MtaSts;
 
@@ -9,28 +10,26 @@ namespace MailHealth.MtaSts;
 /// </summary>
 public static class PolicyHostCertificateFindings
 {
-    public static void Add(CheckResultBuilder result, CertificateInspection cert, string subject, CheckOptions options)
+    public static void Add(CheckResultBuilder result, CertificateReport cert, string subject, CheckOptions options)
     {
-        var evidence = new Dictionary<string, object?>
-        {
-            ["subject"] = cert.Subject,
-            ["issuer"] = cert.Issuer,
-            ["notBefore"] = cert.NotBefore,
-            ["notAfter"] = cert.NotAfter,
-        };
-        result.Metric("certificateDaysLeft", Math.Round(cert.DaysLeft, 2));
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(cert);
+        ArgumentNullException.ThrowIfNull(options);
+        var evidence = cert.ToEvidence();
+        result.Metric("certificateDaysLeft", cert.DaysLeft);
 
         if (!cert.Trusted)
         {
+            var why = cert.ChainStatus.Count > 0 ? string.Join("; ", cert.ChainStatus) : "no chain to a trusted root";
             result.Add(PolicyHostCertificateCodes.Untrusted, Severity.Critical,
-                $"the certificate of {subject} does not chain to a trusted root ({cert.TrustProblem}); senders will not fetch the policy",
+                $"the certificate of {subject} does not chain to a trusted root ({why}); senders will not fetch the policy",
                 evidence, subject);
         }
 
         if (!cert.NameMatches)
         {
             result.Add(PolicyHostCertificateCodes.NameMismatch, Severity.Critical,
-                $"the certificate of {subject} ({cert.Subject}) is not valid for {HostOf(subject)}; senders will not fetch the policy",
+                $"the certificate of {subject} (names: {string.Join(", ", cert.DnsNames)}) is not valid for {cert.HostName}; senders will not fetch the policy",
                 evidence, subject);
         }
 
@@ -40,22 +39,26 @@ public static class PolicyHostCertificateFindings
                 $"the certificate of {subject} expired on {Day(cert.NotAfter)}; senders will not fetch the policy",
                 evidence, subject);
         }
-        else if (cert.NotYetValid && cert.Trusted)
+        else if (cert.NotYetValid)
         {
-            result.Add(PolicyHostCertificateCodes.Untrusted, Severity.Critical,
-                $"the certificate of {subject} is not valid before {Day(cert.NotBefore)}; senders will not fetch the policy",
-                evidence, subject);
+            if (cert.Trusted)
+            {
+                result.Add(PolicyHostCertificateCodes.Untrusted, Severity.Critical,
+                    $"the certificate of {subject} is not valid before {Day(cert.NotBefore)}; senders will not fetch the policy",
+                    evidence, subject);
+            }
         }
-        else if (cert.DaysLeft < Math.Max(options.CertificateCriticalDays, options.CertificateWarningDays))
+        else if (cert.DaysLeft < options.CertificateCriticalDays)
         {
-            var severity = cert.DaysLeft < options.CertificateCriticalDays ? Severity.Critical : Severity.Warning;
-            result.Add(PolicyHostCertificateCodes.ExpiresSoon, severity,
-                $"the certificate of {subject} expires on {Day(cert.NotAfter)} ({Math.Floor(cert.DaysLeft).ToString(CultureInfo.InvariantCulture)} days left)",
-                evidence, subject);
+            result.Add(PolicyHostCertificateCodes.ExpiresSoon, Severity.Critical,
+                $"the certificate of {subject} expires on {Day(cert.NotAfter)} ({cert.DaysLeft} days left)", evidence, subject);
+        }
+        else if (cert.DaysLeft < options.CertificateWarningDays)
+        {
+            result.Add(PolicyHostCertificateCodes.ExpiresSoon, Severity.Warning,
+                $"the certificate of {subject} expires on {Day(cert.NotAfter)} ({cert.DaysLeft} days left)", evidence, subject);
         }
     }
-
-    private static string HostOf(string subject) => subject[..subject.LastIndexOf(':')];
 
     private static string Day(DateTimeOffset when) => when.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 }
