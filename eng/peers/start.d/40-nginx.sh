@@ -23,7 +23,7 @@ SITE
 
 nginx_certs() {
   local good="" n
-  for n in enforce testing none malformed oversized redirect mismatch badtype notfound testingmismatch slow silent split; do
+  for n in enforce testing none malformed oversized redirect mismatch badtype notfound testingmismatch slow silent split e2e; do
     good="$good mta-sts.$n.transport.test"
   done
   # shellcheck disable=SC2086
