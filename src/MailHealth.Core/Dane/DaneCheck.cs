@@ -2,6 +2,7 @@ using System.Net;
 using DnsClient;
 using DnsClient.Protocol;
 using MailHealth.Checks;
+using MailHealth.Dns;
 using MailHealth.Smtp;
 
 namespace MailHealth.Dane;
@@ -40,7 +41,9 @@ public sealed class DaneCheck : ICheck
         if (answer.FailureCode is { } failure)
         {
             // RFC 7672 section 2.2: a DANE sender defers mail when a secure TLSA lookup fails.
-            result.Add(failure, Severity.Warning, $"the TLSA lookup failed: {answer.Describe()}").MarkError(answer.Describe());
+            // A TLSA record whose data is too short to parse makes the whole answer malformed: say so.
+            var hint = answer.Outcome == DnsOutcome.Failure ? " (a malformed answer, such as a TLSA record too short to parse, ends here too)" : "";
+            result.Add(failure, Severity.Warning, $"the TLSA lookup failed: {answer.Describe()}{hint}").MarkError(answer.Describe());
             return result.Build();
         }
 

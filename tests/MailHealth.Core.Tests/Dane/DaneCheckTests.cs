@@ -195,6 +195,7 @@ public sealed class DaneCheckTests
         Assert.Equal(DnsFindingCodes.ServFail, finding.Code);
         Assert.Equal(CheckStatus.Error, result.Status);
         Assert.Contains("TLSA _25._tcp.short.dane.transport.test", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("too short to parse", finding.Message, StringComparison.Ordinal);
     }
 
     [Fact]
