@@ -157,6 +157,7 @@ public static class CheckCommand
             GreetingTimeout = Min(defaults.GreetingTimeout, timeout),
             CommandTimeout = Min(defaults.CommandTimeout, timeout),
             TlsTimeout = Min(defaults.TlsTimeout, timeout),
+            MtaStsPolicyTimeout = Min(defaults.MtaStsPolicyTimeout, timeout),
             RunDeadline = timeout * 3,
             ExtraTrustRoots = LoadRoots(input.CaFile),
         };

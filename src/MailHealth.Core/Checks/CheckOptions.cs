@@ -26,6 +26,9 @@ public sealed class CheckOptions
     /// <summary>A whole run of one target. Default 3 minutes.</summary>
     public TimeSpan RunDeadline { get; init; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>Fetching the MTA-STS policy over HTTPS, from connect to the last byte. Default 30 s (RFC 8461 section 3.3 suggests at most one minute).</summary>
+    public TimeSpan MtaStsPolicyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How many checks and probes of one target run at once. Default 8.</summary>
     public int MaxConcurrency { get; init; } = 8;
 

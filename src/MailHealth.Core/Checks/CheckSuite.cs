@@ -1,10 +1,13 @@
 using MailHealth.Blocklists;
+using MailHealth.Dane;
 using MailHealth.Dkim;
 using MailHealth.Dmarc;
+using MailHealth.MtaSts;
 using MailHealth.Mx;
 using MailHealth.ReverseDns;
 using MailHealth.Smtp;
 using MailHealth.Spf;
+using MailHealth.TlsRpt;
 
 namespace MailHealth.Checks;
 
@@ -18,6 +21,9 @@ public static class CheckSuite
         new SpfCheck(),
         new DkimCheck(),
         new DmarcCheck(),
+        new MtaStsCheck(),
+        new TlsRptCheck(),
+        new DaneCheck(),
         new ReverseDnsCheck(),
         new BlocklistCheck(),
     ];

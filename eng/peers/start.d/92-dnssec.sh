@@ -1,0 +1,91 @@
+# A signed zone and a validating resolver, so that DANE's "DNSSEC-authenticated" (AD bit) can be
+# seen set: Knot on $MH_NET.45.53 signs eng/peers/dnssec/dnssec.test.zone.in (keys made on first
+# start), unbound on $MH_NET.45.54 validates it with the zone's DS as trust anchor and sets AD.
+# Started after 90-knot.sh, whose knot_render fills in the @NET@ and @TLSA...@ tokens.
+
+dnssec_start() {
+  mh_need knotd knot
+  mh_need unbound unbound
+  local dir="$MH_STATE/dnssec" knot_ip="$MH_NET.45.53" unbound_ip="$MH_NET.45.54"
+  mkdir -p "$dir/zones" "$dir/db"
+  dnssec_stop
+  cat >"$dir/knot.conf" <<CONF
+server:
+  rundir: "$dir"
+  listen: $knot_ip@53
+database:
+  storage: "$dir/db"
+log:
+  - target: "$dir/knot.log"
+    any: info
+policy:
+  - id: test
+    algorithm: ecdsap256sha256
+    nsec3: off
+template:
+  - id: default
+    storage: "$dir/zones"
+    file: "%s.zone"
+    zonefile-load: whole
+    semantic-checks: off
+    dnssec-signing: on
+    dnssec-policy: test
+zone:
+  - domain: dnssec.test
+CONF
+  knot_render "$MH_REPO/eng/peers/dnssec/dnssec.test.zone.in" "$dir/zones/dnssec.test.zone"
+  knotc -c "$dir/knot.conf" conf-check >/dev/null
+  knotd -c "$dir/knot.conf" -d
+  mh_wait_port "$knot_ip" 53 10
+  local tries=50
+  while [ $tries -gt 0 ] && ! dig +short +time=1 +tries=1 "@$knot_ip" dnssec.test DNSKEY 2>/dev/null | grep -q .; do
+    sleep 0.1; tries=$((tries - 1))
+  done
+  keymgr -c "$dir/knot.conf" dnssec.test ds | grep ' 2 ' >"$dir/trust-anchor.ds"
+  [ -s "$dir/trust-anchor.ds" ] || { mh_log "no DS for dnssec.test"; tail -n 20 "$dir/knot.log" >&2; return 1; }
+
+  cat >"$dir/unbound.conf" <<CONF
+server:
+  interface: $unbound_ip
+  port: 53
+  do-ip6: no
+  do-daemonize: yes
+  username: ""
+  chroot: ""
+  directory: "$dir"
+  pidfile: "$dir/unbound.pid"
+  use-syslog: no
+  logfile: "$dir/unbound.log"
+  verbosity: 1
+  num-threads: 1
+  module-config: "validator iterator"
+  trust-anchor-file: "$dir/trust-anchor.ds"
+  do-not-query-localhost: no
+  access-control: 127.0.0.0/8 allow
+  qname-minimisation: no
+  local-zone: "test." nodefault
+  cache-max-ttl: 5
+  cache-max-negative-ttl: 1
+stub-zone:
+  name: "dnssec.test."
+  stub-addr: $knot_ip@53
+remote-control:
+  control-enable: no
+CONF
+  unbound-checkconf "$dir/unbound.conf" >/dev/null
+  unbound -c "$dir/unbound.conf"
+  tries=50
+  while [ $tries -gt 0 ] && ! dig +time=1 +tries=1 +dnssec "@$unbound_ip" mx.dnssec.test A 2>/dev/null | grep -q 'flags:.* ad'; do
+    sleep 0.1; tries=$((tries - 1))
+  done
+  [ $tries -gt 0 ] || { mh_log "unbound on $unbound_ip does not validate dnssec.test"; tail -n 20 "$dir/unbound.log" >&2; return 1; }
+}
+
+dnssec_stop() {
+  local dir="$MH_STATE/dnssec"
+  [ -f "$dir/knot.conf" ] && knotc -c "$dir/knot.conf" stop >/dev/null 2>&1 || true
+  if [ -s "$dir/unbound.pid" ]; then
+    kill "$(cat "$dir/unbound.pid")" 2>/dev/null || true
+    rm -f "$dir/unbound.pid"
+  fi
+}

@@ -1,0 +1,291 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using MailHealth.Checks;
+using MailHealth.Dns;
+using MailHealth.Smtp;
+
+namespace MailHealth.MtaSts;
+
+/// <summary>
+/// Fetches <c>https://HOST/.well-known/mta-sts.txt</c> as RFC 8461 section 3.3 asks of a sender:
+/// the host resolved through the checker's own resolver (never the system's), the certificate
+/// validated for the host name against the system roots and the extra roots, no redirect
+/// followed, no cache, no proxy, a size limit and one deadline for the whole exchange.
+/// </summary>
+public static class MtaStsPolicyFetcher
+{
+    /// <summary>
+    /// Largest body accepted: 64 KiB, the maximum RFC 8461 section 3.3 suggests senders impose.
+    /// A policy is a few hundred bytes; anything bigger is not what a sender will read.
+    /// </summary>
+    public const int MaxPolicyBytes = 64 * 1024;
+
+    public static Uri PolicyUrl(string policyHost) => new($"https://{policyHost}/.well-known/mta-sts.txt");
+
+    public static async Task<PolicyFetch> FetchAsync(
+        string policyHost, DnsResolver dns, CheckOptions options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dns);
+        ArgumentNullException.ThrowIfNull(options);
+        var url = PolicyUrl(policyHost);
+        var started = time.GetTimestamp();
+        var seen = new FetchObservations();
+        using var deadline = new CancellationTokenSource(options.MtaStsPolicyTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var handler = CreateHandler(policyHost, dns, options, time, seen);
+        using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        using var request = new HttpRequestMessage(HttpMethod.Get, url)
+        {
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
+        // RFC 8461 section 3.3: HTTP caching MUST NOT be used.
+        request.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
+
+        PolicyFetch Result(PolicyFetchOutcome outcome, string detail, HttpResponseMessage? response = null, string? location = null, byte[]? body = null) => new()
+        {
+            Outcome = outcome,
+            Detail = detail,
+            Url = url,
+            StatusCode = response is null ? null : (int)response.StatusCode,
+            ContentType = response?.Content.Headers.ContentType?.ToString(),
+            Location = location,
+            Body = body,
+            Certificate = seen.Certificate,
+            Addresses = seen.Addresses,
+            ElapsedMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
+        };
+
+        try
+        {
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (status is >= 300 and < 400)
+            {
+                var location = response.Headers.Location?.ToString();
+                return Result(PolicyFetchOutcome.Redirected, $"{url} answered {status} (redirect to {location ?? "nowhere"}); RFC 8461 section 3.3 forbids following redirects", response, location);
+            }
+
+            if (status != 200)
+            {
+                return Result(PolicyFetchOutcome.HttpError, $"{url} answered {status} {response.ReasonPhrase}; only 200 gives a policy", response);
+            }
+
+            if (response.Content.Headers.ContentLength > MaxPolicyBytes)
+            {
+                return Result(PolicyFetchOutcome.TooLarge, $"the policy is {response.Content.Headers.ContentLength} bytes, above the {MaxPolicyBytes}-byte limit", response);
+            }
+
+            var body = await ReadLimitedAsync(response.Content, linked.Token).ConfigureAwait(false);
+            if (body is null)
+            {
+                return Result(PolicyFetchOutcome.TooLarge, $"the policy is larger than the {MaxPolicyBytes}-byte limit", response);
+            }
+
+            return Result(PolicyFetchOutcome.Fetched, $"{url} answered 200 with {body.Length} bytes", response, body: body);
+        }
+        catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException or AuthenticationException or SocketException)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return Classify(e, seen, deadline.IsCancellationRequested, options, (outcome, detail) => Result(outcome, detail));
+        }
+    }
+
+    private static PolicyFetch Classify(
+        Exception e, FetchObservations seen, bool timedOut, CheckOptions options, Func<PolicyFetchOutcome, string, PolicyFetch> result)
+    {
+        if (seen.DnsFailure is { } failed)
+        {
+            return result(PolicyFetchOutcome.DnsFailure, $"could not resolve the policy host: {failed.Describe()}") with { DnsFailureCode = failed.FailureCode };
+        }
+
+        if (seen.Unresolvable is { } unresolvable)
+        {
+            return result(PolicyFetchOutcome.HostUnresolvable, $"the policy host has no address ({unresolvable})");
+        }
+
+        if (seen.Certificate is { } certificate && !IsAcceptable(certificate))
+        {
+            return result(PolicyFetchOutcome.CertificateRejected, "the policy host's certificate is not valid for it, so senders refuse the policy");
+        }
+
+        if (timedOut)
+        {
+            var stage = seen.Connected ? "no complete answer" : "no connection";
+            return result(PolicyFetchOutcome.TimedOut, $"{stage} within {options.MtaStsPolicyTimeout.TotalSeconds:0.#} s");
+        }
+
+        if (!seen.Connected)
+        {
+            return result(PolicyFetchOutcome.ConnectFailed, $"could not connect to the policy host on port 443: {string.Join("; ", seen.ConnectErrors)}");
+        }
+
+        if (FindInner<AuthenticationException>(e) is { } tls)
+        {
+            return result(PolicyFetchOutcome.TlsFailed, $"the TLS handshake failed: {tls.Message}");
+        }
+
+        return result(PolicyFetchOutcome.ProtocolError, $"the HTTPS exchange failed: {Innermost(e).Message}");
+    }
+
+    /// <summary>What a sender validating as RFC 8461 section 3.3 says accepts: trusted, for the name, within its dates.</summary>
+    public static bool IsAcceptable(CertificateReport certificate) =>
+        certificate.Trusted && certificate.NameMatches && !certificate.Expired && !certificate.NotYetValid;
+
+    private static SocketsHttpHandler CreateHandler(string policyHost, DnsResolver dns, CheckOptions options, TimeProvider time, FetchObservations seen) => new()
+    {
+        AllowAutoRedirect = false,
+        UseProxy = false,
+        UseCookies = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        MaxConnectionsPerServer = 1,
+        MaxResponseHeadersLength = 64,
+        ConnectTimeout = Timeout.InfiniteTimeSpan,
+        ConnectCallback = (context, token) => ConnectAsync(context.DnsEndPoint, dns, options, time, seen, token),
+        SslOptions = new SslClientAuthenticationOptions
+        {
+            TargetHost = policyHost,
+            // Never fetch intermediates or revocation data from the network.
+            CertificateChainPolicy = new X509ChainPolicy
+            {
+                DisableCertificateDownloads = true,
+                RevocationMode = X509RevocationMode.NoCheck,
+            },
+            RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
+            {
+                if (certificate is null)
+                {
+                    return false;
+                }
+
+                using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                // What the server sent beyond the leaf: the handshake's chain elements and its extra store.
+                var presented = chain is null
+                    ? []
+                    : chain.ChainElements.Skip(1).Select(e => e.Certificate).Concat(chain.ChainPolicy.ExtraStore).ToList();
+                var report = CertificateInspector.Inspect(leaf, presented, policyHost, options.ExtraTrustRoots, time.GetUtcNow());
+                // RFC 8461 section 3.3: matching is against DNS-IDs only, never the subject's CN.
+                seen.Certificate = report with { NameMatches = leaf.MatchesHostname(policyHost, allowWildcards: true, allowCommonName: false) };
+                return IsAcceptable(seen.Certificate);
+            },
+        },
+    };
+
+    private static async ValueTask<Stream> ConnectAsync(
+        DnsEndPoint endpoint, DnsResolver dns, CheckOptions options, TimeProvider time, FetchObservations seen, CancellationToken cancellationToken)
+    {
+        // The checker's own resolver: a --dns option points the policy fetch at a test zone too.
+        var answer = await dns.GetAddressesAsync(endpoint.Host, cancellationToken).ConfigureAwait(false);
+        seen.Addresses = [.. answer.Addresses.Select(a => a.ToString())];
+        if (answer.Addresses.Count == 0)
+        {
+            if (answer.Failed && answer.FailedAnswer is { } failed)
+            {
+                seen.DnsFailure = failed;
+            }
+            else
+            {
+                seen.Unresolvable = $"{answer.V4.Describe()}; {answer.V6.Describe()}";
+            }
+
+            throw new HttpRequestException($"{endpoint.Host} has no address");
+        }
+
+        foreach (var address in answer.Addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            using var attempt = new CancellationTokenSource(options.ConnectTimeout, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attempt.Token);
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, endpoint.Port), linked.Token).ConfigureAwait(false);
+                seen.Connected = true;
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                seen.ConnectErrors.Add($"{address}: {e.SocketErrorCode}");
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                socket.Dispose();
+                seen.ConnectErrors.Add($"{address}: no answer within {options.ConnectTimeout.TotalSeconds:0.#} s");
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        throw new HttpRequestException($"could not connect to {endpoint.Host}:{endpoint.Port}");
+    }
+
+    /// <summary>The body, or null when it goes past <see cref="MaxPolicyBytes"/>.</summary>
+    private static async Task<byte[]?> ReadLimitedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = new byte[MaxPolicyBytes + 1];
+            var total = 0;
+            while (total < buffer.Length)
+            {
+                var read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return buffer[..total];
+                }
+
+                total += read;
+            }
+
+            return null;
+        }
+    }
+
+    private static T? FindInner<T>(Exception? e)
+        where T : Exception
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e;
+    }
+
+    /// <summary>What the connect and handshake callbacks saw, for telling why a fetch failed.</summary>
+    private sealed class FetchObservations
+    {
+        public IReadOnlyList<string> Addresses { get; set; } = [];
+
+        public DnsAnswer? DnsFailure { get; set; }
+
+        public string? Unresolvable { get; set; }
+
+        public bool Connected { get; set; }
+
+        public List<string> ConnectErrors { get; } = [];
+
+        public CertificateReport? Certificate { get; set; }
+    }
+}
