@@ -13,14 +13,19 @@ command -v dotnet >/dev/null || { echo "run.sh: the .NET SDK is not installed" >
 eng/peers/peers.sh start
 dotnet build src/MailHealth.Cli -c Release -nologo -v:quiet -clp:NoSummary
 source eng/peers/env.sh
-dns="$(cat "$MH_STATE/resolver" 2>/dev/null || echo "$MH_DNS_IP")"
+# unbound on $MH_NET.0.55 answers for every test zone and the blocklists behind them.
+dns="$MH_NET.0.55"
 
 if [ $# -eq 0 ]; then
-  set -- check demo.test
+  set -- check demo.test --dkim-selector mail --dnsbl bl.rep.test --dnsbl dbl.rep.test
 fi
-echo "+ mailhealth $* --dns $dns --ca-file $MH_STATE/ca/ca.pem" >&2
+case "$1" in
+  check) set -- "$@" --dns "$dns" --ca-file "$MH_STATE/ca/ca.pem" ;;
+  spf) set -- "$@" --dns "$dns" ;;
+esac
+echo "+ mailhealth $*" >&2
 set +e
-dotnet "src/MailHealth.Cli/bin/Release/net10.0/mailhealth.dll" "$@" --dns "$dns" --ca-file "$MH_STATE/ca/ca.pem"
+dotnet "src/MailHealth.Cli/bin/Release/net10.0/mailhealth.dll" "$@"
 code=$?
-echo "(exit code $code; the peers keep running: eng/peers/peers.sh stop)" >&2
+echo "(exit code $code; the peers keep running until: eng/peers/peers.sh stop)" >&2
 exit $code

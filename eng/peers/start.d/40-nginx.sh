@@ -3,15 +3,16 @@
 # eng/peers/mta-sts/; names and what each shows are in eng/peers/zones/transport.test.zone.in.
 # Also makes the certificates the DANE records of that zone are computed from (Knot starts later).
 
-# nginx_site NAME OCTET CERT POLICY [EXTRA_DIRECTIVES]: one policy host.
+# nginx_site NAME OCTET CERT POLICY [EXTRA_DIRECTIVES] [HOST]: one policy host, by default
+# mta-sts.NAME.transport.test.
 nginx_site() {
-  local name="$1" octet="$2" cert="$3" policy="$4" extra="${5:-}" root="$MH_STATE/nginx/www/$1"
+  local name="$1" octet="$2" cert="$3" policy="$4" extra="${5:-}" host="${6:-mta-sts.$1.transport.test}" root="$MH_STATE/nginx/www/$1"
   mkdir -p "$root/.well-known"
   if [ -n "$policy" ]; then cp "$policy" "$root/.well-known/mta-sts.txt"; fi
   cat <<SITE
   server {
     listen $MH_NET.40.$octet:443 ssl;
-    server_name mta-sts.$name.transport.test;
+    server_name $host;
     ssl_certificate $MH_STATE/certs/$cert.chain.pem;
     ssl_certificate_key $MH_STATE/certs/$cert.key;
     root $root;
@@ -39,6 +40,8 @@ nginx_certs() {
   mh_cert dane-leaf -1 +90 '*.dane.transport.test'
   mh_cert dane-other -1 +90 '*.dane.transport.test'
   cp "$MH_STATE/ca/ca.pem" "$MH_STATE/certs/transport-ca.pem"
+  # The demo domain's policy host (eng/peers/zones/demo.test.zone.in, shown by eng/run.sh).
+  mh_cert demo-sts -1 +90 mta-sts.demo.test
 }
 
 nginx_start() {
@@ -83,6 +86,7 @@ nginx_start() {
     nginx_site badtype 12 sts-good "$src/enforce.txt" "default_type text/html;"
     nginx_site notfound 13 sts-good "" "return 404;"
     nginx_site testingmismatch 14 sts-good "$src/testingmismatch.txt"
+    nginx_site demo 20 demo-sts "$MH_REPO/eng/peers/demo/mta-sts.txt" "" mta-sts.demo.test
     echo "}"
   } >"$dir/nginx.conf"
   nginx -t -q -c "$dir/nginx.conf" -p "$dir" 2>"$dir/check.log" || { cat "$dir/check.log" >&2; return 1; }

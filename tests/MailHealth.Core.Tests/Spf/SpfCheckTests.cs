@@ -238,7 +238,7 @@ public sealed class SpfCheckTests
     public async Task Run_GarbageAnswer_IsErrorNotACrash()
     {
         await using var server = ScriptedDnsServer.Start(new ScriptedZone().Garbage("junk.example"));
-        var dns = new DnsResolver(new DnsResolverOptions { Servers = [server.Endpoint], Timeout = TimeSpan.FromMilliseconds(300), Retries = 0, UseCache = false });
+        var dns = new DnsResolver(new DnsResolverOptions { Servers = [server.Endpoint], Timeout = TimeSpan.FromSeconds(3), Retries = 0, UseCache = false });
 
         var result = await RunAsync("junk.example", dns: dns);
 
