@@ -11,7 +11,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 command -v dotnet >/dev/null || { echo "run.sh: the .NET SDK is not installed" >&2; exit 1; }
 eng/peers/peers.sh start
-dotnet build src/MailHealth.Cli -c Release -nologo -v:quiet -clp:NoSummary
+mkdir -p artifacts
+dotnet build src/MailHealth.Cli -c Release -nologo -v:quiet >artifacts/run-build.log 2>&1 \
+  || { cat artifacts/run-build.log >&2; echo "run.sh: the build failed" >&2; exit 1; }
 source eng/peers/env.sh
 # unbound on $MH_NET.0.55 answers for every test zone and the blocklists behind them.
 dns="$MH_NET.0.55"

@@ -46,18 +46,17 @@ public static class ReportRenderer
             output.WriteLine(Invariant($"  {Label(check.Status),-5}  {check.Id.PadRight(idWidth)}  {check.DurationMs,6} ms{note}"));
         }
 
+        // Evidence is shown for the checks that have something to say; --json carries all of it.
+        var noteworthy = report.Checks.Where(c => c.Status != CheckStatus.Pass || c.Findings.Count > 0).ToList();
         output.WriteLine();
-        output.WriteLine("Details");
-        foreach (var check in report.Checks)
+        output.WriteLine(noteworthy.Count == 0
+            ? "Details: every check passed (--json shows each check's evidence)"
+            : "Details of the checks with findings (--json shows every check's evidence)");
+        foreach (var check in noteworthy)
         {
             output.WriteLine($"  {check.Id}");
             foreach (var (key, value) in check.Evidence)
             {
-                // The full transcript repeats what the other evidence shows; it matters when something failed.
-                if (key == "transcript" && check.Status == CheckStatus.Pass)
-                {
-                    continue;
-                }
 
                 WriteValue(output, key, value, "    ");
             }
