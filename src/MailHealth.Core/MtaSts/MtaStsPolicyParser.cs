@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MailHealth.Dns;
 
 namespace MailHealth.MtaSts;
 
@@ -51,7 +52,7 @@ public static class MtaStsPolicyParser
 
             var key = line[..colon];
             var value = line[(colon + 1)..].Trim(' ', '\t');
-            if (!MtaStsRecord.IsExtensionName(key))
+            if (!VersionedTxtRecord.IsExtensionName(key))
             {
                 errors.Add($"line {lineNumber} has an invalid key '{Shorten(key)}'");
                 continue;

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using MailHealth.Dns;
-using MailHealth.MtaSts;
 
 namespace MailHealth.TlsRpt;
 
@@ -10,16 +9,7 @@ public sealed record TlsRptRecord(IReadOnlyList<Uri> Rua, IReadOnlyDictionary<st
     public const string Version = "v=TLSRPTv1";
 
     /// <summary>RFC 8460 section 3: records that do not begin with <c>v=TLSRPTv1;</c> are discarded.</summary>
-    public static bool IsCandidate(string text)
-    {
-        if (!text.StartsWith(Version, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var rest = text.AsSpan(Version.Length).TrimStart(" \t");
-        return rest.IsEmpty || rest[0] == ';';
-    }
+    public static bool IsCandidate(string text) => VersionedTxtRecord.IsCandidate(text, Version);
 
     /// <summary>Looks like an attempt at a TLS-RPT record (another version, another case).</summary>
     public static bool LooksLikeTlsRpt(string text) => text.TrimStart().StartsWith("v=tlsrpt", StringComparison.OrdinalIgnoreCase);
@@ -27,38 +17,15 @@ public sealed record TlsRptRecord(IReadOnlyList<Uri> Rua, IReadOnlyDictionary<st
     public static bool TryParse(string text, [NotNullWhen(true)] out TlsRptRecord? record, [NotNullWhen(false)] out string? error)
     {
         record = null;
-        if (!IsCandidate(text))
+        if (!VersionedTxtRecord.TryParseFields(text, Version, out var fields, out error))
         {
-            error = "the record does not begin with v=TLSRPTv1";
             return false;
         }
 
         List<Uri>? rua = null;
         var extensions = new Dictionary<string, string>(StringComparer.Ordinal);
-        var fields = text[Version.Length..].Split(';');
-        for (var i = 1; i < fields.Length; i++)
+        foreach (var (name, value) in fields)
         {
-            var field = fields[i].Trim(' ', '\t');
-            if (field.Length == 0)
-            {
-                if (i != fields.Length - 1)
-                {
-                    error = "the record has an empty field between two ';'";
-                    return false;
-                }
-
-                continue;
-            }
-
-            var eq = field.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                error = $"field '{field}' is not name=value";
-                return false;
-            }
-
-            var name = field[..eq];
-            var value = field[(eq + 1)..];
             if (name == "rua")
             {
                 if (rua is not null)
@@ -82,9 +49,9 @@ public sealed record TlsRptRecord(IReadOnlyList<Uri> Rua, IReadOnlyDictionary<st
             }
 
             // tlsrpt-extension: the same grammar as MTA-STS extensions (RFC 8460 section 3).
-            if (!MtaStsRecord.IsExtensionName(name) || value.Length == 0 || !value.All(MtaStsRecord.IsExtensionValueChar))
+            if (!VersionedTxtRecord.IsValidExtension(name, value))
             {
-                error = $"field '{field}' is not a valid extension (name=value without spaces, '=' or ';')";
+                error = VersionedTxtRecord.InvalidExtension(name, value);
                 return false;
             }
 
