@@ -66,3 +66,36 @@ mh_date() {
     *) echo "$1" ;;
   esac
 }
+
+# mh_stop_pidfile FILE: stop the process whose pid FILE holds, wait up to 5 s for it, remove FILE.
+mh_stop_pidfile() {
+  local file="$1" pid tries=50
+  pid="$(cat "$file" 2>/dev/null || true)"
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    while [ $tries -gt 0 ] && kill -0 "$pid" 2>/dev/null; do sleep 0.1; tries=$((tries - 1)); done
+  fi
+  rm -f "$file"
+}
+
+# mh_unbound_server IP DIR: the server: clause every loopback unbound shares (a private daemon
+# in DIR, logs there, one thread, allowed to ask loopback servers); the caller appends the rest.
+mh_unbound_server() {
+  cat <<CONF
+server:
+  interface: $1
+  port: 53
+  do-ip6: no
+  do-daemonize: yes
+  username: ""
+  chroot: ""
+  directory: "$2"
+  pidfile: "$2/unbound.pid"
+  use-syslog: no
+  logfile: "$2/unbound.log"
+  verbosity: 1
+  num-threads: 1
+  do-not-query-localhost: no
+  access-control: 127.0.0.0/8 allow
+CONF
+}

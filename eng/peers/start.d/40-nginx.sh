@@ -95,13 +95,5 @@ nginx_start() {
 }
 
 nginx_stop() {
-  local dir="$MH_STATE/nginx" pid
-  [ -s "$dir/nginx.pid" ] || return 0
-  pid="$(cat "$dir/nginx.pid")"
-  kill "$pid" 2>/dev/null || true
-  local tries=30
-  while [ $tries -gt 0 ] && kill -0 "$pid" 2>/dev/null; do
-    sleep 0.1; tries=$((tries - 1))
-  done
-  rm -f "$dir/nginx.pid"
+  mh_stop_pidfile "$MH_STATE/nginx/nginx.pid"
 }

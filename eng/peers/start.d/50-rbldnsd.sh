@@ -37,12 +37,5 @@ rbldnsd_start() {
 }
 
 rbldnsd_stop() {
-  local file="$MH_STATE/rbldnsd/rbldnsd.pid" pid
-  pid="$(cat "$file" 2>/dev/null || true)"
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill "$pid"
-    local tries=50
-    while [ $tries -gt 0 ] && kill -0 "$pid" 2>/dev/null; do sleep 0.1; tries=$((tries - 1)); done
-  fi
-  rm -f "$file"
+  mh_stop_pidfile "$MH_STATE/rbldnsd/rbldnsd.pid"
 }

@@ -44,24 +44,9 @@ CONF
   keymgr -c "$dir/knot.conf" dnssec.test ds | grep ' 2 ' >"$dir/trust-anchor.ds"
   [ -s "$dir/trust-anchor.ds" ] || { mh_log "no DS for dnssec.test"; tail -n 20 "$dir/knot.log" >&2; return 1; }
 
-  cat >"$dir/unbound.conf" <<CONF
-server:
-  interface: $unbound_ip
-  port: 53
-  do-ip6: no
-  do-daemonize: yes
-  username: ""
-  chroot: ""
-  directory: "$dir"
-  pidfile: "$dir/unbound.pid"
-  use-syslog: no
-  logfile: "$dir/unbound.log"
-  verbosity: 1
-  num-threads: 1
+  { mh_unbound_server "$unbound_ip" "$dir"; cat <<CONF
   module-config: "validator iterator"
   trust-anchor-file: "$dir/trust-anchor.ds"
-  do-not-query-localhost: no
-  access-control: 127.0.0.0/8 allow
   qname-minimisation: no
   local-zone: "test." nodefault
   cache-max-ttl: 5
@@ -72,6 +57,7 @@ stub-zone:
 remote-control:
   control-enable: no
 CONF
+  } >"$dir/unbound.conf"
   unbound-checkconf "$dir/unbound.conf" >/dev/null
   unbound -c "$dir/unbound.conf"
   tries=50
@@ -84,8 +70,5 @@ CONF
 dnssec_stop() {
   local dir="$MH_STATE/dnssec"
   [ -f "$dir/knot.conf" ] && knotc -c "$dir/knot.conf" stop >/dev/null 2>&1 || true
-  if [ -s "$dir/unbound.pid" ]; then
-    kill "$(cat "$dir/unbound.pid")" 2>/dev/null || true
-    rm -f "$dir/unbound.pid"
-  fi
+  mh_stop_pidfile "$dir/unbound.pid"
 }

@@ -9,25 +9,9 @@ unbound_start() {
   local dir="$MH_STATE/unbound" ip="$MH_NET.$UNBOUND_IP_SUFFIX"
   unbound_stop
   mkdir -p "$dir"
-  cat >"$dir/unbound.conf" <<CONF
-server:
-  interface: $ip
-  port: 53
-  do-ip6: no
-  do-daemonize: yes
-  username: ""
-  chroot: ""
-  directory: "$dir"
-  pidfile: "$dir/unbound.pid"
-  use-syslog: no
-  logfile: "$dir/unbound.log"
-  verbosity: 1
-  num-threads: 1
+  { mh_unbound_server "$ip" "$dir"; cat <<CONF
   # No DNSSEC validation: the test zones are unsigned and no trust anchor is configured.
   module-config: "iterator"
-  # Every server of the test world is on loopback.
-  do-not-query-localhost: no
-  access-control: 127.0.0.0/8 allow
   # Knot is authoritative, not a root: ask it the full name (no RFC 9156 minimisation).
   qname-minimisation: no
   # unbound answers these itself by default (RFC 6761 names, loopback reverse zone).
@@ -51,6 +35,7 @@ forward-zone:
 remote-control:
   control-enable: no
 CONF
+  } >"$dir/unbound.conf"
   unbound-checkconf "$dir/unbound.conf" >/dev/null
   unbound -c "$dir/unbound.conf"
   local tries=50
@@ -61,12 +46,5 @@ CONF
 }
 
 unbound_stop() {
-  local file="$MH_STATE/unbound/unbound.pid" pid
-  pid="$(cat "$file" 2>/dev/null || true)"
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill "$pid"
-    local tries=50
-    while [ $tries -gt 0 ] && kill -0 "$pid" 2>/dev/null; do sleep 0.1; tries=$((tries - 1)); done
-  fi
-  rm -f "$file"
+  mh_stop_pidfile "$MH_STATE/unbound/unbound.pid"
 }
