@@ -109,5 +109,6 @@ public sealed class MxLookupTests
         Assert.DoesNotContain(MxFindingCodes.HostUnresolvable, codes);
         Assert.DoesNotContain(MxFindingCodes.IsIpLiteral, codes);
         Assert.DoesNotContain(MxFindingCodes.NullMixed, codes);
+        Assert.DoesNotContain(MxFindingCodes.Null, codes);
     }
 }
