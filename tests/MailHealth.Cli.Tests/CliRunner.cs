@@ -16,10 +16,17 @@ internal static class CliRunner
         return new Outcome(code, output.ToString(), error.ToString());
     }
 
-    public static async Task<Outcome> RunProcessAsync(params string[] args)
+    public static Task<Outcome> RunProcessAsync(params string[] args) => RunProcessAsync(new Dictionary<string, string>(), args);
+
+    public static async Task<Outcome> RunProcessAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "mailhealth.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(dll);
         foreach (var arg in args)
         {

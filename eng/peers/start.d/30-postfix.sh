@@ -34,6 +34,7 @@ postfix_certs() {
   mh_cert smtp-openrelay -1 +365 mx.openrelay.smtp.test
   mh_cert smtp-noauth -1 +365 mx.noauth.smtp.test
   mh_cert smtp-ehlorejected -1 +365 mx.ehlorejected.smtp.test
+  mh_cert smtp-legacytls -1 +365 mx.legacytls.smtp.test
 }
 
 postfix_sasl() {
@@ -121,6 +122,9 @@ postfix_master_cf() {
       "-o smtpd_sasl_auth_enable=no" "-o smtpd_sasl_auth_enable=no"
     local reject_helo="-o smtpd_delay_reject=no -o smtpd_helo_required=yes -o smtpd_helo_restrictions=reject"
     postfix_host mx.ehlorejected.smtp.test "$n.10.11" smtp-ehlorejected "$reject_helo" "$reject_helo" "$reject_helo"
+    # TLS 1.0 only; OpenSSL 3 needs security level 0 for it (RFC 8996 deprecated TLS 1.0/1.1).
+    local legacy="-o smtpd_tls_protocols=>=TLSv1,<=TLSv1 -o smtpd_tls_mandatory_protocols=>=TLSv1,<=TLSv1 -o tls_medium_cipherlist=DEFAULT:@SECLEVEL=0"
+    postfix_host mx.legacytls.smtp.test "$n.10.12" smtp-legacytls "$legacy" "$legacy" "$legacy"
   } >>"$dir/master.cf"
 }
 
@@ -149,8 +153,8 @@ postfix_start() {
   fi
   postfix -c "$dir" start >/dev/null 2>&1 || { tail -n 20 "$dir/postfix.log" >&2; return 1; }
   mh_wait_port "$MH_NET.10.1" 25 10
-  mh_wait_port "$MH_NET.10.11" 465 10
-  mh_log "postfix on $MH_NET.10.1-11 ports 25/587/465 (SASL user $POSTFIX_SASL_USER, password in $dir/credentials)"
+  mh_wait_port "$MH_NET.10.12" 465 10
+  mh_log "postfix on $MH_NET.10.1-12 ports 25/587/465 (SASL user $POSTFIX_SASL_USER, password in $dir/credentials)"
 }
 
 postfix_stop() {
