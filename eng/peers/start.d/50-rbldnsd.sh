@@ -18,6 +18,7 @@ rbldnsd_zones() {
 
 rbldnsd_start() {
   mh_need rbldnsd rbldnsd
+  mh_need dig bind9-dnsutils
   local dir="$MH_STATE/rbldnsd" f
   rbldnsd_stop
   mkdir -p "$dir/data"

@@ -6,6 +6,7 @@
 dnssec_start() {
   mh_need knotd knot
   mh_need unbound unbound
+  mh_need dig bind9-dnsutils
   local dir="$MH_STATE/dnssec" knot_ip="$MH_NET.45.53" unbound_ip="$MH_NET.45.54"
   mkdir -p "$dir/zones" "$dir/db"
   dnssec_stop

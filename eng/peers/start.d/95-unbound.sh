@@ -6,6 +6,7 @@ UNBOUND_IP_SUFFIX=0.55
 
 unbound_start() {
   mh_need unbound unbound
+  mh_need dig bind9-dnsutils
   local dir="$MH_STATE/unbound" ip="$MH_NET.$UNBOUND_IP_SUFFIX"
   unbound_stop
   mkdir -p "$dir"
