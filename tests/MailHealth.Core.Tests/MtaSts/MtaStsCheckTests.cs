@@ -1,3 +1,4 @@
+using MailHealth.Testing.Servers;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using MailHealth.Checks;
@@ -310,7 +311,7 @@ public sealed class MtaStsCheckTests
     [Fact]
     public async Task Check_PolicyHostNeverAnswers_EndsWithinDeadlineAsUnreachable()
     {
-        await using var silent = new SilentTcpServer(new IPEndPoint(Peers.Address(49, 1), 443));
+        await using var silent = SocketServer.Silent(Peers.Address(49, 1), 443);
 
         var result = await CheckAsync("silent", Options(fetchTimeout: TimeSpan.FromSeconds(2)));
 
