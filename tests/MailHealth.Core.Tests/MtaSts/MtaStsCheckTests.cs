@@ -1,4 +1,3 @@
-using MailHealth.Testing.Servers;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using MailHealth.Checks;
@@ -7,6 +6,7 @@ using MailHealth.MtaSts;
 using MailHealth.Smtp;
 using MailHealth.Targets;
 using MailHealth.Testing;
+using MailHealth.Testing.Servers;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MailHealth.Core.Tests.MtaSts;

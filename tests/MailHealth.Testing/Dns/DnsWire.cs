@@ -4,7 +4,7 @@ using System.Text;
 namespace MailHealth.Testing.Dns;
 
 /// <summary>The bits of the RFC 1035 message format the test server reads and writes.</summary>
-public static class DnsWire
+internal static class DnsWire
 {
     /// <summary>Length of the fixed message header (RFC 1035 section 4.1.1).</summary>
     public const int HeaderLength = 12;
