@@ -53,9 +53,13 @@ public sealed class ScriptedDnsServer : IAsyncDisposable
             {
                 return new ScriptedDnsServer(zone, udp);
             }
-            catch (SocketException) when (attempt < 20 && port == 0)
+            catch (SocketException)
             {
                 udp.Dispose();
+                if (attempt >= 20 || port != 0)
+                {
+                    throw;
+                }
             }
         }
     }
