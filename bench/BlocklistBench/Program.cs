@@ -4,6 +4,7 @@ using MailHealth.Blocklists;
 using MailHealth.Checks;
 using MailHealth.Dns;
 using MailHealth.Testing;
+using MailHealth.Testing.Dns;
 
 // Time for the blocklist checks of 50 IPs against 10 zones served by the local rbldnsd (through
 // the test resolver, unbound), then the same with an 11th zone whose server never answers.
@@ -22,10 +23,10 @@ Console.WriteLine($"peers {Peers.Net}.0.0/16, resolver {RecursivePeer.Endpoint},
 await MeasureAsync("10 zones", zones);
 
 // dead.rep.test is delegated to $MH_NET.50.53:53; a server there that reads and never answers.
-await using (var silent = new HostileDnsServer(HostileDnsBehavior.Silent, new IPEndPoint(Peers.Address(50, 53), 53)))
+await using (var silent = ScriptedDnsServer.Start(DnsFault.Drop, Peers.Address(50, 53), 53))
 {
     await MeasureAsync("10 zones + 1 that never answers", [.. zones, "dead.rep.test"]);
-    Console.WriteLine($"  (the silent server received {silent.Questions} question(s) from unbound)");
+    Console.WriteLine($"  (the silent server received {silent.Queries} question(s) from unbound)");
 }
 
 async Task MeasureAsync(string label, IReadOnlyList<string> zoneNames)

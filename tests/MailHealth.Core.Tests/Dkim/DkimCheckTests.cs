@@ -205,12 +205,12 @@ public sealed class DkimCheckTests
     }
 
     [Theory]
-    [InlineData(HostileNameServerMode.Drop, DnsFindingCodes.Timeout)]
-    [InlineData(HostileNameServerMode.ServFail, DnsFindingCodes.ServFail)]
-    [InlineData(HostileNameServerMode.Garbage, DnsFindingCodes.ServFail)]
-    public async Task Run_BrokenDns_IsErrorNotFail(HostileNameServerMode mode, string code)
+    [InlineData(DnsFault.Drop, DnsFindingCodes.Timeout)]
+    [InlineData(DnsFault.ServerFailure, DnsFindingCodes.ServFail)]
+    [InlineData(DnsFault.Garbage, DnsFindingCodes.ServFail)]
+    public async Task Run_BrokenDns_IsErrorNotFail(DnsFault mode, string code)
     {
-        await using var server = HostileNameServer.Start(mode);
+        await using var server = ScriptedDnsServer.Start(mode);
 
         var result = Assert.Single(await RunAsync(Domain, ["rsa2048"], server.Resolver(Timeout(mode))));
 
@@ -222,17 +222,17 @@ public sealed class DkimCheckTests
     [Fact]
     public async Task Run_NoSelectorConfiguredAndDnsSilent_IsError()
     {
-        await using var server = HostileNameServer.Start(HostileNameServerMode.Drop);
+        await using var server = ScriptedDnsServer.Start(DnsFault.Drop);
 
-        var result = Assert.Single(await RunAsync(Domain, [], server.Resolver(Timeout(HostileNameServerMode.Drop))));
+        var result = Assert.Single(await RunAsync(Domain, [], server.Resolver(Timeout(DnsFault.Drop))));
 
         Assert.Equal("dkim", result.Id);
         Assert.Equal(CheckStatus.Error, result.Status);
         Assert.Equal([DnsFindingCodes.Timeout], Codes(result));
         // The first selector's timeout stops the discovery: no point asking a silent server fifteen more times.
-        Assert.Equal(1, server.QueriesReceived);
+        Assert.Equal(1, server.Queries);
     }
 
-    private static TimeSpan Timeout(HostileNameServerMode mode) =>
-        mode == HostileNameServerMode.Drop ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(3);
+    private static TimeSpan Timeout(DnsFault mode) =>
+        mode == DnsFault.Drop ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(3);
 }

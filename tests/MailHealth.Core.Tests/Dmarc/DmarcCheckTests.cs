@@ -362,16 +362,16 @@ public sealed class DmarcCheckTests
     }
 
     [Theory]
-    [InlineData(HostileNameServerMode.Drop, DnsFindingCodes.Timeout)]
-    [InlineData(HostileNameServerMode.ServFail, DnsFindingCodes.ServFail)]
-    [InlineData(HostileNameServerMode.Refused, DnsFindingCodes.ServFail)]
-    [InlineData(HostileNameServerMode.Garbage, DnsFindingCodes.ServFail)]
-    [InlineData(HostileNameServerMode.Malformed, DnsFindingCodes.ServFail)]
-    [InlineData(HostileNameServerMode.TruncatedThenClosed, null)]
-    public async Task Run_BrokenDns_IsErrorNeverFail(HostileNameServerMode mode, string? code)
+    [InlineData(DnsFault.Drop, DnsFindingCodes.Timeout)]
+    [InlineData(DnsFault.ServerFailure, DnsFindingCodes.ServFail)]
+    [InlineData(DnsFault.Refused, DnsFindingCodes.ServFail)]
+    [InlineData(DnsFault.Garbage, DnsFindingCodes.ServFail)]
+    [InlineData(DnsFault.Malformed, DnsFindingCodes.ServFail)]
+    [InlineData(DnsFault.TruncatedThenClosed, null)]
+    public async Task Run_BrokenDns_IsErrorNeverFail(DnsFault mode, string? code)
     {
-        await using var server = HostileNameServer.Start(mode);
-        var timeout = mode == HostileNameServerMode.Drop ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(3);
+        await using var server = ScriptedDnsServer.Start(mode);
+        var timeout = mode == DnsFault.Drop ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(3);
 
         var result = await RunAsync("reject.auth.test", server.Resolver(timeout));
 

@@ -46,7 +46,7 @@ public sealed class DmarcReportAuthorizationTests
     [Fact]
     public async Task Verify_DnsSilent_IsUnknownNotUnauthorized()
     {
-        await using var server = HostileNameServer.Start(HostileNameServerMode.Drop);
+        await using var server = ScriptedDnsServer.Start(DnsFault.Drop);
 
         var destination = await DmarcReportAuthorization.VerifyAsync(
             server.Resolver(TimeSpan.FromMilliseconds(300)), "extok.auth.test", "reports.test", CancellationToken.None);

@@ -6,7 +6,7 @@ using MailHealth.Testing.Dns;
 namespace MailHealth.Core.Tests.Dns;
 
 /// <summary>
-/// The resolver against hostile servers (tests/MailHealth.Testing/Dns/HostileNameServer.cs) and
+/// The resolver against hostile servers (tests/MailHealth.Testing/Dns/ScriptedDnsServer.cs) and
 /// against hostile but valid data that Knot serves (eng/peers/zones/auth.test.zone.in): every
 /// answer comes back as data, in bounded time, never as an exception.
 /// </summary>
@@ -14,27 +14,27 @@ public sealed class DnsResolverTests
 {
     // Short for a server that never answers; generous for one that answers at once, so a slow
     // first run (JIT, a busy machine) is not mistaken for a timeout.
-    private static DnsResolver ResolverFor(HostileNameServer server) =>
-        server.Resolver(server.Mode == HostileNameServerMode.Drop ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(3));
+    private static DnsResolver ResolverFor(ScriptedDnsServer server, DnsFault fault) =>
+        server.Resolver(fault == DnsFault.Drop ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(3));
 
     [Fact]
     public async Task Query_ServerDropsEveryQuery_TimesOut()
     {
-        await using var server = HostileNameServer.Start(HostileNameServerMode.Drop);
+        await using var server = ScriptedDnsServer.Start(DnsFault.Drop);
 
-        var answer = await ResolverFor(server).GetTxtAsync("_dmarc.example.test");
+        var answer = await ResolverFor(server, DnsFault.Drop).GetTxtAsync("_dmarc.example.test");
 
         Assert.Equal(DnsOutcome.Timeout, answer.Outcome);
         Assert.Equal(DnsFindingCodes.Timeout, answer.FailureCode);
-        Assert.True(server.QueriesReceived >= 1);
+        Assert.True(server.Queries >= 1);
     }
 
     [Fact]
     public async Task Query_ServFail_IsServerFailure()
     {
-        await using var server = HostileNameServer.Start(HostileNameServerMode.ServFail);
+        await using var server = ScriptedDnsServer.Start(DnsFault.ServerFailure);
 
-        var answer = await ResolverFor(server).GetTxtAsync("_dmarc.example.test");
+        var answer = await ResolverFor(server, DnsFault.ServerFailure).GetTxtAsync("_dmarc.example.test");
 
         Assert.Equal(DnsOutcome.ServerFailure, answer.Outcome);
         Assert.Equal(DnsFindingCodes.ServFail, answer.FailureCode);
@@ -43,9 +43,9 @@ public sealed class DnsResolverTests
     [Fact]
     public async Task Query_Refused_IsAFailureNotAnEmptyAnswer()
     {
-        await using var server = HostileNameServer.Start(HostileNameServerMode.Refused);
+        await using var server = ScriptedDnsServer.Start(DnsFault.Refused);
 
-        var answer = await ResolverFor(server).GetTxtAsync("_dmarc.example.test");
+        var answer = await ResolverFor(server, DnsFault.Refused).GetTxtAsync("_dmarc.example.test");
 
         Assert.Equal(DnsOutcome.Failure, answer.Outcome);
         Assert.False(answer.Answered);
@@ -53,14 +53,14 @@ public sealed class DnsResolverTests
     }
 
     [Theory]
-    [InlineData(HostileNameServerMode.Garbage)]
-    [InlineData(HostileNameServerMode.Malformed)]
-    [InlineData(HostileNameServerMode.TruncatedThenClosed)]
-    public async Task Query_BrokenAnswer_IsUnansweredWithAFailureCode(HostileNameServerMode mode)
+    [InlineData(DnsFault.Garbage)]
+    [InlineData(DnsFault.Malformed)]
+    [InlineData(DnsFault.TruncatedThenClosed)]
+    public async Task Query_BrokenAnswer_IsUnansweredWithAFailureCode(DnsFault mode)
     {
-        await using var server = HostileNameServer.Start(mode);
+        await using var server = ScriptedDnsServer.Start(mode);
 
-        var answer = await ResolverFor(server).QueryAsync("selector._domainkey.example.test", QueryType.TXT);
+        var answer = await ResolverFor(server, mode).QueryAsync("selector._domainkey.example.test", QueryType.TXT);
 
         Assert.False(answer.Answered);
         Assert.NotNull(answer.FailureCode);

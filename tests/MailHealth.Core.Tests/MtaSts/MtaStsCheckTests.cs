@@ -6,6 +6,7 @@ using MailHealth.MtaSts;
 using MailHealth.Smtp;
 using MailHealth.Targets;
 using MailHealth.Testing;
+using MailHealth.Testing.Servers;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MailHealth.Core.Tests.MtaSts;
@@ -310,7 +311,7 @@ public sealed class MtaStsCheckTests
     [Fact]
     public async Task Check_PolicyHostNeverAnswers_EndsWithinDeadlineAsUnreachable()
     {
-        await using var silent = new SilentTcpServer(new IPEndPoint(Peers.Address(49, 1), 443));
+        await using var silent = SocketServer.Silent(Peers.Address(49, 1), 443);
 
         var result = await CheckAsync("silent", Options(fetchTimeout: TimeSpan.FromSeconds(2)));
 

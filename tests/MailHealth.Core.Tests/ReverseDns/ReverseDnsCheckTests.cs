@@ -4,6 +4,7 @@ using MailHealth.Dns;
 using MailHealth.ReverseDns;
 using MailHealth.Smtp;
 using MailHealth.Testing;
+using MailHealth.Testing.Dns;
 
 namespace MailHealth.Core.Tests.ReverseDns;
 
@@ -98,8 +99,8 @@ public sealed class ReverseDnsCheckTests
     [Fact]
     public async Task Run_ResolverSilent_IsErrorWithDnsTimeoutNotAPtrFinding()
     {
-        await using var silent = new HostileDnsServer(HostileDnsBehavior.Silent, new IPEndPoint(Rep(201), 0));
-        var dns = new DnsResolver(new DnsResolverOptions { Servers = [silent.Endpoint], Timeout = TimeSpan.FromSeconds(1), Retries = 0, UseCache = false });
+        await using var silent = ScriptedDnsServer.Start(DnsFault.Drop, Rep(201));
+        var dns = silent.Resolver(TimeSpan.FromSeconds(1));
 
         var probes = new[] { ProbeOutcomes.Greeting(Rep(1).ToString(), 25, Rep(1), "mail.other.test") };
 

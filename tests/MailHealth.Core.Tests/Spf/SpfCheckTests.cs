@@ -224,7 +224,7 @@ public sealed class SpfCheckTests
     public async Task Run_RecordLookupTimesOut_IsErrorWithTempError()
     {
         await using var server = ScriptedDnsServer.Start(new ScriptedZone().Timeout("slow.example"));
-        var dns = new DnsResolver(new DnsResolverOptions { Servers = [server.Endpoint], Timeout = TimeSpan.FromMilliseconds(300), Retries = 0, UseCache = false });
+        var dns = server.Resolver(TimeSpan.FromMilliseconds(300));
 
         var result = await RunAsync("slow.example", dns: dns);
 
@@ -237,8 +237,8 @@ public sealed class SpfCheckTests
     [Fact]
     public async Task Run_GarbageAnswer_IsErrorNotACrash()
     {
-        await using var server = ScriptedDnsServer.Start(new ScriptedZone().Garbage("junk.example"));
-        var dns = new DnsResolver(new DnsResolverOptions { Servers = [server.Endpoint], Timeout = TimeSpan.FromSeconds(3), Retries = 0, UseCache = false });
+        await using var server = ScriptedDnsServer.Start(new ScriptedZone().Fault("junk.example", DnsFault.Garbage));
+        var dns = server.Resolver(TimeSpan.FromSeconds(3));
 
         var result = await RunAsync("junk.example", dns: dns);
 
@@ -253,7 +253,7 @@ public sealed class SpfCheckTests
             .Add("slowinclude.example", ScriptedRecord.Txt($"v=spf1 include:slow.example ip4:{Sender} -all"))
             .Timeout("slow.example");
         await using var server = ScriptedDnsServer.Start(zone);
-        var dns = new DnsResolver(new DnsResolverOptions { Servers = [server.Endpoint], Timeout = TimeSpan.FromMilliseconds(300), Retries = 0, UseCache = false });
+        var dns = server.Resolver(TimeSpan.FromMilliseconds(300));
 
         var result = await RunAsync("slowinclude.example", dns: dns);
 

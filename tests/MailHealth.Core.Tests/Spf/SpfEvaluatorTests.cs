@@ -15,13 +15,8 @@ public sealed class SpfEvaluatorTests
 
     // A generous timeout: the scripted server answers at once, but a loaded machine may be slow to
     // schedule it. Only tests about a server that drops queries pass a short one.
-    private static DnsResolver Scripted(ScriptedDnsServer server, TimeSpan? timeout = null) => new(new DnsResolverOptions
-    {
-        Servers = [server.Endpoint],
-        Timeout = timeout ?? TimeSpan.FromSeconds(3),
-        Retries = 0,
-        UseCache = false,
-    });
+    private static DnsResolver Scripted(ScriptedDnsServer server, TimeSpan? timeout = null) =>
+        server.Resolver(timeout ?? TimeSpan.FromSeconds(3));
 
     [Fact]
     public async Task CheckHost_MxMechanism_PassesTheMxHostAndTracesEveryQuery()
@@ -121,7 +116,7 @@ public sealed class SpfEvaluatorTests
     [InlineData(true)]
     public async Task CheckHost_RecordLookupFails_IsTempError(bool timeout)
     {
-        var zone = timeout ? new ScriptedZone().Timeout("broken.example") : new ScriptedZone().ServerFailure("broken.example");
+        var zone = timeout ? new ScriptedZone().Timeout("broken.example") : new ScriptedZone().Fault("broken.example", DnsFault.ServerFailure);
         await using var server = ScriptedDnsServer.Start(zone);
 
         var evaluation = await EvaluateAsync("a@broken.example", dns: Scripted(server, timeout ? TimeSpan.FromMilliseconds(300) : null));
@@ -135,7 +130,7 @@ public sealed class SpfEvaluatorTests
     {
         var zone = new ScriptedZone()
             .Add("sender.example", ScriptedRecord.Txt("v=spf1 a:broken.example -all"))
-            .ServerFailure("broken.example");
+            .Fault("broken.example", DnsFault.ServerFailure);
         await using var server = ScriptedDnsServer.Start(zone);
 
         var evaluation = await EvaluateAsync("a@sender.example", dns: Scripted(server));

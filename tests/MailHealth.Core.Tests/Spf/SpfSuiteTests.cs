@@ -35,14 +35,7 @@ public sealed class SpfSuiteTests
         Assert.True(SpfSuite.Scenarios.ContainsKey(id), $"the RFC 7208 test suite is missing: run eng/peers/spf-suite.sh (expected at {SpfSuite.FilePath})");
         var scenario = SpfSuite.Scenarios[id];
         await using var server = ScriptedDnsServer.Start(scenario.Zone);
-        var dns = new DnsResolver(new DnsResolverOptions
-        {
-            Servers = [server.Endpoint],
-            Timeout = TimeSpan.FromSeconds(2),
-            Retries = 0,
-            UseCache = false,
-        });
-        var evaluator = new SpfEvaluator(dns, TimeProvider.System);
+        var evaluator = new SpfEvaluator(server.Resolver(TimeSpan.FromSeconds(2)), TimeProvider.System);
 
         var evaluation = await evaluator.CheckHostAsync(new SpfRequest(IPAddress.Parse(scenario.Host), scenario.MailFrom, scenario.Helo));
 

@@ -15,23 +15,17 @@ public sealed record ScriptedRecord(ushort Type, byte[] Data, string? Alias = nu
     public const ushort TypeAaaa = 28;
     public const ushort TypeSpf = 99;
 
-    /// <summary>Not a record: marks where a <see cref="ScriptedZone"/> name answers SERVFAIL.</summary>
-    public static ScriptedRecord ServerFailureMarker { get; } = new(0, []);
-
-    /// <summary>Not a record: marks where a <see cref="ScriptedZone"/> name answers with junk bytes.</summary>
-    public static ScriptedRecord GarbageMarker { get; } = new(0xFFFF, []);
-
     public static ScriptedRecord A(string address) => new(TypeA, IPAddress.Parse(address).GetAddressBytes());
 
     public static ScriptedRecord Aaaa(string address) => new(TypeAaaa, IPAddress.Parse(address).GetAddressBytes());
 
-    public static ScriptedRecord Cname(string target) => new(TypeCname, ScriptedDnsWire.EncodeName(target), target);
+    public static ScriptedRecord Cname(string target) => new(TypeCname, DnsWire.EncodeName(target), target);
 
-    public static ScriptedRecord Ptr(string target) => new(TypePtr, ScriptedDnsWire.EncodeName(target));
+    public static ScriptedRecord Ptr(string target) => new(TypePtr, DnsWire.EncodeName(target));
 
     public static ScriptedRecord Mx(int preference, string exchange)
     {
-        var name = ScriptedDnsWire.EncodeName(exchange);
+        var name = DnsWire.EncodeName(exchange);
         var data = new byte[2 + name.Length];
         BinaryPrimitives.WriteUInt16BigEndian(data, (ushort)preference);
         name.CopyTo(data, 2);

@@ -2,40 +2,32 @@ namespace MailHealth.Testing.Dns;
 
 /// <summary>
 /// In-memory DNS data for a <see cref="ScriptedDnsServer"/>: per name, an ordered list of records
-/// and "timeout" markers. A question for a type that has no record before the first marker is
-/// dropped (the client times out); records before a marker are answered. A name not present is
-/// NXDOMAIN; a present name without the asked type is NOERROR with no answer.
+/// and <see cref="DnsFault"/>s. A question is answered with the records of its type that come
+/// before the name's first fault; with none, the fault is played. A name not present is NXDOMAIN
+/// (or <see cref="Otherwise"/>); a present name without the asked type is NOERROR with no answer.
 /// </summary>
 public sealed class ScriptedZone
 {
-    private readonly Dictionary<string, List<ScriptedRecord?>> _names = new(StringComparer.OrdinalIgnoreCase);
+    // RFC 1034 section 3.6.2 lets a chain be long; this bound only stops a scripted CNAME loop.
+    private const int MaxAliasHops = 16;
+    private readonly Dictionary<string, List<Entry>> _names = new(StringComparer.OrdinalIgnoreCase);
+    private DnsFault? _otherwise;
 
     public ScriptedZone Add(string name, ScriptedRecord record)
     {
-        Entries(name).Add(record);
+        Entries(name).Add(new Entry(record, null));
         return this;
     }
 
-    /// <summary>Questions about <paramref name="name"/> are dropped unless a record of the asked type came first.</summary>
-    public ScriptedZone Timeout(string name)
+    /// <summary>Questions about <paramref name="name"/> get <paramref name="fault"/> unless a record of the asked type came first.</summary>
+    public ScriptedZone Fault(string name, DnsFault fault)
     {
-        Entries(name).Add(null);
+        Entries(name).Add(new Entry(null, fault));
         return this;
     }
 
-    /// <summary>Questions about <paramref name="name"/> get SERVFAIL unless a record of the asked type came first.</summary>
-    public ScriptedZone ServerFailure(string name)
-    {
-        Entries(name).Add(ScriptedRecord.ServerFailureMarker);
-        return this;
-    }
-
-    /// <summary>Questions about <paramref name="name"/> get a reply that is not a DNS message (the query id, then junk).</summary>
-    public ScriptedZone Garbage(string name)
-    {
-        Entries(name).Add(ScriptedRecord.GarbageMarker);
-        return this;
-    }
+    /// <summary>Questions about <paramref name="name"/> are dropped (the client times out) unless a record of the asked type came first.</summary>
+    public ScriptedZone Timeout(string name) => Fault(name, DnsFault.Drop);
 
     /// <summary>Makes the name exist (NOERROR, no data) without giving it records.</summary>
     public ScriptedZone Touch(string name)
@@ -44,12 +36,60 @@ public sealed class ScriptedZone
         return this;
     }
 
-    public bool Contains(string name) => _names.ContainsKey(Normalize(name));
+    /// <summary>Questions about names the zone does not hold get <paramref name="fault"/> instead of NXDOMAIN.</summary>
+    public ScriptedZone Otherwise(DnsFault fault)
+    {
+        _otherwise = fault;
+        return this;
+    }
 
-    public IReadOnlyList<ScriptedRecord?> EntriesOf(string name) =>
-        _names.TryGetValue(Normalize(name), out var list) ? list : [];
+    internal ScriptedAnswer Answer(string name, ushort type)
+    {
+        var answers = new List<(string Owner, ScriptedRecord Record)>();
+        var current = name;
+        for (var hop = 0; hop < MaxAliasHops; hop++)
+        {
+            if (!_names.TryGetValue(Normalize(current), out var entries))
+            {
+                return _otherwise is { } fault ? new ScriptedAnswer(0, [], fault) : new ScriptedAnswer(3, answers);
+            }
 
-    private List<ScriptedRecord?> Entries(string name)
+            // RFC 1034 section 3.6.2: an alias answers every type but CNAME itself; follow it.
+            var alias = type != ScriptedRecord.TypeCname ? entries.FirstOrDefault(e => e.Record?.Type == ScriptedRecord.TypeCname)?.Record : null;
+            if (alias is not null)
+            {
+                answers.Add((current, alias));
+                current = alias.Alias!;
+                continue;
+            }
+
+            var found = false;
+            foreach (var entry in entries)
+            {
+                if (entry.Fault is { } fault)
+                {
+                    if (!found)
+                    {
+                        return new ScriptedAnswer(0, [], fault);
+                    }
+
+                    break;
+                }
+
+                if (entry.Record!.Type == type)
+                {
+                    found = true;
+                    answers.Add((current, entry.Record));
+                }
+            }
+
+            break;
+        }
+
+        return new ScriptedAnswer(0, answers);
+    }
+
+    private List<Entry> Entries(string name)
     {
         var key = Normalize(name);
         if (!_names.TryGetValue(key, out var list))
@@ -62,4 +102,7 @@ public sealed class ScriptedZone
     }
 
     private static string Normalize(string name) => name.TrimEnd('.');
+
+    // Exactly one of the two is set.
+    private sealed record Entry(ScriptedRecord? Record, DnsFault? Fault);
 }

@@ -13,7 +13,7 @@ public static class HostileSmtpServers
     private const string Name = "hostile.smtp.test";
 
     /// <summary>Accepts and never says a word.</summary>
-    public static SocketServer Silent() => new(async (_, stop) => await Task.Delay(Timeout.Infinite, stop));
+    public static SocketServer Silent() => SocketServer.Silent();
 
     /// <summary>Greets after <paramref name="delay"/>, then behaves (EHLO without STARTTLS, QUIT).</summary>
     public static SocketServer SlowGreeting(TimeSpan delay) => new(async (socket, stop) =>

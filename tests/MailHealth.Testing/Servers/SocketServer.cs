@@ -21,9 +21,19 @@ public sealed class SocketServer : IAsyncDisposable
     {
         _behaviour = behaviour;
         _listener = new TcpListener(address ?? IPAddress.Loopback, port);
+        if (port != 0)
+        {
+            // A fixed port is bound again by the next test while the last one's connections are in TIME_WAIT.
+            _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        }
+
         _listener.Start();
         _accepting = AcceptAsync();
     }
+
+    /// <summary>Accepts and never says or reads a word: the server that never answers. Connections stay open until disposal.</summary>
+    public static SocketServer Silent(IPAddress? address = null, int port = 0) =>
+        new(async (_, stop) => await Task.Delay(Timeout.Infinite, stop), address, port);
 
     public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndpoint;
 
