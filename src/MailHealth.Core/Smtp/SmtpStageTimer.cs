@@ -11,6 +11,7 @@ internal sealed class SmtpStageTimer : IDisposable
     private readonly CancellationTokenRegistration _registration;
     private readonly Lock _gate = new();
     private SmtpStage _stage = SmtpStage.Connect;
+    private SmtpStage? _expiredStage;
 
     public SmtpStageTimer(TimeProvider time)
     {
@@ -35,7 +36,21 @@ internal sealed class SmtpStageTimer : IDisposable
     public TimeSpan Limit { get; private set; }
 
     /// <summary>The stage whose deadline passed; null while none did.</summary>
-    public SmtpStage? ExpiredStage { get; private set; }
+    /// <remarks>
+    /// Read from the token itself, not only from <see cref="OnFired"/>: a token runs its callbacks
+    /// in reverse order of registration, so MailKit's (registered later, on each read) runs first
+    /// and the probe may already be classifying the failure before ours has run.
+    /// </remarks>
+    public SmtpStage? ExpiredStage
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _expiredStage ?? (_cts.IsCancellationRequested && Violation is null ? _stage : null);
+            }
+        }
+    }
 
     /// <summary>What the server did that made the probe stop listening (an endless line, a flood).</summary>
     public string? Violation { get; private set; }
@@ -76,7 +91,7 @@ internal sealed class SmtpStageTimer : IDisposable
         {
             if (Violation is null)
             {
-                ExpiredStage ??= _stage;
+                _expiredStage ??= _stage;
             }
         }
     }
