@@ -43,7 +43,8 @@ public sealed class CheckCommandPostfixTests
         Assert.Contains("CRITICAL  TLS_CERT_EXPIRED", outcome.Output, StringComparison.Ordinal);
         Assert.Contains("mx.expired.smtp.test:587", outcome.Output, StringComparison.Ordinal);
         // The evidence of the failing check is shown: the certificate and the transcript.
-        Assert.Contains("\"subject\":\"CN=mx.expired.smtp.test\"", outcome.Output, StringComparison.Ordinal);
+        Assert.Contains("subject: CN=mx.expired.smtp.test", outcome.Output, StringComparison.Ordinal);
+        Assert.Contains("daysLeft: -", outcome.Output, StringComparison.Ordinal);
         Assert.Contains("S: 220 ", outcome.Output, StringComparison.Ordinal);
     }
 

@@ -106,13 +106,82 @@ public static class ReportRenderer
 
                 break;
             default:
-                // Structured evidence (parsed records, trees): compact JSON, one line.
-                output.WriteLine($"{indent}{key}: {JsonSerializer.Serialize(value, Compact)}");
+                // Structured evidence (parsed records, certificates, trees): through its JSON form,
+                // so that it reads the same as in --json, as indented "name: value" lines.
+                WriteElement(output, key, JsonSerializer.SerializeToElement(value, ReportJson.Options), indent, depth: 0);
                 break;
         }
     }
 
-    private static readonly JsonSerializerOptions Compact = new(ReportJson.Options) { WriteIndented = false };
+    private const int MaxDepth = 12;
+
+    private static void WriteElement(TextWriter output, string key, JsonElement element, string indent, int depth)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Null or JsonValueKind.Undefined:
+                return;
+            case JsonValueKind.Object when depth >= MaxDepth:
+            case JsonValueKind.Array when depth >= MaxDepth:
+                output.WriteLine($"{indent}{key}: {element.GetRawText()}");
+                return;
+            case JsonValueKind.Object when IsFlat(element):
+                output.WriteLine($"{indent}{key}: {Flat(element)}");
+                return;
+            case JsonValueKind.Object:
+                output.WriteLine($"{indent}{key}:");
+                foreach (var property in element.EnumerateObject())
+                {
+                    WriteElement(output, property.Name, property.Value, indent + "  ", depth + 1);
+                }
+
+                return;
+            case JsonValueKind.Array when element.GetArrayLength() == 0:
+                output.WriteLine($"{indent}{key}: none");
+                return;
+            case JsonValueKind.Array:
+                output.WriteLine($"{indent}{key}:");
+                // All items one way or the other: a list reads best when its items look alike.
+                var flat = element.EnumerateArray().All(i => i.ValueKind != JsonValueKind.Object || IsFlat(i));
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (item.ValueKind == JsonValueKind.Object && !flat)
+                    {
+                        output.WriteLine($"{indent}  -");
+                        foreach (var property in item.EnumerateObject())
+                        {
+                            WriteElement(output, property.Name, property.Value, indent + "    ", depth + 2);
+                        }
+                    }
+                    else
+                    {
+                        output.WriteLine($"{indent}  - {(item.ValueKind == JsonValueKind.Object ? Flat(item) : ScalarOf(item))}");
+                    }
+                }
+
+                return;
+            default:
+                output.WriteLine($"{indent}{key}: {ScalarOf(element)}");
+                return;
+        }
+    }
+
+    /// <summary>An object of a few short scalars reads best on one line: "host: mx1, pattern: *.example".</summary>
+    private static bool IsFlat(JsonElement element) =>
+        element.EnumerateObject().All(p => p.Value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
+        && Flat(element).Length <= 120;
+
+    private static string Flat(JsonElement element) => string.Join(", ", element.EnumerateObject()
+        .Where(p => p.Value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
+        .Select(p => $"{p.Name}: {ScalarOf(p.Value)}"));
+
+    private static string ScalarOf(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.True => "yes",
+        JsonValueKind.False => "no",
+        JsonValueKind.String => element.GetString() ?? "",
+        _ => element.GetRawText(),
+    };
 
     private static string Scalar(object? value) => value switch
     {
