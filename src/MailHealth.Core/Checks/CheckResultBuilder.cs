@@ -1,4 +1,6 @@
 
+using MailHealth.Dns;
+
 namespace MailHealth.Checks;
 
 /// <summary>
@@ -60,6 +62,24 @@ public sealed class CheckResultBuilder
     {
         _error ??= reason;
         return this;
+    }
+
+    /// <summary>
+    /// When <paramref name="answer"/> could not be had (timeout, SERVFAIL, garbage): adds DNS_TIMEOUT
+    /// or DNS_SERVFAIL as "<paramref name="lookup"/>: what happened" and marks the check error,
+    /// since a failed lookup says nothing about the target. Returns whether it did.
+    /// </summary>
+    public bool AddLookupFailure(DnsAnswer answer, string lookup, string? subject = null, string detail = "")
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        if (answer.FailureCode is not { } code)
+        {
+            return false;
+        }
+
+        Add(code, Severity.Warning, $"{lookup}: {answer.Describe()}{detail}", subject: subject);
+        MarkError(answer.Describe());
+        return true;
     }
 
     /// <summary>Milliseconds since the builder was made, by the injected clock.</summary>

@@ -38,12 +38,11 @@ public sealed class DaneCheck : ICheck
         var tlsaName = $"_25._tcp.{host}";
         var answer = await context.Dns.QueryAsync(tlsaName, QueryType.TLSA, cancellationToken).ConfigureAwait(false);
         result.Evidence("query", answer.Describe());
-        if (answer.FailureCode is { } failure)
+        // RFC 7672 section 2.2: a DANE sender defers mail when a secure TLSA lookup fails.
+        // A TLSA record whose data is too short to parse makes the whole answer malformed: say so.
+        var hint = answer.Outcome == DnsOutcome.Failure ? " (a malformed answer, such as a TLSA record too short to parse, ends here too)" : "";
+        if (result.AddLookupFailure(answer, "the TLSA lookup failed", detail: hint))
         {
-            // RFC 7672 section 2.2: a DANE sender defers mail when a secure TLSA lookup fails.
-            // A TLSA record whose data is too short to parse makes the whole answer malformed: say so.
-            var hint = answer.Outcome == DnsOutcome.Failure ? " (a malformed answer, such as a TLSA record too short to parse, ends here too)" : "";
-            result.Add(failure, Severity.Warning, $"the TLSA lookup failed: {answer.Describe()}{hint}").MarkError(answer.Describe());
             return result.Build();
         }
 

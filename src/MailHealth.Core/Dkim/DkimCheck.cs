@@ -65,8 +65,7 @@ public sealed class DkimCheck : ICheck
             {
                 // Nothing found and some questions unanswered: we cannot say the domain has no key.
                 var first = failed[0].Answer;
-                summary.Add(first.FailureCode!, Severity.Warning, $"DKIM selector discovery failed: {first.Describe()}")
-                    .MarkError(first.Describe());
+                summary.AddLookupFailure(first, "DKIM selector discovery failed");
             }
         }
 
@@ -103,10 +102,8 @@ public sealed class DkimCheck : ICheck
             result.Evidence("discovered", true);
         }
 
-        if (lookup.Answer.FailureCode is { } failure)
+        if (result.AddLookupFailure(lookup.Answer, "the DKIM key lookup failed"))
         {
-            result.Add(failure, Severity.Warning, $"the DKIM key lookup failed: {lookup.Answer.Describe()}")
-                .MarkError(lookup.Answer.Describe());
             return result.Build();
         }
 

@@ -24,8 +24,7 @@ public sealed class DmarcCheck : ICheck
 
         if (discovery.Failure is { } failure)
         {
-            result.Add(failure.FailureCode!, Severity.Warning, $"the DMARC record lookup failed: {failure.Describe()}")
-                .MarkError(failure.Describe());
+            result.AddLookupFailure(failure, "the DMARC record lookup failed");
             return [result.Build()];
         }
 

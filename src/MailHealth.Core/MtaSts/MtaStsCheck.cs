@@ -29,9 +29,8 @@ public sealed class MtaStsCheck : ICheck
         var recordName = "_mta-sts." + domain;
         var answer = await context.Dns.GetTxtAsync(recordName, cancellationToken).ConfigureAwait(false);
         result.Evidence("query", answer.Describe());
-        if (answer.FailureCode is { } failure)
+        if (result.AddLookupFailure(answer, "the MTA-STS record lookup failed"))
         {
-            result.Add(failure, Severity.Warning, $"the MTA-STS record lookup failed: {answer.Describe()}").MarkError(answer.Describe());
             return [result.Build()];
         }
 

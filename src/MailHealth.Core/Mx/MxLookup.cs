@@ -21,9 +21,8 @@ public static class MxLookup
         var answer = await context.Dns.QueryAsync(domain, QueryType.MX, cancellationToken).ConfigureAwait(false);
         result.Evidence("query", answer.Describe());
 
-        if (answer.FailureCode is { } failure)
+        if (result.AddLookupFailure(answer, "the MX lookup failed"))
         {
-            result.Add(failure, Severity.Warning, $"the MX lookup failed: {answer.Describe()}").MarkError(answer.Describe());
             return new MxResult(result.Build(), MailHostSet.None);
         }
 
@@ -106,12 +105,10 @@ public static class MxLookup
         var resolved = await addresses.ConfigureAwait(false);
         if (resolved.Addresses.Count == 0)
         {
-            if (resolved.Failed && resolved.FailedAnswer is { } failed)
-            {
-                result.Add(failed.FailureCode!, Severity.Warning, $"could not resolve MX host {exchange}: {failed.Describe()}", subject: exchange)
-                    .MarkError(failed.Describe());
-            }
-            else
+            // Both families unanswered: the addresses are unknown, not absent.
+            var unknown = resolved.Failed && resolved.FailedAnswer is { } failed
+                && result.AddLookupFailure(failed, $"could not resolve MX host {exchange}", exchange);
+            if (!unknown)
             {
                 result.Add(MxFindingCodes.HostUnresolvable, Severity.Critical,
                     $"MX host {exchange} has no A or AAAA record: mail to it cannot be delivered",
@@ -136,9 +133,8 @@ public static class MxLookup
             return new MxResult(result.Build(), new MailHostSet([host], MailHostSource.ImplicitMx));
         }
 
-        if (resolved.Failed && resolved.FailedAnswer is { } failed)
+        if (resolved.Failed && resolved.FailedAnswer is { } failed && result.AddLookupFailure(failed, "no MX, and the address lookup failed"))
         {
-            result.Add(failed.FailureCode!, Severity.Warning, $"no MX, and the address lookup failed: {failed.Describe()}").MarkError(failed.Describe());
             return new MxResult(result.Build(), MailHostSet.None);
         }
 

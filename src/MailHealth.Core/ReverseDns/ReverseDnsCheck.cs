@@ -80,9 +80,8 @@ public sealed class ReverseDnsCheck : ICheck
         }
 
         result.Evidence("query", ptr.Describe());
-        if (ptr.FailureCode is { } failure)
+        if (result.AddLookupFailure(ptr, $"the PTR lookup of {subject} failed"))
         {
-            result.Add(failure, Severity.Warning, $"the PTR lookup of {subject} failed: {ptr.Describe()}").MarkError(ptr.Describe());
             return (address, result, null);
         }
 

@@ -17,9 +17,8 @@ public sealed class TlsRptCheck : ICheck
         var recordName = "_smtp._tls." + domain;
         var answer = await context.Dns.GetTxtAsync(recordName, cancellationToken).ConfigureAwait(false);
         result.Evidence("query", answer.Describe());
-        if (answer.FailureCode is { } failure)
+        if (result.AddLookupFailure(answer, "the TLS-RPT record lookup failed"))
         {
-            result.Add(failure, Severity.Warning, $"the TLS-RPT record lookup failed: {answer.Describe()}").MarkError(answer.Describe());
             return [result.Build()];
         }
 

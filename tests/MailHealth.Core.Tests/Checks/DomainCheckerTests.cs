@@ -1,4 +1,5 @@
 using MailHealth.Checks;
+using MailHealth.Dns;
 using MailHealth.Reports;
 using MailHealth.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -114,5 +115,34 @@ public sealed class DomainCheckerTests
         Assert.Equal(CheckStatus.Error, result.Status);
         Assert.Single(result.Findings);
         Assert.Equal("timed out", result.Error);
+    }
+
+    [Fact]
+    public void Builder_LookupFailure_IsDnsFindingAndError()
+    {
+        var builder = new CheckResultBuilder("a", "a", "s", new FakeTimeProvider());
+        var timedOut = new DnsAnswer("example.test", "TXT", DnsOutcome.Timeout, [], Error: "timed out");
+
+        Assert.True(builder.AddLookupFailure(timedOut, "the TXT lookup failed"));
+
+        var result = builder.Build();
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(DnsFindingCodes.Timeout, finding.Code);
+        Assert.Equal("the TXT lookup failed: TXT example.test: no answer in time", finding.Message);
+        Assert.Equal(CheckStatus.Error, result.Status);
+    }
+
+    [Theory]
+    [InlineData(DnsOutcome.Success)]
+    [InlineData(DnsOutcome.NoData)]
+    [InlineData(DnsOutcome.NxDomain)]
+    public void Builder_AnsweredLookup_IsNoFailure(DnsOutcome outcome)
+    {
+        var builder = new CheckResultBuilder("a", "a", "s", new FakeTimeProvider());
+
+        Assert.False(builder.AddLookupFailure(new DnsAnswer("example.test", "TXT", outcome, []), "the TXT lookup failed"));
+
+        Assert.Equal(CheckStatus.Pass, builder.Build().Status);
+        Assert.Empty(builder.Findings);
     }
 }
