@@ -18,6 +18,7 @@ public sealed class CheckCommandTests
     [InlineData("check", "example.test", "--ports", "25,25")]
     [InlineData("check", "example.test", "--dns", "not-an-ip")]
     [InlineData("check", "example.test", "--sending-ip", "300.1.1.1")]
+    [InlineData("check", "example.test", "--sending-ip", "1.2.3")]
     [InlineData("check", "example.test", "--dkim-selector", "bad selector")]
     [InlineData("check", "example.test", "--dnsbl", "-bad-.test")]
     [InlineData("check", "example.test", "--timeout", "0")]
@@ -143,5 +144,16 @@ public sealed class CheckCommandTests
         {
             Assert.Contains(option, outcome.Output, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void Build_HostLikeAShortAddress_IsNeverWidenedIntoAnother()
+    {
+        // IPAddress.TryParse alone would read "1.2.3" as 1.2.0.3, a public address.
+        var input = new Commands.CheckCommand.CheckInput("example.test", ["1.2.3", "127.0.0.1", "::1"], "25", [], [], [], null, null, false, 60);
+
+        var (target, _, _) = Commands.CheckCommand.Build(input);
+
+        Assert.Equal(["1.2.3", "127.0.0.1", "::1"], target.Hosts);
     }
 }

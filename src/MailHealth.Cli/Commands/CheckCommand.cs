@@ -142,7 +142,7 @@ public static class CheckCommand
             Hosts = [.. input.Hosts.Select(ParseHost)],
             Ports = ParsePorts(input.Ports),
             DkimSelectors = [.. input.DkimSelectors.Select(ParseSelector)],
-            SendingIps = [.. input.SendingIps.Select(ParseIp)],
+            SendingIps = [.. input.SendingIps.Select(ip => CommonOptions.ParseIp(ip, "--sending-ip"))],
             DnsblZones = input.Dnsbl is { Count: > 0 } zones ? [.. zones.Select(z => ParseDomain(z, "--dnsbl"))] : null,
             RelayTest = input.RelayTest,
             Credentials = CredentialsFromEnvironment(),
@@ -190,19 +190,12 @@ public static class CheckCommand
 
     private static string ParseHost(string text)
     {
-        if (IPAddress.TryParse(text, out var address))
-        {
-            return address.ToString();
-        }
-
-        return ParseDomain(text, "--host");
+        // Strictly an address, or else a name: "1.2.3" must not become the address 1.2.0.3.
+        return CommonOptions.TryParseIp(text, out var address) ? address.ToString() : ParseDomain(text, "--host");
     }
 
     private static string ParseDomain(string text, string option) =>
         DomainName.TryParse(text, out var name, out var error) ? name.Ascii : throw new UsageException($"{option}: {error}");
-
-    private static IPAddress ParseIp(string text) =>
-        IPAddress.TryParse(text, out var address) ? address : throw new UsageException($"--sending-ip '{text}' is not an IP address");
 
     private static string ParseSelector(string text)
     {

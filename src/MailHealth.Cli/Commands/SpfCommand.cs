@@ -59,15 +59,7 @@ internal static class SpfCommand
     /// <summary>Validates the options; anything wrong is a <see cref="UsageException"/> naming the option.</summary>
     public static SpfRequest BuildRequest(string ipText, string senderText, string? heloText)
     {
-        // Strict forms only: IPAddress.TryParse would take "1.2.3" as 1.2.0.3.
-        var trimmed = ipText.Trim();
-        var strict = trimmed.Contains(':', StringComparison.Ordinal)
-            ? !trimmed.Contains('%', StringComparison.Ordinal)
-            : trimmed.Split('.') is { Length: 4 } parts && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit));
-        if (!strict || !IPAddress.TryParse(trimmed, out var address))
-        {
-            throw new UsageException($"--ip '{ipText}' is not an IP address");
-        }
+        var address = CommonOptions.ParseIp(ipText, "--ip");
 
         var sender = senderText.Trim();
         if (sender.Length > 0)
