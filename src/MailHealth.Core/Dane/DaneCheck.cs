@@ -119,7 +119,7 @@ public sealed class DaneCheck : ICheck
         var withTls = probes.Where(p => p.TlsEstablished && p.CertificateChain.Count > 0).ToList();
         if (withTls.Count == 0)
         {
-            if (probes.Any(p => p.Address is not null && !p.ConnectTimedOut))
+            if (probes.Any(p => p.ReachedServer))
             {
                 result.Add(DaneFindingCodes.TlsUnavailable, Severity.Critical,
                     $"{host} publishes usable TLSA records but its port 25 completed no TLS handshake: DANE senders will not deliver to it",
@@ -127,7 +127,7 @@ public sealed class DaneCheck : ICheck
             }
             else
             {
-                result.MarkError($"port 25 of {host} could not be reached, so its certificate could not be matched against the TLSA records");
+                result.MarkError($"port 25 of {host} could not be reached or its probe did not finish, so its certificate could not be matched against the TLSA records");
             }
 
             return;

@@ -97,7 +97,10 @@ public sealed class MtaStsCheck : ICheck
         if (fetch.Certificate is { } certificate)
         {
             result.Evidence("certificate", certificate.ToEvidence());
-            PolicyHostCertificateFindings.Add(result, certificate, hostSubject, context.Options);
+            // Reported like an SMTP certificate; an invalid one is critical: senders then cannot
+            // fetch the policy (RFC 8461 section 3.3).
+            result.Metric("certificateDaysLeft", certificate.DaysLeft);
+            CertificateFindings.Add(result, certificate, context.Options, Severity.Critical, dnsIdOnly: true, hostSubject, "; senders will not fetch the policy");
         }
 
         if (fetch.Outcome == PolicyFetchOutcome.DnsFailure)
@@ -204,7 +207,7 @@ public sealed class MtaStsCheck : ICheck
         foreach (var host in mx.Hosts.Hosts.Select(h => h.Name))
         {
             var port25 = probes.Where(p => p.Port.Port == 25 && string.Equals(p.Host.Name, host, StringComparison.OrdinalIgnoreCase)).ToList();
-            var problem = port25.Select(p => MxTlsProblem(p, host, context)).FirstOrDefault(p => p is not null);
+            var problem = port25.Select(MxTlsProblem).FirstOrDefault(p => p is not null);
             if (problem is not null)
             {
                 result.Add(MtaStsFindingCodes.MxTlsInvalid, severity, $"MX host {host} {problem}: {consequence}",
@@ -213,48 +216,39 @@ public sealed class MtaStsCheck : ICheck
         }
     }
 
-    private static string? MxTlsProblem(SmtpProbeOutcome probe, string host, CheckContext context)
+    private static string? MxTlsProblem(SmtpProbeOutcome probe)
     {
         if (!probe.TlsEstablished || probe.CertificateChain.Count == 0)
         {
-            // A connection that never happened is the SMTP check's finding, not a policy failure we can judge.
-            return probe.Address is not null && !probe.ConnectTimedOut ? "completed no STARTTLS on port 25" : null;
+            // A connection that never happened, or a probe cut short on our side, is the SMTP
+            // check's finding, not a policy failure we can judge.
+            return probe.ReachedServer ? "completed no STARTTLS on port 25" : null;
         }
 
-        try
-        {
-            using var leaf = X509CertificateLoader.LoadCertificate(probe.CertificateChain[0]);
-            var rest = probe.CertificateChain.Skip(1).Select(der => X509CertificateLoader.LoadCertificate(der)).ToList();
-            try
-            {
-                var cert = CertificateInspector.Inspect(leaf, rest, host, context.Options.ExtraTrustRoots, context.Time.GetUtcNow());
-                var problems = new List<string>();
-                if (!cert.Trusted)
-                {
-                    problems.Add($"does not chain to a trusted root ({string.Join("; ", cert.ChainStatus)})");
-                }
-
-                if (!cert.NameMatches)
-                {
-                    problems.Add($"is not valid for {host}");
-                }
-
-                if (cert.Expired || cert.NotYetValid)
-                {
-                    problems.Add($"is outside its validity ({cert.NotBefore:yyyy-MM-dd} to {cert.NotAfter:yyyy-MM-dd})");
-                }
-
-                return problems.Count == 0 ? null : $"presents a certificate on port 25 that {string.Join(", ", problems)}";
-            }
-            finally
-            {
-                rest.ForEach(c => c.Dispose());
-            }
-        }
-        catch (CryptographicException)
+        // The probe judged the chain already, for this host, with the same roots and clock.
+        if (probe.Certificate is not { } cert)
         {
             return "presents a certificate on port 25 that cannot be parsed";
         }
+
+        var problems = new List<string>();
+        if (!cert.Trusted)
+        {
+            problems.Add($"does not chain to a trusted root ({string.Join("; ", cert.ChainStatus)})");
+        }
+
+        // RFC 8461 section 4.1: the MX host must match a DNS-ID of the certificate.
+        if (!cert.DnsIdMatches)
+        {
+            problems.Add($"is not valid for {probe.Host.Name}");
+        }
+
+        if (cert.Expired || cert.NotYetValid)
+        {
+            problems.Add($"is outside its validity ({cert.NotBefore:yyyy-MM-dd} to {cert.NotAfter:yyyy-MM-dd})");
+        }
+
+        return problems.Count == 0 ? null : $"presents a certificate on port 25 that {string.Join(", ", problems)}";
     }
 
     private static bool IsTextPlain(string? contentType) =>

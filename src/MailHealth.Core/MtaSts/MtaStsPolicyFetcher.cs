@@ -132,9 +132,12 @@ public static class MtaStsPolicyFetcher
         return result(PolicyFetchOutcome.ProtocolError, $"the HTTPS exchange failed: {Innermost(e).Message}");
     }
 
-    /// <summary>What a sender validating as RFC 8461 section 3.3 says accepts: trusted, for the name, within its dates.</summary>
+    /// <summary>
+    /// What a sender validating as RFC 8461 section 3.3 says accepts: trusted, within its dates,
+    /// and for the name by a DNS-ID (never the subject's CN).
+    /// </summary>
     public static bool IsAcceptable(CertificateReport certificate) =>
-        certificate.Trusted && certificate.NameMatches && !certificate.Expired && !certificate.NotYetValid;
+        certificate.Trusted && certificate.DnsIdMatches && !certificate.Expired && !certificate.NotYetValid;
 
     private static SocketsHttpHandler CreateHandler(string policyHost, DnsResolver dns, CheckOptions options, TimeProvider time, FetchObservations seen) => new()
     {
@@ -167,9 +170,7 @@ public static class MtaStsPolicyFetcher
                 var presented = chain is null
                     ? []
                     : chain.ChainElements.Skip(1).Select(e => e.Certificate).Concat(chain.ChainPolicy.ExtraStore).ToList();
-                var report = CertificateInspector.Inspect(leaf, presented, policyHost, options.ExtraTrustRoots, time.GetUtcNow());
-                // RFC 8461 section 3.3: matching is against DNS-IDs only, never the subject's CN.
-                seen.Certificate = report with { NameMatches = leaf.MatchesHostname(policyHost, allowWildcards: true, allowCommonName: false) };
+                seen.Certificate = CertificateInspector.Inspect(leaf, presented, policyHost, options.ExtraTrustRoots, time.GetUtcNow());
                 return IsAcceptable(seen.Certificate);
             },
         },

@@ -42,7 +42,8 @@ internal static class CertificateInspector
             NotYetValid = now < notBefore,
             Trusted = trusted,
             ChainStatus = trusted ? [] : status,
-            NameMatches = Matches(leaf, hostName),
+            NameMatches = Matches(leaf, hostName, allowCommonName: true),
+            DnsIdMatches = Matches(leaf, hostName, allowCommonName: false),
             HostName = hostName,
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(leaf.RawDataMemory.Span)),
         };
@@ -80,11 +81,11 @@ internal static class CertificateInspector
         return (trusted, status);
     }
 
-    private static bool Matches(X509Certificate2 leaf, string hostName)
+    private static bool Matches(X509Certificate2 leaf, string hostName, bool allowCommonName)
     {
         try
         {
-            return leaf.MatchesHostname(hostName.TrimEnd('.'), allowWildcards: true, allowCommonName: true);
+            return leaf.MatchesHostname(hostName.TrimEnd('.'), allowWildcards: true, allowCommonName);
         }
         catch (ArgumentException)
         {

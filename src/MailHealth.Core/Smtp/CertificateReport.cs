@@ -30,6 +30,12 @@ public sealed record CertificateReport
     /// <summary>True when the certificate covers the host name probed (RFC 6125 section 6).</summary>
     public required bool NameMatches { get; init; }
 
+    /// <summary>
+    /// True when a DNS-ID (subjectAltName dNSName) covers the host name, never the subject CN:
+    /// what RFC 8461 (sections 3.3 and 4.1) and RFC 6125 section 6.4.4 with SANs present require.
+    /// </summary>
+    public required bool DnsIdMatches { get; init; }
+
     public required string HostName { get; init; }
 
     /// <summary>SHA-256 of the DER leaf, hex.</summary>
@@ -47,6 +53,7 @@ public sealed record CertificateReport
         ["trusted"] = Trusted,
         ["chainStatus"] = ChainStatus,
         ["nameMatches"] = NameMatches,
+        ["dnsIdMatches"] = DnsIdMatches,
         ["hostName"] = HostName,
         ["sha256"] = Sha256,
     };

@@ -160,38 +160,9 @@ internal static class SmtpFindingRules
         var submission = seen.Role != SmtpRole.Smtp;
         if (seen.Certificate is { } certificate)
         {
-            var evidence = certificate.ToEvidence();
-            if (certificate.Expired)
-            {
-                result.Add(SmtpFindingCodes.CertExpired, Severity.Critical,
-                    $"the certificate expired on {certificate.NotAfter:yyyy-MM-dd} ({-certificate.DaysLeft} days ago)", evidence);
-            }
-            else if (certificate.DaysLeft < options.CertificateCriticalDays)
-            {
-                result.Add(SmtpFindingCodes.CertExpiresSoon, Severity.Critical,
-                    $"the certificate expires on {certificate.NotAfter:yyyy-MM-dd}, in {certificate.DaysLeft} days", evidence);
-            }
-            else if (certificate.DaysLeft < options.CertificateWarningDays)
-            {
-                result.Add(SmtpFindingCodes.CertExpiresSoon, Severity.Warning,
-                    $"the certificate expires on {certificate.NotAfter:yyyy-MM-dd}, in {certificate.DaysLeft} days", evidence);
-            }
-
             // On port 25 senders use TLS opportunistically and do not check names or roots
             // (RFC 7435); on 587/465 mail clients do, and refuse the connection.
-            var weight = submission ? Severity.Critical : Severity.Warning;
-            if (!certificate.NameMatches)
-            {
-                var names = certificate.DnsNames.Count > 0 ? string.Join(", ", certificate.DnsNames) : certificate.Subject;
-                result.Add(SmtpFindingCodes.CertNameMismatch, weight,
-                    $"the certificate does not cover {certificate.HostName} (it names {names})", evidence);
-            }
-
-            if (!certificate.Trusted)
-            {
-                result.Add(SmtpFindingCodes.CertUntrusted, weight,
-                    $"the certificate chain does not lead to a trusted root: {string.Join("; ", certificate.ChainStatus)}", evidence);
-            }
+            CertificateFindings.Add(result, certificate, options, submission ? Severity.Critical : Severity.Warning);
         }
 
         if (submission && seen.EhloAfterTls is { } ehlo && SmtpObservation.AuthMechanisms(ehlo).Count == 0)

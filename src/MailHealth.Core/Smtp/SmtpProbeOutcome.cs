@@ -33,4 +33,10 @@ public sealed record SmtpProbeOutcome
     public bool ConnectTimedOut { get; init; }
 
     public required CheckResult Result { get; init; }
+
+    /// <summary>
+    /// The probe connected and was not cut short on our side (its result is not <c>error</c>), so
+    /// what it did not see (TLS, say) is the server's doing, not ours.
+    /// </summary>
+    public bool ReachedServer => Address is not null && Result.Status != CheckStatus.Error;
 }

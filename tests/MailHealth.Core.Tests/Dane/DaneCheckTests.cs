@@ -210,6 +210,21 @@ public sealed class DaneCheckTests
     }
 
     [Fact]
+    public async Task Check_Port25ProbeCutShortOnOurSide_IsErrorNotTlsUnavailable()
+    {
+        const string host = "ee-spki-sha256.dane.transport.test";
+        var cut = Probe(host, []) with
+        {
+            Result = new CheckResultBuilder($"smtp:{host}:25", "smtp", $"{host}:25", TimeProvider.System).MarkError("the run ran out of time").Build(),
+        };
+
+        var result = await CheckAsync(host, cut);
+
+        Assert.Equal(CheckStatus.Error, result.Status);
+        Assert.DoesNotContain(DaneFindingCodes.TlsUnavailable, Codes(result));
+    }
+
+    [Fact]
     public async Task Check_Port25TimedOut_IsErrorNotFail()
     {
         const string host = "ee-spki-sha256.dane.transport.test";

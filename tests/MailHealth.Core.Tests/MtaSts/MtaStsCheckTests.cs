@@ -22,8 +22,8 @@ public sealed class MtaStsCheckTests
     [
         MtaStsFindingCodes.Missing, MtaStsFindingCodes.RecordInvalid, MtaStsFindingCodes.PolicyUnreachable,
         MtaStsFindingCodes.PolicyInvalid, MtaStsFindingCodes.MxMismatch, MtaStsFindingCodes.TestingMode,
-        MtaStsFindingCodes.ModeNone, MtaStsFindingCodes.MxTlsInvalid, PolicyHostCertificateCodes.Expired, PolicyHostCertificateCodes.ExpiresSoon,
-        PolicyHostCertificateCodes.Untrusted, PolicyHostCertificateCodes.NameMismatch,
+        MtaStsFindingCodes.ModeNone, MtaStsFindingCodes.MxTlsInvalid, SmtpFindingCodes.CertExpired, SmtpFindingCodes.CertExpiresSoon,
+        SmtpFindingCodes.CertUntrusted, SmtpFindingCodes.CertNameMismatch,
     ];
 
     private static CheckOptions Options(TimeSpan? fetchTimeout = null, bool trustTestCa = true) => new()
@@ -59,6 +59,8 @@ public sealed class MtaStsCheckTests
             Address = connected ? Peers.Address(41, 1) : null,
             TlsEstablished = chain.Count > 0,
             CertificateChain = [.. chain.Select(c => c.RawData)],
+            // As the probe judges it: against the test CA, for the host it connected to.
+            Certificate = chain.Count > 0 ? CertificateInspector.Inspect(chain[0], [.. chain], host, Peers.TestRoots(), TimeProvider.System.GetUtcNow()) : null,
             ConnectTimedOut = !connected,
             Result = new CheckResultBuilder($"smtp:{host}:25", "smtp", $"{host}:25", TimeProvider.System).Build(),
         };
@@ -231,12 +233,12 @@ public sealed class MtaStsCheckTests
     {
         var result = await CheckAsync("wrongcert");
 
-        var finding = Only(result, PolicyHostCertificateCodes.NameMismatch);
+        var finding = Only(result, SmtpFindingCodes.CertNameMismatch);
         Assert.Equal("mta-sts.wrongcert.transport.test:443", finding.Subject);
         Assert.Equal(Severity.Critical, finding.Severity);
         Assert.Contains(MtaStsFindingCodes.PolicyUnreachable, Codes(result));
-        Assert.DoesNotContain(PolicyHostCertificateCodes.Untrusted, Codes(result));
-        Assert.DoesNotContain(PolicyHostCertificateCodes.Expired, Codes(result));
+        Assert.DoesNotContain(SmtpFindingCodes.CertUntrusted, Codes(result));
+        Assert.DoesNotContain(SmtpFindingCodes.CertExpired, Codes(result));
     }
 
     [Fact]
@@ -244,11 +246,11 @@ public sealed class MtaStsCheckTests
     {
         var result = await CheckAsync("expired");
 
-        var finding = Only(result, PolicyHostCertificateCodes.Expired);
+        var finding = Only(result, SmtpFindingCodes.CertExpired);
         Assert.Equal("mta-sts.expired.transport.test:443", finding.Subject);
         Assert.Contains(MtaStsFindingCodes.PolicyUnreachable, Codes(result));
-        Assert.DoesNotContain(PolicyHostCertificateCodes.NameMismatch, Codes(result));
-        Assert.DoesNotContain(PolicyHostCertificateCodes.Untrusted, Codes(result));
+        Assert.DoesNotContain(SmtpFindingCodes.CertNameMismatch, Codes(result));
+        Assert.DoesNotContain(SmtpFindingCodes.CertUntrusted, Codes(result));
         Assert.True(result.Metrics["certificateDaysLeft"] < 0);
     }
 
@@ -257,7 +259,7 @@ public sealed class MtaStsCheckTests
     {
         var result = await CheckAsync("untrusted");
 
-        Assert.Equal("mta-sts.untrusted.transport.test:443", Only(result, PolicyHostCertificateCodes.Untrusted).Subject);
+        Assert.Equal("mta-sts.untrusted.transport.test:443", Only(result, SmtpFindingCodes.CertUntrusted).Subject);
         Assert.Contains(MtaStsFindingCodes.PolicyUnreachable, Codes(result));
     }
 
@@ -266,7 +268,7 @@ public sealed class MtaStsCheckTests
     {
         var result = await CheckAsync("enforce", Options(trustTestCa: false));
 
-        Assert.Contains(PolicyHostCertificateCodes.Untrusted, Codes(result));
+        Assert.Contains(SmtpFindingCodes.CertUntrusted, Codes(result));
         Assert.Contains(MtaStsFindingCodes.PolicyUnreachable, Codes(result));
     }
 
@@ -282,7 +284,7 @@ public sealed class MtaStsCheckTests
     {
         var result = await CheckAsync("expiring", time: DaysBeforeExpiry("sts-expiring", 10));
 
-        var finding = Only(result, PolicyHostCertificateCodes.ExpiresSoon);
+        var finding = Only(result, SmtpFindingCodes.CertExpiresSoon);
         Assert.Equal(Severity.Warning, finding.Severity);
         Assert.Equal("mta-sts.expiring.transport.test:443", finding.Subject);
         Assert.Equal("enforce", result.Evidence["mode"]);
@@ -295,7 +297,7 @@ public sealed class MtaStsCheckTests
         // The run's clock, not the machine's, judges expiry.
         var result = await CheckAsync("enforce", time: DaysBeforeExpiry("sts-good", 3));
 
-        var finding = Only(result, PolicyHostCertificateCodes.ExpiresSoon);
+        var finding = Only(result, SmtpFindingCodes.CertExpiresSoon);
         Assert.Equal(Severity.Critical, finding.Severity);
     }
 
@@ -304,7 +306,7 @@ public sealed class MtaStsCheckTests
     {
         var result = await CheckAsync("enforce", time: DaysBeforeExpiry("sts-good", -1));
 
-        Assert.Contains(PolicyHostCertificateCodes.Expired, Codes(result));
+        Assert.Contains(SmtpFindingCodes.CertExpired, Codes(result));
         Assert.Contains(MtaStsFindingCodes.PolicyUnreachable, Codes(result));
     }
 
@@ -399,6 +401,19 @@ public sealed class MtaStsCheckTests
     public async Task Check_MxPort25Unreachable_IsNotJudgedByTheMtaStsCheck()
     {
         var result = await CheckAsync("enforce", probes: [Probe("mx1.transport.test", null, connected: false)]);
+
+        Assert.DoesNotContain(MtaStsFindingCodes.MxTlsInvalid, Codes(result));
+    }
+
+    [Fact]
+    public async Task Check_MxProbeCutShortOnOurSide_IsNotJudgedByTheMtaStsCheck()
+    {
+        var cut = Probe("mx1.transport.test", null) with
+        {
+            Result = new CheckResultBuilder("smtp:mx1.transport.test:25", "smtp", "mx1.transport.test:25", TimeProvider.System).MarkError("the run ran out of time").Build(),
+        };
+
+        var result = await CheckAsync("enforce", probes: [cut]);
 
         Assert.DoesNotContain(MtaStsFindingCodes.MxTlsInvalid, Codes(result));
     }
