@@ -33,8 +33,6 @@ public sealed class CheckResultBuilder
 
     public IReadOnlyList<Finding> Findings => _findings;
 
-    public bool IsError => _error is not null;
-
     public CheckResultBuilder Add(Finding finding)
     {
         _findings.Add(finding);

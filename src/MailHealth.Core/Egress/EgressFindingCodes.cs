@@ -1,3 +1,5 @@
+using MailHealth.Smtp;
+
 namespace MailHealth.Egress;
 
 /// <summary>The monitor-level egress finding, and the SMTP probe's codes it reads.</summary>
@@ -7,8 +9,8 @@ public static class EgressFindingCodes
     public const string EgressBlocked = "SMTP_EGRESS_BLOCKED";
 
     /// <summary>Raised by the SMTP probe (kind smtp, subject HOST:PORT); the signal read here.</summary>
-    public const string ConnectTimeout = "SMTP_CONNECT_TIMEOUT";
+    public const string ConnectTimeout = SmtpFindingCodes.ConnectTimeout;
 
     /// <summary>Raised by the SMTP probe: a refusal proves the packets got through.</summary>
-    public const string ConnectRefused = "SMTP_CONNECT_REFUSED";
+    public const string ConnectRefused = SmtpFindingCodes.ConnectRefused;
 }

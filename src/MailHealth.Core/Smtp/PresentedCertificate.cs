@@ -13,12 +13,8 @@ internal sealed class PresentedCertificate
     /// <summary>The presented chain, leaf first, DER; empty until the handshake reached the certificate.</summary>
     public IReadOnlyList<byte[]> Chain { get; private set; } = [];
 
-    /// <summary>What the platform's own validation said (for the evidence; our verdict is CertificateInspector's).</summary>
-    public SslPolicyErrors PlatformErrors { get; private set; }
-
     public bool Accept(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
-        PlatformErrors = errors;
         if (certificate is null)
         {
             return true;

@@ -160,14 +160,25 @@ internal static class SmtpConversation
                 var wire = new FirstBytesStream(new NetworkStream(socket, ownsSocket: false), 128);
                 var tls = new SslStream(wire, leaveInnerStreamOpen: false);
                 observation.ImplicitTlsWire = wire;
-                await tls.AuthenticateAsClientAsync(
-                    new SslClientAuthenticationOptions
-                    {
-                        TargetHost = IPAddress.TryParse(host.Name, out _) ? "" : host.Name,
-                        RemoteCertificateValidationCallback = certificate.Accept,
-                        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                    },
-                    cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await tls.AuthenticateAsClientAsync(
+                        new SslClientAuthenticationOptions
+                        {
+                            TargetHost = IPAddress.TryParse(host.Name, out _) ? "" : host.Name,
+                            RemoteCertificateValidationCallback = certificate.Accept,
+                            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                        },
+                        cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // Free the native TLS context now, not at finalization: a monitor probes broken
+                    // 465 ports again and again. What the port sent stays readable (FirstBytesStream.Kept).
+                    await tls.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
+
                 observation.Timings["tlsMs"] = Ms(time, tlsStarted);
                 observation.TlsEstablished = true;
                 observation.TlsProtocol = tls.SslProtocol;

@@ -31,9 +31,6 @@ internal sealed class SmtpExchange
     /// <summary>The reply code of the last line; null until a well-formed last line arrives.</summary>
     public int? Code { get; private set; }
 
-    /// <summary>True when a line was not an SMTP reply line (RFC 5321 section 4.2: three digits, then space, hyphen or end).</summary>
-    public bool Malformed { get; private set; }
-
     public void AddReplyLine(string line, long at, int maxLines)
     {
         LastReplyAt = at;
@@ -42,24 +39,15 @@ internal sealed class SmtpExchange
             _reply.Add(line);
         }
 
+        // RFC 5321 section 4.2: three digits, then a space (or nothing) on the last line of a reply.
         if (line.Length >= 3 && char.IsAsciiDigit(line[0]) && char.IsAsciiDigit(line[1]) && char.IsAsciiDigit(line[2])
-            && (line.Length == 3 || line[3] is ' ' or '-'))
+            && (line.Length == 3 || line[3] == ' '))
         {
-            if (line.Length == 3 || line[3] == ' ')
-            {
-                Code = int.Parse(line.AsSpan(0, 3), NumberStyles.None, CultureInfo.InvariantCulture);
-                Complete = true;
-            }
-        }
-        else
-        {
-            Malformed = true;
+            Code = int.Parse(line.AsSpan(0, 3), NumberStyles.None, CultureInfo.InvariantCulture);
+            Complete = true;
         }
     }
 
     /// <summary>The reply as one text, lines joined by newlines.</summary>
     public string ReplyText => string.Join('\n', _reply);
-
-    /// <summary>The reply lines without their code prefix (<c>250-PIPELINING</c> gives <c>PIPELINING</c>).</summary>
-    public IReadOnlyList<string> ReplyTexts => [.. _reply.Select(l => l.Length > 4 ? l[4..] : "")];
 }
