@@ -26,7 +26,7 @@ public sealed class SpfPolicyWalker(DnsResolver dns)
     private async Task WalkRecordAsync(State state, SpfIncludeNode node, string domain, SpfRecord record, IReadOnlyList<string> path, CancellationToken cancellationToken)
     {
         state.Records++;
-        foreach (var mechanism in record.Mechanisms)
+        foreach (var mechanism in record.ReachableMechanisms)
         {
             if (mechanism.QueriesDns)
             {

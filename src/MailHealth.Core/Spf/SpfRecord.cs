@@ -9,6 +9,25 @@ public sealed record SpfRecord(string Text, IReadOnlyList<SpfTerm> Terms)
 
     public SpfModifier? Explanation => Terms.OfType<SpfModifier>().FirstOrDefault(m => m.Name == SpfModifier.Explanation);
 
+    /// <summary>
+    /// The mechanisms a receiver can reach: up to and including the first "all", since
+    /// "mechanisms listed after 'all' MUST be ignored" (RFC 7208 section 5.1).
+    /// </summary>
+    public IEnumerable<SpfMechanism> ReachableMechanisms
+    {
+        get
+        {
+            foreach (var mechanism in Mechanisms)
+            {
+                yield return mechanism;
+                if (mechanism.Kind == SpfMechanismKind.All)
+                {
+                    yield break;
+                }
+            }
+        }
+    }
+
     /// <summary>RFC 7208 section 6.1: redirect has no effect when the record has an "all" mechanism.</summary>
     public bool RedirectApplies => Redirect is not null && !Mechanisms.Any(m => m.Kind == SpfMechanismKind.All);
 

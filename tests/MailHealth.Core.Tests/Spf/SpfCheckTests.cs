@@ -148,6 +148,34 @@ public sealed class SpfCheckTests
     }
 
     [Fact]
+    public async Task Run_SendingIpAlsoGivenIpv4Mapped_IsEvaluatedOnce()
+    {
+        var target = Peers.Target("good.spf.test", t => t with { SendingIps = [Sender, Sender.MapToIPv6()] });
+
+        var result = Assert.Single(await new SpfCheck().RunAsync(Peers.Context(target), CancellationToken.None));
+
+        Assert.Equal(1, result.Metrics["sendersChecked"]);
+    }
+
+    [Fact]
+    public async Task Run_TermsAfterAll_AreNotWalked()
+    {
+        // RFC 7208 section 5.1: mechanisms after "all" are never evaluated, so they cost nothing.
+        var zone = new ScriptedZone()
+            .Add("afterall.example", ScriptedRecord.Txt($"v=spf1 ip4:{Sender} -all include:nothing.example"))
+            .Add("before.example", ScriptedRecord.Txt($"v=spf1 ip4:{Sender} include:nothing.example -all"));
+        await using var server = ScriptedDnsServer.Start(zone);
+        var dns = server.Resolver(TimeSpan.FromSeconds(3));
+
+        var after = await RunAsync("afterall.example", dns: dns);
+        var before = await RunAsync("before.example", dns: dns);
+
+        Assert.DoesNotContain(SpfFindingCodes.IncludeNoRecord, Codes(after));
+        Assert.Equal(0, after.Metrics["lookups"]);
+        Assert.Contains(SpfFindingCodes.IncludeNoRecord, Codes(before));
+    }
+
+    [Fact]
     public async Task Run_IncludeOfDomainWithoutRecord_IsCritical()
     {
         var result = await RunAsync("noinclude.spf.test");
