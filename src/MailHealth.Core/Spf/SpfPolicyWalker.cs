@@ -137,6 +137,9 @@ public sealed class SpfPolicyWalker(DnsResolver dns)
 
         var target = mechanism.Domain is null ? domain : SpfNames.Truncate(mechanism.Domain.Text);
         var answers = await Task.WhenAll(types.Select(t => dns.QueryAsync(target, t, cancellationToken))).ConfigureAwait(false);
+        // Void for every sender only: an "a" naming an IPv4-only host is void for IPv6 senders,
+        // but flagging every such domain would be noise where no mail leaves over IPv6. The
+        // per-IP evaluations (SPF_SENDER_NOT_AUTHORIZED) catch it for the senders that exist.
         if (answers.All(a => a.IsEmpty))
         {
             state.Voids++;
