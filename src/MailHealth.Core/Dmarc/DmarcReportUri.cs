@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using MailHealth.Dns;
 
 namespace MailHealth.Dmarc;
 
@@ -32,13 +33,19 @@ public sealed partial record DmarcReportUri(string Text, string? Scheme, string?
             return new DmarcReportUri(text, null, null, $"'{text}' is not a URI{hint}");
         }
 
-        var host = uri.IdnHost.TrimEnd('.').ToLowerInvariant();
+        var host = uri.IdnHost;
         if (host.Length == 0)
         {
             return new DmarcReportUri(text, uri.Scheme, null, $"'{text}' names no destination host");
         }
 
-        return new DmarcReportUri(text, uri.Scheme, host, null);
+        // The host is where the _report._dmarc authorization is looked up: a real domain name.
+        if (!DomainName.TryParse(host, out var name, out var error))
+        {
+            return new DmarcReportUri(text, uri.Scheme, null, $"'{text}' names no valid destination host: {error}");
+        }
+
+        return new DmarcReportUri(text, uri.Scheme, name.Ascii, null);
     }
 
     [GeneratedRegex(@"![0-9]+[kmgt]?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -98,6 +98,8 @@ public sealed class DmarcRecordTests
     [InlineData("p=reject; fo=2", "fo=2")]
     [InlineData("p=reject; rua=dmarc@example.test", "mailto:")]
     [InlineData("p=reject; rua=mailto:a@example.test,", "empty URI")]
+    [InlineData("p=reject; rua=mailto:a@localhost", "no valid destination host")]
+    [InlineData("p=reject; rua=mailto:a@-x-.example", "no valid destination host")]
     [InlineData("p=reject; p=none", "more than once")]
     public void Parse_InvalidValue_IsAProblemNamingTheTag(string tags, string problem)
     {
