@@ -179,12 +179,13 @@ public sealed class DmarcCheck : ICheck
         result.Evidence("externalDestinations", destinations.Select(d => d.ToEvidence()).ToList());
         foreach (var destination in destinations)
         {
-            if (destination.Authorized is null && destination.Answer?.FailureCode is { } failure)
+            if (destination.Authorized is null && destination.Answer is { } answer
+                && result.AddLookupFailure(answer, $"could not verify the report destination {destination.Host}", destination.Host))
             {
-                result.Add(failure, Severity.Warning, $"could not verify the report destination {destination.Host}: {destination.Explanation}", subject: destination.Host)
-                    .MarkError(destination.Explanation);
+                continue;
             }
-            else if (destination.Authorized == false)
+
+            if (destination.Authorized == false)
             {
                 var uris = record.AggregateUris.Concat(record.FailureUris).Where(u => u.Host == destination.Host).Select(u => u.Text);
                 result.Add(DmarcFindingCodes.ReportDestinationUnauthorized, Severity.Warning,

@@ -103,9 +103,8 @@ public sealed class MtaStsCheck : ICheck
             CertificateFindings.Add(result, certificate, context.Options, Severity.Critical, dnsIdOnly: true, hostSubject, "; senders will not fetch the policy");
         }
 
-        if (fetch.Outcome == PolicyFetchOutcome.DnsFailure)
+        if (fetch.DnsFailure is { } failed && result.AddLookupFailure(failed, "could not resolve the policy host", policyHost))
         {
-            result.Add(fetch.DnsFailureCode ?? DnsFindingCodes.ServFail, Severity.Warning, fetch.Detail, subject: policyHost).MarkError(fetch.Detail);
             return;
         }
 

@@ -100,7 +100,7 @@ public static class MtaStsPolicyFetcher
     {
         if (seen.DnsFailure is { } failed)
         {
-            return result(PolicyFetchOutcome.DnsFailure, $"could not resolve the policy host: {failed.Describe()}") with { DnsFailureCode = failed.FailureCode };
+            return result(PolicyFetchOutcome.DnsFailure, $"could not resolve the policy host: {failed.Describe()}") with { DnsFailure = failed };
         }
 
         if (seen.Unresolvable is { } unresolvable)

@@ -1,3 +1,4 @@
+using MailHealth.Dns;
 using MailHealth.Smtp;
 
 namespace MailHealth.MtaSts;
@@ -26,8 +27,8 @@ public sealed record PolicyFetch
     /// <summary>The certificate as judged during the handshake; null when no handshake got that far.</summary>
     public CertificateReport? Certificate { get; init; }
 
-    /// <summary>DNS_TIMEOUT or DNS_SERVFAIL when <see cref="PolicyFetchOutcome.DnsFailure"/>.</summary>
-    public string? DnsFailureCode { get; init; }
+    /// <summary>The address lookup that could not be had, when <see cref="PolicyFetchOutcome.DnsFailure"/>.</summary>
+    public DnsAnswer? DnsFailure { get; init; }
 
     public IReadOnlyList<string> Addresses { get; init; } = [];
 
