@@ -162,40 +162,16 @@ public sealed class MtaStsCheck : ICheck
                 break;
         }
 
-        await MatchMxAsync(context, result, policy).ConfigureAwait(false);
-        await CheckMxTlsAsync(context, result, policy).ConfigureAwait(false);
-    }
-
-    private static async Task MatchMxAsync(CheckContext context, CheckResultBuilder result, MtaStsPolicy policy)
-    {
-        var mx = await context.Mx.ConfigureAwait(false);
-        var hosts = mx.Hosts.Hosts.Select(h => h.Name).ToList();
-        var matches = new List<object>();
-        // RFC 8461 section 5: enforce refuses delivery to an MX that fails; testing only reports it.
-        var severity = policy.Mode == MtaStsMode.Enforce ? Severity.Critical : Severity.Warning;
-        foreach (var host in hosts)
-        {
-            var pattern = policy.Match(host);
-            matches.Add(new { host, pattern = pattern?.Text });
-            if (pattern is null)
-            {
-                var consequence = policy.Mode == MtaStsMode.Enforce
-                    ? "senders that honour MTA-STS will not deliver to it"
-                    : "senders report it as a failure (mode testing)";
-                result.Add(MtaStsFindingCodes.MxMismatch, severity,
-                    $"MX host {host} matches none of the policy's mx patterns ({string.Join(", ", policy.Mx)}): {consequence}",
-                    new Dictionary<string, object?> { ["host"] = host, ["patterns"] = policy.Mx.Select(p => p.Text).ToList() }, host);
-            }
-        }
-
-        result.Evidence("mxMatches", matches);
+        await JudgeMxAsync(context, result, policy).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// RFC 8461 section 4.2: under a policy, each MX must offer STARTTLS with a certificate that is
-    /// PKIX-valid for its name. Judged from the port-25 probes; hosts not probed are left out.
+    /// Each MX host under the policy: matched by one of its mx patterns (RFC 8461 section 4.1), and
+    /// offering STARTTLS with a certificate PKIX-valid for its name (section 4.2, judged from the
+    /// port-25 probes; hosts not probed are left out). RFC 8461 section 5: enforce refuses delivery
+    /// to an MX that fails; testing only reports it.
     /// </summary>
-    private static async Task CheckMxTlsAsync(CheckContext context, CheckResultBuilder result, MtaStsPolicy policy)
+    private static async Task JudgeMxAsync(CheckContext context, CheckResultBuilder result, MtaStsPolicy policy)
     {
         var mx = await context.Mx.ConfigureAwait(false);
         var probes = await context.SmtpProbes.ConfigureAwait(false);
@@ -203,16 +179,27 @@ public sealed class MtaStsCheck : ICheck
         var consequence = policy.Mode == MtaStsMode.Enforce
             ? "senders that honour MTA-STS will not deliver to it"
             : "senders report it as a failure (mode testing)";
+        var matches = new List<object>();
         foreach (var host in mx.Hosts.Hosts.Select(h => h.Name))
         {
-            var port25 = probes.Where(p => p.Port.Port == 25 && string.Equals(p.Host.Name, host, StringComparison.OrdinalIgnoreCase)).ToList();
-            var problem = port25.Select(MxTlsProblem).FirstOrDefault(p => p is not null);
-            if (problem is not null)
+            var pattern = policy.Match(host);
+            matches.Add(new { host, pattern = pattern?.Text });
+            if (pattern is null)
+            {
+                result.Add(MtaStsFindingCodes.MxMismatch, severity,
+                    $"MX host {host} matches none of the policy's mx patterns ({string.Join(", ", policy.Mx)}): {consequence}",
+                    new Dictionary<string, object?> { ["host"] = host, ["patterns"] = policy.Mx.Select(p => p.Text).ToList() }, host);
+            }
+
+            var port25 = probes.Where(p => p.Port.Port == 25 && string.Equals(p.Host.Name, host, StringComparison.OrdinalIgnoreCase));
+            if (port25.Select(MxTlsProblem).FirstOrDefault(p => p is not null) is { } problem)
             {
                 result.Add(MtaStsFindingCodes.MxTlsInvalid, severity, $"MX host {host} {problem}: {consequence}",
                     new Dictionary<string, object?> { ["host"] = host }, host);
             }
         }
+
+        result.Evidence("mxMatches", matches);
     }
 
     private static string? MxTlsProblem(SmtpProbeOutcome probe)
