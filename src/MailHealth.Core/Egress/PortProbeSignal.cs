@@ -16,16 +16,20 @@ namespace MailHealth.Egress;
 /// <param name="Connected">A TCP connection was made.</param>
 public sealed record PortProbeSignal(string TargetId, string CheckId, int Port, bool TimedOut, bool Connected)
 {
-    /// <summary>Evidence key a check may set to true when its connect timed out (read besides the finding code).</summary>
-    public const string ConnectTimedOutEvidence = "connectTimedOut";
+    /// <summary>Evidence key the SMTP probe sets when its connect timed out (read besides the finding code).</summary>
+    public const string ConnectTimedOutEvidence = SmtpEvidence.ConnectTimedOut;
 
-    /// <summary>Evidence key a check may set to true when it connected.</summary>
-    public const string ConnectedEvidence = "connected";
+    /// <summary>Evidence key the SMTP probe sets on every probe that tried to connect.</summary>
+    public const string ConnectedEvidence = SmtpEvidence.Connected;
 
     /// <summary>Evidence key set on a port-25 check that egress analysis turned into an error.</summary>
     public const string EgressBlockedEvidence = "egressBlocked";
 
-    /// <summary>The signal of an <c>smtp:HOST:PORT</c> check; null for any other check or an id without a port.</summary>
+    /// <summary>
+    /// The signal of an <c>smtp:HOST:PORT</c> check; null for any other check, an id without a
+    /// port, or a probe that never tried to connect (a host without an address, a probe the run
+    /// never started): it says nothing about the path to port 25.
+    /// </summary>
     public static PortProbeSignal? FromCheck(string targetId, CheckResult check)
     {
         ArgumentNullException.ThrowIfNull(check);
@@ -38,6 +42,11 @@ public sealed record PortProbeSignal(string TargetId, string CheckId, int Port, 
             || IsTrue(check, ConnectTimedOutEvidence)
             || IsTrue(check, EgressBlockedEvidence);
         var refused = check.Findings.Any(f => f.Code == EgressFindingCodes.ConnectRefused);
+        var tried = timedOut || refused || check.Evidence.ContainsKey(ConnectedEvidence);
+        if (!tried && check.Status == CheckStatus.Error)
+        {
+            return null;
+        }
 
         // Without an explicit "connected", a probe that got past TCP either did not end in error
         // or left SMTP/TLS findings, which only a conversation can produce.

@@ -7,8 +7,16 @@ namespace MailHealth.Smtp;
 /// <summary>Writes what a probe saw into its result: stage timings as metrics, the server's words as evidence.</summary>
 internal static class SmtpEvidence
 {
-    public static void Write(SmtpObservation seen, CheckResultBuilder result)
+    /// <summary>Evidence key: true when the TCP connect succeeded. Set on every probe that tried to connect.</summary>
+    public const string Connected = "connected";
+
+    /// <summary>Evidence key: true when the TCP connect got no answer in time (not when our run was cancelled).</summary>
+    public const string ConnectTimedOut = "connectTimedOut";
+
+    internal static void Write(SmtpObservation seen, CheckResultBuilder result)
     {
+        result.Evidence(Connected, seen.Address is not null);
+        result.Evidence(ConnectTimedOut, TimedOut(seen));
         foreach (var (name, ms) in seen.Timings)
         {
             result.Metric(name, Math.Round(ms, 1));
@@ -105,4 +113,7 @@ internal static class SmtpEvidence
             result.Evidence(name, value);
         }
     }
+
+    /// <summary>The connect itself timed out: a dropped SYN, not our run ending first.</summary>
+    internal static bool TimedOut(SmtpObservation seen) => seen.ConnectFailure == SmtpConnectFailure.TimedOut && seen.Cancelled is null;
 }

@@ -33,7 +33,7 @@ public static class SmtpProbe
             TlsEstablished = seen.TlsEstablished,
             CertificateChain = seen.CertificateChain,
             Certificate = seen.Certificate,
-            ConnectTimedOut = seen.ConnectFailure == SmtpConnectFailure.TimedOut,
+            ConnectTimedOut = SmtpEvidence.TimedOut(seen),
             Result = result.Build(),
         };
     }

@@ -50,6 +50,10 @@ public sealed class MonitorRunTests
         Assert.Equal(EgressFindingCodes.EgressBlocked, egress.Code);
         var port25 = report.Checks.Single(c => c.Kind == SmtpCheck.KindName && c.Subject.EndsWith(":25", StringComparison.Ordinal));
         Assert.Equal(CheckStatus.Error, port25.Status);
+        Assert.Equal(true, port25.Evidence[PortProbeSignal.ConnectTimedOutEvidence]);
+        Assert.Equal(false, port25.Evidence[PortProbeSignal.ConnectedEvidence]);
+        var submission = report.Checks.Single(c => c.Kind == SmtpCheck.KindName && c.Subject.EndsWith(":587", StringComparison.Ordinal));
+        Assert.Equal(true, submission.Evidence[PortProbeSignal.ConnectedEvidence]);
         Assert.DoesNotContain(report.Findings, f => f.Code == SmtpFindingCodes.ConnectTimeout);
         Assert.Contains(report.Findings, f => f.Code == EgressFindingCodes.EgressBlocked);
     }

@@ -68,6 +68,46 @@ public sealed class EgressAnalysisTests
     }
 
     [Fact]
+    public void Apply_APort25ProbeThatNeverTriedToConnect_DoesNotHideTheBlock()
+    {
+        // An MX host without an address: its port-25 check is error with no connect at all.
+        var unresolvable = new CheckResult
+        {
+            Id = "smtp:ghost.b.example:25",
+            Kind = "smtp",
+            Subject = "ghost.b.example:25",
+            Status = CheckStatus.Error,
+            DurationMs = 0,
+            Error = "ghost.b.example has no address (A/AAAA) to connect to",
+        };
+        var run = BlockedRun();
+        run[1] = run[1] with { Checks = [.. run[1].Checks, unresolvable] };
+
+        var result = EgressAnalysis.Apply(run);
+
+        Assert.True(result.EgressBlocked);
+    }
+
+    [Fact]
+    public void Apply_ExplicitConnectEvidence_IsReadBeforeAnyGuess()
+    {
+        // A port-25 probe that connected and then failed on our side (status error, no findings).
+        var connected = new CheckResult
+        {
+            Id = "smtp:mx3.b.example:25",
+            Kind = "smtp",
+            Subject = "mx3.b.example:25",
+            Status = CheckStatus.Error,
+            DurationMs = 10,
+            Evidence = new Dictionary<string, object?> { [PortProbeSignal.ConnectedEvidence] = true, [PortProbeSignal.ConnectTimedOutEvidence] = false },
+        };
+        var run = BlockedRun();
+        run[1] = run[1] with { Checks = [.. run[1].Checks, connected] };
+
+        Assert.False(EgressAnalysis.Apply(run).EgressBlocked);
+    }
+
+    [Fact]
     public void Apply_Blocked_Port25ChecksBecomeErrorWithTimeoutsAsEvidenceOnly()
     {
         var result = EgressAnalysis.Apply(BlockedRun());
