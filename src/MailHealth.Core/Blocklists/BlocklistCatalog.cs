@@ -1,3 +1,5 @@
+using MailHealth.Dns;
+
 namespace MailHealth.Blocklists;
 
 /// <summary>
@@ -18,8 +20,8 @@ public sealed class BlocklistCatalog
 
     public BlocklistCatalog(IEnumerable<BlocklistZone> zones, IEnumerable<string> defaults)
     {
-        _zones = zones.ToDictionary(z => Normalize(z.Name), StringComparer.Ordinal);
-        Defaults = [.. defaults.Select(Normalize)];
+        _zones = zones.ToDictionary(z => Canonical.Name(z.Name), StringComparer.Ordinal);
+        Defaults = [.. defaults.Select(Canonical.Name)];
     }
 
     /// <summary>The production catalog. Its zones are public servers: tests never use the defaults.</summary>
@@ -104,15 +106,14 @@ public sealed class BlocklistCatalog
 
     /// <summary>The catalog with more zones (or zones replaced by name).</summary>
     public BlocklistCatalog With(params BlocklistZone[] zones) =>
-        new(_zones.Values.Where(z => !zones.Any(n => Normalize(n.Name) == Normalize(z.Name))).Concat(zones), Defaults);
+        new(_zones.Values.Where(z => !zones.Any(n => Canonical.Name(n.Name) == Canonical.Name(z.Name))).Concat(zones), Defaults);
 
     /// <summary>The catalog entry of a zone, or an <see cref="BlocklistZone.Unknown"/> one.</summary>
     public BlocklistZone Find(string name) =>
-        _zones.TryGetValue(Normalize(name), out var zone) ? zone : BlocklistZone.Unknown(Normalize(name));
+        _zones.TryGetValue(Canonical.Name(name), out var zone) ? zone : BlocklistZone.Unknown(Canonical.Name(name));
 
     /// <summary>The zones to query for a target: its own (null: the defaults), each once, in order.</summary>
     public IReadOnlyList<BlocklistZone> Resolve(IReadOnlyList<string>? names) =>
-        [.. (names ?? Defaults).Select(Normalize).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).Select(Find)];
+        [.. (names ?? Defaults).Select(Canonical.Name).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).Select(Find)];
 
-    private static string Normalize(string name) => name.Trim().TrimEnd('.').ToLowerInvariant();
 }

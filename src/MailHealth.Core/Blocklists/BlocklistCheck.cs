@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using MailHealth.Checks;
+using MailHealth.Dns;
 
 namespace MailHealth.Blocklists;
 
@@ -58,7 +59,7 @@ public sealed class BlocklistCheck(BlocklistCatalog catalog) : ICheck
         IEnumerable<IPAddress> addresses = context.Target.SendingIps.Count > 0
             ? context.Target.SendingIps
             : (await context.MailHosts.ConfigureAwait(false)).Hosts.SelectMany(h => h.Addresses);
-        return [.. addresses.Select(BlocklistQuery.Canonical).Distinct()];
+        return [.. addresses.Select(Canonical.Address).Distinct()];
     }
 
     private static CheckResult ZoneResult(CheckContext context, ZoneHealth health)

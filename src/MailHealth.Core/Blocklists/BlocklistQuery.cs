@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using MailHealth.Dns;
 
 namespace MailHealth.Blocklists;
 
@@ -33,11 +34,7 @@ public static class BlocklistQuery
 
     /// <summary>A domain under a zone, as it is (RFC 5782 section 2.3): example.com.dbl.example.</summary>
     public static string ForDomain(string domain, string zone) =>
-        $"{domain.Trim().TrimEnd('.').ToLowerInvariant()}.{zone}";
-
-    /// <summary>The address as blocklists see it: IPv4-mapped IPv6 addresses become IPv4.</summary>
-    public static IPAddress Canonical(IPAddress address) =>
-        address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        $"{Canonical.Name(domain)}.{zone}";
 
     private static char Nibble(int value) => (char)(value < 10 ? '0' + value : 'a' + value - 10);
 }

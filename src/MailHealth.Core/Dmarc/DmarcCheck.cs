@@ -1,4 +1,5 @@
 using MailHealth.Checks;
+using MailHealth.Dns;
 
 namespace MailHealth.Dmarc;
 
@@ -16,7 +17,7 @@ public sealed class DmarcCheck : ICheck
     public async Task<IReadOnlyList<CheckResult>> RunAsync(CheckContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var domain = context.Target.Domain.TrimEnd('.').ToLowerInvariant();
+        var domain = Canonical.Name(context.Target.Domain);
         var result = context.Result(KindName, KindName, domain);
         var discovery = await DmarcTreeWalk.WalkAsync(context.Dns, domain, cancellationToken).ConfigureAwait(false);
         result.Evidence("queries", discovery.Steps.Select(s => s.ToEvidence()).ToList());

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using MailHealth.Dns;
 
 namespace MailHealth.MtaSts;
 
@@ -11,7 +12,7 @@ public sealed record MxPattern(string Text, bool IsWildcard, string Name)
     public static bool TryParse(string text, [NotNullWhen(true)] out MxPattern? pattern)
     {
         pattern = null;
-        var value = text.Trim().TrimEnd('.').ToLowerInvariant();
+        var value = Canonical.Name(text);
         var wildcard = value.StartsWith("*.", StringComparison.Ordinal);
         var name = wildcard ? value[2..] : value;
         if (!IsDomain(name))
@@ -26,7 +27,7 @@ public sealed record MxPattern(string Text, bool IsWildcard, string Name)
     /// <summary>Does this pattern allow the MX host <paramref name="host"/>? Case-insensitive; a trailing dot is ignored.</summary>
     public bool Matches(string host)
     {
-        var candidate = host.Trim().TrimEnd('.').ToLowerInvariant();
+        var candidate = Canonical.Name(host);
         if (!IsWildcard)
         {
             return candidate == Name;

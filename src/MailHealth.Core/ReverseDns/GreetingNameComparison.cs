@@ -1,5 +1,6 @@
 using System.Net;
 using MailHealth.Checks;
+using MailHealth.Dns;
 using MailHealth.Smtp;
 
 namespace MailHealth.ReverseDns;
@@ -18,7 +19,7 @@ public static class GreetingNameComparison
         var findings = new List<Finding>();
         foreach (var probe in probes.Where(p => address.Equals(p.Address)))
         {
-            var greeting = Normalize(probe.GreetingHostname);
+            var greeting = Canonical.Name(probe.GreetingHostname);
 
             // No greeting name, or an address literal: nothing to compare (the SMTP check judges the greeting).
             if (greeting.Length == 0 || greeting.StartsWith('[') || IPAddress.TryParse(greeting, out _))
@@ -26,15 +27,15 @@ public static class GreetingNameComparison
                 continue;
             }
 
-            var hostName = Normalize(probe.Host.Name);
-            var expected = ptrNames.Select(Normalize).Append(hostName).Where(n => n.Length > 0).Distinct().ToList();
+            var hostName = Canonical.Name(probe.Host.Name);
+            var expected = ptrNames.Select(Canonical.Name).Append(hostName).Where(n => n.Length > 0).Distinct().ToList();
             if (expected.Contains(greeting, StringComparer.Ordinal))
             {
                 continue;
             }
 
             var subject = $"{probe.Host.Name}:{probe.Port.Port}";
-            var ptrText = ptrNames.Count > 0 ? string.Join(", ", ptrNames.Select(Normalize)) : "none";
+            var ptrText = ptrNames.Count > 0 ? string.Join(", ", ptrNames.Select(Canonical.Name)) : "none";
             findings.Add(new Finding(
                 ReverseDnsFindingCodes.SmtpGreetingHostnameMismatch,
                 Severity.Info,
@@ -45,13 +46,10 @@ public static class GreetingNameComparison
                     ["greetingHostname"] = greeting,
                     ["hostName"] = hostName,
                     ["address"] = address.ToString(),
-                    ["ptrNames"] = ptrNames.Select(Normalize).ToList(),
+                    ["ptrNames"] = ptrNames.Select(Canonical.Name).ToList(),
                 }));
         }
 
         return findings;
     }
-
-    /// <summary>DNS names compare without case and without the root dot (RFC 4343).</summary>
-    public static string Normalize(string? name) => (name ?? "").Trim().TrimEnd('.').ToLowerInvariant();
 }

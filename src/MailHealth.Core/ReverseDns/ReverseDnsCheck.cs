@@ -24,7 +24,7 @@ public sealed class ReverseDnsCheck : ICheck
         var hosts = await context.MailHosts.ConfigureAwait(false);
         var addresses = context.Target.SendingIps
             .Concat(hosts.Hosts.SelectMany(h => h.Addresses))
-            .Select(a => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a)
+            .Select(Canonical.Address)
             .Distinct()
             .ToList();
         if (addresses.Count == 0)
@@ -85,7 +85,7 @@ public sealed class ReverseDnsCheck : ICheck
             return (address, result, null);
         }
 
-        var names = ptr.Of<PtrRecord>().Select(r => GreetingNameComparison.Normalize(r.PtrDomainName.Value)).Distinct().ToList();
+        var names = ptr.Of<PtrRecord>().Select(r => Canonical.Name(r.PtrDomainName.Value)).Distinct().ToList();
         result.Evidence("ptr", names);
         if (names.Count == 0)
         {
@@ -148,6 +148,5 @@ public sealed class ReverseDnsCheck : ICheck
             });
     }
 
-    private static bool Same(IPAddress a, IPAddress b) =>
-        (a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a).Equals(b.IsIPv4MappedToIPv6 ? b.MapToIPv4() : b);
+    private static bool Same(IPAddress a, IPAddress b) => Canonical.Address(a).Equals(Canonical.Address(b));
 }

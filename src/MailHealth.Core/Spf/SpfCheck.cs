@@ -131,7 +131,7 @@ public sealed class SpfCheck : ICheck
         var evaluator = new SpfEvaluator(context.Dns, context.Time);
         var perIp = new List<object>();
         // ::ffff:a.b.c.d is a.b.c.d to SPF (RFC 7208 section 5.6): evaluate it once.
-        foreach (var (ip, helo) in senders.Select(s => (Ip: SpfNetwork.Normalize(s.Ip), s.Helo)).DistinctBy(s => s.Ip))
+        foreach (var (ip, helo) in senders.Select(s => (Ip: Canonical.Address(s.Ip), s.Helo)).DistinctBy(s => s.Ip))
         {
             // The sender is the domain's postmaster: the check is about the domain's policy.
             var evaluation = await evaluator.CheckHostAsync(new SpfRequest(ip, $"postmaster@{domain}", helo), cancellationToken).ConfigureAwait(false);

@@ -25,7 +25,7 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time)
     public async Task<SpfEvaluation> CheckHostAsync(SpfRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var ip = SpfNetwork.Normalize(request.Ip);
+        var ip = Canonical.Address(request.Ip);
         var helo = request.Helo;
 
         // RFC 7208 section 2.4: a null reverse-path is checked as postmaster@HELO; section 4.3:

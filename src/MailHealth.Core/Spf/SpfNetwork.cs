@@ -34,7 +34,4 @@ public static class SpfNetwork
         return (a[full] & mask) == (b[full] & mask);
     }
 
-    /// <summary>An IPv4-mapped IPv6 address is treated as the IPv4 address it carries.</summary>
-    public static IPAddress Normalize(IPAddress ip) =>
-        ip.AddressFamily == AddressFamily.InterNetworkV6 && ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip;
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using MailHealth.Blocklists;
+using MailHealth.Dns;
 
 namespace MailHealth.Core.Tests.Blocklists;
 
@@ -33,7 +34,7 @@ public sealed class BlocklistQueryTests
     [Fact]
     public void Canonical_Ipv4MappedAddress_BecomesIpv4()
     {
-        var canonical = BlocklistQuery.Canonical(IPAddress.Parse("::ffff:192.0.2.10"));
+        var canonical = Canonical.Address(IPAddress.Parse("::ffff:192.0.2.10"));
 
         Assert.Equal(IPAddress.Parse("192.0.2.10"), canonical);
         Assert.Equal("10.2.0.192.bl.example", BlocklistQuery.ForAddress(canonical, "bl.example"));
