@@ -158,19 +158,26 @@ public static class MtaStsPolicyFetcher
                 DisableCertificateDownloads = true,
                 RevocationMode = X509RevocationMode.NoCheck,
             },
-            RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
+            RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
             {
                 if (certificate is null)
                 {
                     return false;
                 }
 
-                using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-                // What the server sent beyond the leaf: the handshake's chain elements and its extra store.
-                var presented = chain is null
-                    ? []
-                    : chain.ChainElements.Skip(1).Select(e => e.Certificate).Concat(chain.ChainPolicy.ExtraStore).ToList();
-                seen.Certificate = CertificateInspector.Inspect(leaf, presented, policyHost, options.ExtraTrustRoots, time.GetUtcNow());
+                // What the server sent, as the SMTP probe reads it; judged by the same inspector.
+                var presented = new PresentedCertificate();
+                presented.Accept(sender, certificate, chain, errors);
+                var loaded = presented.Load();
+                try
+                {
+                    seen.Certificate = CertificateInspector.Inspect(loaded[0], loaded, policyHost, options.ExtraTrustRoots, time.GetUtcNow());
+                }
+                finally
+                {
+                    loaded.ForEach(c => c.Dispose());
+                }
+
                 return IsAcceptable(seen.Certificate);
             },
         },
