@@ -56,7 +56,7 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time)
         var root = new SpfIncludeNode(domain, "root");
         SpfResult result;
         string? explanation = null;
-        string? record = null;
+        SpfAbort? aborted = null;
         try
         {
             // RFC 7208 section 4.3: a malformed or single-label domain gives "none" at once.
@@ -67,16 +67,13 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time)
             }
             else
             {
-                (result, explanation, record) = await EvaluateAsync(state, macros, root, 0, []).ConfigureAwait(false);
+                (result, explanation) = await EvaluateAsync(state, macros, root, 0, []).ConfigureAwait(false);
             }
         }
         catch (SpfAbort abort)
         {
             result = abort.Result;
-            state.Problem = abort.Problem;
-            state.Reason = abort.Message;
-            state.SyntaxError = abort.SyntaxError;
-            record ??= root.Record;
+            aborted = abort;
             state.Note(0, domain, $"{result.Name()}: {abort.Message}");
         }
 
@@ -89,17 +86,17 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time)
             Sender = sender,
             Lookups = state.Lookups,
             VoidLookups = state.Voids,
-            Problem = state.Problem,
-            Reason = state.Reason,
-            SyntaxError = state.SyntaxError,
-            Record = record ?? root.Record,
+            Problem = aborted?.Problem ?? SpfProblem.None,
+            Reason = aborted?.Message,
+            SyntaxError = aborted?.SyntaxError,
+            Record = root.Record,
             Trace = state.Trace,
             Tree = root,
         };
     }
 
-    // One check_host() over one domain: returns the result, the explanation for a fail, and the record.
-    private static async Task<(SpfResult Result, string? Explanation, string? Record)> EvaluateAsync(
+    // One check_host() over one domain: returns the result and the explanation for a fail.
+    private static async Task<(SpfResult Result, string? Explanation)> EvaluateAsync(
         State state, SpfMacroContext macros, SpfIncludeNode node, int depth, IReadOnlyList<string> stack)
     {
         var domain = macros.Domain;
@@ -116,7 +113,7 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time)
             // RFC 7208 section 4.5: no record (or NXDOMAIN, section 4.3) is "none".
             node.Problem = "no SPF record";
             state.Add(depth, SpfTraceKind.Record, domain, $"{domain}: no SPF record");
-            return (SpfResult.None, null, null);
+            return (SpfResult.None, null);
         }
 
         if (fetched.Records.Count > 1)
@@ -152,7 +149,7 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time)
                 var explanation = result == SpfResult.Fail
                     ? await ExplainAsync(state, macros, record, depth).ConfigureAwait(false)
                     : null;
-                return (result, explanation, text);
+                return (result, explanation);
             }
 
             state.Add(depth, SpfTraceKind.Term, domain, $"{mechanism.Text}: no match");
@@ -175,7 +172,7 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time)
 
             // RFC 7208 section 6.1: the redirected record's result is the result, its exp applies;
             // a target without a record is a permerror.
-            var (result, explanation, _) = await EvaluateAsync(state, macros.ForDomain(target), child, depth + 1, inner).ConfigureAwait(false);
+            var (result, explanation) = await EvaluateAsync(state, macros.ForDomain(target), child, depth + 1, inner).ConfigureAwait(false);
             child.Result = result.Name();
             if (result == SpfResult.None)
             {
@@ -183,12 +180,12 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time)
                 throw new SpfAbort(SpfResult.PermError, SpfProblem.IncludedDomainHasNoRecord, $"redirect target {target} has no SPF record (RFC 7208 section 6.1)");
             }
 
-            return (result, explanation, text);
+            return (result, explanation);
         }
 
         // RFC 7208 section 4.7: nothing matched and no redirect: neutral.
         state.Add(depth, SpfTraceKind.Note, domain, "no mechanism matched: neutral (RFC 7208 section 4.7)");
-        return (SpfResult.Neutral, null, text);
+        return (SpfResult.Neutral, null);
     }
 
     private static async Task<bool> MatchAsync(
@@ -262,7 +259,7 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time)
             throw new SpfAbort(SpfResult.PermError, SpfProblem.IncludedDomainHasNoRecord, $"include target '{target}' is not a valid domain name");
         }
 
-        var (result, _, _) = await EvaluateAsync(state, macros.ForDomain(target), child, depth + 1, stack).ConfigureAwait(false);
+        var (result, _) = await EvaluateAsync(state, macros.ForDomain(target), child, depth + 1, stack).ConfigureAwait(false);
         child.Result = result.Name();
 
         // RFC 7208 section 5.2: pass matches; fail, softfail and neutral do not; none is a permerror.
@@ -415,12 +412,6 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time)
         public int Lookups { get; private set; }
 
         public int Voids { get; private set; }
-
-        public SpfProblem Problem { get; set; }
-
-        public string? Reason { get; set; }
-
-        public SpfSyntaxError? SyntaxError { get; set; }
 
         public void Add(int depth, SpfTraceKind kind, string domain, string text) => Trace.Add(new SpfTraceEntry(depth, kind, domain, text, Lookups));
 
