@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using MailHealth.Dns;
+using MailHealth.Reports;
 using MailHealth.Spf;
 
 namespace MailHealth.Cli.Commands;
@@ -13,12 +15,9 @@ namespace MailHealth.Cli.Commands;
 /// </summary>
 internal static class SpfCommand
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    // The report's JSON conventions, except that absent values are written as null: the
+    // command's schema always has "explanation", even when there is none.
+    private static readonly JsonSerializerOptions JsonOptions = new(ReportJson.Options) { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
 
     public static Command Create(TextWriter output, TimeProvider time)
     {
