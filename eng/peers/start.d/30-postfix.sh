@@ -37,35 +37,40 @@ postfix_certs() {
   mh_cert smtp-legacytls -1 +365 mx.legacytls.smtp.test
 }
 
+# postfix_run_dir: where Postfix's own processes read and write (queue, data, SASL database,
+# log). Not under $MH_STATE: a checkout may sit below a directory the unprivileged postfix user
+# cannot traverse (a mktemp folder is 0700), and Postfix opens these after dropping privileges.
+postfix_run_dir() { echo "/var/lib/mailhealth-peers/$MH_NET/postfix"; }
+
 postfix_sasl() {
-  local dir="$1" password
-  mkdir -p "$dir/sasl"
+  local dir="$1" run="$2" password
+  mkdir -p "$run/sasl"
   if [ ! -s "$dir/credentials" ]; then
     password="$(openssl rand -hex 12)"
     printf 'user=%s\npassword=%s\n' "$POSTFIX_SASL_USER" "$password" >"$dir/credentials"
     chmod 600 "$dir/credentials"
   fi
   password="$(sed -n 's/^password=//p' "$dir/credentials")"
-  cat >"$dir/sasl/smtpd.conf" <<CONF
+  cat >"$run/sasl/smtpd.conf" <<CONF
 pwcheck_method: auxprop
 auxprop_plugin: sasldb
 mech_list: PLAIN LOGIN
-sasldb_path: $dir/sasl/sasldb2
+sasldb_path: $run/sasl/sasldb2
 CONF
-  rm -f "$dir/sasl/sasldb2"
-  printf '%s' "$password" | saslpasswd2 -f "$dir/sasl/sasldb2" -p -c -u "${POSTFIX_SASL_USER#*@}" "${POSTFIX_SASL_USER%@*}"
-  chown postfix "$dir/sasl/sasldb2"
-  chmod 600 "$dir/sasl/sasldb2"
+  rm -f "$run/sasl/sasldb2"
+  printf '%s' "$password" | saslpasswd2 -f "$run/sasl/sasldb2" -p -c -u "${POSTFIX_SASL_USER#*@}" "${POSTFIX_SASL_USER%@*}"
+  chown postfix "$run/sasl/sasldb2"
+  chmod 600 "$run/sasl/sasldb2"
 }
 
 postfix_main_cf() {
-  local dir="$1"
+  local dir="$1" run="$2"
   cat >"$dir/main.cf" <<CONF
 compatibility_level = 3.6
-queue_directory = $dir/queue
-data_directory = $dir/data
-maillog_file = $dir/postfix.log
-maillog_file_prefixes = $dir
+queue_directory = $run/queue
+data_directory = $run/data
+maillog_file = $run/postfix.log
+maillog_file_prefixes = $run
 inet_protocols = ipv4
 myhostname = peers.smtp.test
 mydomain = smtp.test
@@ -89,7 +94,7 @@ smtpd_tls_loglevel = 0
 smtpd_sasl_auth_enable = no
 smtpd_sasl_type = cyrus
 smtpd_sasl_path = smtpd
-cyrus_sasl_config_path = $dir/sasl
+cyrus_sasl_config_path = $run/sasl
 CONF
 }
 
@@ -139,19 +144,21 @@ postfix_start() {
     apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsasl2-modules libsasl2-modules-db >/dev/null
   fi
-  local dir="$MH_STATE/postfix"
+  local dir="$MH_STATE/postfix" run
+  run="$(postfix_run_dir)"
   postfix_stop 2>/dev/null || true
-  mkdir -p "$dir/queue" "$dir/data"
+  rm -rf "$run"
+  mkdir -p "$dir" "$run/queue" "$run/data"
   postfix_certs
-  postfix_sasl "$dir"
-  postfix_main_cf "$dir"
+  postfix_sasl "$dir" "$run"
+  postfix_main_cf "$dir" "$run"
   postfix_master_cf "$dir"
   cp /etc/postfix/dynamicmaps.cf "$dir/"
   postfix -c "$dir" set-permissions >/dev/null 2>&1 || true
   if ! postfix -c "$dir" check >/dev/null 2>&1; then
-    script -qc "postfix -c $dir check" /dev/null >&2; tail -n 20 "$dir/postfix.log" >&2 2>/dev/null; return 1
+    script -qc "postfix -c $dir check" /dev/null >&2; tail -n 20 "$run/postfix.log" >&2 2>/dev/null; return 1
   fi
-  postfix -c "$dir" start >/dev/null 2>&1 || { tail -n 20 "$dir/postfix.log" >&2; return 1; }
+  postfix -c "$dir" start >/dev/null 2>&1 || { tail -n 20 "$run/postfix.log" >&2; return 1; }
   mh_wait_port "$MH_NET.10.1" 25 10
   mh_wait_port "$MH_NET.10.12" 465 10
   mh_log "postfix on $MH_NET.10.1-12 ports 25/587/465 (SASL user $POSTFIX_SASL_USER, password in $dir/credentials)"
