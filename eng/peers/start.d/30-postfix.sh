@@ -1,5 +1,5 @@
 # Postfix: the probed mail servers of the smtp.test zone (eng/peers/zones/smtp.test.zone.in).
-# One private instance in $MH_STATE/postfix (postfix -c DIR) plays every host: one master.cf
+# One private instance (postfix -c DIR, DIR from postfix_run_dir) plays every host: one master.cf
 # line per IP:PORT listener, each host on its own address $MH_NET.10.N with ports 25 (STARTTLS),
 # 587 (STARTTLS required, AUTH after TLS) and 465 (implicit TLS, AUTH), and per-host overrides
 # that make exactly one thing wrong. Nothing is ever delivered (every transport is discard:).
@@ -37,9 +37,9 @@ postfix_certs() {
   mh_cert smtp-legacytls -1 +365 mx.legacytls.smtp.test
 }
 
-# postfix_run_dir: where Postfix's own processes read and write (queue, data, SASL database,
-# log). Not under $MH_STATE: a checkout may sit below a directory the unprivileged postfix user
-# cannot traverse (a mktemp folder is 0700), and Postfix opens these after dropping privileges.
+# postfix_run_dir: the instance itself (main.cf, master.cf, queue, data, SASL database, log).
+# Not under $MH_STATE: a checkout may sit below a directory the unprivileged postfix user cannot
+# traverse (a mktemp folder is 0700), and Postfix's processes read these after dropping privileges.
 postfix_run_dir() { echo "/var/lib/mailhealth-peers/$MH_NET/postfix"; }
 
 postfix_sasl() {
@@ -64,8 +64,8 @@ CONF
 }
 
 postfix_main_cf() {
-  local dir="$1" run="$2"
-  cat >"$dir/main.cf" <<CONF
+  local run="$1"
+  cat >"$run/main.cf" <<CONF
 compatibility_level = 3.6
 queue_directory = $run/queue
 data_directory = $run/data
@@ -151,20 +151,21 @@ postfix_start() {
   mkdir -p "$dir" "$run/queue" "$run/data"
   postfix_certs
   postfix_sasl "$dir" "$run"
-  postfix_main_cf "$dir" "$run"
-  postfix_master_cf "$dir"
-  cp /etc/postfix/dynamicmaps.cf "$dir/"
-  postfix -c "$dir" set-permissions >/dev/null 2>&1 || true
-  if ! postfix -c "$dir" check >/dev/null 2>&1; then
-    script -qc "postfix -c $dir check" /dev/null >&2; tail -n 20 "$run/postfix.log" >&2 2>/dev/null; return 1
+  postfix_main_cf "$run"
+  postfix_master_cf "$run"
+  cp /etc/postfix/dynamicmaps.cf "$run/"
+  postfix -c "$run" set-permissions >/dev/null 2>&1 || true
+  if ! postfix -c "$run" check >/dev/null 2>&1; then
+    script -qc "postfix -c $run check" /dev/null >&2; tail -n 20 "$run/postfix.log" >&2 2>/dev/null; return 1
   fi
-  postfix -c "$dir" start >/dev/null 2>&1 || { tail -n 20 "$run/postfix.log" >&2; return 1; }
+  postfix -c "$run" start >/dev/null 2>&1 || { tail -n 20 "$run/postfix.log" >&2; return 1; }
   mh_wait_port "$MH_NET.10.1" 25 10
   mh_wait_port "$MH_NET.10.12" 465 10
   mh_log "postfix on $MH_NET.10.1-12 ports 25/587/465 (SASL user $POSTFIX_SASL_USER, password in $dir/credentials)"
 }
 
 postfix_stop() {
-  local dir="$MH_STATE/postfix"
-  [ -f "$dir/main.cf" ] && postfix -c "$dir" stop >/dev/null 2>&1 || true
+  local run
+  run="$(postfix_run_dir)"
+  [ -f "$run/main.cf" ] && postfix -c "$run" stop >/dev/null 2>&1 || true
 }
