@@ -36,7 +36,7 @@ async Task MeasureAsync(string label, IReadOnlyList<string> zoneNames)
     for (var round = 0; round < rounds; round++)
     {
         var target = new MailHealth.Targets.Target { Id = "bench", Domain = "good.rep.test", SendingIps = ips, DnsblZones = zoneNames };
-        var context = new CheckContext(target, dns, options, time, CheckSuite.Services, CancellationToken.None);
+        var context = new CheckContext(target, dns, options, time, CheckServices.Default, CancellationToken.None);
         var started = time.GetTimestamp();
         results = await new BlocklistCheck().RunAsync(context, CancellationToken.None);
         times.Add(time.GetElapsedTime(started).TotalMilliseconds);

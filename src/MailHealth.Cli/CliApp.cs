@@ -6,11 +6,16 @@ namespace MailHealth.Cli;
 /// <summary>The <c>mailhealth</c> command line: parses, dispatches, and maps every outcome to an exit code.</summary>
 public static class CliApp
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    /// <param name="args">The command line.</param>
+    /// <param name="output">Reports and results.</param>
+    /// <param name="error">Usage errors and, on a terminal, progress.</param>
+    /// <param name="errorIsTerminal">Whether <paramref name="error"/> is a terminal (progress lines are shown only there).</param>
+    /// <param name="cancellationToken">Ctrl+C.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, bool errorIsTerminal = false, CancellationToken cancellationToken = default)
     {
         var root = new RootCommand("MailHealth: checks a mail domain's SMTP hosts, TLS and DNS, and says what is wrong.")
         {
-            CheckCommand.Create(output, TimeProvider.System),
+            CheckCommand.Create(output, error, errorIsTerminal, TimeProvider.System),
             SpfCommand.Create(output, TimeProvider.System),
         };
 

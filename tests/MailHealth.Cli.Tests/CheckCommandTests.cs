@@ -145,15 +145,4 @@ public sealed class CheckCommandTests
             Assert.Contains(option, outcome.Output, StringComparison.Ordinal);
         }
     }
-
-    [Fact]
-    public void Build_HostLikeAShortAddress_IsNeverWidenedIntoAnother()
-    {
-        // IPAddress.TryParse alone would read "1.2.3" as 1.2.0.3, a public address.
-        var input = new Commands.CheckCommand.CheckInput("example.test", ["1.2.3", "127.0.0.1", "::1"], "25", [], [], [], null, null, false, 60);
-
-        var (target, _, _) = Commands.CheckCommand.Build(input);
-
-        Assert.Equal(["1.2.3", "127.0.0.1", "::1"], target.Hosts);
-    }
 }

@@ -12,7 +12,7 @@ internal static class CliRunner
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await CliApp.RunAsync(args, output, error, CancellationToken.None);
+        var code = await CliApp.RunAsync(args, output, error, errorIsTerminal: false, CancellationToken.None);
         return new Outcome(code, output.ToString(), error.ToString());
     }
 

@@ -35,7 +35,7 @@ public sealed class LegacyTlsTests
         var findings = SmtpFindings(outcome.Output);
         Assert.Equal(3, findings.Count);
         Assert.All(findings.Values, f => Assert.Equal([("SMTP_TLS_PROTOCOL_WEAK", "warning")], f));
-        Assert.Contains("\"protocol\": \"TLSv1\"", outcome.Output, StringComparison.Ordinal);
+        Assert.Contains("\"protocol\":\"TLSv1\"", outcome.Output, StringComparison.Ordinal);
     }
 
     [Fact]

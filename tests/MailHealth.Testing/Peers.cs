@@ -1,8 +1,13 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using MailHealth.Checks;
+using MailHealth.Composition;
 using MailHealth.Dns;
+using MailHealth.Fleet;
 using MailHealth.Targets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace MailHealth.Testing;
 
@@ -65,7 +70,24 @@ public static class Peers
 
     /// <summary>A context for running one check against the peers, with the real shared stages.</summary>
     public static CheckContext Context(Target target, CheckOptions? options = null, TimeProvider? time = null, DnsResolver? dns = null) =>
-        new(target, dns ?? Resolver(), options ?? Options(), time ?? TimeProvider.System, CheckSuite.Services, CancellationToken.None);
+        new(target, dns ?? Resolver(), options ?? Options(), time ?? TimeProvider.System, CheckServices.Default, CancellationToken.None);
+
+    /// <summary>The services a host composes (<c>AddMailHealthChecks</c>), on the test resolver and options.</summary>
+    public static ServiceProvider Services(DnsResolver? dns = null, CheckOptions? options = null, TimeProvider? time = null) =>
+        new ServiceCollection()
+            .AddSingleton(dns ?? Resolver())
+            .AddSingleton(time ?? TimeProvider.System)
+            .AddSingleton<IOptions<CheckOptions>>(Microsoft.Extensions.Options.Options.Create(options ?? Options()))
+            .AddMailHealthChecks(new ConfigurationBuilder().Build())
+            .BuildServiceProvider();
+
+    /// <summary>The domain checker of <see cref="Services"/>.</summary>
+    public static DomainChecker Checker(DnsResolver? dns = null, CheckOptions? options = null, TimeProvider? time = null) =>
+        Services(dns, options, time).GetRequiredService<DomainChecker>();
+
+    /// <summary>The fleet runner of <see cref="Services"/>.</summary>
+    public static FleetRunner Fleet(DnsResolver? dns = null, CheckOptions? options = null, TimeProvider? time = null) =>
+        Services(dns, options, time).GetRequiredService<FleetRunner>();
 
     /// <summary>A target for a domain of the test zones.</summary>
     public static Target Target(string domain, Func<Target, Target>? adjust = null)

@@ -1,25 +1,56 @@
 using System.CommandLine;
-using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
+using System.Globalization;
 using MailHealth.Checks;
 using MailHealth.Cli.Rendering;
+using MailHealth.Composition;
 using MailHealth.Dns;
+using MailHealth.Egress;
+using MailHealth.Fleet;
 using MailHealth.Reports;
 using MailHealth.Targets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace MailHealth.Cli.Commands;
 
-/// <summary><c>mailhealth check DOMAIN</c>: every check once, a report, exit 1 on a critical finding.</summary>
+/// <summary>
+/// <c>mailhealth check DOMAIN... | --targets FILE</c>: every check of every target once, each
+/// report printed as it finishes; exit 1 when any target has a critical finding.
+/// </summary>
 public static class CheckCommand
 {
     /// <summary>Environment variables with credentials for the authenticated-submission test.</summary>
     public const string UserNameVariable = "MAILHEALTH_SMTP_USERNAME";
     public const string PasswordVariable = "MAILHEALTH_SMTP_PASSWORD";
 
-    public static Command Create(TextWriter output, TimeProvider time)
+    /// <summary>The options of one target, by their name in a target definition, for messages.</summary>
+    private static readonly Dictionary<string, string> OptionOfField = new(StringComparer.Ordinal)
     {
-        var domain = new Argument<string>("DOMAIN") { Description = "The mail domain to check (Unicode or punycode)." };
+        ["hosts"] = "--host",
+        ["ports"] = "--ports",
+        ["dkimSelectors"] = "--dkim-selector",
+        ["sendingIps"] = "--sending-ip",
+        ["dnsbl"] = "--dnsbl",
+    };
+
+    public static Command Create(TextWriter output, TextWriter error, bool errorIsTerminal, TimeProvider time)
+    {
+        var domains = new Argument<string[]>("DOMAIN")
+        {
+            Description = "Mail domains to check (Unicode or punycode); several are checked concurrently.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var targetsFile = new Option<string?>("--targets")
+        {
+            Description = "JSON file of targets: { \"targets\": [ { \"id\", \"domain\", \"hosts\", \"ports\", ... } ] } (the HTTP API's target objects).",
+            HelpName = "FILE",
+        };
+        var concurrency = new Option<int?>("--concurrency")
+        {
+            Description = "Targets checked at once (1-1024); default 16.",
+            HelpName = "N",
+        };
         var hosts = new Option<string[]>("--host")
         {
             Description = "Probe this host instead of the domain's MX hosts; repeatable.",
@@ -30,7 +61,6 @@ public static class CheckCommand
         {
             Description = "Ports to probe, comma separated: 25 (smtp), 587 (submission), 465 (submissions); another port names its role, as in 2525:smtp.",
             HelpName = "PORT[:ROLE],...",
-            DefaultValueFactory = _ => "25,587,465",
         };
         var selectors = new Option<string[]>("--dkim-selector")
         {
@@ -61,6 +91,7 @@ public static class CheckCommand
             Description = "Also test for an open relay: MAIL FROM a probe address, RCPT TO a foreign domain, expect a 5xx. Sends no message.",
         };
         var json = CommonOptions.Json();
+        json.Description = "Print each report as one line of JSON (JSON Lines), as it finishes.";
         var timeout = new Option<int>("--timeout")
         {
             Description = "Deadline of each probe in seconds (stages get at most this); default 60.",
@@ -68,17 +99,19 @@ public static class CheckCommand
             DefaultValueFactory = _ => 60,
         };
 
-        var command = new Command("check", "Run every check of a domain once and print the report. Exit 0: no critical finding; 1: a critical finding; 2: bad usage.")
+        var command = new Command("check", "Run every check of one or more domains once and print the reports. Exit 0: no critical finding; 1: a critical finding; 2: bad usage.")
         {
-            domain, hosts, ports, selectors, sendingIps, dns, dnsbl, caFile, relayTest, json, timeout,
+            domains, targetsFile, concurrency, hosts, ports, selectors, sendingIps, dns, dnsbl, caFile, relayTest, json, timeout,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
         {
             var input = new CheckInput(
-                parse.GetValue(domain)!,
+                parse.GetValue(domains) ?? [],
+                parse.GetValue(targetsFile),
+                parse.GetValue(concurrency),
                 parse.GetValue(hosts) ?? [],
-                parse.GetValue(ports)!,
+                parse.GetValue(ports),
                 parse.GetValue(selectors) ?? [],
                 parse.GetValue(sendingIps) ?? [],
                 parse.GetValue(dns) ?? [],
@@ -86,33 +119,33 @@ public static class CheckCommand
                 parse.GetValue(caFile),
                 parse.GetValue(relayTest),
                 parse.GetValue(timeout));
-            var (target, options, resolverOptions) = Build(input);
+            var targets = await ReadTargetsAsync(input, cancellationToken).ConfigureAwait(false);
+            await using var services = BuildServices(input, time);
+            var fleet = services.GetRequiredService<FleetRunner>();
 
             // One domain: a blanket port-25 timeout while submission connects is already the egress
-            // signature, so the analysis needs only this target (the monitor asks for two).
-            var run = new MonitorRun(CheckSuite.CreateChecker(time));
-            var reports = await run.RunAsync([target], new DnsResolver(resolverOptions), options, egressMinimumTargets: 1, cancellationToken).ConfigureAwait(false);
-            var report = reports[0];
-
-            if (parse.GetValue(json))
+            // signature, so the analysis needs only this target (a fleet asks for two).
+            var egress = new EgressSignalWindow(time, TimeSpan.FromDays(1));
+            var minimumTargets = targets.Count == 1 ? 1 : EgressAnalysis.DefaultMinimumTargets;
+            var writer = new FleetWriter(output, error, parse.GetValue(json), targets.Count, errorIsTerminal);
+            await foreach (var report in fleet.RunAsync(targets, egress, minimumTargets, input.Concurrency, cancellationToken).ConfigureAwait(false))
             {
-                await output.WriteLineAsync(ReportJson.Serialize(report)).ConfigureAwait(false);
-            }
-            else
-            {
-                ReportRenderer.Write(report, output);
+                await writer.WriteAsync(report).ConfigureAwait(false);
             }
 
-            return report.HasCritical ? ExitCodes.Critical : ExitCodes.Ok;
+            await writer.FinishAsync().ConfigureAwait(false);
+            return writer.AnyCritical ? ExitCodes.Critical : ExitCodes.Ok;
         });
         return command;
     }
 
     /// <summary>What the user typed, before validation.</summary>
     public sealed record CheckInput(
-        string Domain,
+        IReadOnlyList<string> Domains,
+        string? TargetsFile,
+        int? Concurrency,
         IReadOnlyList<string> Hosts,
-        string Ports,
+        string? Ports,
         IReadOnlyList<string> DkimSelectors,
         IReadOnlyList<string> SendingIps,
         IReadOnlyList<string> Dns,
@@ -121,118 +154,144 @@ public static class CheckCommand
         bool RelayTest,
         int TimeoutSeconds);
 
-    /// <summary>Validates the input; anything wrong is a <see cref="UsageException"/> naming the option.</summary>
-    public static (Target Target, CheckOptions Options, DnsResolverOptions Resolver) Build(CheckInput input)
+    /// <summary>The targets: one per DOMAIN (with the per-target options), then those of the file.</summary>
+    public static async Task<IReadOnlyList<Target>> ReadTargetsAsync(CheckInput input, CancellationToken cancellationToken)
     {
-        if (!DomainName.TryParse(input.Domain, out var name, out var error))
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Domains.Count == 0 && input.TargetsFile is null)
         {
-            throw new UsageException(error);
+            throw new UsageException("give one or more domains, or --targets FILE");
         }
 
+        var perTargetGiven = input.Hosts.Count > 0 || input.Ports is not null || input.DkimSelectors.Count > 0
+            || input.SendingIps.Count > 0 || input.Dnsbl is { Count: > 0 } || input.RelayTest;
+        if (input.Domains.Count == 0 && perTargetGiven)
+        {
+            throw new UsageException("--host, --ports, --dkim-selector, --sending-ip, --dnsbl and --relay-test apply to DOMAIN arguments; in --targets FILE each target carries its own");
+        }
+
+        var targets = new List<Target>();
+        foreach (var domain in input.Domains)
+        {
+            targets.Add(FromOptions(domain, input));
+        }
+
+        if (input.TargetsFile is { } path)
+        {
+            string json;
+            try
+            {
+                json = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"--targets: cannot read '{path}': {e.Message}");
+            }
+
+            var list = TargetList.Parse(json);
+            if (!list.IsValid)
+            {
+                throw new UsageException($"--targets {path}: " + string.Join("; ", list.Errors.Take(5)) + (list.Errors.Count > 5 ? $"; and {list.Errors.Count - 5} more" : ""));
+            }
+
+            targets.AddRange(list.Targets);
+        }
+
+        var credentials = CredentialsFromEnvironment();
+        var duplicate = targets.GroupBy(t => t.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new UsageException($"the target id '{duplicate.Key}' is given twice");
+        }
+
+        return [.. targets.Select(t => t with { Credentials = credentials })];
+    }
+
+    private static Target FromOptions(string domain, CheckInput input)
+    {
+        var definition = new TargetDefinition
+        {
+            Domain = domain,
+            Hosts = [.. input.Hosts],
+            Ports = input.Ports is null ? null : [.. input.Ports.Split(',', StringSplitOptions.TrimEntries)],
+            DkimSelectors = [.. input.DkimSelectors],
+            SendingIps = [.. input.SendingIps],
+            Dnsbl = input.Dnsbl is { Count: > 0 } zones ? [.. zones] : null,
+            RelayTest = input.RelayTest,
+        };
+        var validation = TargetValidator.Validate(definition);
+        if (validation.Target is { } target)
+        {
+            return target;
+        }
+
+        var first = validation.Errors[0];
+        throw new UsageException(OptionOfField.TryGetValue(first.Field, out var option) ? $"{option}: {first.Message}" : first.Message);
+    }
+
+    /// <summary>
+    /// The checker as a host composes it, its settings from the options (the same names as in a
+    /// configuration file), validated before anything runs.
+    /// </summary>
+    public static ServiceProvider BuildServices(CheckInput input, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(input);
         if (input.TimeoutSeconds is < 1 or > 600)
         {
             throw new UsageException($"--timeout {input.TimeoutSeconds} is out of range (1-600 seconds)");
         }
 
-        var target = new Target
+        if (input.Concurrency is < 1 or > 1024)
         {
-            Id = name.Ascii.Replace('.', '-'),
-            Domain = name.Ascii,
-            DisplayDomain = name.Unicode,
-            Hosts = [.. input.Hosts.Select(ParseHost)],
-            Ports = ParsePorts(input.Ports),
-            DkimSelectors = [.. input.DkimSelectors.Select(ParseSelector)],
-            SendingIps = [.. input.SendingIps.Select(ip => CommonOptions.ParseIp(ip, "--sending-ip"))],
-            DnsblZones = input.Dnsbl is { Count: > 0 } zones ? [.. zones.Select(z => ParseDomain(z, "--dnsbl"))] : null,
-            RelayTest = input.RelayTest,
-            Credentials = CredentialsFromEnvironment(),
-        };
+            throw new UsageException($"--concurrency {input.Concurrency} is out of range (1-1024)");
+        }
+
+        // Checked here to name the option; the settings' validation would name the setting.
+        _ = CommonOptions.ParseDnsServers(input.Dns);
+        if (input.CaFile is { } caFile && CheckOptions.LoadRootsProblem(caFile, []) is { } problem)
+        {
+            throw new UsageException($"--ca-file: {problem}");
+        }
 
         var timeout = TimeSpan.FromSeconds(input.TimeoutSeconds);
         var defaults = new CheckOptions();
-        var options = new CheckOptions
+        var settings = new Dictionary<string, string?>
         {
-            ProbeDeadline = timeout,
-            ConnectTimeout = Min(defaults.ConnectTimeout, timeout),
-            GreetingTimeout = Min(defaults.GreetingTimeout, timeout),
-            CommandTimeout = Min(defaults.CommandTimeout, timeout),
-            TlsTimeout = Min(defaults.TlsTimeout, timeout),
-            MtaStsPolicyTimeout = Min(defaults.MtaStsPolicyTimeout, timeout),
-            RunDeadline = timeout * 3,
-            ExtraTrustRoots = LoadRoots(input.CaFile),
+            [$"{CheckOptions.Section}:{nameof(CheckOptions.ProbeDeadline)}"] = Show(timeout),
+            [$"{CheckOptions.Section}:{nameof(CheckOptions.ConnectTimeout)}"] = Show(Min(defaults.ConnectTimeout, timeout)),
+            [$"{CheckOptions.Section}:{nameof(CheckOptions.GreetingTimeout)}"] = Show(Min(defaults.GreetingTimeout, timeout)),
+            [$"{CheckOptions.Section}:{nameof(CheckOptions.CommandTimeout)}"] = Show(Min(defaults.CommandTimeout, timeout)),
+            [$"{CheckOptions.Section}:{nameof(CheckOptions.TlsTimeout)}"] = Show(Min(defaults.TlsTimeout, timeout)),
+            [$"{CheckOptions.Section}:{nameof(CheckOptions.MtaStsPolicyTimeout)}"] = Show(Min(defaults.MtaStsPolicyTimeout, timeout)),
+            [$"{CheckOptions.Section}:{nameof(CheckOptions.RunDeadline)}"] = Show(timeout * 3),
+            [$"{CheckOptions.Section}:{nameof(CheckOptions.TrustRootsFile)}"] = input.CaFile,
         };
-        var resolver = new DnsResolverOptions { Servers = CommonOptions.ParseDnsServers(input.Dns) };
-        return (target, options, resolver);
+        for (var i = 0; i < input.Dns.Count; i++)
+        {
+            settings[$"{DnsSettings.Section}:{nameof(DnsSettings.Servers)}:{i}"] = input.Dns[i];
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection()
+            .AddSingleton(time)
+            .AddMailHealthChecks(configuration)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        try
+        {
+            services.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (OptionsValidationException e)
+        {
+            services.Dispose();
+            throw new UsageException(string.Join("; ", e.Failures));
+        }
+
+        return services;
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    private static IReadOnlyList<PortSpec> ParsePorts(string text)
-    {
-        var specs = new List<PortSpec>();
-        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
-        {
-            if (!PortSpec.TryParse(part, out var spec, out var error))
-            {
-                throw new UsageException($"--ports: {error}");
-            }
-
-            if (specs.Any(s => s.Port == spec.Value.Port))
-            {
-                throw new UsageException($"--ports: port {spec.Value.Port} is given twice");
-            }
-
-            specs.Add(spec.Value);
-        }
-
-        return specs;
-    }
-
-    private static string ParseHost(string text)
-    {
-        // Strictly an address, or else a name: "1.2.3" must not become the address 1.2.0.3.
-        return CommonOptions.TryParseIp(text, out var address) ? address.ToString() : ParseDomain(text, "--host");
-    }
-
-    private static string ParseDomain(string text, string option) =>
-        DomainName.TryParse(text, out var name, out var error) ? name.Ascii : throw new UsageException($"{option}: {error}");
-
-    private static string ParseSelector(string text)
-    {
-        // RFC 6376 section 3.1: a selector is one or more sub-domain labels.
-        var labels = text.Split('.');
-        if (text.Length == 0 || labels.Any(l => l.Length is 0 or > 63 || !l.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
-        {
-            throw new UsageException($"--dkim-selector '{text}' is not a valid selector");
-        }
-
-        return text.ToLowerInvariant();
-    }
-
-    private static X509Certificate2Collection LoadRoots(string? path)
-    {
-        var roots = new X509Certificate2Collection();
-        if (path is null)
-        {
-            return roots;
-        }
-
-        try
-        {
-            roots.ImportFromPemFile(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
-        {
-            throw new UsageException($"--ca-file: cannot read certificates from '{path}': {e.Message}");
-        }
-
-        if (roots.Count == 0)
-        {
-            throw new UsageException($"--ca-file: '{path}' holds no PEM certificate");
-        }
-
-        return roots;
-    }
+    private static string Show(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
 
     private static SmtpCredentials? CredentialsFromEnvironment()
     {

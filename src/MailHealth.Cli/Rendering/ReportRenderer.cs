@@ -193,7 +193,7 @@ public static class ReportRenderer
 
     private static int Count(IEnumerable<Finding> findings, Severity severity) => findings.Count(f => f.Severity == severity);
 
-    private static string Label(CheckStatus status) => status switch
+    internal static string Label(CheckStatus status) => status switch
     {
         CheckStatus.Pass => "PASS",
         CheckStatus.Warn => "WARN",

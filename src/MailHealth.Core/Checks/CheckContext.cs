@@ -1,5 +1,6 @@
 using MailHealth.Dns;
 using MailHealth.Mx;
+using MailHealth.Network;
 using MailHealth.Smtp;
 using MailHealth.Targets;
 
@@ -21,13 +22,15 @@ public sealed class CheckContext
         CheckOptions options,
         TimeProvider time,
         CheckServices services,
-        CancellationToken runCancellation)
+        CancellationToken runCancellation,
+        NetworkLimiter? network = null)
     {
         Target = target;
         Dns = dns;
         Options = options;
         Time = time;
         Services = services;
+        Network = network ?? NetworkLimiter.Unbounded;
         Concurrency = new SemaphoreSlim(options.MaxConcurrency);
         _mx = new(() => services.LookupMx(this, runCancellation));
         _mailHosts = new(() => services.ResolveMailHosts(this, runCancellation));
@@ -43,6 +46,9 @@ public sealed class CheckContext
     public TimeProvider Time { get; }
 
     public CheckServices Services { get; }
+
+    /// <summary>The process-wide bound shared with every other run; SMTP probes and HTTPS fetches take a slot (DNS queries take theirs in the resolver).</summary>
+    public NetworkLimiter Network { get; }
 
     /// <summary>Bounds the network work of one run (probes, bulk DNS queries).</summary>
     public SemaphoreSlim Concurrency { get; }

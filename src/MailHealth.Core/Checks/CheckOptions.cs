@@ -1,10 +1,17 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using MailHealth.Composition;
 
 namespace MailHealth.Checks;
 
-/// <summary>Deadlines and trust for one run of checks. Every default is documented in docs/configuration.md.</summary>
+/// <summary>
+/// Deadlines and trust for one run of checks, bound from <c>MailHealth:Checks</c>. Every default
+/// and range is documented in docs/configuration.md and enforced by <see cref="Validate"/>.
+/// </summary>
 public sealed class CheckOptions
 {
+    public const string Section = "MailHealth:Checks";
+
     /// <summary>TCP connect, per address. Default 10 s.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -41,12 +48,61 @@ public sealed class CheckOptions
     /// <summary>Recipient in a foreign domain for the opt-in relay test (RFC 2606 reserved, never delivered).</summary>
     public string RelayTestRecipient { get; init; } = "relay-test@example.net";
 
-    /// <summary>Roots trusted besides the system store (<c>--ca-file</c>).</summary>
+    /// <summary>Roots trusted besides the system store (<c>--ca-file</c>; loaded from <see cref="TrustRootsFile"/>).</summary>
     public X509Certificate2Collection ExtraTrustRoots { get; init; } = [];
+
+    /// <summary>A PEM file of extra trusted roots, for SMTP and the MTA-STS policy host. Default none.</summary>
+    public string? TrustRootsFile { get; init; }
 
     /// <summary>Certificates expiring within this many days are critical. Default 7.</summary>
     public int CertificateCriticalDays { get; init; } = 7;
 
     /// <summary>Certificates expiring within this many days are a warning. Default 21.</summary>
     public int CertificateWarningDays { get; init; } = 21;
+
+    /// <summary>What is wrong with these settings, each named by its path under <see cref="Section"/>.</summary>
+    public static void Validate(CheckOptions options, SettingErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(errors);
+        var second = TimeSpan.FromSeconds(1);
+        var tenMinutes = TimeSpan.FromMinutes(10);
+        errors.Range(nameof(ConnectTimeout), options.ConnectTimeout, TimeSpan.FromMilliseconds(100), tenMinutes);
+        errors.Range(nameof(GreetingTimeout), options.GreetingTimeout, TimeSpan.FromMilliseconds(100), tenMinutes);
+        errors.Range(nameof(GreetingSlowThreshold), options.GreetingSlowThreshold, TimeSpan.Zero, tenMinutes);
+        errors.Range(nameof(CommandTimeout), options.CommandTimeout, TimeSpan.FromMilliseconds(100), tenMinutes);
+        errors.Range(nameof(TlsTimeout), options.TlsTimeout, TimeSpan.FromMilliseconds(100), tenMinutes);
+        errors.Range(nameof(ProbeDeadline), options.ProbeDeadline, second, tenMinutes);
+        errors.Range(nameof(RunDeadline), options.RunDeadline, second, TimeSpan.FromHours(1));
+        errors.Range(nameof(MtaStsPolicyTimeout), options.MtaStsPolicyTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
+        errors.Range(nameof(MaxConcurrency), options.MaxConcurrency, 1, 1024);
+        errors.Range(nameof(CertificateCriticalDays), options.CertificateCriticalDays, 0, 365);
+        errors.Range(nameof(CertificateWarningDays), options.CertificateWarningDays, 0, 365);
+        if (options.CertificateWarningDays < options.CertificateCriticalDays)
+        {
+            errors.Add(nameof(CertificateWarningDays), $"{options.CertificateWarningDays} is less than CertificateCriticalDays ({options.CertificateCriticalDays})");
+        }
+
+        if (options.TrustRootsFile is { } file && LoadRootsProblem(file, new X509Certificate2Collection()) is { } problem)
+        {
+            errors.Add(nameof(TrustRootsFile), problem);
+        }
+    }
+
+    /// <summary>Adds the certificates of a PEM file to <paramref name="roots"/>; the problem as one line, or null.</summary>
+    public static string? LoadRootsProblem(string path, X509Certificate2Collection roots)
+    {
+        ArgumentNullException.ThrowIfNull(roots);
+        var before = roots.Count;
+        try
+        {
+            roots.ImportFromPemFile(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            return $"cannot read certificates from '{path}': {e.Message}";
+        }
+
+        return roots.Count == before ? $"'{path}' holds no PEM certificate" : null;
+    }
 }

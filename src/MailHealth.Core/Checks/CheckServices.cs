@@ -10,4 +10,11 @@ namespace MailHealth.Checks;
 public sealed record CheckServices(
     Func<CheckContext, CancellationToken, Task<MxResult>> LookupMx,
     Func<CheckContext, CancellationToken, Task<MailHostSet>> ResolveMailHosts,
-    Func<CheckContext, CancellationToken, Task<IReadOnlyList<SmtpProbeOutcome>>> ProbeSmtp);
+    Func<CheckContext, CancellationToken, Task<IReadOnlyList<SmtpProbeOutcome>>> ProbeSmtp)
+{
+    /// <summary>The real stages: the MX lookup, the mail hosts' addresses, the SMTP probes.</summary>
+    public static CheckServices Default { get; } = new(
+        MxLookup.LookupAsync,
+        MailHostResolver.ResolveAsync,
+        SmtpProbeRunner.ProbeAllAsync);
+}

@@ -1,40 +1,78 @@
 using MailHealth.Dns;
+using MailHealth.Network;
 using MailHealth.Reports;
 using MailHealth.Targets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace MailHealth.Checks;
 
 /// <summary>
 /// Runs every check of one target once and gathers the report. Checks run concurrently; a check
-/// that throws becomes an <c>error</c> result (a bug in a check must not hide the others).
+/// that throws becomes an <c>error</c> result and is logged with its stack (a bug in one check
+/// must not hide the others, nor another target's run).
 /// </summary>
-public sealed class DomainChecker(IReadOnlyList<ICheck> checks, CheckServices services, TimeProvider time)
+public sealed class DomainChecker
 {
-    public async Task<Report> RunAsync(Target target, DnsResolver dns, CheckOptions options, CancellationToken cancellationToken = default)
+    private readonly IReadOnlyList<ICheck> _checks;
+    private readonly Dictionary<string, int> _order;
+    private readonly CheckServices _services;
+    private readonly DnsResolver _dns;
+    private readonly CheckOptions _options;
+    private readonly NetworkLimiter _network;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DomainChecker> _logger;
+
+    public DomainChecker(
+        IEnumerable<ICheck> checks,
+        CheckServices services,
+        DnsResolver dns,
+        IOptions<CheckOptions> options,
+        NetworkLimiter network,
+        TimeProvider time,
+        ILogger<DomainChecker> logger)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        ArgumentNullException.ThrowIfNull(options);
+        _checks = [.. checks];
+        _order = _checks.Select((c, i) => (c.Kind, i)).DistinctBy(p => p.Kind).ToDictionary(p => p.Kind, p => p.i);
+        _services = services;
+        _dns = dns;
+        _options = options.Value;
+        _network = network;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The checks, in report order.</summary>
+    public IReadOnlyList<ICheck> Checks => _checks;
+
+    public async Task<Report> RunAsync(Target target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var startedAt = time.GetUtcNow();
-        using var deadline = new CancellationTokenSource(options.RunDeadline, time);
+        var startedAt = _time.GetUtcNow();
+        using var deadline = new CancellationTokenSource(_options.RunDeadline, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        var context = new CheckContext(target, dns, options, time, services, linked.Token);
+        var context = new CheckContext(target, _dns, _options, _time, _services, linked.Token, _network);
 
-        var runs = checks.Select(check => RunOneAsync(check, context, linked.Token)).ToList();
+        var runs = _checks.Select(check => RunOneAsync(check, context, linked.Token)).ToList();
         var results = (await Task.WhenAll(runs).ConfigureAwait(false)).SelectMany(r => r).ToList();
         cancellationToken.ThrowIfCancellationRequested();
 
-        var order = checks.Select((c, i) => (c.Kind, i)).ToDictionary(p => p.Kind, p => p.i);
         var sorted = results
-            .OrderBy(r => order.GetValueOrDefault(r.Kind, int.MaxValue))
+            .OrderBy(r => _order.GetValueOrDefault(r.Kind, int.MaxValue))
             .ThenBy(r => r.Id, StringComparer.Ordinal)
             .ToList();
-        return new Report
+        var report = new Report
         {
             Target = target,
             StartedAt = startedAt,
-            FinishedAt = time.GetUtcNow(),
+            FinishedAt = _time.GetUtcNow(),
             Status = Report.Overall(sorted),
             Checks = sorted,
         };
+        CheckLog.RunFinished(_logger, target.Id, report.Status, (long)(report.FinishedAt - startedAt).TotalMilliseconds);
+        return report;
     }
 
     private async Task<IReadOnlyList<CheckResult>> RunOneAsync(ICheck check, CheckContext context, CancellationToken cancellationToken)
@@ -45,10 +83,12 @@ public sealed class DomainChecker(IReadOnlyList<ICheck> checks, CheckServices se
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            CheckLog.CheckPastDeadline(_logger, check.Kind, context.Target.Id, _options.RunDeadline);
             return [context.Result(check.Kind, check.Kind, context.Target.Domain).MarkError("the run's deadline passed before this check finished").Build()];
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            CheckLog.CheckThrew(_logger, check.Kind, context.Target.Id, e);
             return [context.Result(check.Kind, check.Kind, context.Target.Domain).MarkError($"internal error in the {check.Kind} check: {e.GetType().Name}: {e.Message}").Build()];
         }
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using DnsClient;
 using DnsClient.Protocol;
+using MailHealth.Network;
 
 namespace MailHealth.Dns;
 
@@ -11,16 +12,21 @@ namespace MailHealth.Dns;
 public sealed class DnsResolver
 {
     private readonly LookupClient _client;
+    private readonly NetworkLimiter _network;
 
-    public DnsResolver(DnsResolverOptions options)
+    /// <param name="options">Servers, deadlines, cache.</param>
+    /// <param name="network">The process-wide bound every query goes through; unbounded when null.</param>
+    public DnsResolver(DnsResolverOptions options, NetworkLimiter? network = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _network = network ?? NetworkLimiter.Unbounded;
         var lookupOptions = options.Servers.Count > 0
             ? new LookupClientOptions([.. options.Servers])
             : new LookupClientOptions();
         lookupOptions.Timeout = options.Timeout;
         lookupOptions.Retries = options.Retries;
         lookupOptions.UseCache = options.UseCache;
+        lookupOptions.MaximumCacheTimeout = options.MaximumCacheAge;
         lookupOptions.ThrowDnsErrors = false;
         lookupOptions.ContinueOnDnsError = true;
         // An empty answer is an answer (NODATA), not a reason to ask the next server.
@@ -35,7 +41,10 @@ public sealed class DnsResolver
 
     public DnsResolverOptions Options { get; }
 
-    public async Task<DnsAnswer> QueryAsync(string name, QueryType type, CancellationToken cancellationToken = default)
+    public Task<DnsAnswer> QueryAsync(string name, QueryType type, CancellationToken cancellationToken = default) =>
+        _network.RunAsync(ct => AskAsync(name, type, ct), cancellationToken);
+
+    private async Task<DnsAnswer> AskAsync(string name, QueryType type, CancellationToken cancellationToken)
     {
         var typeName = type.ToString();
         try

@@ -17,22 +17,9 @@ public sealed class DnsResolverOptions
     /// <summary>Cache answers for their TTL. Default true; benchmarks turn it off to measure cold lookups.</summary>
     public bool UseCache { get; init; } = true;
 
-    /// <summary>Parses <c>IP</c>, <c>IP:PORT</c> or <c>[IPv6]:PORT</c>; the port defaults to 53.</summary>
-    public static bool TryParseServer(string text, out IPEndPoint? endpoint)
-    {
-        endpoint = null;
-        if (IPAddress.TryParse(text, out var bare))
-        {
-            endpoint = new IPEndPoint(bare, 53);
-            return true;
-        }
-
-        if (IPEndPoint.TryParse(text, out var withPort) && withPort.Port != 0)
-        {
-            endpoint = withPort;
-            return true;
-        }
-
-        return false;
-    }
+    /// <summary>
+    /// No answer is kept longer than this, whatever its TTL, so a monitor sees a changed record
+    /// within one cycle. Default 1 minute.
+    /// </summary>
+    public TimeSpan MaximumCacheAge { get; init; } = TimeSpan.FromMinutes(1);
 }

@@ -39,8 +39,60 @@ public static class EgressAnalysis
             return new EgressAnalysisResult(reports, []);
         }
 
-        return new EgressAnalysisResult([.. reports.Select(Rewrite)], [finding]);
+        return new EgressAnalysisResult([.. reports.Select(r => Rewrite(r, BlockedReason))], [finding]);
     }
+
+    /// <summary>
+    /// The fleet's verdict from its recent signals: open when any port-25 probe got an answer
+    /// (a connection or a refusal), blocked when <see cref="Detect(IReadOnlyList{PortProbeSignal}, int)"/>
+    /// fires, unknown otherwise.
+    /// </summary>
+    public static EgressVerdict Judge(IReadOnlyList<PortProbeSignal> fleetSignals, int minimumTargets = DefaultMinimumTargets)
+    {
+        ArgumentNullException.ThrowIfNull(fleetSignals);
+        if (fleetSignals.Any(s => s.Port == 25 && !s.TimedOut))
+        {
+            return EgressVerdict.Open;
+        }
+
+        return Detect(fleetSignals, minimumTargets) is null ? EgressVerdict.Unknown : EgressVerdict.Blocked;
+    }
+
+    /// <summary>
+    /// One report judged against the fleet's recent signals (its own among them), as each target
+    /// finishes: blocked egress turns its port-25 checks into errors and adds SMTP_EGRESS_BLOCKED
+    /// to its monitor findings; with no evidence either way, a report that shows the egress
+    /// signature by itself (port 25 timed out, its own submission connected) gets its port-25
+    /// checks as errors too, without the monitor finding, so no alert opens before the fleet can tell.
+    /// </summary>
+    public static Report Apply(Report report, IReadOnlyList<PortProbeSignal> fleetSignals, int minimumTargets = DefaultMinimumTargets)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        switch (Judge(fleetSignals, minimumTargets))
+        {
+            case EgressVerdict.Blocked:
+                var rewritten = Rewrite(report, BlockedReason);
+                return rewritten with { MonitorFindings = [.. rewritten.MonitorFindings, Detect(fleetSignals, minimumTargets)!] };
+            case EgressVerdict.Unknown when Detect(SignalsOf(report), 1) is not null:
+                return Rewrite(report, UnverifiedReason);
+            default:
+                return report;
+        }
+    }
+
+    /// <summary>The port-probe signals of a report's smtp checks.</summary>
+    public static IReadOnlyList<PortProbeSignal> SignalsOf(Report report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return [.. report.Checks.Select(c => PortProbeSignal.FromCheck(report.Target.Id, c)).OfType<PortProbeSignal>()];
+    }
+
+    private const string BlockedReason =
+        $"not checked: this monitor's outbound port 25 appears blocked ({EgressFindingCodes.EgressBlocked}); the connect timeout says nothing about the target";
+
+    private const string UnverifiedReason =
+        "not checked: port 25 timed out while this target's submission port connected, and no other port-25 probe of this monitor has answered recently, "
+        + "so the monitor's own outbound port 25 may be blocked; the connect timeout is not held against the target";
 
     /// <summary>The same decision from probe outcomes, one list per target (keyed by target id).</summary>
     public static Finding? Detect(IReadOnlyDictionary<string, IReadOnlyList<SmtpProbeOutcome>> outcomesByTarget, int minimumTargets = DefaultMinimumTargets)
@@ -77,14 +129,14 @@ public static class EgressAnalysis
             });
     }
 
-    private static Report Rewrite(Report report)
+    private static Report Rewrite(Report report, string reason)
     {
-        var checks = report.Checks.Select(c => PortProbeSignal.FromCheck(report.Target.Id, c) is { Port: 25, TimedOut: true } ? Suppress(c) : c).ToList();
+        var checks = report.Checks.Select(c => PortProbeSignal.FromCheck(report.Target.Id, c) is { Port: 25, TimedOut: true } ? Suppress(c, reason) : c).ToList();
         return report with { Checks = checks, Status = Report.Overall(checks) };
     }
 
     /// <summary>The port-25 check as "could not check": error status, timeout findings kept as evidence only.</summary>
-    private static CheckResult Suppress(CheckResult check)
+    private static CheckResult Suppress(CheckResult check, string reason)
     {
         var suppressed = check.Findings.Where(f => f.Code == EgressFindingCodes.ConnectTimeout).ToList();
         var evidence = new Dictionary<string, object?>(check.Evidence)
@@ -106,7 +158,7 @@ public static class EgressAnalysis
             Metrics = check.Metrics,
             Evidence = evidence,
             Findings = [.. check.Findings.Where(f => f.Code != EgressFindingCodes.ConnectTimeout)],
-            Error = $"not checked: this monitor's outbound port 25 appears blocked ({EgressFindingCodes.EgressBlocked}); the connect timeout says nothing about the target",
+            Error = reason,
         };
     }
 }

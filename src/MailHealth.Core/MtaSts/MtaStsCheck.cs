@@ -81,7 +81,9 @@ public sealed class MtaStsCheck : ICheck
         await context.Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            fetch = await MtaStsPolicyFetcher.FetchAsync(policyHost, context.Dns, context.Options, context.Time, cancellationToken).ConfigureAwait(false);
+            fetch = await context.Network.RunAsync(
+                ct => MtaStsPolicyFetcher.FetchAsync(policyHost, context.Dns, context.Options, context.Time, ct),
+                cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -7,15 +7,21 @@ namespace MailHealth.Reports;
 /// <summary>The one JSON shape of a report, shared by <c>mailhealth check --json</c> and the HTTP API.</summary>
 public static class ReportJson
 {
-    public static JsonSerializerOptions Options { get; } = Create();
+    public static JsonSerializerOptions Options { get; } = Create(indented: true);
+
+    /// <summary>The same shape on one line: JSON Lines, storage, the API.</summary>
+    public static JsonSerializerOptions LineOptions { get; } = Create(indented: false);
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
-    private static JsonSerializerOptions Create()
+    /// <summary>One value on one line (no line breaks inside).</summary>
+    public static string SerializeLine<T>(T value) => JsonSerializer.Serialize(value, LineOptions);
+
+    private static JsonSerializerOptions Create(bool indented)
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
-            WriteIndented = true,
+            WriteIndented = indented,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };

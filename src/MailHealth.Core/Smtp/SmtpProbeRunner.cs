@@ -35,7 +35,12 @@ public static class SmtpProbeRunner
 
         try
         {
-            return await SmtpProbe.ProbeAsync(context, host, port, cancellationToken).ConfigureAwait(false);
+            return await context.Network.RunAsync(ct => SmtpProbe.ProbeAsync(context, host, port, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The process-wide bound was full until the run's deadline.
+            return SmtpProbe.NotRun(context, host, port, "the run was cancelled or ran out of time while this probe waited for a network slot");
         }
         finally
         {

@@ -16,7 +16,7 @@ public sealed class ReputationInSuiteTests
         var target = Peers.Target("spammy.rep.test", t => t with { DnsblZones = ["bl.rep.test", "dbl.rep.test"] });
         var listed = Peers.Address(50, 10).ToString();
 
-        var report = await CheckSuite.CreateChecker(TimeProvider.System).RunAsync(target, RecursivePeer.Resolver(), Peers.Options());
+        var report = await Peers.Checker(RecursivePeer.Resolver()).RunAsync(target, CancellationToken.None);
 
         var ptr = Assert.Single(report.Checks, c => c.Id == $"ptr:{listed}");
         Assert.Equal(ReverseDnsCheck.KindName, ptr.Kind);

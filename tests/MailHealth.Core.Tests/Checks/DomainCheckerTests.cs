@@ -1,7 +1,11 @@
 using MailHealth.Checks;
 using MailHealth.Dns;
+using MailHealth.Network;
 using MailHealth.Reports;
 using MailHealth.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MailHealth.Core.Tests.Checks;
@@ -44,9 +48,9 @@ public sealed class DomainCheckerTests
         }
     }
 
-    private static Task<Report> RunAsync(IReadOnlyList<ICheck> checks, CheckOptions? options = null) =>
-        new DomainChecker(checks, CheckSuite.Services, TimeProvider.System)
-            .RunAsync(Peers.Target("example.test"), Peers.Resolver(), options ?? new CheckOptions());
+    private static Task<Report> RunAsync(IReadOnlyList<ICheck> checks, CheckOptions? options = null, ILogger<DomainChecker>? logger = null) =>
+        new DomainChecker(checks, CheckServices.Default, Peers.Resolver(), Options.Create(options ?? new CheckOptions()), NetworkLimiter.Unbounded, TimeProvider.System, logger ?? NullLogger<DomainChecker>.Instance)
+            .RunAsync(Peers.Target("example.test"), CancellationToken.None);
 
     [Fact]
     public async Task Run_ThrowingCheck_BecomesErrorAndOthersStillReport()
@@ -58,6 +62,37 @@ public sealed class DomainCheckerTests
         Assert.Equal(CheckStatus.Error, broken.Status);
         Assert.Contains("boom", broken.Error, StringComparison.Ordinal);
         Assert.Equal(CheckStatus.Error, report.Status);
+    }
+
+    [Fact]
+    public async Task Run_ThrowingCheck_IsLoggedWithItsStack()
+    {
+        var logger = new CapturingLogger();
+
+        await RunAsync([new ThrowingCheck()], logger: logger);
+
+        var entry = Assert.Single(logger.Entries, e => e.EventId.Id == 1001);
+        Assert.Equal(LogLevel.Error, entry.Level);
+        Assert.IsType<InvalidOperationException>(entry.Exception);
+        Assert.Contains("broken", entry.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class CapturingLogger : ILogger<DomainChecker>
+    {
+        public List<(LogLevel Level, EventId EventId, string Message, Exception? Exception)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Entries)
+            {
+                Entries.Add((logLevel, eventId, formatter(state, exception), exception));
+            }
+        }
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class DaneCheckTests
 
     private static async Task<CheckResult> CheckAsync(DnsResolver dns, string host, params SmtpProbeOutcome[] probes)
     {
-        var services = CheckSuite.Services with { ProbeSmtp = (_, _) => Task.FromResult<IReadOnlyList<SmtpProbeOutcome>>(probes) };
+        var services = CheckServices.Default with { ProbeSmtp = (_, _) => Task.FromResult<IReadOnlyList<SmtpProbeOutcome>>(probes) };
         var target = Peers.Target("dane.transport.test", t => t with { Hosts = [host] });
         var context = new CheckContext(target, dns, Peers.Options(), TimeProvider.System, services, CancellationToken.None);
         return Assert.Single(await new DaneCheck().RunAsync(context, CancellationToken.None));
@@ -250,7 +250,7 @@ public sealed class DaneCheckTests
     [Fact]
     public async Task Check_DomainWithTwoMxHosts_GivesOneResultPerHost()
     {
-        var services = CheckSuite.Services with
+        var services = CheckServices.Default with
         {
             ProbeSmtp = (_, _) => Task.FromResult<IReadOnlyList<SmtpProbeOutcome>>(
             [
@@ -278,12 +278,12 @@ public sealed class DaneCheckTests
             UseCache = false,
         });
         var target = Peers.Target("dane.transport.test", t => t with { Hosts = [Peers.Address(42, 2).ToString()] });
-        var context = new CheckContext(target, dns, Peers.Options(), TimeProvider.System, CheckSuite.Services, CancellationToken.None);
+        var context = new CheckContext(target, dns, Peers.Options(), TimeProvider.System, CheckServices.Default, CancellationToken.None);
 
         // Address literals have no TLSA base domain: nothing to check.
         Assert.Empty(await new DaneCheck().RunAsync(context, CancellationToken.None));
 
-        var named = new CheckContext(Peers.Target("dane.transport.test", t => t with { Hosts = [host] }), dns, Peers.Options(), TimeProvider.System, CheckSuite.Services, CancellationToken.None);
+        var named = new CheckContext(Peers.Target("dane.transport.test", t => t with { Hosts = [host] }), dns, Peers.Options(), TimeProvider.System, CheckServices.Default, CancellationToken.None);
         var result = Assert.Single(await new DaneCheck().RunAsync(named, CancellationToken.None));
         Assert.Equal(CheckStatus.Error, result.Status);
     }

@@ -37,7 +37,7 @@ public sealed class MtaStsCheckTests
     private static async Task<CheckResult> CheckAsync(
         string name, CheckOptions? options = null, TimeProvider? time = null, DnsResolver? dns = null, IReadOnlyList<SmtpProbeOutcome>? probes = null)
     {
-        var services = CheckSuite.Services with { ProbeSmtp = (_, _) => Task.FromResult(probes ?? []) };
+        var services = CheckServices.Default with { ProbeSmtp = (_, _) => Task.FromResult(probes ?? []) };
         var context = new CheckContext(
             Peers.Target(name + ".transport.test"), dns ?? Peers.Resolver(), options ?? Options(), time ?? TimeProvider.System, services, CancellationToken.None);
         return Assert.Single(await new MtaStsCheck().RunAsync(context, CancellationToken.None));

@@ -22,8 +22,8 @@ public sealed class ReverseDnsCheckTests
     {
         var target = Peers.Target(domain, t => t with { SendingIps = ips ?? [], Hosts = hosts ?? [] });
         var services = probes is null
-            ? CheckSuite.Services
-            : CheckSuite.Services with { ProbeSmtp = (_, _) => Task.FromResult(probes) };
+            ? CheckServices.Default
+            : CheckServices.Default with { ProbeSmtp = (_, _) => Task.FromResult(probes) };
         var context = new CheckContext(target, dns ?? RecursivePeer.Resolver(), Peers.Options(), TimeProvider.System, services, CancellationToken.None);
         return new ReverseDnsCheck().RunAsync(context, CancellationToken.None);
     }

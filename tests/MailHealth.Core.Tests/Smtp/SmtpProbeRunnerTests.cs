@@ -47,9 +47,9 @@ public sealed class SmtpProbeRunnerTests
     [Fact]
     public async Task Check_ThroughDomainChecker_ReportsSmtpResults()
     {
-        var checker = CheckSuite.CreateChecker(TimeProvider.System);
+        var checker = Peers.Checker();
 
-        var report = await checker.RunAsync(Peers.Target("notls.smtp.test"), Peers.Resolver(), Peers.Options());
+        var report = await checker.RunAsync(Peers.Target("notls.smtp.test"), CancellationToken.None);
 
         var smtp = report.Checks.Where(c => c.Kind == "smtp").ToList();
         Assert.Equal(3, smtp.Count);

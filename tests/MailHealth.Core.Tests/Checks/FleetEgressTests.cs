@@ -13,9 +13,9 @@ namespace MailHealth.Core.Tests.Checks;
 /// A whole run with the real checker: a host whose port 25 never completes a TCP connect (as
 /// behind a cloud's egress block) while its submission port answers.
 /// </summary>
-public sealed class MonitorRunTests
+public sealed class FleetEgressTests
 {
-    private static async Task<IReadOnlyList<Report>> RunBlockedPort25Async(int egressMinimumTargets)
+    private static async Task<IReadOnlyList<Report>> RunBlockedPort25Async(int egressMinimumTargets, IReadOnlyList<PortProbeSignal>? otherTargetsSignals = null)
     {
         var address = Peers.Address(60, 1);
         using var blocked = new BacklogFullListener(new IPEndPoint(address, 25));
@@ -37,8 +37,19 @@ public sealed class MonitorRunTests
             ProbeDeadline = TimeSpan.FromSeconds(20),
         });
 
-        var run = new MonitorRun(CheckSuite.CreateChecker(TimeProvider.System));
-        return await run.RunAsync([target], Peers.Resolver(), options, egressMinimumTargets);
+        var window = new EgressSignalWindow(TimeProvider.System, TimeSpan.FromHours(1));
+        if (otherTargetsSignals is not null)
+        {
+            await window.RecordAndReadAsync("other", otherTargetsSignals, CancellationToken.None);
+        }
+
+        var reports = new List<Report>();
+        await foreach (var report in Peers.Fleet(options: options).RunAsync([target], window, egressMinimumTargets))
+        {
+            reports.Add(report);
+        }
+
+        return reports;
     }
 
     [Fact]
@@ -59,13 +70,42 @@ public sealed class MonitorRunTests
     }
 
     [Fact]
-    public async Task Run_OneTargetWithTheMonitorsDefault_ReportsTheTimeoutAsTheTargetsOwn()
+    public async Task Run_OneTargetWithTheMonitorsDefault_Port25IsUnverifiedErrorWithoutMonitorFinding()
     {
+        // Too few targets to blame egress, and nothing proves it open: the timeout is not held
+        // against the target (no alert), and no monitor-level finding is raised either.
         var report = Assert.Single(await RunBlockedPort25Async(EgressAnalysis.DefaultMinimumTargets));
+
+        Assert.Empty(report.MonitorFindings);
+        var port25 = report.Checks.Single(c => c.Kind == SmtpCheck.KindName && c.Subject.EndsWith(":25", StringComparison.Ordinal));
+        Assert.Equal(CheckStatus.Error, port25.Status);
+        Assert.DoesNotContain(port25.Findings, f => f.Code == SmtpFindingCodes.ConnectTimeout);
+        Assert.Contains("may be blocked", port25.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_AnotherTargetReachedPort25_TheTimeoutIsTheTargetsOwn()
+    {
+        // Egress is proven open by another target's answer on 25: this target's port 25 is really down.
+        var other = new PortProbeSignal("other", "smtp:mx.other.test:25", 25, TimedOut: false, Connected: true);
+
+        var report = Assert.Single(await RunBlockedPort25Async(EgressAnalysis.DefaultMinimumTargets, [other]));
 
         Assert.Empty(report.MonitorFindings);
         var port25 = report.Checks.Single(c => c.Kind == SmtpCheck.KindName && c.Subject.EndsWith(":25", StringComparison.Ordinal));
         Assert.Equal(CheckStatus.Fail, port25.Status);
         Assert.Contains(port25.Findings, f => f.Code == SmtpFindingCodes.ConnectTimeout && f.Severity == Severity.Critical);
+    }
+
+    [Fact]
+    public async Task Run_AnotherTargetAlsoTimedOutOn25_EgressBlocked()
+    {
+        var other = new PortProbeSignal("other", "smtp:mx.other.test:25", 25, TimedOut: true, Connected: false);
+
+        var report = Assert.Single(await RunBlockedPort25Async(EgressAnalysis.DefaultMinimumTargets, [other]));
+
+        var egress = Assert.Single(report.MonitorFindings);
+        Assert.Equal(EgressFindingCodes.EgressBlocked, egress.Code);
+        Assert.Equal(2, egress.Evidence!["targets"]);
     }
 }

@@ -1,0 +1,88 @@
+using MailHealth.Blocklists;
+using MailHealth.Checks;
+using MailHealth.Dane;
+using MailHealth.Dkim;
+using MailHealth.Dmarc;
+using MailHealth.Dns;
+using MailHealth.Fleet;
+using MailHealth.MtaSts;
+using MailHealth.Mx;
+using MailHealth.Network;
+using MailHealth.ReverseDns;
+using MailHealth.Smtp;
+using MailHealth.Spf;
+using MailHealth.TlsRpt;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace MailHealth.Composition;
+
+/// <summary>Registers the checker for a host: the checks, the shared resolver and network bound, the fleet runner.</summary>
+public static class CheckServiceCollectionExtensions
+{
+    /// <summary>
+    /// The checks in report order, the singleton resolver, the process-wide network bound, the
+    /// domain checker and the fleet runner, with their settings bound from <c>MailHealth:Checks</c>,
+    /// <c>MailHealth:Dns</c>, <c>MailHealth:Network</c> and <c>MailHealth:Fleet</c> and validated
+    /// (an unknown setting name is an error too, so a typo does not pass for a default).
+    /// </summary>
+    public static IServiceCollection AddMailHealthChecks(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddValidatedSettings<CheckOptions>(configuration, CheckOptions.Section, CheckOptions.Validate);
+        services.PostConfigure<CheckOptions>(options =>
+        {
+            // A problem here is reported by validation, which reads the same file.
+            if (options.TrustRootsFile is { } file)
+            {
+                _ = CheckOptions.LoadRootsProblem(file, options.ExtraTrustRoots);
+            }
+        });
+        services.AddValidatedSettings<DnsSettings>(configuration, DnsSettings.Section, DnsSettings.Validate);
+        services.AddValidatedSettings<NetworkSettings>(configuration, NetworkSettings.Section, NetworkSettings.Validate);
+        services.AddValidatedSettings<FleetSettings>(configuration, FleetSettings.Section, FleetSettings.Validate);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.TryAddSingleton(sp => new NetworkLimiter(sp.GetRequiredService<IOptions<NetworkSettings>>().Value.MaxConcurrency));
+        services.TryAddSingleton(sp => new DnsResolver(
+            sp.GetRequiredService<IOptions<DnsSettings>>().Value.ToResolverOptions(),
+            sp.GetRequiredService<NetworkLimiter>()));
+        services.TryAddSingleton(CheckServices.Default);
+
+        // Report order: what a reader wants first.
+        services.AddSingleton<ICheck, MxCheck>();
+        services.AddSingleton<ICheck, SmtpCheck>();
+        services.AddSingleton<ICheck, SpfCheck>();
+        services.AddSingleton<ICheck, DkimCheck>();
+        services.AddSingleton<ICheck, DmarcCheck>();
+        services.AddSingleton<ICheck, MtaStsCheck>();
+        services.AddSingleton<ICheck, TlsRptCheck>();
+        services.AddSingleton<ICheck, DaneCheck>();
+        services.AddSingleton<ICheck, ReverseDnsCheck>();
+        services.AddSingleton<ICheck>(_ => new BlocklistCheck(BlocklistCatalog.Default));
+
+        services.TryAddSingleton<DomainChecker>();
+        services.TryAddSingleton<FleetRunner>();
+        return services;
+    }
+
+    /// <summary>Binds a settings class from a section, rejecting unknown names, and validates it at start-up.</summary>
+    public static IServiceCollection AddValidatedSettings<TSettings>(
+        this IServiceCollection services, IConfiguration configuration, string section, Action<TSettings, SettingErrors> validate)
+        where TSettings : class
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<TSettings>()
+            .Bind(configuration.GetSection(section), binder => binder.ErrorOnUnknownConfiguration = true)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TSettings>>(new SettingsValidation<TSettings>(section, validate));
+        return services;
+    }
+}

@@ -1,0 +1,87 @@
+using MailHealth.Checks;
+using MailHealth.Composition;
+using MailHealth.Dns;
+using MailHealth.Fleet;
+using MailHealth.Network;
+using MailHealth.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MailHealth.Core.Tests.Composition;
+
+/// <summary>Settings bind from MailHealth:..., and a bad value stops start-up naming its path.</summary>
+public sealed class CheckSettingsTests
+{
+    private static ServiceProvider Build(params (string Key, string Value)[] settings) =>
+        new ServiceCollection()
+            .AddMailHealthChecks(new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build())
+            .BuildServiceProvider();
+
+    private static string StartupError(params (string Key, string Value)[] settings)
+    {
+        using var services = Build(settings);
+        var error = Assert.ThrowsAny<Exception>(() => services.GetRequiredService<IStartupValidator>().Validate());
+        return error is OptionsValidationException validation ? string.Join("; ", validation.Failures) : error.Message;
+    }
+
+    [Fact]
+    public void Defaults_AreValidAndBound()
+    {
+        using var services = Build();
+        services.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.Equal(8, services.GetRequiredService<IOptions<CheckOptions>>().Value.MaxConcurrency);
+        Assert.Equal(NetworkLimiter.DefaultMaxConcurrency, services.GetRequiredService<NetworkLimiter>().MaxConcurrency);
+        Assert.Same(services.GetRequiredService<DnsResolver>(), services.GetRequiredService<DnsResolver>());
+        Assert.Equal(10, services.GetRequiredService<DomainChecker>().Checks.Count);
+    }
+
+    [Fact]
+    public void Settings_FromConfiguration_AreUsed()
+    {
+        using var services = Build(
+            ("MailHealth:Checks:MaxConcurrency", "3"),
+            ("MailHealth:Checks:ProbeDeadline", "00:00:20"),
+            ("MailHealth:Dns:Servers:0", "127.0.0.1:5353"),
+            ("MailHealth:Dns:MaximumCacheAge", "00:00:30"),
+            ("MailHealth:Network:MaxConcurrency", "12"),
+            ("MailHealth:Fleet:MaxConcurrentTargets", "5"));
+        services.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.Equal(3, services.GetRequiredService<IOptions<CheckOptions>>().Value.MaxConcurrency);
+        Assert.Equal(TimeSpan.FromSeconds(20), services.GetRequiredService<IOptions<CheckOptions>>().Value.ProbeDeadline);
+        var resolver = services.GetRequiredService<DnsResolver>().Options;
+        Assert.Equal("127.0.0.1:5353", Assert.Single(resolver.Servers).ToString());
+        Assert.Equal(TimeSpan.FromSeconds(30), resolver.MaximumCacheAge);
+        Assert.Equal(12, services.GetRequiredService<NetworkLimiter>().MaxConcurrency);
+        Assert.Equal(5, services.GetRequiredService<IOptions<FleetSettings>>().Value.MaxConcurrentTargets);
+    }
+
+    [Theory]
+    [InlineData("MailHealth:Checks:MaxConcurrency", "0", "MailHealth:Checks:MaxConcurrency: 0 is not in 1-1024")]
+    [InlineData("MailHealth:Checks:ConnectTimeout", "00:30:00", "MailHealth:Checks:ConnectTimeout: 00:30:00 is not in")]
+    [InlineData("MailHealth:Checks:CertificateWarningDays", "3", "MailHealth:Checks:CertificateWarningDays: 3 is less than CertificateCriticalDays (7)")]
+    [InlineData("MailHealth:Checks:TrustRootsFile", "/nonexistent/roots.pem", "MailHealth:Checks:TrustRootsFile: cannot read certificates")]
+    [InlineData("MailHealth:Dns:Servers:0", "10", "MailHealth:Dns:Servers:0: '10' is not an IP address or IP:PORT")]
+    [InlineData("MailHealth:Dns:Servers:0", "1.2.3", "MailHealth:Dns:Servers:0: '1.2.3' is not")]
+    [InlineData("MailHealth:Dns:Servers:0", "127.0.0.1:0", "MailHealth:Dns:Servers:0")]
+    [InlineData("MailHealth:Dns:Retries", "9", "MailHealth:Dns:Retries: 9 is not in 0-5")]
+    [InlineData("MailHealth:Network:MaxConcurrency", "0", "MailHealth:Network:MaxConcurrency: 0 is not in 1-4096")]
+    [InlineData("MailHealth:Fleet:MaxConcurrentTargets", "5000", "MailHealth:Fleet:MaxConcurrentTargets: 5000 is not in 1-1024")]
+    [InlineData("MailHealth:Checks:MaxConcurency", "4", "MaxConcurency")]
+    [InlineData("MailHealth:Checks:ProbeDeadline", "soon", "MailHealth:Checks:ProbeDeadline")]
+    public void BadSetting_StopsStartUp_NamingItsPath(string key, string value, string expected)
+    {
+        Assert.Contains(expected, StartupError((key, value)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TrustRootsFile_IsLoaded()
+    {
+        using var services = Build(("MailHealth:Checks:TrustRootsFile", Peers.CaFile));
+        services.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.NotEmpty(services.GetRequiredService<IOptions<CheckOptions>>().Value.ExtraTrustRoots);
+    }
+}
