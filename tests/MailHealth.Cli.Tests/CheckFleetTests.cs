@@ -60,6 +60,28 @@ public sealed class CheckFleetTests
         }
     }
 
+    [Fact]
+    public async Task Check_ManyDomainsOfTheFleetZone_StreamsOneLinePerTarget()
+    {
+        // fleet.test answers for any name: d1 ... d60 are 60 domains on the good Postfix listener.
+        var file = Path.GetTempFileName();
+        try
+        {
+            var targets = Enumerable.Range(1, 60).Select(i => $$"""{ "domain": "d{{i}}.fleet.test", "ports": [25], "dnsbl": ["bl.rep.test"] }""");
+            await File.WriteAllTextAsync(file, $$"""{ "targets": [ {{string.Join(",", targets)}} ] }""");
+
+            var outcome = await CliRunner.RunAsync(["check", "--targets", file, "--json", "--concurrency", "8", .. Peer[..4]]);
+
+            var reports = outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            Assert.Equal(60, reports.Select(r => r.GetProperty("target").GetProperty("id").GetString()).Distinct().Count());
+            Assert.All(reports, r => Assert.Equal("pass", r.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("kind").GetString() == "smtp").GetProperty("status").GetString()));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData("""{ "targets": [ { "domain": "a.test" }, { "domain": "b.test", "ports": [70000] } ] }""", "targets[1].ports[0]: port 70000 is out of range")]
     [InlineData("""{ "targets": [ { "domain": "a.test", "colour": "red" } ] }""", "targets[0].colour")]

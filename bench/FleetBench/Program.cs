@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using MailHealth.Testing;
+
+// The fleet benchmark of issue 7: `mailhealth check --targets FILE --ports 25 --json` over N
+// domains of the peers' fleet.test zone (each one's MX is the good Postfix listener), against
+// prometheus-blackbox-exporter STARTTLS-probing the same listener N times at the same
+// concurrency, in the same run. Reports wall time, SMTP probes per second, CPU seconds and peak
+// memory of each, and the ratio. Needs the peers (MH_NET=... eng/peers/peers.sh start) and a
+// Release build of the CLI (dotnet build src/MailHealth.Cli -c Release).
+var sizes = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && int.TryParse(a, out _)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
+if (sizes.Count == 0)
+{
+    sizes = [100, 1000];
+}
+
+var concurrencyAt = Array.IndexOf(args, "--concurrency");
+var concurrency = concurrencyAt >= 0 ? int.Parse(args[concurrencyAt + 1], CultureInfo.InvariantCulture) : 16;
+var cli = Path.Combine(Peers.RepoRoot, "src/MailHealth.Cli/bin/Release/net10.0/mailhealth.dll");
+if (!File.Exists(cli))
+{
+    Console.Error.WriteLine($"build the CLI first: dotnet build src/MailHealth.Cli -c Release ({cli} is missing)");
+    return 2;
+}
+
+var exporter = Blackbox.Find();
+var listener = $"{Peers.Address(10, 1)}:25";
+Console.WriteLine($"peers {Peers.Net}.0.0/16; Postfix listener {listener}; concurrency {concurrency}; {Environment.ProcessorCount} cores");
+
+// The idle footprint of the CLI: one target, one at a time.
+var idle = await MailHealthRun.RunAsync(cli, 1, 1);
+Console.WriteLine($"mailhealth, 1 target: wall {idle.Wall:0.00} s, peak RSS {idle.PeakRssMb:0} MB (baseline for memory per target)");
+
+foreach (var size in sizes)
+{
+    var ours = await MailHealthRun.RunAsync(cli, size, concurrency);
+    var theirs = await Blackbox.RunAsync(exporter, listener, size, concurrency);
+    Console.WriteLine();
+    Console.WriteLine($"{size} targets, concurrency {concurrency}");
+    Console.WriteLine($"  mailhealth (full suite, --ports 25): wall {ours.Wall:0.00} s, {size / ours.Wall:0.0} SMTP probes/s, CPU {ours.CpuSeconds:0.00} s, peak RSS {ours.PeakRssMb:0} MB, {ours.Lines} JSON lines, {ours.SmtpPassed} smtp checks passed");
+    Console.WriteLine($"  blackbox_exporter (smtp_starttls):   wall {theirs.Wall:0.00} s, {size / theirs.Wall:0.0} SMTP probes/s, CPU {theirs.CpuSeconds:0.00} s, peak RSS {theirs.PeakRssMb:0} MB, {theirs.Succeeded} probes succeeded");
+    Console.WriteLine($"  ratio (mailhealth / blackbox wall): {ours.Wall / theirs.Wall:0.00}");
+    Console.WriteLine($"  memory per in-flight target: {(ours.PeakRssMb - idle.PeakRssMb) / concurrency:0.00} MB");
+}
+
+return 0;
+
+/// <summary>One run of the CLI under /usr/bin/time (wall, CPU, peak RSS of the whole process).</summary>
+internal static class MailHealthRun
+{
+    public static async Task<(double Wall, double CpuSeconds, double PeakRssMb, int Lines, int SmtpPassed)> RunAsync(string cli, int size, int concurrency)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"fleetbench-{size}.json");
+        var targets = Enumerable.Range(1, size).Select(i => new { id = $"d{i}", domain = $"d{i}.fleet.test", ports = new[] { 25 }, dnsbl = new[] { "bl.rep.test" } });
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { targets }));
+        var timeFile = Path.GetTempFileName();
+        var start = new ProcessStartInfo("/usr/bin/time")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[]
+        {
+            "-o", timeFile, "-f", "%e %U %S %M", "dotnet", cli, "check", "--targets", file, "--json", "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture),
+            "--dns", RecursivePeer.Endpoint.Address.ToString(), "--ca-file", Peers.CaFile, "--timeout", "30",
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var lines = 0;
+        var smtpPassed = 0;
+        var errors = process.StandardError.ReadToEndAsync();
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            lines++;
+            using var report = JsonDocument.Parse(line);
+            smtpPassed += report.RootElement.GetProperty("checks").EnumerateArray().Count(c => c.GetProperty("kind").GetString() == "smtp" && c.GetProperty("status").GetString() == "pass");
+        }
+
+        await process.WaitForExitAsync();
+        _ = await errors;
+        var parts = (await File.ReadAllTextAsync(timeFile)).Trim().Split('\n')[^1].Split(' ');
+        File.Delete(timeFile);
+        File.Delete(file);
+        double Number(int i) => double.Parse(parts[i], CultureInfo.InvariantCulture);
+        return (Number(0), Number(1) + Number(2), Number(3) / 1024, lines, smtpPassed);
+    }
+}
+
+/// <summary>prometheus-blackbox-exporter (Debian package) probing one listener with STARTTLS.</summary>
+internal static class Blackbox
+{
+    public static string Find()
+    {
+        foreach (var path in new[] { "/usr/bin/prometheus-blackbox-exporter", "/usr/sbin/prometheus-blackbox-exporter" })
+        {
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+
+        throw new InvalidOperationException("install the peer: apt-get install -y prometheus-blackbox-exporter");
+    }
+
+    public static async Task<(double Wall, double CpuSeconds, double PeakRssMb, int Succeeded)> RunAsync(string exporter, string listener, int size, int concurrency)
+    {
+        var dir = Directory.CreateTempSubdirectory("fleetbench-blackbox").FullName;
+        var config = Path.Combine(dir, "blackbox.yml");
+        // The STARTTLS dialogue blackbox_exporter's documentation shows: greeting, EHLO, STARTTLS, handshake, QUIT.
+        await File.WriteAllTextAsync(config, $"""
+            modules:
+              smtp_starttls:
+                prober: tcp
+                timeout: 30s
+                tcp:
+                  tls_config:
+                    ca_file: "{Peers.CaFile}"
+                    server_name: mx.good.smtp.test
+                  query_response:
+                    - expect: "^220 "
+                    - send: "EHLO probe.mailhealth.test\r"
+                    - expect: "^250-STARTTLS"
+                    - send: "STARTTLS\r"
+                    - expect: "^220"
+                    - starttls: true
+                    - send: "EHLO probe.mailhealth.test\r"
+                    - expect: "^250 "
+                    - send: "QUIT\r"
+            """);
+        var address = $"{Peers.Address(0, 90)}:9115";
+        var start = new ProcessStartInfo(exporter) { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add($"--config.file={config}");
+        start.ArgumentList.Add($"--web.listen-address={address}");
+        using var process = Process.Start(start)!;
+        _ = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        try
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                try
+                {
+                    (await http.GetAsync($"http://{address}/metrics")).EnsureSuccessStatusCode();
+                    break;
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(100);
+                }
+            }
+
+            var cpuBefore = CpuSeconds(process.Id);
+            var clock = Stopwatch.StartNew();
+            var succeeded = 0;
+            using var slots = new SemaphoreSlim(concurrency);
+            await Task.WhenAll(Enumerable.Range(0, size).Select(async _ =>
+            {
+                await slots.WaitAsync();
+                try
+                {
+                    var body = await http.GetStringAsync($"http://{address}/probe?module=smtp_starttls&target={listener}");
+                    if (body.Contains("probe_success 1", StringComparison.Ordinal))
+                    {
+                        Interlocked.Increment(ref succeeded);
+                    }
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }));
+            var wall = clock.Elapsed.TotalSeconds;
+            return (wall, CpuSeconds(process.Id) - cpuBefore, PeakRssMb(process.Id), succeeded);
+        }
+        finally
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>utime + stime of a process, from /proc (clock ticks of 1/100 s on Linux).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
+    private static double PeakRssMb(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+}
