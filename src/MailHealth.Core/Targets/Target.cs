@@ -32,6 +32,12 @@ public sealed record Target
     /// <summary>Opt-in open-relay test: MAIL FROM and RCPT TO a foreign domain, expecting a 5xx.</summary>
     public bool RelayTest { get; init; }
 
+    /// <summary>Whether the monitor probes this target on its schedule. Default true.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Labels that route notifications to channels.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
     /// <summary>Credentials for the submission AUTH test. Never serialized.</summary>
     [JsonIgnore]
     public SmtpCredentials? Credentials { get; init; }
