@@ -36,6 +36,7 @@ public static class ChunkedPayload
         main[WriteIdProperty] = writeId;
         main[prefix + "Rows"] = 0;
         var size = EntityGuard.Check(main);
+        var wire = EntityGuard.EstimatedWireBytes(main);
         var customCount = main.Keys.Count(k => k is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"));
         var offset = 0;
         var index = 0;
@@ -43,14 +44,12 @@ public static class ChunkedPayload
         {
             var name = prefix + index.ToString("D3", CultureInfo.InvariantCulture);
             var length = Math.Min(ChunkBytes, payload.Length - offset);
-            var cost = 8 + (2 * name.Length) + length + 4;
-            if (size + cost > TableLimits.MaxEntityBytes - Margin || customCount + 1 > TableLimits.MaxCustomProperties)
+            if (!Fits(ref size, ref wire, name, length) || customCount + 1 > TableLimits.MaxCustomProperties)
             {
                 break;
             }
 
             main[name] = payload.AsSpan(offset, length).ToArray();
-            size += cost;
             customCount++;
             offset += length;
             index++;
@@ -65,19 +64,18 @@ public static class ChunkedPayload
                 ["Index"] = overflow.Count,
             };
             var rowSize = EntityGuard.Check(row);
+            var rowWire = EntityGuard.EstimatedWireBytes(row);
             var chunk = 0;
             while (offset < payload.Length)
             {
                 var name = OverflowPrefix + chunk.ToString("D3", CultureInfo.InvariantCulture);
                 var length = Math.Min(ChunkBytes, payload.Length - offset);
-                var cost = 8 + (2 * name.Length) + length + 4;
-                if (rowSize + cost > TableLimits.MaxEntityBytes - Margin)
+                if (!Fits(ref rowSize, ref rowWire, name, length))
                 {
                     break;
                 }
 
                 row[name] = payload.AsSpan(offset, length).ToArray();
-                rowSize += cost;
                 offset += length;
                 chunk++;
             }
@@ -87,6 +85,24 @@ public static class ChunkedPayload
 
         main[prefix + "Rows"] = overflow.Count;
         return overflow;
+    }
+
+    /// <summary>
+    /// Whether one more binary property fits: under 1 MiB as the service counts it and under
+    /// 1 MiB of JSON on the wire (Base64), which Azurite checks (so about 700 KiB of data per entity).
+    /// </summary>
+    private static bool Fits(ref int size, ref long wire, string name, int length)
+    {
+        var cost = 8 + (2 * name.Length) + length + 4;
+        var wireCost = EntityGuard.EstimatedBinaryWireBytes(name, length);
+        if (size + cost > TableLimits.MaxEntityBytes - Margin || wire + wireCost > TableLimits.MaxEntityBytes - Margin)
+        {
+            return false;
+        }
+
+        size += cost;
+        wire += wireCost;
+        return true;
     }
 
     /// <summary>How many overflow rows the main entity says the payload under <paramref name="prefix"/> has.</summary>
