@@ -52,6 +52,19 @@ public static class TestReports
         ],
     };
 
+    /// <summary>The sample report (a real one of the demo domain, 20 checks) moved to <paramref name="runId"/>.</summary>
+    public static Report Sample(RunId runId)
+    {
+        var json = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Infrastructure", "sample-report.json"));
+        var report = System.Text.Json.JsonSerializer.Deserialize<Report>(json, ReportJson.Options)!;
+        return report with
+        {
+            Target = report.Target with { Id = runId.TargetId },
+            StartedAt = runId.Slot.AddSeconds(2),
+            FinishedAt = runId.Slot.AddSeconds(11),
+        };
+    }
+
     /// <summary>A report carrying <paramref name="megabytes"/> MB of random (incompressible) evidence text.</summary>
     public static Report Huge(RunId runId, int megabytes, int seed)
     {
