@@ -30,6 +30,20 @@ public static class Peers
     /// <summary>The authoritative test DNS server (Knot).</summary>
     public static IPEndPoint Dns => new(Address(0, 53), 53);
 
+    /// <summary>Azurite (eng/peers/start.d/60-azurite.sh): blob, queue and table endpoints on <c>$MH_NET.0.100</c>.</summary>
+    public static IPAddress AzuriteAddress => Address(0, 100);
+
+    /// <summary>
+    /// A connection string for the peers' Azurite: the emulator's well-known development account
+    /// and key (public, documented by Microsoft; not a secret) with explicit loopback endpoints.
+    /// </summary>
+    public static string AzuriteConnectionString =>
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+        "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+        $"BlobEndpoint=http://{AzuriteAddress}:10000/devstoreaccount1;" +
+        $"QueueEndpoint=http://{AzuriteAddress}:10001/devstoreaccount1;" +
+        $"TableEndpoint=http://{AzuriteAddress}:10002/devstoreaccount1;";
+
     /// <summary>The address <c>$MH_NET.c.d</c>.</summary>
     public static IPAddress Address(int c, int d) => IPAddress.Parse($"{Net}.{c}.{d}");
 

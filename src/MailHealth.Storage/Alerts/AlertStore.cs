@@ -1,0 +1,228 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using MailHealth.Alerts;
+using MailHealth.Checks;
+using MailHealth.Reports;
+using MailHealth.Storage.Configuration;
+using MailHealth.Storage.Keys;
+using MailHealth.Storage.Paging;
+using MailHealth.Storage.Tables;
+
+namespace MailHealth.Storage.Alerts;
+
+/// <summary>
+/// Alerts and their transitions, table <c>{prefix}alerts</c>, PartitionKey = escaped target id:
+/// states at <c>a_{alert id}</c>, transitions at <c>t_{alert id}_{reverse time}_{kind}</c> (newest
+/// first per alert). A save writes states and transitions of one target in one transaction,
+/// conditional on the ETags read: a race ends in <see cref="StorageConcurrencyException"/> with
+/// nothing written. Afterwards the index table <c>{prefix}alertindex</c> (PartitionKey = status:
+/// <c>open</c>, <c>pending</c>, <c>resolved</c>; RowKey = alert id) is brought in line, so open
+/// alerts across all targets are one partition read. The index is idempotent: a save that died
+/// between the two steps is repaired by the next save of that alert.
+/// </summary>
+public sealed class AlertStore(StorageAccount account)
+{
+    private const string StatePrefix = "a_";
+    private const string TransitionPrefix = "t_";
+    private readonly TableClient table = account.Table(StorageTables.Alerts);
+    private readonly TableClient index = account.Table(StorageTables.AlertIndex);
+
+    /// <summary>Every alert state of a target (one key range of its partition), with ETags.</summary>
+    public async Task<IReadOnlyList<StoredAlert>> GetOfTargetAsync(string targetId, CancellationToken cancellationToken = default)
+    {
+        var filter = TableOperations.RangeFilter(Partition(targetId), StatePrefix, TableOperations.PrefixEnd(StatePrefix));
+        var rows = await TableOperations.ListAsync(table, filter, cancellationToken);
+        return [.. rows.Select(FromEntity)];
+    }
+
+    public async Task<StoredAlert?> GetAsync(string targetId, string alertId, CancellationToken cancellationToken = default)
+    {
+        var entity = await TableOperations.GetAsync(table, Partition(targetId), StateKey(alertId), cancellationToken);
+        return entity is null ? null : FromEntity(entity);
+    }
+
+    /// <summary>Finds an alert by id alone (the API's acknowledge route): looks it up in the index.</summary>
+    public async Task<StoredAlert?> FindAsync(string alertId, CancellationToken cancellationToken = default)
+    {
+        foreach (var status in Enum.GetValues<AlertStatus>())
+        {
+            var entry = await TableOperations.GetAsync(index, IndexPartition(status), StateKey(alertId), cancellationToken, ["TargetId"]);
+            if (entry?.GetString("TargetId") is { } targetId)
+            {
+                return await GetAsync(targetId, alertId, cancellationToken);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Writes new alert states and transitions of one target atomically (one transaction when at
+    /// most 100 operations), each state conditional on its <see cref="AlertWrite.Previous"/> ETag.
+    /// Transitions are keyed by alert, time and kind, so a retried save rewrites them.
+    /// Throws <see cref="StorageConcurrencyException"/> when another writer got there first: read again and retry.
+    /// </summary>
+    public async Task SaveAsync(string targetId, IReadOnlyList<AlertWrite> writes, IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        ArgumentNullException.ThrowIfNull(transitions);
+        var partition = Partition(targetId);
+        var actions = new List<TableTransactionAction>();
+        foreach (var write in writes)
+        {
+            if (write.Alert.Key.TargetId != targetId)
+            {
+                throw new ArgumentException($"alert {write.Alert.Id} is not of target {targetId}", nameof(writes));
+            }
+
+            var entity = ToEntity(partition, StateKey(write.Alert.Id), write.Alert);
+            actions.Add(write.Previous is null
+                ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(write.Previous.ETag)));
+        }
+
+        foreach (var transition in transitions)
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, TransitionEntity(partition, transition)));
+        }
+
+        if (actions.Count == 0)
+        {
+            return;
+        }
+
+        await TableOperations.SubmitAsync(table, actions, cancellationToken);
+        await UpdateIndexAsync(writes, cancellationToken);
+    }
+
+    /// <summary>Alerts of one status across all targets (the index partition), in alert id order.</summary>
+    public async Task<StoredPage<Alert>> ListByStatusAsync(AlertStatus status, int pageSize = 100, string? continuationToken = null, CancellationToken cancellationToken = default)
+    {
+        var page = await TableOperations.PageAsync(index, TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition(status)}"), pageSize, continuationToken, null, cancellationToken);
+        return new StoredPage<Alert>([.. page.Items.Select(e => ReadAlert(e))], page.ContinuationToken);
+    }
+
+    /// <summary>Alerts of one target, optionally of one status, in alert id order.</summary>
+    public async Task<StoredPage<Alert>> ListOfTargetAsync(string targetId, AlertStatus? status = null, int pageSize = 100, string? continuationToken = null, CancellationToken cancellationToken = default)
+    {
+        var partition = Partition(targetId);
+        var end = TableOperations.PrefixEnd(StatePrefix);
+        var filter = status is { } s
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {StatePrefix} and RowKey lt {end} and Status eq {s.ToString()}")
+            : TableOperations.RangeFilter(partition, StatePrefix, end);
+        var page = await TableOperations.PageAsync(table, filter, pageSize, continuationToken, null, cancellationToken);
+        return new StoredPage<Alert>([.. page.Items.Select(e => ReadAlert(e))], page.ContinuationToken);
+    }
+
+    /// <summary>Transitions of a target, or of one of its alerts, newest first per alert.</summary>
+    public async Task<StoredPage<AlertTransition>> ListTransitionsAsync(string targetId, string? alertId = null, int pageSize = 100, string? continuationToken = null, CancellationToken cancellationToken = default)
+    {
+        var prefix = alertId is null ? TransitionPrefix : $"{TransitionPrefix}{KeyText.Escape(alertId)}_";
+        var filter = TableOperations.RangeFilter(Partition(targetId), prefix, TableOperations.PrefixEnd(prefix));
+        var page = await TableOperations.PageAsync(table, filter, pageSize, continuationToken, null, cancellationToken);
+        return new StoredPage<AlertTransition>([.. page.Items.Select(ReadTransition)], page.ContinuationToken);
+    }
+
+    private async Task UpdateIndexAsync(IReadOnlyList<AlertWrite> writes, CancellationToken cancellationToken)
+    {
+        // Group by index partition: one transaction per status touched, not one request per alert.
+        var upserts = writes
+            .GroupBy(w => IndexPartition(w.Alert.Status))
+            .Select(g => (Partition: g.Key, Actions: g.Select(w => new TableTransactionAction(
+                TableTransactionActionType.UpsertReplace, ToIndexEntity(g.Key, w.Alert))).ToList()));
+        foreach (var (_, actions) in upserts)
+        {
+            await TableOperations.SubmitAsync(index, actions, cancellationToken);
+        }
+
+        var moved = writes.Where(w => w.Previous is { } p && p.Alert.Status != w.Alert.Status);
+        foreach (var group in moved.GroupBy(w => IndexPartition(w.Previous!.Alert.Status)))
+        {
+            foreach (var write in group)
+            {
+                // Delete treats a missing entity as done, so a repeated save stays harmless.
+                await index.DeleteEntityAsync(group.Key, StateKey(write.Alert.Id), ETag.All, cancellationToken);
+            }
+        }
+    }
+
+    private static string Partition(string targetId) => KeyText.Checked(KeyText.Escape(targetId), "target id");
+
+    private static string StateKey(string alertId) => KeyText.Checked(StatePrefix + KeyText.Escape(alertId), "alert id");
+
+    private static string IndexPartition(AlertStatus status) => status.ToString().ToLowerInvariant();
+
+    private static TableEntity ToIndexEntity(string partition, Alert alert)
+    {
+        var entity = ToEntity(partition, StateKey(alert.Id), alert);
+        entity["TargetId"] = alert.Key.TargetId;
+        return entity;
+    }
+
+    private static TableEntity ToEntity(string partition, string rowKey, Alert alert) => new TableEntity(partition, rowKey)
+    {
+        ["AlertId"] = alert.Id,
+        ["TargetId"] = alert.Key.TargetId,
+        ["Code"] = alert.Key.Code,
+        ["Subject"] = alert.Key.Subject,
+        ["CheckId"] = alert.CheckId,
+        ["Severity"] = alert.Severity.ToString(),
+        ["Message"] = alert.Message,
+        ["Status"] = alert.Status.ToString(),
+        ["ConsecutiveSeen"] = alert.ConsecutiveSeen,
+        ["ConsecutiveClean"] = alert.ConsecutiveClean,
+        ["FirstSeenAt"] = alert.FirstSeenAt,
+        ["LastSeenAt"] = alert.LastSeenAt,
+        ["OpenedAt"] = alert.OpenedAt,
+        ["OpenedRunId"] = alert.OpenedRunId,
+        ["ResolvedAt"] = alert.ResolvedAt,
+        ["ResolvedRunId"] = alert.ResolvedRunId,
+        ["AcknowledgedAt"] = alert.AcknowledgedAt,
+        ["AcknowledgedBy"] = alert.AcknowledgedBy,
+    }.WithoutNulls();
+
+    private static StoredAlert FromEntity(TableEntity entity) => new(ReadAlert(entity), entity.ETag.ToString());
+
+    private static Alert ReadAlert(TableEntity e) => new()
+    {
+        Key = new AlertKey(e.GetString("TargetId"), e.GetString("Code"), e.GetString("Subject")),
+        CheckId = e.GetString("CheckId"),
+        Severity = Enum.Parse<Severity>(e.GetString("Severity")),
+        Message = e.GetString("Message"),
+        Status = Enum.Parse<AlertStatus>(e.GetString("Status")),
+        ConsecutiveSeen = e.GetInt32("ConsecutiveSeen") ?? 0,
+        ConsecutiveClean = e.GetInt32("ConsecutiveClean") ?? 0,
+        FirstSeenAt = e.GetDateTimeOffset("FirstSeenAt") ?? default,
+        LastSeenAt = e.GetDateTimeOffset("LastSeenAt") ?? default,
+        OpenedAt = e.GetDateTimeOffset("OpenedAt"),
+        OpenedRunId = e.GetString("OpenedRunId"),
+        ResolvedAt = e.GetDateTimeOffset("ResolvedAt"),
+        ResolvedRunId = e.GetString("ResolvedRunId"),
+        AcknowledgedAt = e.GetDateTimeOffset("AcknowledgedAt"),
+        AcknowledgedBy = e.GetString("AcknowledgedBy"),
+    };
+
+    private static TableEntity TransitionEntity(string partition, AlertTransition t) =>
+        new TableEntity(partition, KeyText.Checked($"{TransitionPrefix}{KeyText.Escape(t.AlertId)}_{ReverseTime.Key(t.At)}_{t.Kind}", "transition"))
+        {
+            ["AlertId"] = t.AlertId,
+            ["TargetId"] = t.Key.TargetId,
+            ["Code"] = t.Key.Code,
+            ["Subject"] = t.Key.Subject,
+            ["Kind"] = t.Kind.ToString(),
+            ["At"] = t.At,
+            ["RunId"] = t.RunId,
+            ["Severity"] = t.Severity.ToString(),
+            ["Message"] = t.Message,
+        }.WithoutNulls();
+
+    private static AlertTransition ReadTransition(TableEntity e) => new(
+        e.GetString("AlertId"),
+        new AlertKey(e.GetString("TargetId"), e.GetString("Code"), e.GetString("Subject")),
+        Enum.Parse<AlertTransitionKind>(e.GetString("Kind")),
+        e.GetDateTimeOffset("At") ?? default,
+        e.GetString("RunId"),
+        Enum.Parse<Severity>(e.GetString("Severity")),
+        e.GetString("Message"));
+}

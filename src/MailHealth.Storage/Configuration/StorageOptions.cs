@@ -1,0 +1,34 @@
+namespace MailHealth.Storage.Configuration;
+
+/// <summary>
+/// Where the monitor's tables and queues are (configuration section <c>MailHealth:Storage</c>).
+/// Exactly one way to reach the account: <see cref="ConnectionString"/> (Azurite, or an account
+/// key), <see cref="AccountName"/>, or <see cref="TableServiceUri"/> with <see cref="QueueServiceUri"/>;
+/// the last two use DefaultAzureCredential (managed identity in Azure).
+/// </summary>
+public sealed class StorageOptions
+{
+    public const string SectionPath = "MailHealth:Storage";
+
+    /// <summary>A storage connection string, such as <c>UseDevelopmentStorage=true</c>. Holds a key: never logged.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The storage account name: endpoints https://{account}.table.core.windows.net and .queue.core.windows.net.</summary>
+    public string? AccountName { get; set; }
+
+    public Uri? TableServiceUri { get; set; }
+
+    public Uri? QueueServiceUri { get; set; }
+
+    /// <summary>The client id of a user-assigned managed identity; null: the system-assigned one (or any other DefaultAzureCredential source).</summary>
+    public string? ManagedIdentityClientId { get; set; }
+
+    /// <summary>Prepended to every table name: letters and digits, starting with a letter, 1-40 characters. Default <c>mailhealth</c>.</summary>
+    public string TablePrefix { get; set; } = "mailhealth";
+
+    /// <summary>The queue of probe requests (one message per target and slot). Default <c>mailhealth-probes</c>.</summary>
+    public string ProbeQueueName { get; set; } = "mailhealth-probes";
+
+    /// <summary>The queue of notification deliveries. Default <c>mailhealth-notifications</c>.</summary>
+    public string NotificationQueueName { get; set; } = "mailhealth-notifications";
+}

@@ -1,0 +1,80 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace MailHealth.Storage.Configuration;
+
+/// <summary>Checks <see cref="StorageOptions"/> at start-up; every message names its configuration path.</summary>
+public sealed partial class StorageOptionsValidator : IValidateOptions<StorageOptions>
+{
+    private const string Path = StorageOptions.SectionPath;
+
+    public ValidateOptionsResult Validate(string? name, StorageOptions options)
+    {
+        var errors = Errors(options).ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>Every problem with <paramref name="options"/>, as messages naming the setting.</summary>
+    public static IEnumerable<string> Errors(StorageOptions options)
+    {
+        var hasConnectionString = !string.IsNullOrWhiteSpace(options.ConnectionString);
+        var hasAccount = !string.IsNullOrWhiteSpace(options.AccountName);
+        var hasUris = options.TableServiceUri is not null || options.QueueServiceUri is not null;
+        var ways = (hasConnectionString ? 1 : 0) + (hasAccount ? 1 : 0) + (hasUris ? 1 : 0);
+        if (ways == 0)
+        {
+            yield return $"{Path}: set ConnectionString, AccountName, or TableServiceUri and QueueServiceUri";
+        }
+        else if (ways > 1)
+        {
+            yield return $"{Path}: set only one of ConnectionString, AccountName, or TableServiceUri and QueueServiceUri";
+        }
+
+        if (hasUris && (options.TableServiceUri is null || options.QueueServiceUri is null))
+        {
+            yield return $"{Path}: TableServiceUri and QueueServiceUri go together; set both";
+        }
+
+        foreach (var (setting, uri) in new[] { ("TableServiceUri", options.TableServiceUri), ("QueueServiceUri", options.QueueServiceUri) })
+        {
+            if (uri is not null && (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
+            {
+                yield return $"{Path}:{setting}: '{uri}' is not an absolute http(s) URI";
+            }
+        }
+
+        if (hasAccount && !AccountNamePattern().IsMatch(options.AccountName!))
+        {
+            yield return $"{Path}:AccountName: '{options.AccountName}' is not a storage account name (3-24 lowercase letters and digits)";
+        }
+
+        if (!TablePrefixPattern().IsMatch(options.TablePrefix ?? ""))
+        {
+            yield return $"{Path}:TablePrefix: '{options.TablePrefix}' must be 1-40 letters and digits, starting with a letter";
+        }
+
+        foreach (var (setting, queue) in new[] { ("ProbeQueueName", options.ProbeQueueName), ("NotificationQueueName", options.NotificationQueueName) })
+        {
+            // Queue names: 3-63 lowercase letters, digits and single hyphens; "-poison" is appended
+            // for the poison queue, so leave room for it.
+            if (queue is null || queue.Length is < 3 or > 56 || !QueueNamePattern().IsMatch(queue))
+            {
+                yield return $"{Path}:{setting}: '{queue}' must be 3-56 lowercase letters, digits and single hyphens, starting and ending with a letter or digit";
+            }
+        }
+
+        if (string.Equals(options.ProbeQueueName, options.NotificationQueueName, StringComparison.Ordinal))
+        {
+            yield return $"{Path}: ProbeQueueName and NotificationQueueName must differ";
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9]{3,24}$")]
+    private static partial Regex AccountNamePattern();
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,39}$")]
+    private static partial Regex TablePrefixPattern();
+
+    [GeneratedRegex("^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*$")]
+    private static partial Regex QueueNamePattern();
+}

@@ -1,0 +1,12 @@
+using MailHealth.Checks;
+
+namespace MailHealth.Storage.Latest;
+
+/// <summary>A target's latest status: the newest run's overall status and the latest result of every check, ordered by check id.</summary>
+public sealed record LatestStatus(
+    string TargetId,
+    string RunId,
+    DateTimeOffset Slot,
+    DateTimeOffset FinishedAt,
+    CheckStatus Status,
+    IReadOnlyList<LatestCheck> Checks);

@@ -1,0 +1,45 @@
+using MailHealth.Storage.Alerts;
+using MailHealth.Storage.Changes;
+using MailHealth.Storage.Configuration;
+using MailHealth.Storage.Latest;
+using MailHealth.Storage.Notifications;
+using MailHealth.Storage.Queues;
+using MailHealth.Storage.Retention;
+using MailHealth.Storage.Runs;
+using MailHealth.Storage.Targets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace MailHealth.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the stores, queues, purge and <see cref="StorageInitializer"/> as singletons,
+    /// with <see cref="StorageOptions"/> bound from <c>MailHealth:Storage</c> and validated at
+    /// start-up (a host that starts validates them before serving; others on first use).
+    /// </summary>
+    public static IServiceCollection AddMailHealthStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.SectionPath))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.TryAddSingleton<StorageAccount>();
+        services.TryAddSingleton<StorageInitializer>();
+        services.TryAddSingleton<TargetStore>();
+        services.TryAddSingleton<RunStore>();
+        services.TryAddSingleton<LatestStatusStore>();
+        services.TryAddSingleton<AlertStore>();
+        services.TryAddSingleton<ChangeEventStore>();
+        services.TryAddSingleton<FingerprintStore>();
+        services.TryAddSingleton<OutboxStore>();
+        services.TryAddSingleton<ProbeQueue>();
+        services.TryAddSingleton<NotificationQueue>();
+        services.TryAddSingleton<HistoryPurge>();
+        return services;
+    }
+}

@@ -1,0 +1,93 @@
+using MailHealth.Checks;
+using MailHealth.Reports;
+using MailHealth.Storage.Latest;
+using MailHealth.Storage.Tests.Infrastructure;
+
+namespace MailHealth.Storage.Tests.Latest;
+
+public sealed class LatestStatusStoreTests(AzuriteAccount azurite) : IClassFixture<AzuriteAccount>
+{
+    private readonly LatestStatusStore store = new(azurite.Account);
+
+    [Fact]
+    public async Task UpdateAsync_ThenGet_ReturnsEveryCheckOfTheRun()
+    {
+        var runId = TestReports.RunAt("latest-a", 1);
+        await store.UpdateAsync(runId, TestReports.Report(runId, CheckStatus.Fail));
+
+        var status = await store.GetAsync("latest-a");
+
+        Assert.NotNull(status);
+        Assert.Equal(runId.ToString(), status.RunId);
+        Assert.Equal(CheckStatus.Fail, status.Status);
+        Assert.Equal(["smtp:mx1.example.com:25", "spf"], status.Checks.Select(c => c.Check.Id));
+        Assert.Equal(CheckStatus.Fail, status.Checks.Single(c => c.Check.Id == "spf").Check.Status);
+        Assert.Equal(61, status.Checks.Single(c => c.Check.Id.StartsWith("smtp", StringComparison.Ordinal)).Check.Metrics["certDaysLeft"]);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_OlderRunAfterNewer_ChangesNothing()
+    {
+        var newer = TestReports.RunAt("latest-b", 5);
+        var older = TestReports.RunAt("latest-b", 4);
+        await store.UpdateAsync(newer, TestReports.Report(newer, CheckStatus.Pass));
+
+        await store.UpdateAsync(older, TestReports.Report(older, CheckStatus.Fail));
+
+        var status = await store.GetAsync("latest-b");
+        Assert.Equal(newer.ToString(), status!.RunId);
+        Assert.All(status.Checks, c => Assert.Equal(newer.ToString(), c.RunId));
+        Assert.Equal(CheckStatus.Pass, status.Status);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_CheckGoneFromTheNewestRun_IsRemoved()
+    {
+        var first = TestReports.RunAt("latest-c", 1);
+        var second = TestReports.RunAt("latest-c", 2);
+        await store.UpdateAsync(first, TestReports.Report(first));
+        var withoutSmtp = TestReports.Report(second) is var r ? r with { Checks = [.. r.Checks.Where(c => c.Id == "spf")] } : null;
+
+        await store.UpdateAsync(second, withoutSmtp!);
+
+        var status = await store.GetAsync("latest-c");
+        Assert.Equal(["spf"], status!.Checks.Select(c => c.Check.Id));
+    }
+
+    [Fact]
+    public async Task UpdateAsync_SameRunTwice_Converges()
+    {
+        var runId = TestReports.RunAt("latest-d", 1);
+        await store.UpdateAsync(runId, TestReports.Report(runId, CheckStatus.Pass));
+        await store.UpdateAsync(runId, TestReports.Report(runId, CheckStatus.Warn));
+
+        var status = await store.GetAsync("latest-d");
+        Assert.Equal(CheckStatus.Warn, status!.Checks.Single(c => c.Check.Id == "spf").Check.Status);
+        Assert.Equal(2, status.Checks.Count);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_ConcurrentWriters_EndWithTheNewestRun()
+    {
+        var runs = Enumerable.Range(0, 6).Select(i => TestReports.RunAt("latest-e", i)).ToList();
+
+        await Task.WhenAll(runs.Select(r => store.UpdateAsync(r, TestReports.Report(r))));
+
+        Assert.Equal(runs[^1].ToString(), (await store.GetAsync("latest-e"))!.RunId);
+    }
+
+    [Fact]
+    public async Task GetAsync_UnknownTarget_ReturnsNull()
+    {
+        Assert.Null(await store.GetAsync("never-ran"));
+    }
+
+    [Fact]
+    public void CheckSummary_KeepsNoEvidence()
+    {
+        var runId = TestReports.RunAt("x", 0);
+        var summary = Storage.Runs.CheckSummary.Of(TestReports.Report(runId).Checks[1]);
+
+        Assert.DoesNotContain("banner", ReportJson.Serialize(summary), StringComparison.Ordinal);
+    }
+}
