@@ -34,6 +34,7 @@ public sealed class AlertEvaluatorTests
     [InlineData("WC", "PO", ".o")]
     [InlineData("W.C", "P_O", "..o")]
     [InlineData("C.C.C.", "OOOOOO", "o.....")] // clean runs must be consecutive to resolve
+    [InlineData("W.WWE.W..", "P_POOOOOR", "...o....r")] // the example of docs/alerts.md
     public void Evaluate_Sequence_GivesExactStatesAndTransitions(string runs, string states, string transitions)
     {
         var play = new AlertRuns();
@@ -60,6 +61,21 @@ public sealed class AlertEvaluatorTests
 
         Assert.Equal(states, seenStates);
         Assert.Equal(transitions, seenTransitions);
+    }
+
+    [Fact]
+    public void Evaluate_DocumentedExample_CountsAsTheTableSays()
+    {
+        var play = new AlertRuns();
+        var counters = new List<string>();
+
+        foreach (var step in "W.WWE.W..")
+        {
+            play.Run(Step(step));
+            counters.Add(play.Store.Values.SingleOrDefault() is { } a ? $"{a.ConsecutiveSeen}/{a.ConsecutiveClean}" : "-");
+        }
+
+        Assert.Equal(["1/0", "-", "1/0", "2/0", "2/0", "0/1", "1/0", "0/1", "0/2"], counters);
     }
 
     private static CheckResult[] Step(char step)
