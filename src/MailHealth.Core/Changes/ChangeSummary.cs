@@ -90,19 +90,24 @@ public static class ChangeSummary
     /// <summary>Hosts added and removed, and preferences that moved: <c>mx2.example.com added</c>.</summary>
     private static List<string> MxChanges(string before, string after)
     {
-        static Dictionary<string, string> Hosts(string value) => Set(value, ", ")
+        // In the value's own order (by preference): host and preference.
+        static List<(string Host, string Preference)> Hosts(string value) => [.. Set(value, ", ")
             .Select(entry => entry.Split(' ', 2))
             .Where(parts => parts.Length == 2)
-            .GroupBy(parts => parts[1], StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First()[0], StringComparer.Ordinal);
+            .Select(parts => (parts[1], parts[0]))
+            .DistinctBy(h => h.Item1, StringComparer.Ordinal)];
 
         var was = Hosts(before);
         var now = Hosts(after);
+        var wasPreference = was.ToDictionary(h => h.Host, h => h.Preference, StringComparer.Ordinal);
+        var nowHosts = now.Select(h => h.Host).ToHashSet(StringComparer.Ordinal);
         var changes = new List<string>();
-        changes.AddRange(was.Keys.Where(h => !now.ContainsKey(h)).Select(h => $"{h} removed"));
-        changes.AddRange(now.Keys.Where(h => !was.ContainsKey(h)).Select(h => $"{h} added"));
-        changes.AddRange(now.Where(h => was.TryGetValue(h.Key, out var p) && p != h.Value && p != FingerprintReader.ImplicitMxMark)
-            .Select(h => $"{h.Key} preference {was[h.Key]} -> {h.Value}"));
+        changes.AddRange(was.Where(h => !nowHosts.Contains(h.Host)).Select(h => $"{h.Host} removed"));
+        changes.AddRange(now.Where(h => !wasPreference.ContainsKey(h.Host)).Select(h => $"{h.Host} added"));
+        changes.AddRange(now
+            .Where(h => wasPreference.TryGetValue(h.Host, out var p) && p != h.Preference
+                && p != FingerprintReader.ImplicitMxMark && h.Preference != FingerprintReader.ImplicitMxMark)
+            .Select(h => $"{h.Host} preference {wasPreference[h.Host]} -> {h.Preference}"));
         return changes;
     }
 
