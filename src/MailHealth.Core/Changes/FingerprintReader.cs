@@ -68,15 +68,16 @@ public static partial class FingerprintReader
 
         foreach (var check in report.Checks)
         {
+            if (check.Id == check.Kind && check.Status == CheckStatus.Error && FamilyOf(check.Kind) is { } family)
+            {
+                // The whole kind failed (it threw, or DKIM selector discovery got no answer): none
+                // of its items was read.
+                unread.Add(family + "*");
+            }
+
             switch (check.Kind)
             {
                 case "dkim" when check.Id == "dkim":
-                    // Selector discovery: failed as a whole, or some selectors unanswered.
-                    if (check.Status == CheckStatus.Error)
-                    {
-                        unread.Add(FingerprintItems.DkimPrefix + "*");
-                    }
-
                     foreach (var selector in EvidenceJson.Strings(check, "unansweredSelectors") ?? [])
                     {
                         unread.Add(FingerprintItems.Dkim(selector));
@@ -97,6 +98,15 @@ public static partial class FingerprintReader
 
         return new RunFingerprint(items) { Unread = unread };
     }
+
+    /// <summary>The family of items that checks of <paramref name="kind"/> read, one check per item.</summary>
+    private static string? FamilyOf(string kind) => kind switch
+    {
+        "smtp" => FingerprintItems.CertPrefix,
+        "dane" => FingerprintItems.TlsaPrefix,
+        "dkim" => FingerprintItems.DkimPrefix,
+        _ => null,
+    };
 
     private static string? MxValue(CheckResult check, string domain)
     {

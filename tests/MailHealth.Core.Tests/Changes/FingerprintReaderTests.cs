@@ -225,6 +225,20 @@ public sealed class FingerprintReaderTests
         Assert.True(partly.Knows("dkim:default"));
     }
 
+    [Theory]
+    [InlineData("smtp", "cert:mx1.demo.test:25")]
+    [InlineData("dane", "tlsa:mx1.demo.test")]
+    [InlineData("dkim", "dkim:mail")]
+    public void Read_WholeKindInError_LeavesItsFamilyUnread(string kind, string item)
+    {
+        // What DomainChecker reports when a check throws: one error result, its kind as id.
+        var print = FingerprintReader.Read(Report(Check("mx", CheckStatus.Pass, ("records", new[] { new { preference = 10, exchange = "mx1.demo.test" } })), Check(kind, CheckStatus.Error)));
+
+        Assert.Contains(item.Split(':')[0] + ":*", print.Unread);
+        Assert.False(print.Knows(item));
+        Assert.True(print.Knows("mx"));
+    }
+
     [Fact]
     public void Read_ImplicitAndNullMx()
     {
