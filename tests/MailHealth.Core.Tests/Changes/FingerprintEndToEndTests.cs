@@ -5,6 +5,7 @@ using MailHealth.Checks;
 using MailHealth.Reports;
 using MailHealth.Targets;
 using MailHealth.Testing;
+using MailHealth.Testing.Dns;
 
 namespace MailHealth.Core.Tests.Changes;
 
@@ -72,6 +73,23 @@ public sealed class FingerprintEndToEndTests
         Assert.Equal("v=STSv1; id=1", print.Items["mta-sts"]);
         Assert.Equal(CertificateValue("smtp-good"), print.Items["cert:e2e.backup.transport.test:25"]);
         Assert.Equal("v=TLSRPTv1; rua=mailto:tlsrpt@e2e.transport.test", print.Items["tls-rpt"]);
+    }
+
+    [Fact]
+    public async Task Compare_RunWhoseDnsIsSilent_IsNoRemovalAndTheBaselineKeepsWhatWasKnown()
+    {
+        var target = Peers.Target("demo.test", t => t with { DkimSelectors = ["mail"], Ports = [new PortSpec(25, SmtpRole.Smtp)] });
+        var good = FingerprintReader.Read(await CheckAsync(target));
+        await using var silent = ScriptedDnsServer.Start(DnsFault.Drop);
+
+        var report = await CheckSuite.CreateChecker(TimeProvider.System)
+            .RunAsync(target, silent.Resolver(TimeSpan.FromMilliseconds(300)), Peers.Options());
+        var failed = FingerprintReader.Read(report);
+
+        Assert.Empty(failed.Items);
+        Assert.All(good.Items.Keys, item => Assert.False(failed.Knows(item), item));
+        Assert.Empty(ChangeDetector.Compare(good, failed, target.Id, "run-2", DateTimeOffset.UnixEpoch));
+        Assert.Equal(good.Items, ChangeDetector.Carry(good, failed).Items);
     }
 
     [Fact]
