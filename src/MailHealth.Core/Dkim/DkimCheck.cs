@@ -61,6 +61,8 @@ public sealed class DkimCheck : ICheck
         if (failed.Count > 0)
         {
             summary.Evidence("unanswered", failed.Select(l => l.Answer.Describe()).ToList());
+            // By name too: a selector found before and unanswered now is unknown, not removed (docs/changes.md).
+            summary.Evidence("unansweredSelectors", failed.Select(l => l.Selector).ToList());
             if (found.Count == 0)
             {
                 // Nothing found and some questions unanswered: we cannot say the domain has no key.

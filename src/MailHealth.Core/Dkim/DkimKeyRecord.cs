@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace MailHealth.Dkim;
 
 /// <summary>
@@ -45,6 +47,14 @@ public sealed class DkimKeyRecord
     public string? Notes => Tags["n"];
 
     public DkimPublicKey? Key { get; private init; }
+
+    /// <summary>
+    /// SHA-256 (lower-case hex) of the decoded p= data, so two runs can tell a replaced key from the
+    /// same key republished with other folding or tags; null when p= is missing, empty or not base64.
+    /// </summary>
+    public string? KeySha256 => PublicKeyData is { Length: > 0 } data && TryDecodeBase64(data) is { } bytes
+        ? Convert.ToHexStringLower(SHA256.HashData(bytes))
+        : null;
 
     /// <summary>Why verifiers would discard this record or fail to use its key; empty when usable.</summary>
     public IReadOnlyList<string> Problems { get; private init; } = [];
@@ -127,6 +137,7 @@ public sealed class DkimKeyRecord
         ["keyType"] = KeyType,
         ["keyBits"] = Key?.Bits,
         ["keyFormat"] = Key?.Format,
+        ["keySha256"] = KeySha256,
         ["revoked"] = IsRevoked,
         ["testing"] = IsTesting,
         ["strict"] = IsStrict,
@@ -136,4 +147,10 @@ public sealed class DkimKeyRecord
     };
 
     private static bool IsKnownHash(string name) => name is "sha1" or "sha256";
+
+    private static byte[]? TryDecodeBase64(string data)
+    {
+        var buffer = new byte[data.Length];
+        return Convert.TryFromBase64String(data, buffer, out var written) ? buffer[..written] : null;
+    }
 }

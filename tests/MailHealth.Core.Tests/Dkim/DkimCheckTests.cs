@@ -229,6 +229,7 @@ public sealed class DkimCheckTests
         Assert.Equal("dkim", result.Id);
         Assert.Equal(CheckStatus.Error, result.Status);
         Assert.Equal([DnsFindingCodes.Timeout], Codes(result));
+        Assert.Equal(["default"], Assert.IsAssignableFrom<IEnumerable<string>>(result.Evidence["unansweredSelectors"]));
         // The first selector's timeout stops the discovery: no point asking a silent server fifteen more times.
         Assert.Equal(1, server.Queries);
     }

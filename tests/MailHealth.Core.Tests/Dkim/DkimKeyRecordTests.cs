@@ -20,6 +20,29 @@ public sealed class DkimKeyRecordTests
     }
 
     [Fact]
+    public void KeySha256_IsTheHashOfTheDecodedKeyWhateverTheFolding()
+    {
+        var expected = Convert.ToHexStringLower(SHA256.HashData(Rsa2048.Value.ExportSubjectPublicKeyInfo()));
+        var folded = string.Join("\r\n\t", Spki.Chunk(60).Select(c => new string(c)));
+
+        var plain = DkimKeyRecord.Parse($"v=DKIM1; k=rsa; p={Spki}");
+        var refolded = DkimKeyRecord.Parse($"v=DKIM1; t=y; p= {folded} ");
+
+        Assert.Equal(expected, plain.KeySha256);
+        Assert.Equal(expected, refolded.KeySha256);
+        Assert.Equal(expected, plain.ToEvidence()["keySha256"]);
+    }
+
+    [Theory]
+    [InlineData("v=DKIM1; p=")]
+    [InlineData("v=DKIM1; k=rsa")]
+    [InlineData("v=DKIM1; p=not*base64")]
+    public void KeySha256_WithoutKeyData_IsNull(string text)
+    {
+        Assert.Null(DkimKeyRecord.Parse(text).KeySha256);
+    }
+
+    [Fact]
     public void Parse_BareRsaPublicKey_IsAccepted()
     {
         var pkcs1 = Convert.ToBase64String(Rsa2048.Value.ExportRSAPublicKey());

@@ -1,0 +1,16 @@
+namespace MailHealth.Alerts;
+
+/// <summary>What one run did to a target's alerts.</summary>
+/// <param name="Changed">Every alert whose stored state must be written (new, advanced, opened, resolved, reset), ordered by id.</param>
+/// <param name="Transitions">Opened and Resolved transitions of this run, ordered by alert id: the ones to store and notify.</param>
+/// <param name="Dropped">
+/// Pending alerts that never opened and were absent from this run: their stored state is deleted
+/// (flap damping forgets them; nobody was ever told). Ordered by id.
+/// </param>
+public sealed record AlertEvaluation(
+    IReadOnlyList<Alert> Changed,
+    IReadOnlyList<AlertTransition> Transitions,
+    IReadOnlyList<Alert> Dropped)
+{
+    public static AlertEvaluation None { get; } = new([], [], []);
+}
