@@ -6,6 +6,7 @@ using MailHealth.Changes;
 using MailHealth.Checks;
 using MailHealth.Notifications;
 using MailHealth.Targets;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MailHealth.Monitor.Notifications;
@@ -16,7 +17,7 @@ namespace MailHealth.Monitor.Notifications;
 /// Opened and Resolved transitions notify (DESIGN.md, Alert): acknowledgements are history only.
 /// The same event always gives the same notification ids, so a retried run enqueues nothing new.
 /// </summary>
-public sealed class NotificationRouter(IOptions<NotificationOptions> options)
+public sealed class NotificationRouter(IOptions<NotificationOptions> options, ILogger<NotificationRouter> logger)
 {
     private readonly NotificationOptions _options = options.Value;
 
@@ -35,7 +36,7 @@ public sealed class NotificationRouter(IOptions<NotificationOptions> options)
 
         var identity = $"alert\n{transition.AlertId}\n{transition.Kind}\n{transition.RunId ?? Stamp(transition.At)}";
         var title = AlertTitle(transition, target);
-        return Matching(NotificationEvent.Alerts, tags, transition.Severity)
+        var notifications = Matching(NotificationEvent.Alerts, tags, transition.Severity)
             .Select(channel => new Notification
             {
                 Id = NotificationId(identity, channel),
@@ -54,6 +55,8 @@ public sealed class NotificationRouter(IOptions<NotificationOptions> options)
                 At = transition.At,
             })
             .ToList();
+        NotificationLog.Routed(logger, notifications.Count, kind.Value.ToString(), target.Id);
+        return notifications;
     }
 
     public IReadOnlyList<Notification> Route(ChangeEvent change, Target target, IReadOnlyCollection<string> tags)
@@ -61,7 +64,7 @@ public sealed class NotificationRouter(IOptions<NotificationOptions> options)
         var identity = $"change\n{change.TargetId}\n{change.Item}\n{change.RunId}";
         var title = $"[CHANGE] {DisplayName(target)}: {change.Summary}";
         var text = $"{change.Summary}\nBefore: {change.Before ?? "(none)"}\nAfter: {change.After ?? "(none)"}";
-        return Matching(NotificationEvent.Changes, tags, severity: null)
+        var notifications = Matching(NotificationEvent.Changes, tags, severity: null)
             .Select(channel => new Notification
             {
                 Id = NotificationId(identity, channel),
@@ -77,6 +80,8 @@ public sealed class NotificationRouter(IOptions<NotificationOptions> options)
                 At = change.At,
             })
             .ToList();
+        NotificationLog.Routed(logger, notifications.Count, nameof(NotificationKind.Change), target.Id);
+        return notifications;
     }
 
     /// <summary>"[CRITICAL] example.com: TLS_CERT_EXPIRED on mx1.example.com:25 — opened".</summary>
