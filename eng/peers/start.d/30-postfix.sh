@@ -119,8 +119,12 @@ smtpd_sasl_auth_enable = no
 smtpd_sasl_type = cyrus
 smtpd_sasl_path = smtpd
 cyrus_sasl_config_path = $run/sasl
-# alerts.test only: a Maildir (trailing slash) that every recipient of the domain shares.
+# alerts.test only: a Maildir (trailing slash) that every recipient of the domain shares. The
+# domain is routed by transport_maps, not made a virtual mailbox domain: the other listeners still
+# refuse it (reject_unauth_destination), and virtual_mailbox_domains must be empty because its
+# default, \$virtual_mailbox_maps, would make the static map claim every domain (an open relay).
 transport_maps = inline:{ $POSTFIX_ALERTS_DOMAIN=virtual: }
+virtual_mailbox_domains =
 virtual_mailbox_base = $run/mail
 virtual_mailbox_maps = static:alerts/
 virtual_uid_maps = static:$(id -u postfix)

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
@@ -12,6 +13,20 @@ namespace MailHealth.Monitor.Notifications;
 /// </summary>
 public sealed class NotificationOptionsValidator : IValidateOptions<NotificationOptions>
 {
+    private readonly IConfiguration? _section;
+
+    public NotificationOptionsValidator()
+    {
+    }
+
+    /// <param name="section">The <c>MailHealth:Notifications</c> section the options were bound from: the binder drops a
+    /// channel whose value it cannot convert (an unknown Type, a Port of "abc") without a word, so the
+    /// validator compares the configured channel names with the bound ones.</param>
+    public NotificationOptionsValidator(IConfiguration section)
+    {
+        _section = section;
+    }
+
     private static readonly TimeSpan MinTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan MinBackoff = TimeSpan.FromSeconds(1);
@@ -23,6 +38,14 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
     public ValidateOptionsResult Validate(string? name, NotificationOptions options)
     {
         var errors = new List<string>();
+        foreach (var configured in _section?.GetSection("Channels").GetChildren() ?? [])
+        {
+            if (!options.Channels.ContainsKey(configured.Key))
+            {
+                errors.Add(Unreadable(configured));
+            }
+        }
+
         foreach (var (channelName, channel) in options.Channels.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             ValidateChannel(channelName, channel, errors);
@@ -35,6 +58,18 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
     /// <summary>Letters, digits, '-' and '_': the name goes into a notification, a storage key and a log line.</summary>
     public static bool IsValidChannelName(string name) =>
         name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    private static string Unreadable(IConfigurationSection channel)
+    {
+        var path = $"{NotificationOptions.SectionPath}:Channels:{channel.Key}";
+        var type = channel["Type"];
+        if (type is not null && (!Enum.TryParse<ChannelType>(type, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed)))
+        {
+            return $"{path}:Type: not one of webhook, slack, teams, email";
+        }
+
+        return $"{path}: a value cannot be read (check Port, Timeout, Security, MinimumSeverity, Events)";
+    }
 
     private static void ValidateChannel(string name, ChannelOptions channel, List<string> errors)
     {

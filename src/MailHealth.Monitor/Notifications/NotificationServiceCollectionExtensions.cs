@@ -16,10 +16,11 @@ public static class NotificationServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddMailHealthNotifications(this IServiceCollection services, IConfiguration configuration)
     {
+        var section = configuration.GetSection(NotificationOptions.SectionPath);
         services.AddOptions<NotificationOptions>()
-            .Bind(configuration.GetSection(NotificationOptions.SectionPath))
+            .Bind(section)
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>());
+        services.AddSingleton<IValidateOptions<NotificationOptions>>(new NotificationOptionsValidator(section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(HttpDelivery.ClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })

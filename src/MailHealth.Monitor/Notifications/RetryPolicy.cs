@@ -62,6 +62,14 @@ public sealed class RetryPolicy
         return delay;
     }
 
+    /// <summary>
+    /// The outbox's one question after an attempt: the delay before the next one, or null when
+    /// there is none (delivered; a permanent failure; or the last allowed attempt failed, and the
+    /// notification is then failed).
+    /// </summary>
+    public TimeSpan? NextAttemptDelay(int attempt, DeliveryResult result) =>
+        result.Outcome == DeliveryOutcome.RetryableFailure ? NextAttemptDelay(attempt, result.RetryAfter) : null;
+
     /// <summary>The delay before jitter: InitialBackoff doubled per failed attempt, never past MaxBackoff.</summary>
     public TimeSpan Backoff(int attempt)
     {

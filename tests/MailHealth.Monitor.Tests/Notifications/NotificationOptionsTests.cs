@@ -139,6 +139,22 @@ public sealed class NotificationOptionsTests
         Assert.Empty(failures);
     }
 
+    [Fact]
+    public void Bind_UnconvertibleValues_ChannelNotSilentlyDropped()
+    {
+        // The configuration binder drops a dictionary entry it cannot convert; start-up must not.
+        var failures = StartUpFailures(new Dictionary<string, string?>
+        {
+            [$"{Channels}:ops:Type"] = "pager",
+            [$"{Channels}:ops:Url"] = "https://hooks.example/ops",
+            [$"{Channels}:mail:Type"] = "email",
+            [$"{Channels}:mail:Port"] = "submission",
+        });
+
+        Assert.Contains("MailHealth:Notifications:Channels:ops:Type: not one of webhook, slack, teams, email", failures);
+        Assert.Contains("MailHealth:Notifications:Channels:mail: a value cannot be read (check Port, Timeout, Security, MinimumSeverity, Events)", failures);
+    }
+
     /// <summary>What a host's start-up validation (IStartupValidator, run by the host before it starts) refuses.</summary>
     private static IReadOnlyList<string> StartUpFailures(Dictionary<string, string?> settings)
     {

@@ -58,6 +58,17 @@ public sealed class RetryPolicyTests
     }
 
     [Fact]
+    public void NextAttemptDelay_ByResult_OnlyRetryableFailuresComeBack()
+    {
+        var policy = Policy();
+
+        Assert.Null(policy.NextAttemptDelay(1, DeliveryResult.Delivered));
+        Assert.Null(policy.NextAttemptDelay(1, DeliveryResult.PermanentFailure("HTTP 400 (BadRequest)")));
+        Assert.Equal(TimeSpan.FromMinutes(5), policy.NextAttemptDelay(1, DeliveryResult.RetryableFailure("HTTP 429 (TooManyRequests)", TimeSpan.FromMinutes(5))));
+        Assert.Null(policy.NextAttemptDelay(6, DeliveryResult.RetryableFailure("HTTP 503 (ServiceUnavailable)")));
+    }
+
+    [Fact]
     public void NextAttemptDelay_OneAttemptAllowed_NoRetry()
     {
         var policy = new RetryPolicy(new NotificationRetryOptions { MaxAttempts = 1 }, new Random(1));
