@@ -30,6 +30,7 @@ mh_reverse_zone() {
 }
 
 # mh_cert NAME NOT_BEFORE NOT_AFTER DNS_NAME...: a leaf certificate signed by the test CA.
+#   The first name is the CN, so it must be a DNS name.
 #   Dates are YYYYMMDDHHMMSSZ or an offset in days such as +90 or -30 (from now).
 #   Writes $MH_STATE/certs/NAME.key, NAME.pem and NAME.chain.pem (leaf + CA, as Postfix wants).
 mh_cert() {
@@ -38,7 +39,8 @@ mh_cert() {
   mkdir -p "$dir"
   [ -s "$dir/$name.pem" ] && return 0
   local san="" n
-  for n in "$@"; do san="${san:+$san,}DNS:$n"; done
+  # A name given as IP:ADDRESS becomes an IP address SAN (for clients that connect by address).
+  for n in "$@"; do case "$n" in IP:*) san="${san:+$san,}$n" ;; *) san="${san:+$san,}DNS:$n" ;; esac; done
   openssl req -new -newkey rsa:2048 -nodes -keyout "$dir/$name.key" -out "$dir/$name.csr" \
     -subj "/CN=$1" 2>/dev/null
   printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=%s\n' "$san" >"$dir/$name.ext"

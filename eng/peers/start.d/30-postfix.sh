@@ -2,7 +2,8 @@
 # One private instance (postfix -c DIR, DIR from postfix_run_dir) plays every host: one master.cf
 # line per IP:PORT listener, each host on its own address $MH_NET.10.N with ports 25 (STARTTLS),
 # 587 (STARTTLS required, AUTH after TLS) and 465 (implicit TLS, AUTH), and per-host overrides
-# that make exactly one thing wrong. Nothing is ever delivered (every transport is discard:).
+# that make exactly one thing wrong. Nothing is delivered (every transport is discard:) except
+# mail for alerts.test, which reaches a Maildir the notification tests read (see postfix_alerts).
 #
 # SASL test user for the submission ports: $POSTFIX_SASL_USER, its password in
 # $MH_STATE/postfix/credentials (lines user=... and password=...), made once at first start.
@@ -20,6 +21,28 @@ postfix_host() {
   echo "$ip:465 inet n - n - - smtpd -o myhostname=$name $tls -o smtpd_tls_wrappermode=yes -o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes $o465"
 }
 
+# The alert-receiving submission server: $MH_NET.70.1 ports 587 (STARTTLS, AUTH after TLS) and 465
+# (implicit TLS, AUTH), certificate for submit.alerts.test and the address itself, the same SASL
+# user as the smtp.test hosts. Mail for alerts.test goes to the virtual(8) delivery agent, into one
+# Maildir under the run directory (virtual runs as the postfix user there, which owns the folder);
+# every other domain is still discarded. $MH_STATE/postfix/alerts-maildir holds the Maildir's path.
+POSTFIX_ALERTS_DOMAIN="alerts.test"
+
+postfix_alerts_listeners() {
+  local ip="$MH_NET.70.1"
+  local tls="-o myhostname=submit.alerts.test -o smtpd_tls_chain_files=$MH_STATE/certs/alerts-submit.key,$MH_STATE/certs/alerts-submit.chain.pem -o smtpd_sasl_auth_enable=yes"
+  echo "# alerts.test submission (notification e-mail is delivered here)"
+  echo "$ip:587 inet n - n - - smtpd $tls -o smtpd_tls_security_level=encrypt -o smtpd_tls_auth_only=yes"
+  echo "$ip:465 inet n - n - - smtpd $tls -o smtpd_tls_wrappermode=yes -o smtpd_tls_security_level=encrypt"
+}
+
+postfix_alerts_mailbox() {
+  local dir="$1" run="$2"
+  mkdir -p "$run/mail/alerts"
+  chown -R postfix:postfix "$run/mail"
+  echo "$run/mail/alerts" >"$dir/alerts-maildir"
+}
+
 postfix_certs() {
   # Certificates whose point is their remaining lifetime are made anew at every start, so that a
   # long-lived $MH_STATE never turns "expires in 3 days" into "expired".
@@ -35,6 +58,7 @@ postfix_certs() {
   mh_cert smtp-noauth -1 +365 mx.noauth.smtp.test
   mh_cert smtp-ehlorejected -1 +365 mx.ehlorejected.smtp.test
   mh_cert smtp-legacytls -1 +365 mx.legacytls.smtp.test
+  mh_cert alerts-submit -1 +365 submit.alerts.test "IP:$MH_NET.70.1"
 }
 
 # postfix_run_dir: the instance itself (main.cf, master.cf, queue, data, SASL database, log).
@@ -95,6 +119,17 @@ smtpd_sasl_auth_enable = no
 smtpd_sasl_type = cyrus
 smtpd_sasl_path = smtpd
 cyrus_sasl_config_path = $run/sasl
+# alerts.test only: a Maildir (trailing slash) that every recipient of the domain shares. The
+# domain is routed by transport_maps, not made a virtual mailbox domain: the other listeners still
+# refuse it (reject_unauth_destination), and virtual_mailbox_domains must be empty because its
+# default, \$virtual_mailbox_maps, would make the static map claim every domain (an open relay).
+transport_maps = inline:{ $POSTFIX_ALERTS_DOMAIN=virtual: }
+virtual_mailbox_domains =
+virtual_mailbox_base = $run/mail
+virtual_mailbox_maps = static:alerts/
+virtual_uid_maps = static:$(id -u postfix)
+virtual_gid_maps = static:$(id -g postfix)
+virtual_minimum_uid = 1
 CONF
 }
 
@@ -130,6 +165,7 @@ postfix_master_cf() {
     # TLS 1.0 only; OpenSSL 3 needs security level 0 for it (RFC 8996 deprecated TLS 1.0/1.1).
     local legacy="-o smtpd_tls_protocols=>=TLSv1,<=TLSv1 -o smtpd_tls_mandatory_protocols=>=TLSv1,<=TLSv1 -o tls_medium_cipherlist=DEFAULT:@SECLEVEL=0"
     postfix_host mx.legacytls.smtp.test "$n.10.12" smtp-legacytls "$legacy" "$legacy" "$legacy"
+    postfix_alerts_listeners
   } >>"$dir/master.cf"
 }
 
@@ -153,6 +189,7 @@ postfix_start() {
   postfix_sasl "$dir" "$run"
   postfix_main_cf "$run"
   postfix_master_cf "$run"
+  postfix_alerts_mailbox "$dir" "$run"
   cp /etc/postfix/dynamicmaps.cf "$run/"
   postfix -c "$run" set-permissions >/dev/null 2>&1 || true
   if ! postfix -c "$run" check >/dev/null 2>&1; then
@@ -161,7 +198,9 @@ postfix_start() {
   postfix -c "$run" start >/dev/null 2>&1 || { tail -n 20 "$run/postfix.log" >&2; return 1; }
   mh_wait_port "$MH_NET.10.1" 25 10
   mh_wait_port "$MH_NET.10.12" 465 10
+  mh_wait_port "$MH_NET.70.1" 465 10
   mh_log "postfix on $MH_NET.10.1-12 ports 25/587/465 (SASL user $POSTFIX_SASL_USER, password in $dir/credentials)"
+  mh_log "postfix alerts.test submission on $MH_NET.70.1 ports 587/465, Maildir $(cat "$dir/alerts-maildir")"
 }
 
 postfix_stop() {

@@ -1,0 +1,134 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using MailHealth.Notifications;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace MailHealth.Monitor.Notifications;
+
+/// <summary>
+/// E-mail through a submission server with MailKit: 587 with STARTTLS required or 465 with
+/// implicit TLS (RFC 8314), then AUTH, then one message. The server's certificate must chain to
+/// the system's roots or to the channel's CaFile and match the host. SMTP 4xx, timeouts and
+/// connection errors are retryable; 5xx and a refused login are permanent. Reasons carry reply
+/// codes and error kinds only: never the password, never the server's words.
+/// </summary>
+internal sealed class EmailChannel : INotificationChannel
+{
+    private readonly ChannelOptions _options;
+    private readonly TimeProvider _time;
+    private readonly X509Certificate2Collection _extraRoots;
+    private readonly MailboxAddress _from;
+    private readonly IReadOnlyList<MailboxAddress> _to;
+
+    public EmailChannel(string name, ChannelOptions options, TimeProvider time)
+    {
+        Name = name;
+        _options = options;
+        _time = time;
+        _extraRoots = [];
+        if (options.CaFile is { Length: > 0 } caFile)
+        {
+            _extraRoots.ImportFromPemFile(caFile);
+        }
+
+        _from = MailboxAddress.Parse(options.From!);
+        _to = options.To.Select(MailboxAddress.Parse).ToList();
+    }
+
+    public string Name { get; }
+
+    public ChannelType Type => ChannelType.Email;
+
+    /// <summary>What <see cref="EmailSecurity.Auto"/> means: implicit TLS on 465, STARTTLS (required) elsewhere; never plain text.</summary>
+    public static SecureSocketOptions SocketOptions(EmailSecurity security, int port) => security switch
+    {
+        EmailSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+        EmailSecurity.StartTls => SecureSocketOptions.StartTls,
+        _ => port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls,
+    };
+
+    public async Task<DeliveryResult> SendAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(_options.Timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var message = EmailMessage.Build(notification, _from, _to, _time.GetUtcNow());
+        using var client = new SmtpClient
+        {
+            Timeout = (int)_options.Timeout.TotalMilliseconds,
+            ServerCertificateValidationCallback = ValidateCertificate,
+            CheckCertificateRevocation = false,
+        };
+        var stage = "connect";
+        try
+        {
+            await client.ConnectAsync(_options.Host!, _options.Port, SocketOptions(_options.Security, _options.Port), linked.Token);
+            stage = "AUTH";
+            await client.AuthenticateAsync(_options.UserName!, _options.Password!, linked.Token);
+            stage = "send";
+            await client.SendAsync(message, linked.Token);
+            await client.DisconnectAsync(quit: true, linked.Token);
+            return DeliveryResult.Delivered;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return DeliveryResult.RetryableFailure($"no answer within {_options.Timeout.TotalSeconds:0.#} s ({stage})");
+        }
+        catch (AuthenticationException)
+        {
+            return DeliveryResult.PermanentFailure("the server refused the login (AUTH failed): check UserName and Password");
+        }
+        catch (SmtpCommandException e)
+        {
+            var code = (int)e.StatusCode;
+            var reason = $"the server refused {stage} ({e.ErrorCode}, SMTP {code})";
+            return code is >= 400 and <= 499 ? DeliveryResult.RetryableFailure(reason) : DeliveryResult.PermanentFailure(reason);
+        }
+        catch (SslHandshakeException)
+        {
+            // A certificate problem may be fixed on the server's side before the last retry.
+            return DeliveryResult.RetryableFailure($"TLS handshake failed ({stage}): certificate not trusted or no common protocol");
+        }
+        catch (NotSupportedException)
+        {
+            return DeliveryResult.PermanentFailure($"the server does not offer what {stage} needs (STARTTLS or an AUTH mechanism)");
+        }
+        catch (Exception e) when (e is SmtpProtocolException or IOException or SocketException or TimeoutException or ServiceNotConnectedException)
+        {
+            var kind = e is SocketException socket ? socket.SocketErrorCode.ToString() : e.GetType().Name;
+            return DeliveryResult.RetryableFailure($"connection failed ({stage}, {kind})");
+        }
+    }
+
+    private bool ValidateCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (errors == SslPolicyErrors.None)
+        {
+            return true;
+        }
+
+        // Only a chain error may be cured by the extra roots; a name mismatch never is.
+        if (errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate is null || _extraRoots.Count == 0)
+        {
+            return false;
+        }
+
+        using var custom = new X509Chain();
+        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        custom.ChainPolicy.CustomTrustStore.AddRange(_extraRoots);
+        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        if (chain is not null)
+        {
+            foreach (var element in chain.ChainElements)
+            {
+                custom.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
+
+        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return custom.Build(leaf);
+    }
+}
