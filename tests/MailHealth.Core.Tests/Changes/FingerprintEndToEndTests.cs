@@ -18,7 +18,7 @@ public sealed class FingerprintEndToEndTests
         + "WB3K6L9BL+GFZpc72Drt05z1knaQIDAQAB";
 
     private static Task<Report> CheckAsync(Target target) =>
-        CheckSuite.CreateChecker(TimeProvider.System).RunAsync(target, Peers.Resolver(), Peers.Options());
+        Peers.Checker().RunAsync(target, CancellationToken.None);
 
     private static X509Certificate2 PeerCertificate(string name) =>
         X509CertificateLoader.LoadCertificateFromFile(Path.Combine(Peers.State, "certs", name + ".pem"));
@@ -82,8 +82,8 @@ public sealed class FingerprintEndToEndTests
         var good = FingerprintReader.Read(await CheckAsync(target));
         await using var silent = ScriptedDnsServer.Start(DnsFault.Drop);
 
-        var report = await CheckSuite.CreateChecker(TimeProvider.System)
-            .RunAsync(target, silent.Resolver(TimeSpan.FromMilliseconds(300)), Peers.Options());
+        var report = await Peers.Checker(silent.Resolver(TimeSpan.FromMilliseconds(300)))
+            .RunAsync(target, CancellationToken.None);
         var failed = FingerprintReader.Read(report);
 
         Assert.Empty(failed.Items);
