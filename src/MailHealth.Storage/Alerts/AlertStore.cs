@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using MailHealth.Alerts;
 using MailHealth.Checks;
 using MailHealth.Reports;
+using MailHealth.Runs;
 using MailHealth.Storage.Configuration;
 using MailHealth.Storage.Keys;
 using MailHealth.Storage.Paging;
@@ -25,6 +26,9 @@ public sealed class AlertStore(StorageAccount account)
 {
     private const string StatePrefix = "a_";
     private const string TransitionPrefix = "t_";
+
+    // Outside the a_ and t_ ranges: the slot of the newest run the target's alerts include.
+    private const string EvaluatedRow = "e_evaluated";
     private readonly TableClient table = account.Table(StorageTables.Alerts);
     private readonly TableClient index = account.Table(StorageTables.AlertIndex);
 
@@ -67,7 +71,19 @@ public sealed class AlertStore(StorageAccount account)
     {
         ArgumentNullException.ThrowIfNull(writes);
         ArgumentNullException.ThrowIfNull(transitions);
-        var partition = Partition(targetId);
+        var actions = StateActions(targetId, Partition(targetId), writes, transitions);
+        if (actions.Count == 0)
+        {
+            return;
+        }
+
+        await TableOperations.SubmitAsync(table, actions, cancellationToken);
+        await UpdateIndexAsync(writes, cancellationToken);
+    }
+
+    /// <summary>The state writes (each conditional on the ETag read) and the transitions of one save.</summary>
+    private static List<TableTransactionAction> StateActions(string targetId, string partition, IReadOnlyList<AlertWrite> writes, IReadOnlyList<AlertTransition> transitions)
+    {
         var actions = new List<TableTransactionAction>();
         foreach (var write in writes)
         {
@@ -82,18 +98,62 @@ public sealed class AlertStore(StorageAccount account)
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(write.Previous.ETag)));
         }
 
-        foreach (var transition in transitions)
-        {
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, TransitionEntity(partition, transition)));
-        }
+        actions.AddRange(transitions.Select(t => new TableTransactionAction(TableTransactionActionType.UpsertReplace, TransitionEntity(partition, t))));
+        return actions;
+    }
 
-        if (actions.Count == 0)
-        {
-            return;
-        }
+    /// <summary>Every alert state of a target and its evaluation marker (which run the states already include).</summary>
+    public async Task<TargetAlertState> GetStateAsync(string targetId, CancellationToken cancellationToken = default)
+    {
+        var alerts = await GetOfTargetAsync(targetId, cancellationToken);
+        var marker = await TableOperations.GetAsync(table, Partition(targetId), EvaluatedRow, cancellationToken);
+        return new TargetAlertState(alerts, marker?.GetDateTimeOffset("Slot"), marker?.ETag.ToString());
+    }
+
+    /// <summary>
+    /// Writes the outcome of evaluating run <paramref name="run"/> on <paramref name="read"/>: new
+    /// states (conditional on their ETags), dropped ones deleted (conditional too), the transitions,
+    /// and the evaluation marker, last, conditional on the marker read. All in one transaction when
+    /// at most 100 operations (always, but for a target with more changing alerts than that).
+    /// <see cref="StorageConcurrencyException"/> when anything changed since it was read: read again.
+    /// </summary>
+    public async Task SaveAsync(
+        RunId run,
+        TargetAlertState read,
+        IReadOnlyList<AlertWrite> writes,
+        IReadOnlyList<StoredAlert> deletes,
+        IReadOnlyList<AlertTransition> transitions,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(writes);
+        ArgumentNullException.ThrowIfNull(deletes);
+        ArgumentNullException.ThrowIfNull(transitions);
+        var partition = Partition(run.TargetId);
+        var actions = StateActions(run.TargetId, partition, writes, transitions);
+        actions.AddRange(deletes.Select(d => new TableTransactionAction(
+            TableTransactionActionType.Delete, new TableEntity(partition, StateKey(d.Alert.Id)), new ETag(d.ETag))));
+        var marker = new TableEntity(partition, EvaluatedRow) { ["Slot"] = run.Slot, ["RunId"] = run.ToString() };
+        actions.Add(read.MarkerETag is null
+            ? new TableTransactionAction(TableTransactionActionType.Add, marker)
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, marker, new ETag(read.MarkerETag)));
 
         await TableOperations.SubmitAsync(table, actions, cancellationToken);
         await UpdateIndexAsync(writes, cancellationToken);
+        foreach (var deleted in deletes)
+        {
+            await index.DeleteEntityAsync(IndexPartition(deleted.Alert.Status), StateKey(deleted.Alert.Id), ETag.All, cancellationToken);
+        }
+    }
+
+    /// <summary>The transitions a run caused (to queue its notifications again after a repeated message).</summary>
+    public async Task<IReadOnlyList<AlertTransition>> GetTransitionsOfRunAsync(RunId run, CancellationToken cancellationToken = default)
+    {
+        var partition = Partition(run.TargetId);
+        var end = TableOperations.PrefixEnd(TransitionPrefix);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {TransitionPrefix} and RowKey lt {end} and RunId eq {run.ToString()}");
+        var rows = await TableOperations.ListAsync(table, filter, cancellationToken);
+        return [.. rows.Select(ReadTransition)];
     }
 
     /// <summary>Alerts of one status across all targets (the index partition), in alert id order.</summary>

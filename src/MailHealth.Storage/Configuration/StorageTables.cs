@@ -12,7 +12,8 @@ public static class StorageTables
     public const string ChangeIndex = "changeindex";
     public const string Fingerprints = "fingerprints";
     public const string Outbox = "outbox";
+    public const string Egress = "egress";
 
     public static IReadOnlyList<string> All { get; } =
-        [Targets, Runs, Latest, Alerts, AlertIndex, Changes, ChangeIndex, Fingerprints, Outbox];
+        [Targets, Runs, Latest, Alerts, AlertIndex, Changes, ChangeIndex, Fingerprints, Outbox, Egress];
 }

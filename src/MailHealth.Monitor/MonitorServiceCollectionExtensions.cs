@@ -1,0 +1,41 @@
+using MailHealth.Composition;
+using MailHealth.Egress;
+using MailHealth.Monitor.Delivery;
+using MailHealth.Monitor.Notifications;
+using MailHealth.Monitor.Queues;
+using MailHealth.Monitor.Runs;
+using MailHealth.Monitor.Scheduling;
+using MailHealth.Storage;
+using MailHealth.Storage.Configuration;
+using MailHealth.Storage.Egress;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace MailHealth.Monitor;
+
+/// <summary>The whole monitor for a host: checks, storage, notifications and the services on them.</summary>
+public static class MonitorServiceCollectionExtensions
+{
+    public static IServiceCollection AddMailHealthMonitor(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddMailHealthChecks(configuration);
+        services.AddMailHealthStorage(configuration);
+        services.AddMailHealthNotifications(configuration);
+        services.AddValidatedSettings<MonitorSettings>(configuration, MonitorSettings.Section, MonitorSettings.Validate);
+        services.AddValidatedSettings<AlertSettings>(configuration, AlertSettings.Section, AlertSettings.Validate);
+
+        services.TryAddSingleton(sp => new EgressSignalStore(
+            sp.GetRequiredService<StorageAccount>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<MonitorSettings>>().Value.EgressWindow));
+        services.TryAddSingleton<IEgressSignalWindow>(sp => sp.GetRequiredService<EgressSignalStore>());
+        services.TryAddSingleton<TargetRunService>();
+        services.TryAddSingleton<NotificationDispatcher>();
+        services.TryAddSingleton<ProbeScheduler>();
+        services.TryAddSingleton<QueueWorker>();
+        return services;
+    }
+}

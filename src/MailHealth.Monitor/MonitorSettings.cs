@@ -1,0 +1,32 @@
+using MailHealth.Composition;
+using MailHealth.Egress;
+
+namespace MailHealth.Monitor;
+
+/// <summary>The monitor's own settings (<c>MailHealth:Monitor</c>); defaults and ranges in docs/configuration.md.</summary>
+public sealed class MonitorSettings
+{
+    public const string Section = "MailHealth:Monitor";
+
+    /// <summary>Time between two runs of a target: the schedule slot. Default 5 min, 1 min-1 day.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How far back the fleet's port-25 signals count for the egress verdict. Default 30 min, 1 min-1 day.</summary>
+    public TimeSpan EgressWindow { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Targets whose port 25 must all have timed out before egress is blamed. Default 2, 1-1000.</summary>
+    public int EgressMinimumTargets { get; set; } = EgressAnalysis.DefaultMinimumTargets;
+
+    /// <summary>How long runs, change events and delivered notifications are kept. Default 90 days, 1-3650.</summary>
+    public int RetentionDays { get; set; } = 90;
+
+    public static void Validate(MonitorSettings settings, SettingErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(errors);
+        errors.Range(nameof(Interval), settings.Interval, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        errors.Range(nameof(EgressWindow), settings.EgressWindow, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        errors.Range(nameof(EgressMinimumTargets), settings.EgressMinimumTargets, 1, 1000);
+        errors.Range(nameof(RetentionDays), settings.RetentionDays, 1, 3650);
+    }
+}

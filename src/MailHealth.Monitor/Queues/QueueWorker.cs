@@ -1,0 +1,92 @@
+using MailHealth.Monitor.Delivery;
+using MailHealth.Monitor.Runs;
+using MailHealth.Storage.Queues;
+using Microsoft.Extensions.Logging;
+
+namespace MailHealth.Monitor.Queues;
+
+/// <summary>
+/// Takes messages off the probe and notification queues and hands them to the services, as the
+/// Functions queue triggers do: a message is deleted only after its handler finished, one whose
+/// handler threw becomes visible again after the visibility timeout, and one that failed
+/// <see cref="MaxDequeueCount"/> times moves to the poison queue (host.json's maxDequeueCount).
+/// <c>serve</c> runs it in a loop; several processes sharing a storage account share the work.
+/// </summary>
+public sealed partial class QueueWorker(
+    ProbeQueue probes,
+    NotificationQueue notifications,
+    TargetRunService runs,
+    NotificationDispatcher dispatcher,
+    ILogger<QueueWorker> logger)
+{
+    /// <summary>Attempts before a message is poison (the Functions default).</summary>
+    public const int MaxDequeueCount = 5;
+
+    /// <summary>Time a received message stays hidden: longer than a run's deadline.</summary>
+    public static readonly TimeSpan VisibilityTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>Handles what is on both queues now, until they are empty; returns how many messages were handled.</summary>
+    public async Task<int> DrainAsync(CancellationToken cancellationToken)
+    {
+        var handled = 0;
+        while (true)
+        {
+            var batch = await HandleAsync(probes, (m, ct) => runs.RunAsync(m, ct), cancellationToken).ConfigureAwait(false)
+                + await HandleAsync(notifications, (m, ct) => dispatcher.DeliverAsync(m, ct), cancellationToken).ConfigureAwait(false);
+            if (batch == 0)
+            {
+                return handled;
+            }
+
+            handled += batch;
+        }
+    }
+
+    private async Task<int> HandleAsync<T, TResult>(StorageQueue<T> queue, Func<T, CancellationToken, Task<TResult>> handle, CancellationToken cancellationToken)
+        where T : class
+    {
+        IReadOnlyList<ReceivedMessage<T>> messages;
+        try
+        {
+            messages = await queue.ReceiveAsync(16, VisibilityTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (QueueMessageFormatException e)
+        {
+            // A message nobody can read: the queue's own poison handling takes it after its dequeues.
+            LogUnreadable(logger, queue.Name, e);
+            return 0;
+        }
+
+        await Task.WhenAll(messages.Select(async message =>
+        {
+            if (message.DequeueCount > MaxDequeueCount)
+            {
+                await queue.PoisonClient.SendMessageAsync(StorageQueue<T>.Serialize(message.Message), cancellationToken: cancellationToken).ConfigureAwait(false);
+                await queue.DeleteAsync(message, cancellationToken).ConfigureAwait(false);
+                LogPoisoned(logger, queue.Name, message.MessageId, message.DequeueCount);
+                return;
+            }
+
+            try
+            {
+                await handle(message.Message, cancellationToken).ConfigureAwait(false);
+                await queue.DeleteAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Left on the queue: visible again after the timeout, retried, poison after the last try.
+                LogFailed(logger, queue.Name, message.MessageId, message.DequeueCount, e);
+            }
+        })).ConfigureAwait(false);
+        return messages.Count;
+    }
+
+    [LoggerMessage(EventId = 2300, Level = LogLevel.Error, Message = "Message {MessageId} of {Queue} failed (attempt {DequeueCount}); it will be retried")]
+    private static partial void LogFailed(ILogger logger, string queue, string messageId, long dequeueCount, Exception exception);
+
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Error, Message = "Message {MessageId} of {Queue} failed {DequeueCount} times and moved to the poison queue")]
+    private static partial void LogPoisoned(ILogger logger, string queue, string messageId, long dequeueCount);
+
+    [LoggerMessage(EventId = 2302, Level = LogLevel.Error, Message = "A message of {Queue} could not be read")]
+    private static partial void LogUnreadable(ILogger logger, string queue, Exception exception);
+}

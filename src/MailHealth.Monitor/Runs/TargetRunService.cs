@@ -1,0 +1,143 @@
+using MailHealth.Alerts;
+using MailHealth.Changes;
+using MailHealth.Checks;
+using MailHealth.Egress;
+using MailHealth.Monitor.Notifications;
+using MailHealth.Notifications;
+using MailHealth.Reports;
+using MailHealth.Runs;
+using MailHealth.Storage.Tables;
+using MailHealth.Storage.Alerts;
+using MailHealth.Storage.Changes;
+using MailHealth.Storage.Latest;
+using MailHealth.Storage.Notifications;
+using MailHealth.Storage.Queues;
+using MailHealth.Storage.Runs;
+using MailHealth.Storage.Targets;
+using MailHealth.Targets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MailHealth.Monitor.Runs;
+
+/// <summary>
+/// What both hosts do with one probe request (DESIGN.md, Flow): run the target's checks, judge
+/// port-25 egress against the fleet, store the run and the latest status, record what changed,
+/// move the alert state machine, and put the resulting notifications in the outbox and on the
+/// queue. Every step is keyed by the run id (target + slot), so a repeated message rewrites the
+/// same rows and queues the same notifications (the outbox keeps one of each) instead of adding.
+/// </summary>
+public sealed class TargetRunService(
+    TargetStore targets,
+    DomainChecker checker,
+    IEgressSignalWindow egress,
+    RunStore runs,
+    LatestStatusStore latest,
+    FingerprintStore fingerprints,
+    ChangeEventStore changes,
+    AlertStore alerts,
+    OutboxStore outbox,
+    NotificationQueue notificationQueue,
+    NotificationRouter router,
+    IOptions<MonitorSettings> settings,
+    IOptions<AlertSettings> alertSettings,
+    TimeProvider time,
+    ILogger<TargetRunService> logger)
+{
+    /// <summary>Attempts at the alert write when another worker changed the target's alerts in between.</summary>
+    private const int AlertAttempts = 5;
+
+    public async Task<TargetRunOutcome> RunAsync(ProbeRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var runId = new RunId(request.TargetId, request.Slot);
+        var stored = await targets.GetAsync(request.TargetId, cancellationToken).ConfigureAwait(false);
+        if (stored is null || !stored.Target.Enabled)
+        {
+            var reason = stored is null ? "the target no longer exists" : "the target is disabled";
+            MonitorLog.RunSkipped(logger, request.TargetId, reason);
+            return new TargetRunOutcome { RunId = runId, SkippedBecause = reason };
+        }
+
+        var target = stored.Target;
+        var report = await checker.RunAsync(target, cancellationToken).ConfigureAwait(false);
+        var fleet = await egress.RecordAndReadAsync(target.Id, EgressAnalysis.SignalsOf(report), cancellationToken).ConfigureAwait(false);
+        report = EgressAnalysis.Apply(report, fleet, settings.Value.EgressMinimumTargets);
+
+        await runs.WriteAsync(runId, report, cancellationToken).ConfigureAwait(false);
+        await latest.UpdateAsync(runId, report, cancellationToken).ConfigureAwait(false);
+        var changeEvents = await RecordChangesAsync(runId, report, cancellationToken).ConfigureAwait(false);
+        var transitions = await EvaluateAlertsAsync(runId, report, cancellationToken).ConfigureAwait(false);
+
+        var notifications = transitions
+            .Where(t => t.Kind is AlertTransitionKind.Opened or AlertTransitionKind.Resolved)
+            .SelectMany(t => router.Route(t, target, target.Tags))
+            .Concat(changeEvents.SelectMany(c => router.Route(c, target, target.Tags)))
+            .ToList();
+        var queued = await QueueAsync(notifications, cancellationToken).ConfigureAwait(false);
+
+        MonitorLog.RunStored(logger, runId.ToString(), report.Status, changeEvents.Count, transitions.Count, queued);
+        return new TargetRunOutcome { RunId = runId, Report = report, Changes = changeEvents, Transitions = transitions, NotificationsQueued = queued };
+    }
+
+    /// <summary>Compares with the fingerprint of the run before this slot (the same one on a retry, so the same events are found and rewritten).</summary>
+    private async Task<IReadOnlyList<ChangeEvent>> RecordChangesAsync(RunId runId, Report report, CancellationToken cancellationToken)
+    {
+        var fingerprint = FingerprintReader.Read(report);
+        var previous = await fingerprints.GetPreviousAsync(runId, cancellationToken).ConfigureAwait(false);
+        var events = ChangeDetector.Compare(previous?.Fingerprint, fingerprint, runId.TargetId, runId.ToString(), report.FinishedAt);
+        await changes.AddAsync(events, cancellationToken).ConfigureAwait(false);
+        await fingerprints.SaveAsync(runId, ChangeDetector.Carry(previous?.Fingerprint, fingerprint), cancellationToken).ConfigureAwait(false);
+        return events;
+    }
+
+    /// <summary>
+    /// The state machine on the stored alerts, written back only if nobody changed them meanwhile
+    /// (ETags); a run the target's alerts already took into account is not counted twice, its
+    /// transitions are read back instead so that its notifications can be queued again.
+    /// </summary>
+    private async Task<IReadOnlyList<AlertTransition>> EvaluateAlertsAsync(RunId runId, Report report, CancellationToken cancellationToken)
+    {
+        var policy = alertSettings.Value.ToPolicy();
+        for (var attempt = 1; ; attempt++)
+        {
+            var state = await alerts.GetStateAsync(runId.TargetId, cancellationToken).ConfigureAwait(false);
+            if (state.EvaluatedSlot is { } evaluated && evaluated >= runId.Slot)
+            {
+                MonitorLog.AlertsAlreadyEvaluated(logger, runId.ToString());
+                return await alerts.GetTransitionsOfRunAsync(runId, cancellationToken).ConfigureAwait(false);
+            }
+
+            var byId = state.Alerts.ToDictionary(a => a.Alert.Id, StringComparer.Ordinal);
+            var evaluation = AlertEvaluator.Evaluate([.. state.Alerts.Select(a => a.Alert)], report, runId.ToString(), policy);
+            var writes = evaluation.Changed.Select(a => new AlertWrite(a, byId.GetValueOrDefault(a.Id))).ToList();
+            var deletes = evaluation.Dropped.Select(a => byId[a.Id]).ToList();
+            try
+            {
+                await alerts.SaveAsync(runId, state, writes, deletes, evaluation.Transitions, cancellationToken).ConfigureAwait(false);
+                return evaluation.Transitions;
+            }
+            catch (StorageConcurrencyException) when (attempt < AlertAttempts)
+            {
+                MonitorLog.AlertConflict(logger, runId.TargetId, runId.ToString(), attempt);
+            }
+        }
+    }
+
+    /// <summary>Outbox first (one entry per id, whatever happens), then the queue for those not yet delivered or failed.</summary>
+    private async Task<int> QueueAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
+    {
+        var queued = 0;
+        foreach (var notification in notifications)
+        {
+            var (entry, _) = await outbox.AddAsync(notification, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            if (entry.State == OutboxState.Pending)
+            {
+                await notificationQueue.SendAsync(new NotificationDelivery(notification.Id, notification.Channel), null, cancellationToken).ConfigureAwait(false);
+                queued++;
+            }
+        }
+
+        return queued;
+    }
+}

@@ -1,0 +1,47 @@
+using MailHealth.Monitor.Runs;
+using MailHealth.Runs;
+using MailHealth.Storage.Notifications;
+using MailHealth.Storage.Queues;
+using MailHealth.Storage.Targets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MailHealth.Monitor.Scheduling;
+
+/// <summary>
+/// The schedule's tick, for both hosts (the Functions timer, <c>serve</c>'s in-process clock):
+/// one probe request per enabled target for the current slot (fan-out: the queue's consumers share
+/// the work), and the outbox's due notifications queued again in case their message was lost.
+/// </summary>
+public sealed class ProbeScheduler(
+    TargetStore targets,
+    ProbeQueue probes,
+    OutboxStore outbox,
+    NotificationQueue notifications,
+    IOptions<MonitorSettings> settings,
+    TimeProvider time,
+    ILogger<ProbeScheduler> logger)
+{
+    /// <summary>Queues the slot that the current time falls in; returns it and how many requests were queued.</summary>
+    public async Task<(DateTimeOffset Slot, int Queued)> ScheduleAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var slot = RunId.SlotOf(now, settings.Value.Interval);
+        var queued = 0;
+        await foreach (var target in targets.AllAsync(enabledOnly: true, cancellationToken).ConfigureAwait(false))
+        {
+            await probes.SendAsync(new ProbeRequest(target.Id, slot), null, cancellationToken).ConfigureAwait(false);
+            queued++;
+        }
+
+        // An entry whose message was lost (a crash between the outbox and the queue) is due and
+        // still pending: a second message for it is harmless, the dispatcher sends it once.
+        foreach (var entry in await outbox.ListDueAsync(now - settings.Value.Interval, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            await notifications.SendAsync(new NotificationDelivery(entry.Notification.Id, entry.Notification.Channel), null, cancellationToken).ConfigureAwait(false);
+        }
+
+        MonitorLog.Scheduled(logger, slot, queued);
+        return (slot, queued);
+    }
+}

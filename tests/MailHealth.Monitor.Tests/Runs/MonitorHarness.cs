@@ -1,0 +1,120 @@
+using System.Globalization;
+using MailHealth.Checks;
+using MailHealth.Monitor.Queues;
+using MailHealth.Monitor.Runs;
+using MailHealth.Storage.Configuration;
+using MailHealth.Storage.Queues;
+using MailHealth.Storage.Targets;
+using MailHealth.Targets;
+using MailHealth.Testing;
+using MailHealth.Testing.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MailHealth.Monitor.Tests.Runs;
+
+/// <summary>
+/// The whole monitor as a host composes it (<c>AddMailHealthMonitor</c>), on the peers: Azurite
+/// with tables and queues of its own (a unique prefix), unbound as the resolver, the test CA
+/// trusted, and a signed webhook channel to a loopback receiver. Removes its tables and queues.
+/// </summary>
+public sealed class MonitorHarness : IAsyncDisposable
+{
+    public const string WebhookSecret = "harness-signing-key-0123456789";
+
+    private MonitorHarness(ServiceProvider services, HttpReceiver webhook)
+    {
+        Services = services;
+        Webhook = webhook;
+    }
+
+    public ServiceProvider Services { get; }
+
+    public HttpReceiver Webhook { get; }
+
+    public T Get<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    public static async Task<MonitorHarness> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null,
+        TimeProvider? time = null,
+        Action<IServiceCollection>? configure = null)
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var webhook = new HttpReceiver();
+        var values = new Dictionary<string, string?>
+        {
+            ["MailHealth:Storage:ConnectionString"] = Peers.AzuriteConnectionString,
+            ["MailHealth:Storage:TablePrefix"] = prefix,
+            ["MailHealth:Storage:ProbeQueueName"] = prefix + "-probes",
+            ["MailHealth:Storage:NotificationQueueName"] = prefix + "-notifications",
+            ["MailHealth:Dns:Servers:0"] = RecursivePeer.Endpoint.ToString(),
+            ["MailHealth:Dns:UseCache"] = "false",
+            ["MailHealth:Notifications:Channels:ops:Type"] = "Webhook",
+            ["MailHealth:Notifications:Channels:ops:Url"] = webhook.Url().ToString(),
+            ["MailHealth:Notifications:Channels:ops:Secret"] = WebhookSecret,
+            ["MailHealth:Notifications:Channels:ops:Events:0"] = "Alerts",
+            ["MailHealth:Notifications:Channels:ops:Events:1"] = "Changes",
+            ["MailHealth:Notifications:Retry:InitialBackoff"] = "00:00:01",
+            ["MailHealth:Notifications:Retry:MaxBackoff"] = "00:00:02",
+            ["MailHealth:Notifications:Retry:MaxAttempts"] = "3",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var collection = new ServiceCollection();
+        collection.AddSingleton(time ?? TimeProvider.System);
+        // The peers' short deadlines and test CA, as every check test uses them.
+        collection.AddSingleton<IOptions<CheckOptions>>(Options.Create(Peers.Options()));
+        collection.AddMailHealthMonitor(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        configure?.Invoke(collection);
+        var services = collection.BuildServiceProvider();
+        services.GetRequiredService<IStartupValidator>().Validate();
+        await services.GetRequiredService<StorageInitializer>().InitializeAsync();
+        return new MonitorHarness(services, webhook);
+    }
+
+    /// <summary>Stores a target of the peers' zones (only the given ports, the test blocklist).</summary>
+    public async Task<Target> AddTargetAsync(string id, string domain, string ports = "25", IReadOnlyList<string>? tags = null)
+    {
+        var target = TargetValidator.Validate(new TargetDefinition
+        {
+            Id = id,
+            Domain = domain,
+            Ports = [.. ports.Split(',')],
+            Dnsbl = ["bl.rep.test"],
+            Tags = tags is null ? null : [.. tags],
+        }).Target!;
+        await Get<TargetStore>().UpsertAsync(target);
+        return target;
+    }
+
+    public Task<TargetRunOutcome> RunAsync(string targetId, DateTimeOffset slot) =>
+        Get<TargetRunService>().RunAsync(new ProbeRequest(targetId, slot), CancellationToken.None);
+
+    public Task<int> DrainAsync() => Get<QueueWorker>().DrainAsync(CancellationToken.None);
+
+    /// <summary>Slot <paramref name="index"/> of a fixed day, five minutes apart.</summary>
+    public static DateTimeOffset Slot(int index) =>
+        DateTimeOffset.Parse("2026-11-29T00:00:00Z", CultureInfo.InvariantCulture).AddMinutes(5 * index);
+
+    public async ValueTask DisposeAsync()
+    {
+        var account = Services.GetRequiredService<StorageAccount>();
+        foreach (var table in account.TableNames)
+        {
+            await account.Tables.DeleteTableAsync(table);
+        }
+
+        foreach (var queue in account.QueueNames)
+        {
+            await account.Queues.DeleteQueueAsync(queue);
+        }
+
+        await Services.DisposeAsync();
+        await Webhook.DisposeAsync();
+    }
+}
