@@ -181,6 +181,35 @@ public sealed class WebhookChannelTests
     }
 
     [Fact]
+    public async Task RouteAndSend_ChangeEvent_KindChangeWithoutSeverity()
+    {
+        await using var receiver = new HttpReceiver();
+        using var services = new NotificationServices(new Dictionary<string, string?>
+        {
+            ["MailHealth:Notifications:Channels:drift:Type"] = "webhook",
+            ["MailHealth:Notifications:Channels:drift:Url"] = receiver.Url().ToString(),
+            ["MailHealth:Notifications:Channels:drift:Secret"] = Secret,
+            ["MailHealth:Notifications:Channels:drift:Events:0"] = "changes",
+        });
+        var change = new MailHealth.Changes.ChangeEvent("example-com", "mx", "10 mx1.example.com", "10 mx2.example.com",
+            "MX changed: mx1.example.com replaced by mx2.example.com", NotificationServices.Start, "example-com/20261129T160000Z");
+        var target = new MailHealth.Targets.Target { Id = "example-com", Domain = "example.com" };
+
+        var notification = Assert.Single(services.Router.Route(change, target, ["prod"]));
+        var result = await services.Sender.SendAsync(notification, CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcome.Delivered, result.Outcome);
+        var request = Assert.Single(receiver.Requests);
+        Assert.True(SignatureVerifier.Verify(Secret, request.Header("X-MailHealth-Signature"), request.Body, services.Time.GetUtcNow(), Tolerance));
+        using var json = JsonDocument.Parse(request.Body);
+        Assert.Equal("change", json.RootElement.GetProperty("kind").GetString());
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("severity").ValueKind);
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("alertId").ValueKind);
+        Assert.Equal("mx", json.RootElement.GetProperty("subject").GetString());
+        Assert.Equal("[CHANGE] example.com: MX changed: mx1.example.com replaced by mx2.example.com", json.RootElement.GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task Send_UnknownChannel_PermanentNotThrown()
     {
         await using var receiver = new HttpReceiver();
