@@ -36,7 +36,7 @@ public sealed class ProbeScheduler(
 
         // An entry whose message was lost (a crash between the outbox and the queue) is due and
         // still pending: a second message for it is harmless, the dispatcher sends it once.
-        foreach (var entry in await outbox.ListDueAsync(now - settings.Value.Interval, cancellationToken: cancellationToken).ConfigureAwait(false))
+        foreach (var entry in await outbox.ListDueAsync(now, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             await notifications.SendAsync(new NotificationDelivery(entry.Notification.Id, entry.Notification.Channel), null, cancellationToken).ConfigureAwait(false);
         }
