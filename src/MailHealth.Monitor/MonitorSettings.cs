@@ -20,6 +20,9 @@ public sealed class MonitorSettings
     /// <summary>How long runs, change events and delivered notifications are kept. Default 90 days, 1-3650.</summary>
     public int RetentionDays { get; set; } = 90;
 
+    /// <summary>How long a taken queue message stays hidden from other workers: longer than a run. Default 5 min, 1 s-1 h.</summary>
+    public TimeSpan MessageVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     public static void Validate(MonitorSettings settings, SettingErrors errors)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -28,5 +31,6 @@ public sealed class MonitorSettings
         errors.Range(nameof(EgressWindow), settings.EgressWindow, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
         errors.Range(nameof(EgressMinimumTargets), settings.EgressMinimumTargets, 1, 1000);
         errors.Range(nameof(RetentionDays), settings.RetentionDays, 1, 3650);
+        errors.Range(nameof(MessageVisibilityTimeout), settings.MessageVisibilityTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
     }
 }

@@ -37,12 +37,15 @@ public static class Peers
     /// A connection string for the peers' Azurite: the emulator's well-known development account
     /// and key (public, documented by Microsoft; not a secret) with explicit loopback endpoints.
     /// </summary>
-    public static string AzuriteConnectionString =>
+    public static string AzuriteConnectionString => AzuriteConnectionStringAt(AzuriteAddress);
+
+    /// <summary>The development account's connection string for an Azurite on <paramref name="address"/> (ports 10000-10002).</summary>
+    public static string AzuriteConnectionStringAt(IPAddress address) =>
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
         "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-        $"BlobEndpoint=http://{AzuriteAddress}:10000/devstoreaccount1;" +
-        $"QueueEndpoint=http://{AzuriteAddress}:10001/devstoreaccount1;" +
-        $"TableEndpoint=http://{AzuriteAddress}:10002/devstoreaccount1;";
+        $"BlobEndpoint=http://{address}:10000/devstoreaccount1;" +
+        $"QueueEndpoint=http://{address}:10001/devstoreaccount1;" +
+        $"TableEndpoint=http://{address}:10002/devstoreaccount1;";
 
     /// <summary>The address <c>$MH_NET.c.d</c>.</summary>
     public static IPAddress Address(int c, int d) => IPAddress.Parse($"{Net}.{c}.{d}");

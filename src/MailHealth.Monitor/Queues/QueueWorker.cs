@@ -2,6 +2,7 @@ using MailHealth.Monitor.Delivery;
 using MailHealth.Monitor.Runs;
 using MailHealth.Storage.Queues;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace MailHealth.Monitor.Queues;
 
@@ -17,13 +18,11 @@ public sealed partial class QueueWorker(
     NotificationQueue notifications,
     TargetRunService runs,
     NotificationDispatcher dispatcher,
+    IOptions<MonitorSettings> settings,
     ILogger<QueueWorker> logger)
 {
     /// <summary>Attempts before a message is poison (the Functions default).</summary>
     public const int MaxDequeueCount = 5;
-
-    /// <summary>Time a received message stays hidden: longer than a run's deadline.</summary>
-    public static readonly TimeSpan VisibilityTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>Handles what is on both queues now, until they are empty; returns how many messages were handled.</summary>
     public async Task<int> DrainAsync(CancellationToken cancellationToken)
@@ -48,7 +47,7 @@ public sealed partial class QueueWorker(
         IReadOnlyList<ReceivedMessage<T>> messages;
         try
         {
-            messages = await queue.ReceiveAsync(16, VisibilityTimeout, cancellationToken).ConfigureAwait(false);
+            messages = await queue.ReceiveAsync(16, settings.Value.MessageVisibilityTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (QueueMessageFormatException e)
         {

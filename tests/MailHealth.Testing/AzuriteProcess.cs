@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace MailHealth.Testing;
+
+/// <summary>
+/// An Azurite of a test's own, on its own loopback address and data folder, for fault tests that
+/// stop and start the store (the shared peer must stay up for every other test running meanwhile).
+/// Its data survives a stop, as a real account's does.
+/// </summary>
+public sealed class AzuriteProcess : IAsyncDisposable
+{
+    private readonly string _location = Directory.CreateTempSubdirectory("mailhealth-azurite").FullName;
+    private Process? _process;
+
+    private AzuriteProcess(IPAddress address) => Address = address;
+
+    public IPAddress Address { get; }
+
+    public string ConnectionString => Peers.AzuriteConnectionStringAt(Address);
+
+    public static async Task<AzuriteProcess> StartAsync(IPAddress address)
+    {
+        var azurite = new AzuriteProcess(address);
+        await azurite.StartAsync();
+        return azurite;
+    }
+
+    public async Task StartAsync()
+    {
+        var start = new ProcessStartInfo("azurite") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[]
+        {
+            "--silent", "--location", _location, "--skipApiVersionCheck", "--disableTelemetry", "--loose",
+            "--blobHost", Address.ToString(), "--queueHost", Address.ToString(), "--tableHost", Address.ToString(),
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        _process = Process.Start(start) ?? throw new InvalidOperationException("azurite did not start");
+        _ = _process.StandardOutput.ReadToEndAsync();
+        _ = _process.StandardError.ReadToEndAsync();
+        foreach (var port in new[] { 10001, 10002 })
+        {
+            await WaitForPortAsync(port);
+        }
+    }
+
+    /// <summary>
+    /// Stops the emulator (an outage of the store): its data stays on disk. SIGTERM first, since
+    /// Azurite writes its database on the way out (a real account loses nothing it acknowledged).
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Directory.Delete(_location, recursive: true);
+    }
+
+    private async Task WaitForPortAsync(int port)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(Address, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        throw new InvalidOperationException($"azurite did not listen on {Address}:{port}");
+    }
+}
