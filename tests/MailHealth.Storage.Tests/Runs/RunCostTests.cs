@@ -1,5 +1,8 @@
+using Azure.Data.Tables;
 using MailHealth.Reports;
+using MailHealth.Storage.Configuration;
 using MailHealth.Storage.Latest;
+using MailHealth.Storage.Limits;
 using MailHealth.Storage.Runs;
 using MailHealth.Storage.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -26,5 +29,8 @@ public sealed class RunCostTests(AzuriteAccount azurite, ITestOutputHelper outpu
         Assert.InRange(result.ReportGzipBytes, 1, result.ReportJsonBytes / 3);
         Assert.Equal(ReportJson.Serialize(report), await new RunStore(azurite.Account).GetReportJsonAsync(runId));
         Assert.Equal(20, (await new LatestStatusStore(azurite.Account).GetAsync("cost"))!.Checks.Count);
+        var latestRows = azurite.Account.Table(StorageTables.Latest).Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"cost"}")).ToList();
+        output.WriteLine($"latest: {latestRows.Count} entities, {latestRows.Sum(e => EntityGuard.Check(e))} B");
+        Assert.Equal(21, latestRows.Count);
     }
 }
