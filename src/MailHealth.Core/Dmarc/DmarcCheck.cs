@@ -30,6 +30,7 @@ public sealed class DmarcCheck : ICheck
         }
 
         ReportDiscardedRecords(result, discovery);
+        ReportUnanswered(result, discovery);
 
         var own = discovery.ForDomain();
         var subdomains = discovery.ForSubdomains("sp");
@@ -67,6 +68,16 @@ public sealed class DmarcCheck : ICheck
         var authority = record.Psd == 'y' ? policyDomain : discovery.OrganizationalDomain;
         await VerifyDestinationsAsync(context, result, record, policyDomain, authority, cancellationToken).ConfigureAwait(false);
         return [result.Build()];
+    }
+
+    private static void ReportUnanswered(CheckResultBuilder result, DmarcDiscovery discovery)
+    {
+        foreach (var step in discovery.Unanswered)
+        {
+            result.AddIncompleteLookup(step.Answer,
+                $"a record at {DmarcTreeWalk.RecordName(step.Domain)} could change the organizational domain of {discovery.Domain} "
+                + "or add a public suffix (psd=y) policy; the verdict rests on the names that answered");
+        }
     }
 
     private static void ReportDiscardedRecords(CheckResultBuilder result, DmarcDiscovery discovery)
@@ -180,8 +191,9 @@ public sealed class DmarcCheck : ICheck
         result.Evidence("externalDestinations", destinations.Select(d => d.ToEvidence()).ToList());
         foreach (var destination in destinations)
         {
+            // Another domain's name: unknown here says nothing about this domain's record.
             if (destination.Authorized is null && destination.Answer is { } answer
-                && result.AddLookupFailure(answer, $"could not verify the report destination {destination.Host}", destination.Host))
+                && result.AddIncompleteLookup(answer, $"whether {destination.Host} accepts the reports of {policyDomain} is unknown", destination.Host))
             {
                 continue;
             }
