@@ -173,14 +173,51 @@ public sealed class DmarcCheck : ICheck
         }
     }
 
+    /// <summary>
+    /// Whether reports to <paramref name="host"/> leave the Organizational Domain <paramref name="authority"/>.
+    /// A host outside it is external for certain; one below it is external when its own tree walk
+    /// finds another Organizational Domain (a psd=n record in between, RFC 9989 section 4.10.2).
+    /// </summary>
+    private static async Task<bool> IsExternalAsync(
+        CheckContext context, CheckResultBuilder result, string host, string authority, CancellationToken cancellationToken)
+    {
+        if (!DmarcReportAuthorization.IsInternal(host, authority))
+        {
+            return true;
+        }
+
+        if (host.Equals(authority, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var walk = await DmarcTreeWalk.WalkAsync(context.Dns, Canonical.Name(host), cancellationToken).ConfigureAwait(false);
+        if (walk.Failure is { } failure)
+        {
+            result.AddIncompleteLookup(failure, $"the Organizational Domain of the report host {host} is unknown; it is taken as {authority}'s", host);
+            return false;
+        }
+
+        return !walk.OrganizationalDomain.Equals(authority, StringComparison.OrdinalIgnoreCase);
+    }
+
     private static async Task VerifyDestinationsAsync(
         CheckContext context, CheckResultBuilder result, DmarcRecord record, string policyDomain, string authority, CancellationToken cancellationToken)
     {
-        var hosts = record.AggregateUris.Concat(record.FailureUris)
-            .Where(u => u.IsValid && !DmarcReportAuthorization.IsInternal(u.Host!, authority))
+        var candidates = record.AggregateUris.Concat(record.FailureUris)
+            .Where(u => u.IsValid)
             .Select(u => u.Host!)
-            .Distinct(StringComparer.Ordinal)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
+        var hosts = new List<string>();
+        foreach (var host in candidates)
+        {
+            if (await IsExternalAsync(context, result, host, authority, cancellationToken).ConfigureAwait(false))
+            {
+                hosts.Add(host);
+            }
+        }
+
         if (hosts.Count == 0)
         {
             return;
