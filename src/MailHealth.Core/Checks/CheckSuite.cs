@@ -2,6 +2,7 @@ using MailHealth.Blocklists;
 using MailHealth.Dane;
 using MailHealth.Dkim;
 using MailHealth.Dmarc;
+using MailHealth.Dnssec;
 using MailHealth.MtaSts;
 using MailHealth.Mx;
 using MailHealth.ReverseDns;
@@ -23,6 +24,7 @@ public static class CheckSuite
         new DmarcCheck(),
         new MtaStsCheck(),
         new TlsRptCheck(),
+        new DnssecCheck(),
         new DaneCheck(),
         new ReverseDnsCheck(),
         new BlocklistCheck(),

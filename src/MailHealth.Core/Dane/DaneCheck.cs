@@ -60,7 +60,7 @@ public sealed class DaneCheck : ICheck
         {
             // RFC 7672 section 2.2: only DNSSEC-validated ("secure") TLSA records are used.
             result.Add(DaneFindingCodes.NotDnssec, Severity.Info,
-                $"the TLSA answer for {tlsaName} is not DNSSEC-authenticated (no AD bit from the resolver): DANE senders ignore these records unless the zone is signed and validated");
+                $"the TLSA answer for {tlsaName} is not DNSSEC-authenticated (no AD bit from the resolver): DANE senders ignore these records unless the zone is signed and validated (see the dnssec check)");
         }
 
         var usable = new List<TlsaAssociation>();
