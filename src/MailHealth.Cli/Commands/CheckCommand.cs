@@ -38,6 +38,11 @@ public static class CheckCommand
             HelpName = "SELECTOR",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        var bimiSelector = new Option<string?>("--bimi-selector")
+        {
+            Description = "A BIMI selector to check besides 'default' (the BIMI-Selector header of the domain's mail).",
+            HelpName = "SELECTOR",
+        };
         var sendingIps = new Option<string[]>("--sending-ip")
         {
             Description = "Outbound IP to test against SPF and blocklists; repeatable. Default: the mail hosts' addresses.",
@@ -70,7 +75,7 @@ public static class CheckCommand
 
         var command = new Command("check", "Run every check of a domain once and print the report. Exit 0: no critical finding; 1: a critical finding; 2: bad usage.")
         {
-            domain, hosts, ports, selectors, sendingIps, dns, dnsbl, caFile, relayTest, json, timeout,
+            domain, hosts, ports, selectors, bimiSelector, sendingIps, dns, dnsbl, caFile, relayTest, json, timeout,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -87,6 +92,7 @@ public static class CheckCommand
                 parse.GetValue(relayTest),
                 parse.GetValue(timeout));
             var (target, options, resolverOptions) = Build(input);
+            target = target with { BimiSelector = parse.GetValue(bimiSelector) is { } bimi ? ParseSelector(bimi, "--bimi-selector") : null };
 
             // One domain: a blanket port-25 timeout while submission connects is already the egress
             // signature, so the analysis needs only this target (the monitor asks for two).
@@ -141,7 +147,7 @@ public static class CheckCommand
             DisplayDomain = name.Unicode,
             Hosts = [.. input.Hosts.Select(ParseHost)],
             Ports = ParsePorts(input.Ports),
-            DkimSelectors = [.. input.DkimSelectors.Select(ParseSelector)],
+            DkimSelectors = [.. input.DkimSelectors.Select(s => ParseSelector(s))],
             SendingIps = [.. input.SendingIps.Select(ip => CommonOptions.ParseIp(ip, "--sending-ip"))],
             DnsblZones = input.Dnsbl is { Count: > 0 } zones ? [.. zones.Select(z => ParseDomain(z, "--dnsbl"))] : null,
             RelayTest = input.RelayTest,
@@ -197,13 +203,13 @@ public static class CheckCommand
     private static string ParseDomain(string text, string option) =>
         DomainName.TryParse(text, out var name, out var error) ? name.Ascii : throw new UsageException($"{option}: {error}");
 
-    private static string ParseSelector(string text)
+    private static string ParseSelector(string text, string option = "--dkim-selector")
     {
         // RFC 6376 section 3.1: a selector is one or more sub-domain labels.
         var labels = text.Split('.');
         if (text.Length == 0 || labels.Any(l => l.Length is 0 or > 63 || !l.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
         {
-            throw new UsageException($"--dkim-selector '{text}' is not a valid selector");
+            throw new UsageException($"{option} '{text}' is not a valid selector");
         }
 
         return text.ToLowerInvariant();

@@ -1,3 +1,4 @@
+using MailHealth.Bimi;
 using MailHealth.Blocklists;
 using MailHealth.Dane;
 using MailHealth.Dkim;
@@ -26,6 +27,7 @@ public static class CheckSuite
         new TlsRptCheck(),
         new DnssecCheck(),
         new DaneCheck(),
+        new BimiCheck(),
         new ReverseDnsCheck(),
         new BlocklistCheck(),
     ];
