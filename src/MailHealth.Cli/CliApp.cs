@@ -19,7 +19,8 @@ public static class CliApp
             SpfCommand.Create(output, TimeProvider.System),
         };
 
-        var parse = root.Parse(args);
+        // No response files: "@example.net" (a sender without local-part) and "@x" are arguments.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             await error.WriteLineAsync($"mailhealth: {parse.Errors[0].Message}").ConfigureAwait(false);

@@ -23,15 +23,37 @@ public sealed class CheckCommandPostfixTests
         foreach (var id in new[]
         {
             "mx", "smtp:mx.good.smtp.test:25", "smtp:mx.good.smtp.test:587", "smtp:mx.good.smtp.test:465", "spf", "dkim:mail",
-            "dmarc", "mta-sts", "tls-rpt", "dane:mx.good.smtp.test", "ptr:", "dnsbl:", "dnsbl-zone:bl.rep.test",
+            "dmarc", "mta-sts", "tls-rpt", "dnssec", "dane:mx.good.smtp.test", "bimi:default", "ptr:", "dnsbl:", "dnsbl-zone:bl.rep.test",
         })
         {
             Assert.Contains("  " + id, outcome.Output, StringComparison.Ordinal);
         }
 
-        Assert.Contains("WARN, 0 critical, 2 warning, 0 info", outcome.Output, StringComparison.Ordinal);
+        // The test zones are not signed: the dnssec check says so as info.
+        Assert.Contains("WARN, 0 critical, 2 warning, 1 info", outcome.Output, StringComparison.Ordinal);
+        Assert.Contains("INFO      DNSSEC_UNSIGNED", outcome.Output, StringComparison.Ordinal);
         Assert.Contains("WARNING   DKIM_KEY_WEAK", outcome.Output, StringComparison.Ordinal);
         Assert.Contains("WARNING   DMARC_POLICY_NONE", outcome.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_BimiSelector_IsCheckedBesideDefault()
+    {
+        var outcome = await CheckAsync("good.bimi.test", "--bimi-selector", "Brand", "--ports", "25", "--json");
+
+        using var json = JsonDocument.Parse(outcome.Output);
+        var ids = json.RootElement.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("id").GetString()).ToList();
+        Assert.Contains("bimi:default", ids);
+        Assert.Contains("bimi:brand", ids);
+    }
+
+    [Fact]
+    public async Task Check_BadBimiSelector_IsUsageError()
+    {
+        var outcome = await CheckAsync("good.bimi.test", "--bimi-selector", "a b");
+
+        Assert.Equal(ExitCodes.Usage, outcome.ExitCode);
+        Assert.Contains("--bimi-selector", outcome.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -42,6 +42,46 @@ nginx_certs() {
   cp "$MH_STATE/ca/ca.pem" "$MH_STATE/certs/transport-ca.pem"
   # The demo domain's policy host (eng/peers/zones/demo.test.zone.in, shown by eng/run.sh).
   mh_cert demo-sts -1 +90 mta-sts.demo.test
+  mh_cert bimi-logos -1 +90 logos.bimi.test
+}
+
+# bimi_vmc NAME FROM TO: a mark certificate (VMC-like) from the test CA: the BIMI extended key
+# usage and a logotype extension (RFC 3709; its content is not read by the check).
+bimi_vmc() {
+  local name="$1" from="$2" to="$3" dir="$MH_STATE/certs" ca="$MH_STATE/ca"
+  [ -s "$dir/$name.pem" ] && return 0
+  openssl req -new -newkey rsa:2048 -nodes -keyout "$dir/$name.key" -out "$dir/$name.csr" -subj "/CN=MailHealth Test Brand/O=MailHealth Test" 2>/dev/null
+  printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=1.3.6.1.5.5.7.3.31\nsubjectAltName=DNS:good.bimi.test\n1.3.6.1.5.5.7.1.12=DER:3000\n' >"$dir/$name.ext"
+  openssl ca -batch -config "$ca/ca.cnf" -in "$dir/$name.csr" -out "$dir/$name.pem" -notext \
+    -startdate "$(mh_date "$from")" -enddate "$(mh_date "$to")" -extfile "$dir/$name.ext" 2>"$dir/$name.log" \
+    || { cat "$dir/$name.log" >&2; return 1; }
+}
+
+# The BIMI logo host: logos and mark certificates from eng/peers/bimi/ and made here.
+nginx_bimi_site() {
+  local root="$MH_STATE/nginx/www/bimi"
+  mkdir -p "$root"
+  cp "$MH_REPO"/eng/peers/bimi/*.svg "$root/"
+  # Over the 32 KiB receivers accept: a valid logo padded with a comment.
+  { head -n 2 "$MH_REPO/eng/peers/bimi/good.svg"; printf '<!-- %040000d -->\n' 0; tail -n +3 "$MH_REPO/eng/peers/bimi/good.svg"; } >"$root/big.svg"
+  printf '\211PNG\r\n\032\n' >"$root/logo.png"
+  bimi_vmc bimi-vmc -1 +365
+  bimi_vmc bimi-vmc-expired -400 -5
+  cat "$MH_STATE/certs/bimi-vmc.pem" "$MH_STATE/ca/ca.pem" >"$root/vmc.pem"
+  cat "$MH_STATE/certs/bimi-vmc-expired.pem" "$MH_STATE/ca/ca.pem" >"$root/vmc-expired.pem"
+  cp "$MH_STATE/certs/bimi-logos.pem" "$root/plain.pem"
+  cat <<SITE
+  server {
+    listen $MH_NET.40.30:443 ssl;
+    server_name logos.bimi.test;
+    ssl_certificate $MH_STATE/certs/bimi-logos.chain.pem;
+    ssl_certificate_key $MH_STATE/certs/bimi-logos.key;
+    root $root;
+    location ~ \.svg\$ { default_type image/svg+xml; }
+    location ~ \.png\$ { default_type image/png; }
+    location ~ \.pem\$ { default_type application/pem-certificate-chain; }
+  }
+SITE
 }
 
 nginx_start() {
@@ -87,6 +127,7 @@ nginx_start() {
     nginx_site notfound 13 sts-good "" "return 404;"
     nginx_site testingmismatch 14 sts-good "$src/testingmismatch.txt"
     nginx_site demo 20 demo-sts "$MH_REPO/eng/peers/demo/mta-sts.txt" "" mta-sts.demo.test
+    nginx_bimi_site
     echo "}"
   } >"$dir/nginx.conf"
   nginx -t -q -c "$dir/nginx.conf" -p "$dir" 2>"$dir/check.log" || { cat "$dir/check.log" >&2; return 1; }

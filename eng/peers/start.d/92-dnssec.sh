@@ -10,6 +10,7 @@ dnssec_start() {
   local dir="$MH_STATE/dnssec" knot_ip="$MH_NET.45.53" unbound_ip="$MH_NET.45.54"
   mkdir -p "$dir/zones" "$dir/db"
   dnssec_stop
+  dnssec_children "$dir"
   cat >"$dir/knot.conf" <<CONF
 server:
   rundir: "$dir"
@@ -31,10 +32,18 @@ template:
     semantic-checks: off
     dnssec-signing: on
     dnssec-policy: test
+  - id: presigned
+    storage: "$dir/zones"
+    file: "%s.zone"
+    zonefile-load: whole
+    semantic-checks: off
+    dnssec-signing: off
 zone:
   - domain: dnssec.test
+$(for z in $DNSSEC_CHILDREN; do printf '  - domain: %s.dnssec.test\n    template: presigned\n' "$z"; done)
 CONF
   knot_render "$MH_REPO/eng/peers/dnssec/dnssec.test.zone.in" "$dir/zones/dnssec.test.zone"
+  cat "$dir/children/ds" >>"$dir/zones/dnssec.test.zone"
   knotc -c "$dir/knot.conf" conf-check >/dev/null
   knotd -c "$dir/knot.conf" -d
   mh_wait_port "$knot_ip" 53 10
@@ -66,6 +75,47 @@ CONF
     sleep 0.1; tries=$((tries - 1))
   done
   [ $tries -gt 0 ] || { mh_log "unbound on $unbound_ip does not validate dnssec.test"; tail -n 20 "$dir/unbound.log" >&2; return 1; }
+}
+
+DNSSEC_CHILDREN="signed expiring expired badds insecure"
+
+# dnssec_children DIR: signs the child zones of dnssec.test with dnssec-signzone, whose
+# signature times can be set (Knot signs with the current time only), and writes their DS
+# records to DIR/children/ds. Keys are made once and kept.
+dnssec_children() {
+  mh_need dnssec-signzone bind9-utils
+  local dir="$1/children" z name ksk zsk start end
+  mkdir -p "$dir"
+  : >"$dir/ds"
+  for z in $DNSSEC_CHILDREN; do
+    name="$z.dnssec.test"
+    knot_render "$MH_REPO/eng/peers/dnssec/children/$name.zone.in" "$dir/$name.zone.in"
+    if [ "$z" = insecure ]; then cp "$dir/$name.zone.in" "$1/zones/$name.zone"; continue; fi
+    ksk="$(grep -l 'key-signing' "$dir"/K"$name".+013+*.key 2>/dev/null | head -n1 || true)"
+    if [ -z "$ksk" ]; then
+      dnssec-keygen -q -K "$dir" -a ECDSAP256SHA256 -f KSK "$name" >/dev/null
+      dnssec-keygen -q -K "$dir" -a ECDSAP256SHA256 "$name" >/dev/null
+      ksk="$(grep -l 'key-signing' "$dir"/K"$name".+013+*.key | head -n1)"
+    fi
+    cat "$dir"/K"$name".+013+*.key >>"$dir/$name.zone.in"
+    start=-3600; end=+2592000
+    case "$z" in
+      expiring) end=+172800 ;;
+      expired) start=20200101000000; end=20200201000000 ;;
+    esac
+    # -P: no verification after signing (it would reject the deliberately expired signatures).
+    dnssec-signzone -q -P -K "$dir" -o "$name" -s "$start" -e "$end" -f "$1/zones/$name.zone" "$dir/$name.zone.in" >/dev/null
+    if [ "$z" = badds ]; then
+      # A DS for a key the zone does not publish: validators find no key matching it.
+      if [ ! -f "$dir/stray.key" ]; then
+        mkdir -p "$dir/stray"
+        cp "$dir/stray/$(dnssec-keygen -q -K "$dir/stray" -a ECDSAP256SHA256 -f KSK "$name").key" "$dir/stray.key"
+      fi
+      dnssec-dsfromkey -2 "$dir/stray.key" >>"$dir/ds"
+    else
+      dnssec-dsfromkey -2 "$ksk" >>"$dir/ds"
+    fi
+  done
 }
 
 dnssec_stop() {

@@ -18,6 +18,10 @@ unbound_start() {
   # unbound answers these itself by default (RFC 6761 names, loopback reverse zone).
   local-zone: "test." nodefault
   local-zone: "127.in-addr.arpa." nodefault
+  # authonly. is not served by Knot (see zones/corp.authonly.zone.in): NXDOMAIN here, as from a
+  # real TLD, while names in corp.authonly. are resolved from Knot as usual.
+  local-zone: "authonly." static
+  local-zone: "corp.authonly." transparent
   domain-insecure: "test."
   domain-insecure: "127.in-addr.arpa."
   # Short caching, so that a restarted peer is seen quickly.

@@ -30,6 +30,7 @@ public static class CheckCommand
         ["hosts"] = "--host",
         ["ports"] = "--ports",
         ["dkimSelectors"] = "--dkim-selector",
+        ["bimiSelector"] = "--bimi-selector",
         ["sendingIps"] = "--sending-ip",
         ["dnsbl"] = "--dnsbl",
     };
@@ -68,6 +69,11 @@ public static class CheckCommand
             HelpName = "SELECTOR",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        var bimiSelector = new Option<string?>("--bimi-selector")
+        {
+            Description = "A BIMI selector to check besides 'default' (the BIMI-Selector header of the domain's mail).",
+            HelpName = "SELECTOR",
+        };
         var sendingIps = new Option<string[]>("--sending-ip")
         {
             Description = "Outbound IP to test against SPF and blocklists; repeatable. Default: the mail hosts' addresses.",
@@ -101,7 +107,7 @@ public static class CheckCommand
 
         var command = new Command("check", "Run every check of one or more domains once and print the reports. Exit 0: no critical finding; 1: a critical finding; 2: bad usage.")
         {
-            domains, targetsFile, concurrency, hosts, ports, selectors, sendingIps, dns, dnsbl, caFile, relayTest, json, timeout,
+            domains, targetsFile, concurrency, hosts, ports, selectors, bimiSelector, sendingIps, dns, dnsbl, caFile, relayTest, json, timeout,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -113,6 +119,7 @@ public static class CheckCommand
                 parse.GetValue(hosts) ?? [],
                 parse.GetValue(ports),
                 parse.GetValue(selectors) ?? [],
+                parse.GetValue(bimiSelector),
                 parse.GetValue(sendingIps) ?? [],
                 parse.GetValue(dns) ?? [],
                 parse.GetValue(dnsbl),
@@ -147,6 +154,7 @@ public static class CheckCommand
         IReadOnlyList<string> Hosts,
         string? Ports,
         IReadOnlyList<string> DkimSelectors,
+        string? BimiSelector,
         IReadOnlyList<string> SendingIps,
         IReadOnlyList<string> Dns,
         IReadOnlyList<string>? Dnsbl,
@@ -163,11 +171,11 @@ public static class CheckCommand
             throw new UsageException("give one or more domains, or --targets FILE");
         }
 
-        var perTargetGiven = input.Hosts.Count > 0 || input.Ports is not null || input.DkimSelectors.Count > 0
+        var perTargetGiven = input.Hosts.Count > 0 || input.Ports is not null || input.DkimSelectors.Count > 0 || input.BimiSelector is not null
             || input.SendingIps.Count > 0 || input.Dnsbl is { Count: > 0 } || input.RelayTest;
         if (input.Domains.Count == 0 && perTargetGiven)
         {
-            throw new UsageException("--host, --ports, --dkim-selector, --sending-ip, --dnsbl and --relay-test apply to DOMAIN arguments; in --targets FILE each target carries its own");
+            throw new UsageException("--host, --ports, --dkim-selector, --bimi-selector, --sending-ip, --dnsbl and --relay-test apply to DOMAIN arguments; in --targets FILE each target carries its own");
         }
 
         var targets = new List<Target>();
@@ -215,6 +223,7 @@ public static class CheckCommand
             Hosts = [.. input.Hosts],
             Ports = input.Ports is null ? null : [.. input.Ports.Split(',', StringSplitOptions.TrimEntries)],
             DkimSelectors = [.. input.DkimSelectors],
+            BimiSelector = input.BimiSelector,
             SendingIps = [.. input.SendingIps],
             Dnsbl = input.Dnsbl is { Count: > 0 } zones ? [.. zones] : null,
             RelayTest = input.RelayTest,

@@ -55,36 +55,22 @@ internal static class SpfCommand
         return command;
     }
 
-    /// <summary>Validates the options; anything wrong is a <see cref="UsageException"/> naming the option.</summary>
+    /// <summary>
+    /// Builds the request from the options. Only the IP must be valid: a MAIL FROM or HELO that is
+    /// no valid address or host name is what a receiver sees and RFC 7208 says how to evaluate it
+    /// (sections 2.3, 4.3: a malformed domain gives none; a missing local-part is "postmaster").
+    /// </summary>
     public static SpfRequest BuildRequest(string ipText, string senderText, string? heloText)
     {
         var address = CommonOptions.ParseIp(ipText, "--ip");
-
-        var sender = senderText.Trim();
-        if (sender.Length > 0)
-        {
-            var at = sender.LastIndexOf('@');
-            if (at < 0 || at == sender.Length - 1 || sender.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) || sender.Length > 254)
-            {
-                throw new UsageException($"--sender '{senderText}' is not a mail address (local-part@domain, or \"\" for the null reverse-path)");
-            }
-        }
-
-        var helo = heloText?.Trim();
-        if (helo is { Length: 0 } || (helo is not null && helo.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
-        {
-            throw new UsageException($"--helo '{heloText}' is not a host name");
-        }
-
-        if (helo is null)
-        {
-            // RFC 7208 section 2.4: with a null reverse-path the HELO identity is what is checked.
-            helo = sender.Length > 0
-                ? sender[(sender.LastIndexOf('@') + 1)..]
-                : throw new UsageException("--helo is required with an empty --sender (the null reverse-path is checked as postmaster@HELO)");
-        }
-
-        return new SpfRequest(address, sender, helo);
+        ArgumentNullException.ThrowIfNull(senderText);
+        var helo = heloText
+            ?? (senderText.Length > 0
+                // Without --helo, the sender's domain stands in for it (it only feeds %{h}).
+                ? senderText[(senderText.LastIndexOf('@') + 1)..]
+                // RFC 7208 section 2.4: with a null reverse-path the HELO identity is what is checked.
+                : throw new UsageException("--helo is required with an empty --sender (the null reverse-path is checked as postmaster@HELO)"));
+        return new SpfRequest(address, senderText, helo);
     }
 
     private static object ToJson(SpfRequest request, SpfEvaluation evaluation) => new

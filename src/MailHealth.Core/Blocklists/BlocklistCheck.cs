@@ -34,24 +34,50 @@ public sealed class BlocklistCheck(BlocklistCatalog catalog) : ICheck
         }
 
         var needsIpv6 = addresses.Any(a => a.AddressFamily == AddressFamily.InterNetworkV6);
-        var healths = await Task.WhenAll(zones.Select(zone =>
-            ZoneHealthProbe.ProbeAsync(context.Dns, context.Concurrency, zone, needsIpv6, cancellationToken))).ConfigureAwait(false);
+        // Each zone on its own: tested, then asked at once, so a slow or dead zone holds up no other.
+        var runs = await Task.WhenAll(zones.Select(zone => RunZoneAsync(context, zone, addresses, needsIpv6, cancellationToken))).ConfigureAwait(false);
 
-        var results = healths.Select(h => ZoneResult(context, h)).ToList();
-        var ipZones = healths.Where(h => h.Kind != BlocklistKind.Domain).ToList();
+        var results = runs.Select(r => ZoneResult(context, r.Health)).ToList();
+        var ipZones = runs.Where(r => r.Health.Kind != BlocklistKind.Domain).ToList();
         if (ipZones.Count > 0)
         {
-            results.AddRange(await Task.WhenAll(addresses.Select(a => AddressResultAsync(context, a, ipZones, cancellationToken))).ConfigureAwait(false));
+            results.AddRange(addresses.Select(a => AddressResult(context, a, ipZones)));
         }
 
-        var domainZones = healths.Where(h => h.Kind == BlocklistKind.Domain).ToList();
+        var domainZones = runs.Where(r => r.Health.Kind == BlocklistKind.Domain).ToList();
         if (domainZones.Count > 0)
         {
-            results.Add(await DomainResultAsync(context, domainZones, cancellationToken).ConfigureAwait(false));
+            results.Add(DomainResult(context, domainZones));
         }
 
         return results;
     }
+
+    /// <summary>One zone's part of the run: its test, then every question it may be asked.</summary>
+    private static async Task<ZoneRun> RunZoneAsync(
+        CheckContext context, BlocklistZone zone, IReadOnlyList<IPAddress> addresses, bool needsIpv6, CancellationToken cancellationToken)
+    {
+        var health = await ZoneHealthProbe.ProbeAsync(context.Dns, context.Concurrency, zone, needsIpv6, context.Time, cancellationToken).ConfigureAwait(false);
+        var questions = new List<(string Subject, string Query)>();
+        if (health.Kind == BlocklistKind.Domain)
+        {
+            if (health.IsUsable(ZoneTestFamily.Domain))
+            {
+                questions.Add((context.Target.Domain, BlocklistQuery.ForDomain(context.Target.Domain, zone.Name)));
+            }
+        }
+        else
+        {
+            questions.AddRange(addresses.Where(a => health.IsUsable(FamilyOf(a))).Select(a => (a.ToString(), BlocklistQuery.ForAddress(a, zone.Name))));
+        }
+
+        var answers = await Task.WhenAll(questions.Select(q =>
+            BlocklistLookup.AskAsync(context.Dns, context.Concurrency, zone, q.Query, withReason: true, cancellationToken))).ConfigureAwait(false);
+        return new ZoneRun(health, questions.Select(q => q.Subject).Zip(answers).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal));
+    }
+
+    private static ZoneTestFamily FamilyOf(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetwork ? ZoneTestFamily.Ipv4 : ZoneTestFamily.Ipv6;
 
     /// <summary>The target's sending IPs, else its mail hosts' addresses; each once, IPv4-mapped ones as IPv4.</summary>
     private static async Task<IReadOnlyList<IPAddress>> AddressesAsync(CheckContext context)
@@ -92,41 +118,29 @@ public sealed class BlocklistCheck(BlocklistCatalog catalog) : ICheck
         return result.Build();
     }
 
-    private static async Task<CheckResult> AddressResultAsync(
-        CheckContext context, IPAddress address, IReadOnlyList<ZoneHealth> zones, CancellationToken cancellationToken)
+    private static CheckResult AddressResult(CheckContext context, IPAddress address, IReadOnlyList<ZoneRun> zones)
     {
-        var family = address.AddressFamily == AddressFamily.InterNetwork ? ZoneTestFamily.Ipv4 : ZoneTestFamily.Ipv6;
         var subject = address.ToString();
-        var result = context.Result($"dnsbl:{subject}", KindName, subject);
-        return await AskAllAsync(context, result, zones, family, zone => BlocklistQuery.ForAddress(address, zone.Name), cancellationToken).ConfigureAwait(false);
+        return Report(context.Result($"dnsbl:{subject}", KindName, subject), zones, FamilyOf(address));
     }
 
-    private static async Task<CheckResult> DomainResultAsync(
-        CheckContext context, IReadOnlyList<ZoneHealth> zones, CancellationToken cancellationToken)
+    private static CheckResult DomainResult(CheckContext context, IReadOnlyList<ZoneRun> zones)
     {
         var domain = context.Target.Domain;
-        var result = context.Result($"dnsbl:{domain}", KindName, domain);
-        return await AskAllAsync(context, result, zones, ZoneTestFamily.Domain, zone => BlocklistQuery.ForDomain(domain, zone.Name), cancellationToken).ConfigureAwait(false);
+        return Report(context.Result($"dnsbl:{domain}", KindName, domain), zones, ZoneTestFamily.Domain);
     }
 
-    private static async Task<CheckResult> AskAllAsync(
-        CheckContext context,
-        CheckResultBuilder result,
-        IReadOnlyList<ZoneHealth> zones,
-        ZoneTestFamily family,
-        Func<BlocklistZone, string> query,
-        CancellationToken cancellationToken)
+    private static CheckResult Report(CheckResultBuilder result, IReadOnlyList<ZoneRun> zones, ZoneTestFamily family)
     {
-        var usable = zones.Where(z => z.IsUsable(family)).Select(z => z.Zone).ToList();
-        var skipped = zones.Where(z => !z.IsUsable(family)).Select(z => z.Zone.Name).ToList();
+        var usable = zones.Where(z => z.Health.IsUsable(family)).ToList();
+        var skipped = zones.Where(z => !z.Health.IsUsable(family)).Select(z => z.Health.Zone.Name).ToList();
         result.Evidence("zonesSkipped", skipped);
         if (usable.Count == 0)
         {
             return result.MarkError("no blocklist zone could be asked (see the dnsbl-zone checks)").Build();
         }
 
-        var answers = await Task.WhenAll(usable.Select(zone =>
-            BlocklistLookup.AskAsync(context.Dns, context.Concurrency, zone, query(zone), withReason: true, cancellationToken))).ConfigureAwait(false);
+        var answers = usable.Select(z => z.Answers[result.Subject]).ToList();
         var failed = 0;
         foreach (var answer in answers)
         {
@@ -152,10 +166,10 @@ public sealed class BlocklistCheck(BlocklistCatalog catalog) : ICheck
             }
         }
 
-        result.Evidence("zonesAsked", usable.Select(z => z.Name).ToList());
+        result.Evidence("zonesAsked", usable.Select(z => z.Health.Zone.Name).ToList());
         result.Metric("zonesAsked", usable.Count);
         result.Metric("listings", answers.Count(a => a.Verdict == BlocklistVerdict.Listed));
-        if (failed == answers.Length)
+        if (failed == answers.Count)
         {
             result.MarkError("no blocklist zone answered");
         }
@@ -172,4 +186,7 @@ public sealed class BlocklistCheck(BlocklistCatalog catalog) : ICheck
         ["reason"] = answer.Reason,
         ["dns"] = answer.Dns.Describe(),
     };
+
+    /// <summary>One zone's test and its answers, by subject (an address or the domain).</summary>
+    private sealed record ZoneRun(ZoneHealth Health, IReadOnlyDictionary<string, BlocklistAnswer> Answers);
 }

@@ -80,6 +80,25 @@ public sealed class CheckResultBuilder
         return true;
     }
 
+    /// <summary>
+    /// When <paramref name="answer"/> could not be had but the verdict does not rest on it: adds
+    /// DNS_LOOKUP_INCOMPLETE (info) naming the failed query and what it leaves uncertain, and keeps
+    /// the check's status (issue 10: one failed name must not erase the verdict on the others).
+    /// Returns whether it did.
+    /// </summary>
+    public bool AddIncompleteLookup(DnsAnswer answer, string uncertain, string? subject = null)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        if (answer.FailureCode is null)
+        {
+            return false;
+        }
+
+        Add(DnsFindingCodes.LookupIncomplete, Severity.Info, $"{answer.Describe()}: {uncertain}",
+            new Dictionary<string, object?> { ["query"] = $"{answer.Type} {answer.Name}", ["answer"] = answer.Describe() }, subject);
+        return true;
+    }
+
     /// <summary>Milliseconds since the builder was made, by the injected clock.</summary>
     public long ElapsedMs => (long)_time.GetElapsedTime(_started).TotalMilliseconds;
 

@@ -1,9 +1,11 @@
+using MailHealth.Bimi;
 using MailHealth.Blocklists;
 using MailHealth.Checks;
 using MailHealth.Dane;
 using MailHealth.Dkim;
 using MailHealth.Dmarc;
 using MailHealth.Dns;
+using MailHealth.Dnssec;
 using MailHealth.Fleet;
 using MailHealth.MtaSts;
 using MailHealth.Mx;
@@ -64,7 +66,9 @@ public static class CheckServiceCollectionExtensions
         services.AddSingleton<ICheck, DmarcCheck>();
         services.AddSingleton<ICheck, MtaStsCheck>();
         services.AddSingleton<ICheck, TlsRptCheck>();
+        services.AddSingleton<ICheck, DnssecCheck>();
         services.AddSingleton<ICheck, DaneCheck>();
+        services.AddSingleton<ICheck, BimiCheck>();
         services.AddSingleton<ICheck, ReverseDnsCheck>();
         services.AddSingleton<ICheck>(_ => new BlocklistCheck(BlocklistCatalog.Default));
 

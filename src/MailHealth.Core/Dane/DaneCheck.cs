@@ -60,7 +60,7 @@ public sealed class DaneCheck : ICheck
         {
             // RFC 7672 section 2.2: only DNSSEC-validated ("secure") TLSA records are used.
             result.Add(DaneFindingCodes.NotDnssec, Severity.Info,
-                $"the TLSA answer for {tlsaName} is not DNSSEC-authenticated (no AD bit from the resolver): DANE senders ignore these records unless the zone is signed and validated");
+                $"the TLSA answer for {tlsaName} is not DNSSEC-authenticated (no AD bit from the resolver): DANE senders ignore these records unless the zone is signed and validated (see the dnssec check)");
         }
 
         var usable = new List<TlsaAssociation>();
@@ -136,7 +136,8 @@ public sealed class DaneCheck : ICheck
         var matched = new List<IReadOnlyDictionary<string, object?>>();
         foreach (var probe in withTls)
         {
-            var match = TlsaMatcher.FindMatch(usable, probe.CertificateChain, host, out var reasons);
+            // RFC 7672 section 3.2.2: the next-hop domain is a reference identifier too.
+            var match = TlsaMatcher.FindMatch(usable, probe.CertificateChain, host, out var reasons, Canonical.Name(context.Target.Domain));
             var address = probe.Address?.ToString();
             matched.Add(new Dictionary<string, object?> { ["address"] = address, ["record"] = match?.ToString() });
             if (match is null)

@@ -13,10 +13,11 @@ public static class TlsaMatcher
     /// The first association the chain satisfies, or null; <paramref name="reasons"/> says why each
     /// record failed. DANE-EE(3) is matched against the leaf only, with neither name nor expiry
     /// checked (RFC 7672 section 3.1.1); DANE-TA(2) against any certificate of the chain, and then
-    /// the leaf must be valid for the host name (RFC 7672 section 3.2.2; the CN counts only without DNS-IDs).
+    /// the leaf must chain to that trust anchor by signatures (RFC 7671 section 5.2.2) and be valid
+    /// for the host name or the next-hop domain (RFC 7672 section 3.2.2; the CN counts only without DNS-IDs).
     /// </summary>
     public static TlsaAssociation? FindMatch(
-        IReadOnlyList<TlsaAssociation> usable, IReadOnlyList<byte[]> chain, string hostName, out IReadOnlyList<string> reasons)
+        IReadOnlyList<TlsaAssociation> usable, IReadOnlyList<byte[]> chain, string hostName, out IReadOnlyList<string> reasons, string? nextHop = null)
     {
         var why = new List<string>();
         reasons = why;
@@ -46,9 +47,16 @@ public static class TlsaMatcher
                 continue;
             }
 
-            if (!LeafMatchesName(chain[0], hostName))
+            if (!ChainsTo(chain, index))
             {
-                why.Add($"{association}: matches certificate {index} of the chain, but the leaf is not valid for {hostName}");
+                why.Add($"{association}: matches certificate {index} of the chain, but the leaf does not chain to it (no path of valid signatures from the leaf to that trust anchor)");
+                continue;
+            }
+
+            if (!LeafMatchesName(chain[0], hostName) && (nextHop is null || !LeafMatchesName(chain[0], nextHop)))
+            {
+                var names = nextHop is null ? hostName : $"{hostName} nor for the next-hop domain {nextHop}";
+                why.Add($"{association}: matches certificate {index} of the chain, but the leaf is not valid for {names}");
                 continue;
             }
 
@@ -94,6 +102,57 @@ public static class TlsaMatcher
         }
 
         return -1;
+    }
+
+    /// <summary>
+    /// True when a path of signatures leads from the leaf to <c>chain[anchor]</c> through the other
+    /// certificates the server sent, in any order (RFC 7671 section 5.2.2). Expiry is not checked here.
+    /// </summary>
+    private static bool ChainsTo(IReadOnlyList<byte[]> chain, int anchor)
+    {
+        if (anchor == 0)
+        {
+            return true;
+        }
+
+        var certificates = new List<X509Certificate2>();
+        try
+        {
+            foreach (var der in chain)
+            {
+                certificates.Add(X509CertificateLoader.LoadCertificate(der));
+            }
+
+            var current = certificates[0];
+            var used = new HashSet<int> { 0 };
+            while (used.Count <= certificates.Count)
+            {
+                if (CertificateSignature.IsSignedBy(current, certificates[anchor]))
+                {
+                    return true;
+                }
+
+                var next = Enumerable.Range(0, certificates.Count)
+                    .FirstOrDefault(i => i != anchor && !used.Contains(i) && CertificateSignature.IsSignedBy(current, certificates[i]), -1);
+                if (next < 0)
+                {
+                    return false;
+                }
+
+                used.Add(next);
+                current = certificates[next];
+            }
+
+            return false;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+        finally
+        {
+            certificates.ForEach(c => c.Dispose());
+        }
     }
 
     private static byte[]? SubjectPublicKeyInfo(byte[] der)

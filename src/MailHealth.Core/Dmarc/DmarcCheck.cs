@@ -30,6 +30,7 @@ public sealed class DmarcCheck : ICheck
         }
 
         ReportDiscardedRecords(result, discovery);
+        ReportUnanswered(result, discovery);
 
         var own = discovery.ForDomain();
         var subdomains = discovery.ForSubdomains("sp");
@@ -67,6 +68,16 @@ public sealed class DmarcCheck : ICheck
         var authority = record.Psd == 'y' ? policyDomain : discovery.OrganizationalDomain;
         await VerifyDestinationsAsync(context, result, record, policyDomain, authority, cancellationToken).ConfigureAwait(false);
         return [result.Build()];
+    }
+
+    private static void ReportUnanswered(CheckResultBuilder result, DmarcDiscovery discovery)
+    {
+        foreach (var step in discovery.Unanswered)
+        {
+            result.AddIncompleteLookup(step.Answer,
+                $"a record at {DmarcTreeWalk.RecordName(step.Domain)} could change the organizational domain of {discovery.Domain} "
+                + "or add a public suffix (psd=y) policy; the verdict rests on the names that answered");
+        }
     }
 
     private static void ReportDiscardedRecords(CheckResultBuilder result, DmarcDiscovery discovery)
@@ -162,14 +173,51 @@ public sealed class DmarcCheck : ICheck
         }
     }
 
+    /// <summary>
+    /// Whether reports to <paramref name="host"/> leave the Organizational Domain <paramref name="authority"/>.
+    /// A host outside it is external for certain; one below it is external when its own tree walk
+    /// finds another Organizational Domain (a psd=n record in between, RFC 9989 section 4.10.2).
+    /// </summary>
+    private static async Task<bool> IsExternalAsync(
+        CheckContext context, CheckResultBuilder result, string host, string authority, CancellationToken cancellationToken)
+    {
+        if (!DmarcReportAuthorization.IsInternal(host, authority))
+        {
+            return true;
+        }
+
+        if (host.Equals(authority, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var walk = await DmarcTreeWalk.WalkAsync(context.Dns, Canonical.Name(host), cancellationToken).ConfigureAwait(false);
+        if (walk.Failure is { } failure)
+        {
+            result.AddIncompleteLookup(failure, $"the Organizational Domain of the report host {host} is unknown; it is taken as {authority}'s", host);
+            return false;
+        }
+
+        return !walk.OrganizationalDomain.Equals(authority, StringComparison.OrdinalIgnoreCase);
+    }
+
     private static async Task VerifyDestinationsAsync(
         CheckContext context, CheckResultBuilder result, DmarcRecord record, string policyDomain, string authority, CancellationToken cancellationToken)
     {
-        var hosts = record.AggregateUris.Concat(record.FailureUris)
-            .Where(u => u.IsValid && !DmarcReportAuthorization.IsInternal(u.Host!, authority))
+        var candidates = record.AggregateUris.Concat(record.FailureUris)
+            .Where(u => u.IsValid)
             .Select(u => u.Host!)
-            .Distinct(StringComparer.Ordinal)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
+        var hosts = new List<string>();
+        foreach (var host in candidates)
+        {
+            if (await IsExternalAsync(context, result, host, authority, cancellationToken).ConfigureAwait(false))
+            {
+                hosts.Add(host);
+            }
+        }
+
         if (hosts.Count == 0)
         {
             return;
@@ -180,8 +228,9 @@ public sealed class DmarcCheck : ICheck
         result.Evidence("externalDestinations", destinations.Select(d => d.ToEvidence()).ToList());
         foreach (var destination in destinations)
         {
+            // Another domain's name: unknown here says nothing about this domain's record.
             if (destination.Authorized is null && destination.Answer is { } answer
-                && result.AddLookupFailure(answer, $"could not verify the report destination {destination.Host}", destination.Host))
+                && result.AddIncompleteLookup(answer, $"whether {destination.Host} accepts the reports of {policyDomain} is unknown", destination.Host))
             {
                 continue;
             }

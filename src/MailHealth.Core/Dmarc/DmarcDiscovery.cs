@@ -15,8 +15,11 @@ public sealed class DmarcDiscovery(string domain, IReadOnlyList<DmarcWalkStep> s
 
     public IReadOnlyList<DmarcWalkStep> Steps { get; } = steps;
 
-    /// <summary>The answer that ended the walk early for lack of an answer (timeout, SERVFAIL), if any.</summary>
+    /// <summary>The failed answer for the domain's own name, which ends the walk (timeout, SERVFAIL), if any.</summary>
     public DnsAnswer? Failure { get; } = failure;
+
+    /// <summary>The names above the domain that did not answer: what they hold stays unknown.</summary>
+    public IReadOnlyList<DmarcWalkStep> Unanswered => [.. Steps.Skip(1).Where(s => s.Answer.FailureCode is not null)];
 
     public int QueryCount => Steps.Count;
 

@@ -15,8 +15,8 @@ public static class DmarcReportAuthorization
 
     /// <summary>
     /// True when <paramref name="host"/> is the authority domain or below it. A host outside it
-    /// has a different Organizational Domain for certain; one below it is taken as the same
-    /// without a second walk (it differs only when a psd=n record sits in between).
+    /// has a different Organizational Domain for certain; one below it has the same unless its own
+    /// tree walk says otherwise (a psd=n record in between), which the dmarc check asks.
     /// </summary>
     public static bool IsInternal(string host, string authority)
     {

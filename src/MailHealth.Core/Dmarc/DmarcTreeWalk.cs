@@ -41,9 +41,16 @@ public static class DmarcTreeWalk
             var answer = await dns.GetTxtAsync(RecordName(target), cancellationToken).ConfigureAwait(false);
             if (answer.FailureCode is not null)
             {
-                // Without this answer neither the policy nor the organizational domain is known.
                 steps.Add(new DmarcWalkStep(target, answer, []));
-                return new DmarcDiscovery(domain, steps, answer);
+                if (steps.Count == 1)
+                {
+                    // The domain's own record is unknown: nothing can be judged.
+                    return new DmarcDiscovery(domain, steps, answer);
+                }
+
+                // A name above the domain decides only the organizational domain and a PSD policy
+                // (RFC 9989 sections 4.10.1, 4.10.2): note it and read the names above it.
+                continue;
             }
 
             var step = new DmarcWalkStep(target, answer, [.. answer.TxtRecords().Select(DmarcRecord.Parse)]);

@@ -14,6 +14,9 @@ public sealed record DnsAnswer(
     bool Authenticated = false,
     string? Error = null)
 {
+    /// <summary>The RRSIG records over the asked type that came with the answer (the DO bit is set).</summary>
+    public IReadOnlyList<RRSigRecord> Signatures { get; init; } = [];
+
     /// <summary>True when the question was answered (records, no data, or no such name).</summary>
     public bool Answered => Outcome is DnsOutcome.Success or DnsOutcome.NoData or DnsOutcome.NxDomain;
 

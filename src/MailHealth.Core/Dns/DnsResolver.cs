@@ -69,7 +69,10 @@ public sealed class DnsResolver
                 typeName,
                 records.Count > 0 ? DnsOutcome.Success : DnsOutcome.NoData,
                 records,
-                response.Header.IsAuthenticData);
+                response.Header.IsAuthenticData)
+            {
+                Signatures = [.. response.Answers.OfType<RRSigRecord>().Where(r => r.CoveredType == (ResourceRecordType)type)],
+            };
         }
         catch (DnsResponseException e) when (e.Code == DnsResponseCode.ConnectionTimeout)
         {

@@ -26,12 +26,22 @@ public static class MtaStsPolicyFetcher
 
     public static Uri PolicyUrl(string policyHost) => new($"https://{policyHost}/.well-known/mta-sts.txt");
 
+    public static Task<PolicyFetch> FetchAsync(
+        string policyHost, DnsResolver dns, CheckOptions options, TimeProvider time, CancellationToken cancellationToken) =>
+        FetchAsync(PolicyUrl(policyHost), MaxPolicyBytes, dns, options, time, cancellationToken);
+
+    /// <summary>
+    /// One HTTPS GET as a policy fetch does it (no redirects, no cache, the checker's resolver,
+    /// the certificate judged for the URL's host, at most <paramref name="maxBytes"/> of body,
+    /// within the MTA-STS policy deadline). Also used for BIMI logos and certificates.
+    /// </summary>
     public static async Task<PolicyFetch> FetchAsync(
-        string policyHost, DnsResolver dns, CheckOptions options, TimeProvider time, CancellationToken cancellationToken)
+        Uri url, int maxBytes, DnsResolver dns, CheckOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(dns);
         ArgumentNullException.ThrowIfNull(options);
-        var url = PolicyUrl(policyHost);
+        var policyHost = url.IdnHost;
         var started = time.GetTimestamp();
         var seen = new FetchObservations();
         using var deadline = new CancellationTokenSource(options.MtaStsPolicyTimeout, time);
@@ -75,15 +85,15 @@ public static class MtaStsPolicyFetcher
                 return Result(PolicyFetchOutcome.HttpError, $"{url} answered {status} {response.ReasonPhrase}; only 200 gives a policy", response);
             }
 
-            if (response.Content.Headers.ContentLength > MaxPolicyBytes)
+            if (response.Content.Headers.ContentLength > maxBytes)
             {
-                return Result(PolicyFetchOutcome.TooLarge, $"the policy is {response.Content.Headers.ContentLength} bytes, above the {MaxPolicyBytes}-byte limit", response);
+                return Result(PolicyFetchOutcome.TooLarge, $"{url} is {response.Content.Headers.ContentLength} bytes, above the {maxBytes}-byte limit", response);
             }
 
-            var body = await ReadLimitedAsync(response.Content, linked.Token).ConfigureAwait(false);
+            var body = await ReadLimitedAsync(response.Content, maxBytes, linked.Token).ConfigureAwait(false);
             if (body is null)
             {
-                return Result(PolicyFetchOutcome.TooLarge, $"the policy is larger than the {MaxPolicyBytes}-byte limit", response);
+                return Result(PolicyFetchOutcome.TooLarge, $"{url} is larger than the {maxBytes}-byte limit", response);
             }
 
             return Result(PolicyFetchOutcome.Fetched, $"{url} answered 200 with {body.Length} bytes", response, body: body);
@@ -234,13 +244,13 @@ public static class MtaStsPolicyFetcher
         throw new HttpRequestException($"could not connect to {endpoint.Host}:{endpoint.Port}");
     }
 
-    /// <summary>The body, or null when it goes past <see cref="MaxPolicyBytes"/>.</summary>
-    private static async Task<byte[]?> ReadLimitedAsync(HttpContent content, CancellationToken cancellationToken)
+    /// <summary>The body, or null when it goes past <paramref name="maxBytes"/>.</summary>
+    private static async Task<byte[]?> ReadLimitedAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
     {
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var buffer = new byte[MaxPolicyBytes + 1];
+            var buffer = new byte[maxBytes + 1];
             var total = 0;
             while (total < buffer.Length)
             {

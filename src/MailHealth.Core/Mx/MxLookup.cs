@@ -63,13 +63,29 @@ public static class MxLookup
         var lookups = records.Where(r => r.Exchange.Length > 0)
             .Select(r => InspectExchangeAsync(context, result, r.Preference, r.Exchange, cancellationToken))
             .ToList();
-        foreach (var (host, recordEvidence) in await Task.WhenAll(lookups).ConfigureAwait(false))
+        var unknown = new List<DnsAnswer>();
+        foreach (var (host, recordEvidence, failed) in await Task.WhenAll(lookups).ConfigureAwait(false))
         {
             evidence.Add(recordEvidence);
             if (host is not null)
             {
                 hosts.Add(host);
             }
+
+            if (failed is not null)
+            {
+                unknown.Add(failed);
+            }
+        }
+
+        // Issue 10: a host whose addresses cannot be read leaves the others' verdict standing; only
+        // when no host could be read is nothing known about where the mail goes.
+        var allUnknown = unknown.Count == lookups.Count;
+        foreach (var failed in unknown)
+        {
+            _ = allUnknown
+                ? result.AddLookupFailure(failed, $"could not resolve MX host {failed.Name}", failed.Name)
+                : result.AddIncompleteLookup(failed, $"the addresses of MX host {failed.Name} are unknown; the other MX hosts were checked", failed.Name);
         }
 
         result.Evidence("records", evidence);
@@ -77,7 +93,7 @@ public static class MxLookup
         return new MxResult(result.Build(), new MailHostSet(hosts, MailHostSource.Mx));
     }
 
-    private static async Task<(MailHost? Host, object Evidence)> InspectExchangeAsync(
+    private static async Task<(MailHost? Host, object Evidence, DnsAnswer? Failed)> InspectExchangeAsync(
         CheckContext context, CheckResultBuilder result, int preference, string exchange, CancellationToken cancellationToken)
     {
         // RFC 5321 section 5.1 (and RFC 7505 section 3): an MX names a host, never an address.
@@ -86,7 +102,7 @@ public static class MxLookup
             result.Add(MxFindingCodes.IsIpLiteral, Severity.Critical,
                 $"MX {exchange} is an IP address, not a host name; senders look it up as a name and fail",
                 new Dictionary<string, object?> { ["exchange"] = exchange }, subject: exchange);
-            return (null, new { preference, exchange, addresses = Array.Empty<string>(), problem = "ip-literal" });
+            return (null, new { preference, exchange, addresses = Array.Empty<string>(), problem = "ip-literal" }, null);
         }
 
         var cname = context.Dns.QueryAsync(exchange, QueryType.CNAME, cancellationToken);
@@ -103,12 +119,11 @@ public static class MxLookup
         }
 
         var resolved = await addresses.ConfigureAwait(false);
+        // Both families unanswered: the addresses are unknown, not absent (the caller reports it).
+        var unknown = resolved.Addresses.Count == 0 && resolved.Failed ? resolved.FailedAnswer : null;
         if (resolved.Addresses.Count == 0)
         {
-            // Both families unanswered: the addresses are unknown, not absent.
-            var unknown = resolved.Failed && resolved.FailedAnswer is { } failed
-                && result.AddLookupFailure(failed, $"could not resolve MX host {exchange}", exchange);
-            if (!unknown)
+            if (unknown is null)
             {
                 result.Add(MxFindingCodes.HostUnresolvable, Severity.Critical,
                     $"MX host {exchange} has no A or AAAA record: mail to it cannot be delivered",
@@ -117,7 +132,7 @@ public static class MxLookup
         }
 
         var host = new MailHost(exchange, preference, resolved.Addresses);
-        return (host, new { preference, exchange, cname = alias, addresses = resolved.Addresses.Select(a => a.ToString()).ToList() });
+        return (host, new { preference, exchange, cname = alias, addresses = resolved.Addresses.Select(a => a.ToString()).ToList() }, unknown);
     }
 
     private static async Task<MxResult> ImplicitMxAsync(CheckContext context, CheckResultBuilder result, CancellationToken cancellationToken)

@@ -20,7 +20,9 @@ public sealed class SpfCheck : ICheck
         ArgumentNullException.ThrowIfNull(context);
         var domain = context.Target.Domain;
         var result = context.Result(CheckKind, CheckKind, domain);
-        var fetched = await SpfRecordLookup.FetchAsync(context.Dns, domain, cancellationToken).ConfigureAwait(false);
+        // Read once, judged twice: the walk and every per-IP evaluation see the same records.
+        var records = new SpfRecordCache(context.Dns);
+        var fetched = await records.FetchAsync(domain, cancellationToken).ConfigureAwait(false);
         result.Evidence("query", fetched.Answer.Describe());
         if (fetched.Failed)
         {
@@ -55,15 +57,16 @@ public sealed class SpfCheck : ICheck
         }
 
         result.Evidence("parsed", record!.Describe());
-        var raised = new HashSet<(string Code, string Subject)>();
-        var walk = await new SpfPolicyWalker(context.Dns).WalkAsync(domain, record, cancellationToken).ConfigureAwait(false);
-        ReportWalk(result, raised, domain, walk);
+        // A finding per cause: the same code for another subject or another cause is kept.
+        var raised = new HashSet<(string Code, string Subject, string Message)>();
+        var walk = await new SpfPolicyWalker(context.Dns, records).WalkAsync(domain, record, cancellationToken).ConfigureAwait(false);
         ReportAll(result, raised, domain, record);
-        await EvaluateSendersAsync(context, result, raised, domain, cancellationToken).ConfigureAwait(false);
+        ReportWalk(result, raised, domain, walk);
+        await EvaluateSendersAsync(context, result, raised, domain, records, cancellationToken).ConfigureAwait(false);
         return [result.Build()];
     }
 
-    private static void ReportWalk(CheckResultBuilder result, HashSet<(string, string)> raised, string domain, SpfPolicyWalk walk)
+    private static void ReportWalk(CheckResultBuilder result, HashSet<(string, string, string)> raised, string domain, SpfPolicyWalk walk)
     {
         result.Evidence("includeTree", walk.Tree.Describe());
         result.Metric("lookups", walk.Lookups);
@@ -91,13 +94,13 @@ public sealed class SpfCheck : ICheck
                 continue;
             }
 
-            var severity = issue.Code == SpfFindingCodes.PtrMechanism ? Severity.Warning : Severity.Critical;
+            var severity = issue.Code is SpfFindingCodes.PtrMechanism or SpfFindingCodes.NeutralAll ? Severity.Warning : Severity.Critical;
             Raise(result, raised, issue.Code, severity, issue.Domain, issue.Message, null);
         }
     }
 
     // The policy's last word for everyone else: "+all" authorizes the whole Internet.
-    private static void ReportAll(CheckResultBuilder result, HashSet<(string, string)> raised, string domain, SpfRecord record)
+    private static void ReportAll(CheckResultBuilder result, HashSet<(string, string, string)> raised, string domain, SpfRecord record)
     {
         var all = record.Mechanisms.FirstOrDefault(m => m.Kind == SpfMechanismKind.All);
         if (all?.Qualifier == SpfQualifier.Pass)
@@ -115,7 +118,7 @@ public sealed class SpfCheck : ICheck
     }
 
     private static async Task EvaluateSendersAsync(
-        CheckContext context, CheckResultBuilder result, HashSet<(string, string)> raised, string domain, CancellationToken cancellationToken)
+        CheckContext context, CheckResultBuilder result, HashSet<(string, string, string)> raised, string domain, SpfRecordCache records, CancellationToken cancellationToken)
     {
         var senders = new List<(IPAddress Ip, string Helo)>();
         if (context.Target.SendingIps.Count > 0)
@@ -128,7 +131,7 @@ public sealed class SpfCheck : ICheck
             senders.AddRange(hosts.Hosts.SelectMany(h => h.Addresses.Select(a => (a, h.Name))));
         }
 
-        var evaluator = new SpfEvaluator(context.Dns, context.Time);
+        var evaluator = new SpfEvaluator(context.Dns, context.Time, records);
         var perIp = new List<object>();
         // ::ffff:a.b.c.d is a.b.c.d to SPF (RFC 7208 section 5.6): evaluate it once.
         foreach (var (ip, helo) in senders.Select(s => (Ip: Canonical.Address(s.Ip), s.Helo)).DistinctBy(s => s.Ip))
@@ -172,12 +175,13 @@ public sealed class SpfCheck : ICheck
     }
 
     // A permerror that the walk could not see (it depends on the connection): name its cause too.
-    private static void ReportProblem(CheckResultBuilder result, HashSet<(string, string)> raised, string domain, SpfEvaluation evaluation)
+    private static void ReportProblem(CheckResultBuilder result, HashSet<(string, string, string)> raised, string domain, SpfEvaluation evaluation)
     {
         var code = evaluation.Problem switch
         {
             SpfProblem.TooManyLookups => SpfFindingCodes.TooManyLookups,
             SpfProblem.TooManyVoidLookups => SpfFindingCodes.TooManyVoidLookups,
+            SpfProblem.TooManyMxNames => SpfFindingCodes.TooManyMxNames,
             SpfProblem.IncludeLoop => SpfFindingCodes.IncludeLoop,
             SpfProblem.SyntaxError => SpfFindingCodes.SyntaxError,
             SpfProblem.MultipleRecords => SpfFindingCodes.MultipleRecords,
@@ -202,9 +206,9 @@ public sealed class SpfCheck : ICheck
     }
 
     private static void Raise(
-        CheckResultBuilder result, HashSet<(string, string)> raised, string code, Severity severity, string subject, string message, IReadOnlyDictionary<string, object?>? evidence)
+        CheckResultBuilder result, HashSet<(string, string, string)> raised, string code, Severity severity, string subject, string message, IReadOnlyDictionary<string, object?>? evidence)
     {
-        if (raised.Add((code, subject)))
+        if (raised.Add((code, subject, message)))
         {
             result.Add(code, severity, message, evidence, subject);
         }

@@ -11,7 +11,10 @@ namespace MailHealth.Spf;
 /// follows include and redirect, expands macros, applies the processing limits of section 4.6.4,
 /// and records every step in a trace. DNS goes only through the given <see cref="DnsResolver"/>.
 /// </summary>
-public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time)
+/// <param name="dns">Where to ask.</param>
+/// <param name="time">The clock.</param>
+/// <param name="records">SPF records already read this run (shared with the policy walk); null: fetch each.</param>
+public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time, SpfRecordCache? records = null)
 {
     /// <summary>RFC 7208 section 4.6.4: DNS-querying terms per evaluation.</summary>
     public const int MaxLookups = 10;
@@ -42,7 +45,7 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time)
         }
 
         var domain = sender[(sender.LastIndexOf('@') + 1)..].TrimEnd('.');
-        var state = new State(dns, cancellationToken);
+        var state = new State(dns, cancellationToken) { Records = records };
         var macros = new SpfMacroContext
         {
             Ip = ip,
@@ -100,7 +103,9 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time)
         State state, SpfMacroContext macros, SpfIncludeNode node, int depth, IReadOnlyList<string> stack)
     {
         var domain = macros.Domain;
-        var fetched = await SpfRecordLookup.FetchAsync(state.Dns, domain, state.Cancellation).ConfigureAwait(false);
+        var fetched = await (state.Records is null
+            ? SpfRecordLookup.FetchAsync(state.Dns, domain, state.Cancellation)
+            : state.Records.FetchAsync(domain, state.Cancellation)).ConfigureAwait(false);
         state.Query(depth, domain, fetched.Answer);
         if (fetched.Failed)
         {
@@ -404,6 +409,8 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time)
     private sealed class State(DnsResolver dns, CancellationToken cancellation)
     {
         public DnsResolver Dns { get; } = dns;
+
+        public SpfRecordCache? Records { get; init; }
 
         public CancellationToken Cancellation { get; } = cancellation;
 

@@ -8,6 +8,7 @@ public static class SpfFindingCodes
     public const string SyntaxError = "SPF_SYNTAX_ERROR";
     public const string TooManyLookups = "SPF_TOO_MANY_LOOKUPS";
     public const string TooManyVoidLookups = "SPF_TOO_MANY_VOID_LOOKUPS";
+    public const string TooManyMxNames = "SPF_TOO_MANY_MX_NAMES";
     public const string IncludeLoop = "SPF_INCLUDE_LOOP";
     public const string IncludeNoRecord = "SPF_INCLUDE_NO_RECORD";
     public const string PermissiveAll = "SPF_PERMISSIVE_ALL";

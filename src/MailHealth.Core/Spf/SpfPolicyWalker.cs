@@ -10,7 +10,9 @@ namespace MailHealth.Spf;
 /// without macros are looked up to find void lookups, and include/redirect loops, records
 /// without SPF and syntax errors anywhere in the tree are reported.
 /// </summary>
-public sealed class SpfPolicyWalker(DnsResolver dns)
+/// <param name="dns">Where to ask.</param>
+/// <param name="records">SPF records already read this run (shared with the evaluations); null: fetch each.</param>
+public sealed class SpfPolicyWalker(DnsResolver dns, SpfRecordCache? records = null)
 {
     /// <summary>Records visited at most, so that a hostile tree cannot make the walk endless.</summary>
     public const int MaxRecords = 60;
@@ -19,13 +21,21 @@ public sealed class SpfPolicyWalker(DnsResolver dns)
     {
         var state = new State();
         var root = new SpfIncludeNode(domain, "root") { Record = record.Text };
-        await WalkRecordAsync(state, root, domain, record, [domain.ToLowerInvariant()], cancellationToken).ConfigureAwait(false);
+        await WalkRecordAsync(state, root, domain, record, [domain.ToLowerInvariant()], decides: true, cancellationToken).ConfigureAwait(false);
         return new SpfPolicyWalk(root, root.TotalLookups, state.Voids, state.Issues);
     }
 
-    private async Task WalkRecordAsync(State state, SpfIncludeNode node, string domain, SpfRecord record, IReadOnlyList<string> path, CancellationToken cancellationToken)
+    // decides: this record's result is the policy's result (the root, and redirects from a record
+    // that decides); inside an include only a pass counts (RFC 7208 section 5.2).
+    private async Task WalkRecordAsync(
+        State state, SpfIncludeNode node, string domain, SpfRecord record, IReadOnlyList<string> path, bool decides, CancellationToken cancellationToken)
     {
         state.Records++;
+        if (path.Count > 1)
+        {
+            CheckAll(state, node, record, path, decides);
+        }
+
         foreach (var mechanism in record.ReachableMechanisms)
         {
             if (mechanism.QueriesDns)
@@ -36,7 +46,7 @@ public sealed class SpfPolicyWalker(DnsResolver dns)
             switch (mechanism.Kind)
             {
                 case SpfMechanismKind.Include:
-                    await FollowAsync(state, node, domain, mechanism.Domain!, "include:", path, cancellationToken).ConfigureAwait(false);
+                    await FollowAsync(state, node, domain, mechanism.Domain!, "include:", path, decides: false, cancellationToken).ConfigureAwait(false);
                     break;
                 case SpfMechanismKind.Ptr:
                     // RFC 7208 section 5.5: "This mechanism SHOULD NOT be published."
@@ -44,13 +54,14 @@ public sealed class SpfPolicyWalker(DnsResolver dns)
                         $"the record of {domain} uses '{mechanism.Text}': slow, unreliable, and RFC 7208 section 5.5 says it SHOULD NOT be used"));
                     break;
                 case SpfMechanismKind.A:
-                    await CheckVoidAsync(state, node, domain, mechanism, [QueryType.A, QueryType.AAAA], cancellationToken).ConfigureAwait(false);
+                    _ = await CheckVoidAsync(state, node, domain, mechanism, [QueryType.A, QueryType.AAAA], cancellationToken).ConfigureAwait(false);
                     break;
                 case SpfMechanismKind.Mx:
-                    await CheckVoidAsync(state, node, domain, mechanism, [QueryType.MX], cancellationToken).ConfigureAwait(false);
+                    var mx = await CheckVoidAsync(state, node, domain, mechanism, [QueryType.MX], cancellationToken).ConfigureAwait(false);
+                    CheckMxNames(state, domain, mechanism, mx);
                     break;
                 case SpfMechanismKind.Exists:
-                    await CheckVoidAsync(state, node, domain, mechanism, [QueryType.A], cancellationToken).ConfigureAwait(false);
+                    _ = await CheckVoidAsync(state, node, domain, mechanism, [QueryType.A], cancellationToken).ConfigureAwait(false);
                     break;
             }
         }
@@ -58,12 +69,12 @@ public sealed class SpfPolicyWalker(DnsResolver dns)
         if (record.RedirectApplies)
         {
             node.Lookups++;
-            await FollowAsync(state, node, domain, record.Redirect!.Value, "redirect=", path, cancellationToken).ConfigureAwait(false);
+            await FollowAsync(state, node, domain, record.Redirect!.Value, "redirect=", path, decides, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private async Task FollowAsync(
-        State state, SpfIncludeNode node, string domain, SpfMacroString spec, string via, IReadOnlyList<string> path, CancellationToken cancellationToken)
+        State state, SpfIncludeNode node, string domain, SpfMacroString spec, string via, IReadOnlyList<string> path, bool decides, CancellationToken cancellationToken)
     {
         if (spec.HasMacros)
         {
@@ -90,7 +101,9 @@ public sealed class SpfPolicyWalker(DnsResolver dns)
             return;
         }
 
-        var fetched = await SpfRecordLookup.FetchAsync(dns, target, cancellationToken).ConfigureAwait(false);
+        var fetched = await (records is null
+            ? SpfRecordLookup.FetchAsync(dns, target, cancellationToken)
+            : records.FetchAsync(target, cancellationToken)).ConfigureAwait(false);
         if (fetched.Failed)
         {
             child.Problem = fetched.Answer.Describe();
@@ -125,14 +138,45 @@ public sealed class SpfPolicyWalker(DnsResolver dns)
             return;
         }
 
-        await WalkRecordAsync(state, child, target, record!, [.. path, key], cancellationToken).ConfigureAwait(false);
+        await WalkRecordAsync(state, child, target, record!, [.. path, key], decides, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task CheckVoidAsync(State state, SpfIncludeNode node, string domain, SpfMechanism mechanism, QueryType[] types, CancellationToken cancellationToken)
+    // The "all" of a record reached through include or redirect: "+all" in an include passes
+    // everyone (the include matches); "?all" matters only where the record decides the result.
+    private static void CheckAll(State state, SpfIncludeNode node, SpfRecord record, IReadOnlyList<string> path, bool decides)
+    {
+        var all = record.ReachableMechanisms.FirstOrDefault(m => m.Kind == SpfMechanismKind.All);
+        var root = path[0];
+        var chain = string.Join(" -> ", path);
+        if (all?.Qualifier == SpfQualifier.Pass)
+        {
+            state.Issues.Add(new SpfLintIssue(SpfFindingCodes.PermissiveAll, root,
+                $"'{all.Text}' in the record of {node.Domain}, reached through {node.Via} ({chain}): every host on the Internet passes SPF for {root}"));
+        }
+        else if (all?.Qualifier == SpfQualifier.Neutral && decides)
+        {
+            state.Issues.Add(new SpfLintIssue(SpfFindingCodes.NeutralAll, root,
+                $"'{all.Text}' in the record of {node.Domain}, reached through {node.Via} ({chain}), decides {root}'s result: unlisted hosts get neutral, which protects nothing"));
+        }
+    }
+
+    // RFC 7208 section 4.6.4: an "mx" whose name has more than 10 MX records is a permerror.
+    private static void CheckMxNames(State state, string domain, SpfMechanism mechanism, IReadOnlyList<DnsAnswer> answers)
+    {
+        var names = answers.Sum(a => a.Of<DnsClient.Protocol.MxRecord>().Count());
+        if (names > SpfEvaluator.MaxNames)
+        {
+            state.Issues.Add(new SpfLintIssue(SpfFindingCodes.TooManyMxNames, domain,
+                $"'{mechanism.Text}' in the record of {domain} names {names} MX hosts; \"mx\" may look at no more than {SpfEvaluator.MaxNames} (permerror, RFC 7208 section 4.6.4)"));
+        }
+    }
+
+    private async Task<IReadOnlyList<DnsAnswer>> CheckVoidAsync(
+        State state, SpfIncludeNode node, string domain, SpfMechanism mechanism, QueryType[] types, CancellationToken cancellationToken)
     {
         if (mechanism.Domain is { HasMacros: true })
         {
-            return;
+            return [];
         }
 
         var target = mechanism.Domain is null ? domain : SpfNames.Truncate(mechanism.Domain.Text);
@@ -145,6 +189,8 @@ public sealed class SpfPolicyWalker(DnsResolver dns)
             state.Voids++;
             node.VoidLookups++;
         }
+
+        return answers;
     }
 
     private sealed class State

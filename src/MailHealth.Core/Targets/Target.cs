@@ -23,6 +23,9 @@ public sealed record Target
     /// <summary>DKIM selectors to check. Empty: a short list of common selectors is tried, for information only.</summary>
     public IReadOnlyList<string> DkimSelectors { get; init; } = [];
 
+    /// <summary>A BIMI selector to check besides "default" (the BIMI-Selector header of the domain's mail). Null: default only.</summary>
+    public string? BimiSelector { get; init; }
+
     /// <summary>Outbound IPs tested against SPF and blocklists. Empty: the mail hosts' addresses.</summary>
     public IReadOnlyList<IPAddress> SendingIps { get; init; } = [];
 

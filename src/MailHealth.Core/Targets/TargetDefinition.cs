@@ -26,6 +26,9 @@ public sealed class TargetDefinition
 
     public List<string>? DkimSelectors { get; set; }
 
+    /// <summary>A BIMI selector to check besides <c>default</c>.</summary>
+    public string? BimiSelector { get; set; }
+
     public List<string>? SendingIps { get; set; }
 
     /// <summary>Blocklist zones; absent: the default set.</summary>
@@ -48,6 +51,7 @@ public sealed class TargetDefinition
             Hosts = [.. target.Hosts],
             Ports = [.. target.Ports.Select(p => p.ToString())],
             DkimSelectors = [.. target.DkimSelectors],
+            BimiSelector = target.BimiSelector,
             SendingIps = [.. target.SendingIps.Select(ip => ip.ToString())],
             Dnsbl = target.DnsblZones is null ? null : [.. target.DnsblZones],
             RelayTest = target.RelayTest,

@@ -52,6 +52,16 @@ public static class TargetValidator
         }
 
         var selectors = Each(definition.DkimSelectors, "dkimSelectors", errors, ParseSelector);
+        string? bimiSelector = null;
+        if (definition.BimiSelector is { } bimi)
+        {
+            (bimiSelector, var bimiError) = ParseSelector(bimi);
+            if (bimiError is not null)
+            {
+                errors.Add(new("bimiSelector", null, bimiError));
+            }
+        }
+
         var sendingIps = Each(definition.SendingIps, "sendingIps", errors, ParseIp);
         var zones = definition.Dnsbl is null ? null : Each(definition.Dnsbl, "dnsbl", errors, ParseZone);
         var tags = Each(definition.Tags, "tags", errors, ParseTag);
@@ -69,6 +79,7 @@ public static class TargetValidator
             Hosts = hosts.Distinct(StringComparer.Ordinal).ToList(),
             Ports = definition.Ports is null ? PortSpec.Defaults : ports,
             DkimSelectors = selectors.Distinct(StringComparer.Ordinal).ToList(),
+            BimiSelector = bimiSelector,
             SendingIps = sendingIps.Distinct().ToList(),
             DnsblZones = zones?.Distinct(StringComparer.Ordinal).ToList(),
             RelayTest = definition.RelayTest ?? false,

@@ -34,7 +34,7 @@ public sealed class CheckSettingsTests
         Assert.Equal(8, services.GetRequiredService<IOptions<CheckOptions>>().Value.MaxConcurrency);
         Assert.Equal(NetworkLimiter.DefaultMaxConcurrency, services.GetRequiredService<NetworkLimiter>().MaxConcurrency);
         Assert.Same(services.GetRequiredService<DnsResolver>(), services.GetRequiredService<DnsResolver>());
-        Assert.Equal(10, services.GetRequiredService<DomainChecker>().Checks.Count);
+        Assert.Equal(12, services.GetRequiredService<DomainChecker>().Checks.Count);
     }
 
     [Fact]

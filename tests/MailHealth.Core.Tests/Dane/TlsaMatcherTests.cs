@@ -89,6 +89,85 @@ public sealed class TlsaMatcherTests
         Assert.Null(TlsaMatcher.FindMatch([association], [Chain.Leaf, Chain.Ca], "other.example.test", out _));
     }
 
+    private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static X509Certificate2 Ca(string name, AsymmetricAlgorithm key, X509Certificate2? issuer = null)
+    {
+        var request = key is RSA rsa
+            ? new CertificateRequest("CN=" + name, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            : new CertificateRequest("CN=" + name, (ECDsa)key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        if (issuer is null)
+        {
+            return request.CreateSelfSigned(Now, Now.AddYears(1));
+        }
+
+        // An issuer of another key type signs through a generator of its own kind.
+        var generator = issuer.GetRSAPrivateKey() is { } issuerRsa
+            ? X509SignatureGenerator.CreateForRSA(issuerRsa, RSASignaturePadding.Pkcs1)
+            : X509SignatureGenerator.CreateForECDsa(issuer.GetECDsaPrivateKey()!);
+        using var plain = request.Create(issuer.SubjectName, generator, Now, Now.AddYears(1), [4, 5, 6]);
+        return plain.CopyWithPrivateKey((ECDsa)key);
+    }
+
+    private static byte[] Leaf(string dnsName, X509Certificate2 issuer)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=" + dnsName, key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(dnsName);
+        request.CertificateExtensions.Add(san.Build());
+        using var leaf = request.Create(issuer, Now, Now.AddDays(90), [7, 8, 9]);
+        return leaf.RawData;
+    }
+
+    [Fact]
+    public void FindMatch_DaneTaOfACaTheLeafDoesNotChainTo_DoesNotMatch()
+    {
+        // RFC 7671 section 5.2.2: a server that sends some other CA along does not make it the issuer.
+        using var issuerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var issuer = Ca("Real Issuer", issuerKey);
+        using var strangerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var stranger = Ca("Stranger CA", strangerKey);
+        var leaf = Leaf("mx.example.test", issuer);
+        var association = new TlsaAssociation(2, 0, 1, Data(0, 1, stranger.RawData));
+
+        Assert.Null(TlsaMatcher.FindMatch([association], [leaf, stranger.RawData], "mx.example.test", out var reasons));
+        Assert.Contains("does not chain", Assert.Single(reasons), StringComparison.Ordinal);
+        var own = new TlsaAssociation(2, 1, 1, Data(1, 1, issuer.RawData));
+        Assert.NotNull(TlsaMatcher.FindMatch([own], [leaf, issuer.RawData], "mx.example.test", out _));
+    }
+
+    [Fact]
+    public void FindMatch_DaneTaOfTheRootThroughAnIntermediateSentOutOfOrder_Matches()
+    {
+        using var rootKey = RSA.Create(2048);
+        using var root = Ca("Root", rootKey);
+        using var intermediateKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var intermediate = Ca("Intermediate", intermediateKey, root);
+        var leaf = Leaf("mx.example.test", intermediate);
+        var association = new TlsaAssociation(2, 1, 2, Data(1, 2, root.RawData));
+
+        Assert.NotNull(TlsaMatcher.FindMatch([association], [leaf, root.RawData, intermediate.RawData], "mx.example.test", out _));
+        // Without the intermediate there is no path to the root.
+        Assert.Null(TlsaMatcher.FindMatch([association], [leaf, root.RawData], "mx.example.test", out _));
+    }
+
+    [Fact]
+    public void FindMatch_DaneTaLeafNamingTheNextHopDomain_Matches()
+    {
+        // RFC 7672 section 3.2.2: the next-hop domain is a reference identifier beside the MX host name.
+        using var issuerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var issuer = Ca("Domain CA", issuerKey);
+        var leaf = Leaf("example.test", issuer);
+        var association = new TlsaAssociation(2, 0, 1, Data(0, 1, issuer.RawData));
+
+        Assert.NotNull(TlsaMatcher.FindMatch([association], [leaf, issuer.RawData], "mx.example.test", out _, nextHop: "example.test"));
+        Assert.Null(TlsaMatcher.FindMatch([association], [leaf, issuer.RawData], "mx.example.test", out var reasons));
+        Assert.Null(TlsaMatcher.FindMatch([association], [leaf, issuer.RawData], "mx.example.test", out _, nextHop: "other.test"));
+        Assert.Contains("not valid for mx.example.test", Assert.Single(reasons), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void FindMatch_OneOfSeveral_IsEnough()
     {

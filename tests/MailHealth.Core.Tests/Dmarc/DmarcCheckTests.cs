@@ -361,6 +361,28 @@ public sealed class DmarcCheckTests
         Assert.False(result.Evidence.ContainsKey("externalDestinations"));
     }
 
+    [Fact]
+    public async Task Run_ReportHostBelowTheOrgDomainButItsOwnOrgDomain_IsVerifiedByItsOwnWalk()
+    {
+        // dept.dmarc-org.test has psd=n: by name inside dmarc-org.test, by its own walk external.
+        var result = await RunAsync("reporter.dmarc-org.test");
+
+        // (Its subdomains inherit sp=quarantine: an info finding of its own.)
+        var finding = Assert.Single(result.Findings, f => f.Severity > Severity.Info);
+        Assert.Equal(DmarcFindingCodes.ReportDestinationUnauthorized, finding.Code);
+        Assert.Equal("dept.dmarc-org.test", finding.Subject);
+        Assert.Contains("reporter.dmarc-org.test._report._dmarc.dept.dmarc-org.test", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_ReportHostBelowTheOrgDomainWithoutRecordOfItsOwn_IsInternal()
+    {
+        var result = await RunAsync("inside.dmarc-org.test");
+
+        Assert.Equal([DmarcFindingCodes.SubdomainPolicyWeaker], Codes(result));
+        Assert.False(result.Evidence.ContainsKey("externalDestinations"));
+    }
+
     [Theory]
     [InlineData(DnsFault.Drop, DnsFindingCodes.Timeout)]
     [InlineData(DnsFault.ServerFailure, DnsFindingCodes.ServFail)]

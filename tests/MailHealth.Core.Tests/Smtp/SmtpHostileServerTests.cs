@@ -18,13 +18,26 @@ public sealed class SmtpHostileServerTests
     private static readonly TimeSpan Short = TimeSpan.FromSeconds(1.5);
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(10);
 
-    private static CheckOptions Quick(CheckOptions o) => new()
+    // The SMTP command stage under test (EHLO, STARTTLS replies).
+    private static CheckOptions QuickCommand(CheckOptions o) => new()
     {
         ExtraTrustRoots = o.ExtraTrustRoots,
         HeloName = o.HeloName,
         ConnectTimeout = Long,
         GreetingTimeout = Long,
         CommandTimeout = Short,
+        TlsTimeout = Long,
+        ProbeDeadline = TimeSpan.FromSeconds(30),
+    };
+
+    // The TLS handshake under test (after STARTTLS, or implicit on 465).
+    private static CheckOptions QuickTls(CheckOptions o) => new()
+    {
+        ExtraTrustRoots = o.ExtraTrustRoots,
+        HeloName = o.HeloName,
+        ConnectTimeout = Long,
+        GreetingTimeout = Long,
+        CommandTimeout = Long,
         TlsTimeout = Short,
         ProbeDeadline = TimeSpan.FromSeconds(30),
     };
@@ -116,7 +129,7 @@ public sealed class SmtpHostileServerTests
     {
         await using var server = HostileSmtpServers.Greeting554();
 
-        var outcome = await ProbeAsync(server, SmtpRole.Smtp, Quick);
+        var outcome = await ProbeAsync(server, SmtpRole.Smtp, QuickGreeting);
 
         Assert.Equal([(SmtpFindingCodes.GreetingInvalid, Severity.Critical)], Problems(outcome));
         Assert.Contains("554 5.3.2 no SMTP service here", outcome.Result.Findings[0].Message, StringComparison.Ordinal);
@@ -128,7 +141,7 @@ public sealed class SmtpHostileServerTests
     {
         await using var server = HostileSmtpServers.Garbage();
 
-        var outcome = await ProbeAsync(server, SmtpRole.Smtp, Quick);
+        var outcome = await ProbeAsync(server, SmtpRole.Smtp, QuickGreeting);
 
         Assert.Equal([(SmtpFindingCodes.GreetingInvalid, Severity.Critical)], Problems(outcome));
     }
@@ -138,7 +151,7 @@ public sealed class SmtpHostileServerTests
     {
         await using var server = HostileSmtpServers.GarbageAfterEhlo();
 
-        var outcome = await ProbeAsync(server, SmtpRole.Smtp, Quick);
+        var outcome = await ProbeAsync(server, SmtpRole.Smtp, QuickCommand);
 
         Assert.Equal([(SmtpFindingCodes.ProtocolError, Severity.Critical)], Problems(outcome));
     }
@@ -148,7 +161,7 @@ public sealed class SmtpHostileServerTests
     {
         await using var server = HostileSmtpServers.HugeLine();
 
-        var outcome = await ProbeAsync(server, SmtpRole.Smtp, Quick);
+        var outcome = await ProbeAsync(server, SmtpRole.Smtp, QuickGreeting);
 
         Assert.Equal([(SmtpFindingCodes.GreetingInvalid, Severity.Critical)], Problems(outcome));
         Assert.Contains("longer than", outcome.Result.Findings[0].Message, StringComparison.Ordinal);
@@ -159,7 +172,7 @@ public sealed class SmtpHostileServerTests
     {
         await using var server = HostileSmtpServers.HugeLineAfterEhlo();
 
-        var outcome = await ProbeAsync(server, SmtpRole.Submission, Quick);
+        var outcome = await ProbeAsync(server, SmtpRole.Submission, QuickCommand);
 
         Assert.Equal([(SmtpFindingCodes.ProtocolError, Severity.Critical)], Problems(outcome));
         Assert.Contains("longer than", outcome.Result.Findings[0].Message, StringComparison.Ordinal);
@@ -170,7 +183,7 @@ public sealed class SmtpHostileServerTests
     {
         await using var server = HostileSmtpServers.StallAfterEhlo();
 
-        var outcome = await ProbeAsync(server, SmtpRole.Smtp, Quick);
+        var outcome = await ProbeAsync(server, SmtpRole.Smtp, QuickCommand);
 
         Assert.Equal([(SmtpFindingCodes.Timeout, Severity.Critical)], Problems(outcome));
         Assert.Contains("EHLO", outcome.Result.Findings[0].Message, StringComparison.Ordinal);
@@ -181,7 +194,7 @@ public sealed class SmtpHostileServerTests
     {
         await using var server = HostileSmtpServers.CloseAfterEhlo();
 
-        var outcome = await ProbeAsync(server, SmtpRole.Smtp, Quick);
+        var outcome = await ProbeAsync(server, SmtpRole.Smtp, QuickCommand);
 
         Assert.Equal([(SmtpFindingCodes.ProtocolError, Severity.Critical)], Problems(outcome));
         Assert.Equal(CheckStatus.Fail, outcome.Result.Status);
@@ -192,7 +205,7 @@ public sealed class SmtpHostileServerTests
     {
         await using var server = HostileSmtpServers.StartTlsRefused();
 
-        var outcome = await ProbeAsync(server, SmtpRole.Submission, Quick);
+        var outcome = await ProbeAsync(server, SmtpRole.Submission, QuickCommand);
 
         Assert.Equal([(SmtpFindingCodes.StartTlsFailed, Severity.Critical)], Problems(outcome));
         Assert.Contains("454", outcome.Result.Findings[0].Message, StringComparison.Ordinal);
@@ -203,7 +216,7 @@ public sealed class SmtpHostileServerTests
     {
         await using var server = HostileSmtpServers.TlsCutAfterStartTls();
 
-        var outcome = await ProbeAsync(server, SmtpRole.Smtp, Quick);
+        var outcome = await ProbeAsync(server, SmtpRole.Smtp, QuickTls);
 
         Assert.Equal([(SmtpFindingCodes.StartTlsFailed, Severity.Critical)], Problems(outcome));
         Assert.False(outcome.TlsEstablished);
@@ -214,7 +227,7 @@ public sealed class SmtpHostileServerTests
     {
         await using var server = HostileSmtpServers.TlsCutAfterStartTls(stall: true);
 
-        var outcome = await ProbeAsync(server, SmtpRole.Submission, Quick);
+        var outcome = await ProbeAsync(server, SmtpRole.Submission, QuickTls);
 
         Assert.Equal([(SmtpFindingCodes.StartTlsFailed, Severity.Critical)], Problems(outcome));
         Assert.Contains("no answer within", outcome.Result.Findings[0].Message, StringComparison.Ordinal);
@@ -242,7 +255,7 @@ public sealed class SmtpHostileServerTests
     {
         await using var server = HostileSmtpServers.TlsCutImplicit();
 
-        var outcome = await ProbeAsync(server, SmtpRole.Submissions, Quick);
+        var outcome = await ProbeAsync(server, SmtpRole.Submissions, QuickTls);
 
         Assert.Equal([(SmtpFindingCodes.ImplicitTlsFailed, Severity.Critical)], Problems(outcome));
     }
@@ -252,7 +265,7 @@ public sealed class SmtpHostileServerTests
     {
         await using var server = HostileSmtpServers.TlsStallImplicit();
 
-        var outcome = await ProbeAsync(server, SmtpRole.Submissions, Quick);
+        var outcome = await ProbeAsync(server, SmtpRole.Submissions, QuickTls);
 
         Assert.Equal([(SmtpFindingCodes.ImplicitTlsFailed, Severity.Critical)], Problems(outcome));
         Assert.Contains("no answer within", outcome.Result.Findings[0].Message, StringComparison.Ordinal);

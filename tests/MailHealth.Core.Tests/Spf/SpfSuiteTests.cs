@@ -2,6 +2,7 @@ using System.Net;
 using MailHealth.Dns;
 using MailHealth.Spf;
 using MailHealth.Testing.Dns;
+using MailHealth.Testing.Spf;
 
 namespace MailHealth.Core.Tests.Spf;
 

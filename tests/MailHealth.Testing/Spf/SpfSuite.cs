@@ -1,12 +1,7 @@
-using MailHealth.Testing;
 using MailHealth.Testing.Dns;
 using YamlDotNet.RepresentationModel;
 
-namespace MailHealth.Core.Tests.Spf;
-
-/// <summary>One scenario of the RFC 7208 test suite.</summary>
-public sealed record SpfSuiteScenario(
-    string Id, string Section, string Helo, string Host, string MailFrom, IReadOnlyList<string> Results, string? Explanation, ScriptedZone Zone);
+namespace MailHealth.Testing.Spf;
 
 /// <summary>
 /// Loads the public RFC 7208 test suite (rfc7208-tests.yml) that eng/peers/spf-suite.sh puts in

@@ -1,0 +1,148 @@
+using MailHealth.Bimi;
+using MailHealth.Checks;
+using MailHealth.Testing;
+
+namespace MailHealth.Core.Tests.Bimi;
+
+/// <summary>
+/// The bimi check against eng/peers/zones/bimi.test.zone.in (one domain per case), its logos and
+/// mark certificates served by nginx at logos.bimi.test (eng/peers/bimi/, 40-nginx.sh).
+/// </summary>
+public sealed class BimiCheckTests
+{
+    private static async Task<IReadOnlyList<CheckResult>> RunAllAsync(string domain, string? selector = null) =>
+        await new BimiCheck().RunAsync(Peers.Context(Peers.Target(domain, t => t with { BimiSelector = selector })), CancellationToken.None);
+
+    private static async Task<CheckResult> RunAsync(string domain) => Assert.Single(await RunAllAsync(domain));
+
+    [Fact]
+    public async Task Run_GoodLogoCertificateAndDmarc_PassesWithoutFindings()
+    {
+        var result = await RunAsync("good.bimi.test");
+
+        Assert.Empty(result.Findings);
+        Assert.Equal(CheckStatus.Pass, result.Status);
+        Assert.Equal("bimi:default", result.Id);
+        Assert.Equal("default._bimi.good.bimi.test", result.Subject);
+        Assert.Equal("reject", result.Evidence["dmarcPolicy"]);
+        var mark = Assert.IsAssignableFrom<IReadOnlyDictionary<string, object?>>(result.Evidence["markCertificate"]);
+        Assert.Equal(2, mark["certificates"]);
+    }
+
+    [Fact]
+    public async Task Run_NoRecord_IsNoFindingBimiIsOptional()
+    {
+        var result = await RunAsync("nothing.bimi.test");
+
+        Assert.Empty(result.Findings);
+        Assert.False(result.Evidence.ContainsKey("record"));
+    }
+
+    [Fact]
+    public async Task Run_ConfiguredSelector_IsCheckedBesideDefault()
+    {
+        var results = await RunAllAsync("good.bimi.test", "brand");
+
+        Assert.Equal(["bimi:default", "bimi:brand"], results.Select(r => r.Id));
+        Assert.All(results, r => Assert.Empty(r.Findings));
+        Assert.Equal("v=BIMI1; l=https://logos.bimi.test/good.svg;", results[1].Evidence["record"]);
+    }
+
+    [Fact]
+    public async Task Run_ConfiguredSelectorWithoutRecord_IsMissing()
+    {
+        var results = await RunAllAsync("good.bimi.test", "nosuch");
+
+        var finding = Assert.Single(Assert.Single(results, r => r.Id == "bimi:nosuch").Findings);
+        Assert.Equal(BimiFindingCodes.Missing, finding.Code);
+        Assert.Equal(Severity.Warning, finding.Severity);
+    }
+
+    [Theory]
+    [InlineData("none.bimi.test", "policy is none")]
+    [InlineData("pct.bimi.test", "pct=50")]
+    public async Task Run_DmarcNotAtEnforcement_IsDmarcInsufficient(string domain, string detail)
+    {
+        var result = await RunAsync(domain);
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(BimiFindingCodes.DmarcInsufficient, finding.Code);
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Contains(detail, finding.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("script.bimi.test", "<script>")]
+    [InlineData("script.bimi.test", "baseProfile")]
+    [InlineData("external.bimi.test", "https://elsewhere.example/logo.png")]
+    [InlineData("external.bimi.test", "no <title>")]
+    [InlineData("big.bimi.test", "32 KiB")]
+    [InlineData("png.bimi.test", "image/png")]
+    public async Task Run_BadLogo_IsLogoInvalid(string domain, string detail)
+    {
+        var result = await RunAsync(domain);
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(BimiFindingCodes.LogoInvalid, finding.Code);
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Contains(detail, finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_LogoNotFound_IsLogoUnreachable()
+    {
+        var result = await RunAsync("gone.bimi.test");
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(BimiFindingCodes.LogoUnreachable, finding.Code);
+        Assert.Contains("404", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http.bimi.test", "not an https URI")]
+    [InlineData("two.bimi.test", "2 BIMI records")]
+    [InlineData("version.bimi.test", "does not start with v=BIMI1")]
+    public async Task Run_BadRecord_IsSyntaxError(string domain, string detail)
+    {
+        var result = await RunAsync(domain);
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(BimiFindingCodes.SyntaxError, finding.Code);
+        Assert.Contains(detail, finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_DeclinationRecord_HasNoFindings()
+    {
+        var result = await RunAsync("declined.bimi.test");
+
+        Assert.Empty(result.Findings);
+        Assert.Equal(true, result.Evidence["declined"]);
+    }
+
+    [Theory]
+    [InlineData("expiredvmc.bimi.test", "expired")]
+    [InlineData("plaincert.bimi.test", "no logotype extension")]
+    public async Task Run_BadMarkCertificate_IsCertificateInvalid(string domain, string detail)
+    {
+        var result = await RunAsync(domain);
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(BimiFindingCodes.CertificateInvalid, finding.Code);
+        Assert.Contains(detail, finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MarkCertificate_JudgedByTheGivenClock()
+    {
+        // The peers' good VMC runs a year from their start: two years on it has expired.
+        var pem = File.ReadAllBytes(Path.Combine(Peers.State, "certs", "bimi-vmc.pem"));
+        var now = TimeProvider.System.GetUtcNow();
+
+        Assert.Empty(MarkCertificateInspector.Inspect(pem, now).Problems);
+        Assert.Contains("expired", Assert.Single(MarkCertificateInspector.Inspect(pem, now.AddYears(2)).Problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Registration_RunsBimi() => Assert.Contains(Peers.Checker().Checks, c => c is BimiCheck);
+}

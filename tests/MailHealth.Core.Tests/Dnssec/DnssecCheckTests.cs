@@ -1,0 +1,122 @@
+using System.Net;
+using MailHealth.Checks;
+using MailHealth.Dns;
+using MailHealth.Dnssec;
+using MailHealth.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MailHealth.Core.Tests.Dnssec;
+
+/// <summary>
+/// The dnssec check against the child zones of dnssec.test (eng/peers/start.d/92-dnssec.sh): asked
+/// through the validating unbound ($MH_NET.45.54), and directly from the signing Knot
+/// ($MH_NET.45.53), which does not validate.
+/// </summary>
+public sealed class DnssecCheckTests
+{
+    private static DnsResolver Resolver(int d) => new(new DnsResolverOptions
+    {
+        Servers = [new IPEndPoint(Peers.Address(45, d), 53)],
+        Timeout = TimeSpan.FromSeconds(3),
+        Retries = 0,
+        UseCache = false,
+    });
+
+    private static DnsResolver Validating => Resolver(54);
+
+    private static DnsResolver Authoritative => Resolver(53);
+
+    private static async Task<CheckResult> RunAsync(string domain, DnsResolver dns, TimeProvider? time = null) =>
+        Assert.Single(await new DnssecCheck().RunAsync(Peers.Context(Peers.Target(domain), time: time, dns: dns), CancellationToken.None));
+
+    [Fact]
+    public async Task Run_SignedAndValidated_PassesWithoutFindings()
+    {
+        var result = await RunAsync("signed.dnssec.test", Validating);
+
+        Assert.Empty(result.Findings);
+        Assert.Equal(CheckStatus.Pass, result.Status);
+        Assert.Equal(true, result.Evidence["authenticated"]);
+        Assert.Equal(1.0, result.Metrics["dsRecords"]);
+        Assert.Equal(2.0, result.Metrics["dnskeyRecords"]);
+        Assert.True(result.Metrics["signatures"] > 0);
+    }
+
+    [Theory]
+    [InlineData("expired.dnssec.test")]
+    [InlineData("badds.dnssec.test")]
+    public async Task Run_BogusChain_IsCriticalBogus(string domain)
+    {
+        var result = await RunAsync(domain, Validating);
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(DnssecFindingCodes.Bogus, finding.Code);
+        Assert.Equal(Severity.Critical, finding.Severity);
+        Assert.Contains("checking disabled", finding.Message, StringComparison.Ordinal);
+        Assert.Equal(CheckStatus.Fail, result.Status);
+        Assert.Equal("NoError", result.Evidence["mxCheckingDisabled"]);
+    }
+
+    [Fact]
+    public async Task Run_ExpiredSignaturesSeenWithoutValidation_AreBogusToo()
+    {
+        var result = await RunAsync("expired.dnssec.test", Authoritative);
+
+        var finding = Assert.Single(result.Findings, f => f.Code == DnssecFindingCodes.Bogus);
+        Assert.Contains("expired at 2020-02-01", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_SignaturesEndingInTwoDays_AreAWarning()
+    {
+        var result = await RunAsync("expiring.dnssec.test", Validating);
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(DnssecFindingCodes.SignatureExpiring, finding.Code);
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Equal(CheckStatus.Warn, result.Status);
+    }
+
+    [Fact]
+    public async Task Run_SignaturesEndingInThirtyDays_AreAWarningOnlyWhenTheClockIsNearTheEnd()
+    {
+        // The same signatures judged at a later time: the warning follows the injected clock.
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow().AddDays(25));
+
+        var result = await RunAsync("signed.dnssec.test", Validating, time);
+
+        Assert.Equal([DnssecFindingCodes.SignatureExpiring], result.Findings.Select(f => f.Code));
+    }
+
+    [Fact]
+    public async Task Run_UnsignedZone_IsInfoUnsigned()
+    {
+        var result = await RunAsync("insecure.dnssec.test", Validating);
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(DnssecFindingCodes.Unsigned, finding.Code);
+        Assert.Equal(Severity.Info, finding.Severity);
+        Assert.Equal(CheckStatus.Pass, result.Status);
+    }
+
+    [Fact]
+    public async Task Run_SignedZoneThroughAResolverThatDoesNotValidate_IsNotValidated()
+    {
+        var result = await RunAsync("signed.dnssec.test", Authoritative);
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(DnssecFindingCodes.NotValidated, finding.Code);
+        Assert.Equal(false, result.Evidence["authenticated"]);
+    }
+
+    [Fact]
+    public async Task Run_UnsignedTestZone_IsUnsignedNotError()
+    {
+        var result = await RunAsync("good.mx.test", Peers.Resolver());
+
+        Assert.Equal([DnssecFindingCodes.Unsigned], result.Findings.Select(f => f.Code));
+    }
+
+    [Fact]
+    public void Registration_RunsDnssec() => Assert.Contains(Peers.Checker().Checks, c => c is DnssecCheck);
+}
