@@ -162,6 +162,8 @@ public static class MtaStsPolicyFetcher
         SslOptions = new SslClientAuthenticationOptions
         {
             TargetHost = policyHost,
+            // The certificate judged must be the one presented now, not a resumed session's.
+            AllowTlsResume = false,
             // Never fetch intermediates or revocation data from the network.
             CertificateChainPolicy = new X509ChainPolicy
             {

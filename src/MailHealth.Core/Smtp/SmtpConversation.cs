@@ -168,6 +168,8 @@ internal static class SmtpConversation
                             TargetHost = IPAddress.TryParse(host.Name, out _) ? "" : host.Name,
                             RemoteCertificateValidationCallback = certificate.Accept,
                             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                            // Every probe sees the certificate the server presents now (see ProbeSmtpClient).
+                            AllowTlsResume = false,
                         },
                         cancellationToken).ConfigureAwait(false);
                 }
