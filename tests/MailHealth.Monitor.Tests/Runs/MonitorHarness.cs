@@ -78,14 +78,14 @@ public sealed class MonitorHarness : IAsyncDisposable
     }
 
     /// <summary>Stores a target of the peers' zones (only the given ports, the test blocklist).</summary>
-    public async Task<Target> AddTargetAsync(string id, string domain, string ports = "25", IReadOnlyList<string>? tags = null)
+    public async Task<Target> AddTargetAsync(string id, string domain, string ports = "25", IReadOnlyList<string>? tags = null, IReadOnlyList<string>? dnsbl = null)
     {
         var target = TargetValidator.Validate(new TargetDefinition
         {
             Id = id,
             Domain = domain,
             Ports = [.. ports.Split(',')],
-            Dnsbl = ["bl.rep.test"],
+            Dnsbl = [.. dnsbl ?? ["bl.rep.test"]],
             Tags = tags is null ? null : [.. tags],
         }).Target!;
         await Get<TargetStore>().UpsertAsync(target);

@@ -19,6 +19,15 @@ public sealed class ScriptedZone
         return this;
     }
 
+    /// <summary>Replaces every record and fault of <paramref name="name"/> (a zone edited between two runs of a scenario).</summary>
+    public ScriptedZone Set(string name, params ScriptedRecord[] records)
+    {
+        var entries = Entries(name);
+        entries.Clear();
+        entries.AddRange(records.Select(r => new Entry(r, null)));
+        return this;
+    }
+
     /// <summary>Questions about <paramref name="name"/> get <paramref name="fault"/> unless a record of the asked type came first.</summary>
     public ScriptedZone Fault(string name, DnsFault fault)
     {
