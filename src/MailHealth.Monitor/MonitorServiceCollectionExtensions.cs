@@ -1,8 +1,10 @@
 using MailHealth.Composition;
 using MailHealth.Egress;
+using MailHealth.Monitor.Alerts;
 using MailHealth.Monitor.Delivery;
 using MailHealth.Monitor.Notifications;
 using MailHealth.Monitor.Queues;
+using MailHealth.Monitor.Retention;
 using MailHealth.Monitor.Runs;
 using MailHealth.Monitor.Scheduling;
 using MailHealth.Storage;
@@ -36,6 +38,8 @@ public static class MonitorServiceCollectionExtensions
         services.TryAddSingleton<NotificationDispatcher>();
         services.TryAddSingleton<ProbeScheduler>();
         services.TryAddSingleton<QueueWorker>();
+        services.TryAddSingleton<AlertAcknowledger>();
+        services.TryAddSingleton<RetentionService>();
         return services;
     }
 }
