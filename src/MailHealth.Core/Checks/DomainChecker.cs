@@ -53,7 +53,8 @@ public sealed class DomainChecker
         var startedAt = _time.GetUtcNow();
         using var deadline = new CancellationTokenSource(_options.RunDeadline, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        var context = new CheckContext(target, _dns, _options, _time, _services, linked.Token, _network);
+        // A view of the resolver for this run: a question asked twice in the run is answered once.
+        var context = new CheckContext(target, _dns.ForRun(), _options, _time, _services, linked.Token, _network);
 
         var runs = _checks.Select(check => RunOneAsync(check, context, linked.Token)).ToList();
         var results = (await Task.WhenAll(runs).ConfigureAwait(false)).SelectMany(r => r).ToList();

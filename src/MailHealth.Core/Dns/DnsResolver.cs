@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using DnsClient;
 using DnsClient.Protocol;
@@ -13,6 +14,10 @@ public sealed class DnsResolver
 {
     private readonly LookupClient _client;
     private readonly NetworkLimiter _network;
+
+    // Set on a run's view (ForRun): each question is asked once per run, its answer shared by the
+    // checks of that run and forgotten with it. Null on the process-wide resolver.
+    private readonly ConcurrentDictionary<(string Name, QueryType Type), Task<DnsAnswer>>? _asked;
 
     /// <param name="options">Servers, deadlines, cache.</param>
     /// <param name="network">The process-wide bound every query goes through; unbounded when null.</param>
@@ -39,10 +44,57 @@ public sealed class DnsResolver
         Options = options;
     }
 
+    private DnsResolver(DnsResolver shared)
+    {
+        _client = shared._client;
+        _network = shared._network;
+        Options = shared.Options;
+        _asked = new();
+    }
+
     public DnsResolverOptions Options { get; }
 
-    public Task<DnsAnswer> QueryAsync(string name, QueryType type, CancellationToken cancellationToken = default) =>
-        _network.RunAsync(ct => AskAsync(name, type, ct), cancellationToken);
+    /// <summary>
+    /// A view of this resolver for one run of one target: the same servers, client and network
+    /// bound, and each question asked at most once while the run lasts (the MX hosts' addresses,
+    /// the SPF records the lint walk and each evaluation read). Nothing outlives the run, so a
+    /// monitor sees a changed record at its next run, and memory holds only the runs in flight.
+    /// A failed or timed-out answer is not kept: the next asker asks again.
+    /// </summary>
+    public DnsResolver ForRun() => new(this);
+
+    public async Task<DnsAnswer> QueryAsync(string name, QueryType type, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (_asked is null)
+        {
+            return await _network.RunAsync(ct => AskAsync(name, type, ct), cancellationToken).ConfigureAwait(false);
+        }
+
+        var key = (Canonical.Name(name), type);
+        while (true)
+        {
+            var asked = _asked.GetOrAdd(key, _ => _network.RunAsync(ct => AskAsync(name, type, ct), cancellationToken));
+            DnsAnswer answer;
+            try
+            {
+                answer = await asked.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The first asker gave up (its own shorter deadline); this one still wants the answer.
+                _asked.TryRemove(KeyValuePair.Create(key, asked));
+                continue;
+            }
+
+            if (answer.Outcome is DnsOutcome.Timeout or DnsOutcome.Failure or DnsOutcome.ServerFailure)
+            {
+                _asked.TryRemove(KeyValuePair.Create(key, asked));
+            }
+
+            return answer;
+        }
+    }
 
     private async Task<DnsAnswer> AskAsync(string name, QueryType type, CancellationToken cancellationToken)
     {

@@ -14,8 +14,8 @@ public sealed class DnsResolverOptions
     /// <summary>Further attempts after a timeout. Default 1.</summary>
     public int Retries { get; init; } = 1;
 
-    /// <summary>Cache answers for their TTL. Default true; benchmarks turn it off to measure cold lookups.</summary>
-    public bool UseCache { get; init; } = true;
+    /// <summary>Cache answers process-wide for their TTL (at most <see cref="MaximumCacheAge"/>). Default false: a run's own view (<see cref="DnsResolver.ForRun"/>) shares answers within the run.</summary>
+    public bool UseCache { get; init; }
 
     /// <summary>
     /// No answer is kept longer than this, whatever its TTL, so a monitor sees a changed record

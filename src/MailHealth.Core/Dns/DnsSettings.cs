@@ -19,8 +19,12 @@ public sealed class DnsSettings
     /// <summary>Further attempts after a timeout. Default 1, 0-5.</summary>
     public int Retries { get; set; } = 1;
 
-    /// <summary>Cache answers (never longer than <see cref="MaximumCacheAge"/>). Default true.</summary>
-    public bool UseCache { get; set; } = true;
+    /// <summary>
+    /// Also cache answers across runs, process-wide (never longer than <see cref="MaximumCacheAge"/>).
+    /// Default false: each run shares its own answers among its checks already, and a
+    /// process-wide cache grows with the number of targets seen within its age.
+    /// </summary>
+    public bool UseCache { get; set; }
 
     /// <summary>The longest an answer is kept, whatever its TTL. Default 1 min, 0-1 h; keep it below the schedule's interval.</summary>
     public TimeSpan MaximumCacheAge { get; set; } = TimeSpan.FromMinutes(1);
