@@ -10,15 +10,24 @@ namespace MailHealth.Storage.Egress;
 /// <summary>
 /// The fleet's recent port-25 signals where every worker sees them (docs/egress.md): table
 /// <c>{prefix}egress</c>, PartitionKey <c>port25</c>, one row per target (RowKey = escaped target
-/// id) holding that target's latest signals and when they were seen. A run writes its own row and
-/// reads the rows still within the window: one partition, one query.
+/// id) holding that target's latest signals and when they were seen. A run writes its own row at
+/// once; the other targets' rows are read from the table at most every <see cref="RefreshEvery"/>
+/// (a whole-partition read per run would cost O(fleet) per target), so another worker's signal is
+/// seen within that delay, this worker's at once.
 /// </summary>
 public sealed class EgressSignalStore(StorageAccount account, TimeProvider time, TimeSpan window) : IEgressSignalWindow
 {
     private const string Partition = "port25";
     private readonly TableClient table = account.Table(StorageTables.Egress);
+    private readonly SemaphoreSlim refreshing = new(1, 1);
+    private readonly Lock gate = new();
+    private Dictionary<string, (DateTimeOffset At, IReadOnlyList<PortProbeSignal> Signals)> rows = new(StringComparer.Ordinal);
+    private DateTimeOffset? readAt;
 
     public TimeSpan Window => window;
+
+    /// <summary>Longest a worker goes without reading the other workers' signals: a tenth of the window, at most 30 s.</summary>
+    public TimeSpan RefreshEvery => window / 10 < TimeSpan.FromSeconds(30) ? window / 10 : TimeSpan.FromSeconds(30);
 
     public async Task<IReadOnlyList<PortProbeSignal>> RecordAndReadAsync(string targetId, IReadOnlyList<PortProbeSignal> signals, CancellationToken cancellationToken)
     {
@@ -30,18 +39,67 @@ public sealed class EgressSignalStore(StorageAccount account, TimeProvider time,
             ["Signals"] = JsonSerializer.Serialize(signals),
         };
         await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
-
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and At ge {now - window}");
-        var rows = await TableOperations.ListAsync(table, filter, cancellationToken);
-        return [.. rows.SelectMany(r => JsonSerializer.Deserialize<List<PortProbeSignal>>(r.GetString("Signals") ?? "[]") ?? [])];
+        await RefreshAsync(now, cancellationToken);
+        lock (gate)
+        {
+            rows[targetId] = (now, signals);
+            return Within(now);
+        }
     }
 
     /// <summary>The verdict of the signals still within the window, for the health route; writes nothing.</summary>
     public async Task<EgressVerdict> ReadVerdictAsync(int minimumTargets, CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and At ge {time.GetUtcNow() - window}");
-        var rows = await TableOperations.ListAsync(table, filter, cancellationToken);
-        var signals = rows.SelectMany(r => JsonSerializer.Deserialize<List<PortProbeSignal>>(r.GetString("Signals") ?? "[]") ?? []).ToList();
-        return EgressAnalysis.Judge(signals, minimumTargets);
+        var now = time.GetUtcNow();
+        await RefreshAsync(now, cancellationToken);
+        lock (gate)
+        {
+            return EgressAnalysis.Judge(Within(now), minimumTargets);
+        }
+    }
+
+    private List<PortProbeSignal> Within(DateTimeOffset now) =>
+        [.. rows.Values.Where(r => now - r.At <= window).SelectMany(r => r.Signals)];
+
+    private async Task RefreshAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (readAt is { } last && now - last < RefreshEvery)
+        {
+            return;
+        }
+
+        await refreshing.WaitAsync(cancellationToken);
+        try
+        {
+            if (readAt is { } again && now - again < RefreshEvery)
+            {
+                return;
+            }
+
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and At ge {now - window}");
+            var read = new Dictionary<string, (DateTimeOffset, IReadOnlyList<PortProbeSignal>)>(StringComparer.Ordinal);
+            foreach (var entity in await TableOperations.ListAsync(table, filter, cancellationToken))
+            {
+                read[KeyText.Unescape(entity.RowKey)] = (
+                    entity.GetDateTimeOffset("At") ?? now,
+                    JsonSerializer.Deserialize<List<PortProbeSignal>>(entity.GetString("Signals") ?? "[]") ?? []);
+            }
+
+            lock (gate)
+            {
+                // What this worker wrote since the read started is newer than what the read returned.
+                foreach (var (id, mine) in rows.Where(r => !read.TryGetValue(r.Key, out var stored) || stored.Item1 < r.Value.At))
+                {
+                    read[id] = mine;
+                }
+
+                rows = read;
+                readAt = now;
+            }
+        }
+        finally
+        {
+            refreshing.Release();
+        }
     }
 }
