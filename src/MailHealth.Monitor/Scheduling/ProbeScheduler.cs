@@ -34,9 +34,11 @@ public sealed class ProbeScheduler(
             queued++;
         }
 
-        // An entry whose message was lost (a crash between the outbox and the queue) is due and
-        // still pending: a second message for it is harmless, the dispatcher sends it once.
-        foreach (var entry in await outbox.ListDueAsync(now, cancellationToken: cancellationToken).ConfigureAwait(false))
+        // An entry whose message was lost (a crash between the outbox and the queue, or a worker
+        // that died holding its claim) is still pending a whole interval after it was due: queue it
+        // again. A second message for it would be harmless (the dispatcher's claim sends it once),
+        // but entries that are merely waiting for their message are left alone.
+        foreach (var entry in await outbox.ListDueAsync(now - settings.Value.Interval, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             await notifications.SendAsync(new NotificationDelivery(entry.Notification.Id, entry.Notification.Channel), null, cancellationToken).ConfigureAwait(false);
         }

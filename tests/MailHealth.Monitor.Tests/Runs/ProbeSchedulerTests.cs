@@ -1,0 +1,58 @@
+using MailHealth.Monitor.Scheduling;
+using MailHealth.Notifications;
+using MailHealth.Runs;
+using MailHealth.Storage.Notifications;
+using MailHealth.Storage.Queues;
+using MailHealth.Storage.Targets;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MailHealth.Monitor.Tests.Runs;
+
+/// <summary>The schedule's tick: one request per enabled target for the slot, and lost notifications queued again.</summary>
+public sealed class ProbeSchedulerTests
+{
+    [Fact]
+    public async Task Schedule_EnabledTargetsOnly_ForTheCurrentSlot()
+    {
+        var time = new FakeTimeProvider(MonitorHarness.Slot(3) + TimeSpan.FromMinutes(2));
+        await using var monitor = await MonitorHarness.StartAsync(time: time);
+        await monitor.AddTargetAsync("on", "good.smtp.test");
+        var off = await monitor.AddTargetAsync("off", "expired.smtp.test");
+        await monitor.Get<TargetStore>().UpsertAsync(off with { Enabled = false });
+
+        var (slot, queued) = await monitor.Get<ProbeScheduler>().ScheduleAsync(CancellationToken.None);
+
+        Assert.Equal(MonitorHarness.Slot(3), slot);
+        Assert.Equal(1, queued);
+        var message = Assert.Single(await monitor.Get<ProbeQueue>().ReceiveAsync(32, TimeSpan.FromSeconds(30)));
+        Assert.Equal(new ProbeRequest("on", MonitorHarness.Slot(3)), message.Message);
+    }
+
+    [Fact]
+    public async Task Schedule_PendingNotificationAnIntervalOverdue_IsQueuedAgainAFreshOneIsNot()
+    {
+        var time = new FakeTimeProvider(MonitorHarness.Slot(0));
+        await using var monitor = await MonitorHarness.StartAsync(time: time);
+        var outbox = monitor.Get<OutboxStore>();
+        await outbox.AddAsync(Sample("lost"), time.GetUtcNow());
+        time.Advance(TimeSpan.FromMinutes(6));
+        await outbox.AddAsync(Sample("fresh"), time.GetUtcNow());
+
+        await monitor.Get<ProbeScheduler>().ScheduleAsync(CancellationToken.None);
+
+        var messages = await monitor.Get<NotificationQueue>().ReceiveAsync(32, TimeSpan.FromSeconds(30));
+        Assert.Equal(["lost"], messages.Select(m => m.Message.NotificationId));
+    }
+
+    private static Notification Sample(string id) => new()
+    {
+        Id = id,
+        Channel = "ops",
+        Kind = NotificationKind.AlertOpened,
+        TargetId = "shop",
+        Domain = "shop.example",
+        Title = "title",
+        Text = "text",
+        At = MonitorHarness.Slot(0),
+    };
+}
