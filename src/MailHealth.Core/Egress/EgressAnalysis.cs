@@ -6,11 +6,11 @@ namespace MailHealth.Egress;
 
 /// <summary>
 /// Tells "our egress to port 25 is blocked" apart from "the targets are down" (docs/egress.md).
-/// Many clouds drop outbound TCP 25; a monitor there sees every port-25 probe time out. When that
-/// happens on every target of a run while a 587/465 probe connects, the monitor raises one
-/// SMTP_EGRESS_BLOCKED and reports the port-25 checks as <c>error</c> (could not check), with their
-/// SMTP_CONNECT_TIMEOUT findings moved to evidence so that no per-target alert opens for them.
-/// Pure: reports in, reports out.
+/// Many clouds drop outbound TCP 25; a monitor there sees every port-25 probe time out. Each report
+/// is judged, as its target finishes, against the fleet's recent port-25 signals: when they all
+/// timed out on enough targets while a 587/465 probe connected, the report gets SMTP_EGRESS_BLOCKED
+/// and its port-25 checks become <c>error</c> (could not check), their SMTP_CONNECT_TIMEOUT findings
+/// moved to evidence so that no per-target alert opens for them. Pure: report and signals in, report out.
 /// </summary>
 public static class EgressAnalysis
 {
@@ -25,22 +25,6 @@ public static class EgressAnalysis
     /// with one target, "its port 25 is firewalled while submission is open" looks the same.
     /// </summary>
     public const int DefaultMinimumTargets = 2;
-
-    /// <summary>Analyzes a run of several targets' reports and rewrites them when egress is blocked.</summary>
-    public static EgressAnalysisResult Apply(IReadOnlyList<Report> reports, int minimumTargets = DefaultMinimumTargets)
-    {
-        ArgumentNullException.ThrowIfNull(reports);
-        var signals = reports
-            .SelectMany(r => r.Checks.Select(c => PortProbeSignal.FromCheck(r.Target.Id, c)))
-            .OfType<PortProbeSignal>()
-            .ToList();
-        if (Detect(signals, minimumTargets) is not { } finding)
-        {
-            return new EgressAnalysisResult(reports, []);
-        }
-
-        return new EgressAnalysisResult([.. reports.Select(r => Rewrite(r, BlockedReason))], [finding]);
-    }
 
     /// <summary>
     /// The fleet's verdict from its recent signals: open when any port-25 probe got an answer
@@ -72,7 +56,10 @@ public static class EgressAnalysis
         {
             case EgressVerdict.Blocked:
                 var rewritten = Rewrite(report, BlockedReason);
-                return rewritten with { MonitorFindings = [.. rewritten.MonitorFindings, Detect(fleetSignals, minimumTargets)!] };
+                // Judging a report twice must not add the finding twice.
+                return rewritten.MonitorFindings.Any(f => f.Code == EgressFindingCodes.EgressBlocked)
+                    ? rewritten
+                    : rewritten with { MonitorFindings = [.. rewritten.MonitorFindings, Detect(fleetSignals, minimumTargets)!] };
             case EgressVerdict.Unknown when Detect(SignalsOf(report), 1) is not null:
                 return Rewrite(report, UnverifiedReason);
             default:
@@ -93,15 +80,6 @@ public static class EgressAnalysis
     private const string UnverifiedReason =
         "not checked: port 25 timed out while this target's submission port connected, and no other port-25 probe of this monitor has answered recently, "
         + "so the monitor's own outbound port 25 may be blocked; the connect timeout is not held against the target";
-
-    /// <summary>The same decision from probe outcomes, one list per target (keyed by target id).</summary>
-    public static Finding? Detect(IReadOnlyDictionary<string, IReadOnlyList<SmtpProbeOutcome>> outcomesByTarget, int minimumTargets = DefaultMinimumTargets)
-    {
-        ArgumentNullException.ThrowIfNull(outcomesByTarget);
-        return Detect(
-            [.. outcomesByTarget.SelectMany(t => t.Value.Select(o => PortProbeSignal.FromOutcome(t.Key, o)))],
-            minimumTargets);
-    }
 
     /// <summary>SMTP_EGRESS_BLOCKED when every port-25 probe of at least <paramref name="minimumTargets"/> targets timed out and a 587/465 probe connected; else null.</summary>
     public static Finding? Detect(IReadOnlyList<PortProbeSignal> signals, int minimumTargets = DefaultMinimumTargets)

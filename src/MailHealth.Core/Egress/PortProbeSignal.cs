@@ -7,7 +7,7 @@ namespace MailHealth.Egress;
 /// <summary>
 /// What egress analysis needs to know about one SMTP probe: which target and port, whether the
 /// TCP connect timed out, whether a connection was made. Read from a report's <c>smtp</c> checks
-/// or from probe outcomes, so that the analysis works on either.
+/// (the SMTP probe writes whether it connected and whether its connect timed out).
 /// </summary>
 /// <param name="TargetId">The target the probe belongs to.</param>
 /// <param name="CheckId">The probe's check id, such as smtp:mx1.example.com:25.</param>
@@ -54,13 +54,6 @@ public sealed record PortProbeSignal(string TargetId, string CheckId, int Port, 
             || check.Status != CheckStatus.Error
             || check.Findings.Any(f => f.Code.StartsWith("SMTP_", StringComparison.Ordinal) || f.Code.StartsWith("TLS_", StringComparison.Ordinal)));
         return new PortProbeSignal(targetId, check.Id, port, timedOut, connected);
-    }
-
-    public static PortProbeSignal FromOutcome(string targetId, SmtpProbeOutcome outcome)
-    {
-        ArgumentNullException.ThrowIfNull(outcome);
-        // SmtpProbeOutcome.Address is set only when a connection was made.
-        return new PortProbeSignal(targetId, outcome.Result.Id, outcome.Port.Port, outcome.ConnectTimedOut, !outcome.ConnectTimedOut && outcome.Address is not null);
     }
 
     /// <summary>The port of an smtp check: the last part of its subject HOST:PORT (or of its id).</summary>
