@@ -10,17 +10,6 @@ namespace MailHealth.Monitor.Tests.Delivery;
 /// <summary>The outbox and the queue against a real loopback webhook receiver: at least once, never lost, never twice to the receiver's eyes.</summary>
 public sealed class NotificationDispatcherTests
 {
-    private static Notification Sample(string id) => new()
-    {
-        Id = id,
-        Channel = "ops",
-        Kind = NotificationKind.AlertOpened,
-        TargetId = "shop",
-        Domain = "shop.example",
-        Title = "[CRITICAL] shop.example: TLS_CERT_EXPIRED on mx.shop.example:25 opened",
-        Text = "the certificate expired",
-        At = MonitorHarness.Slot(0),
-    };
 
     private static async Task<OutboxEntry> QueueAsync(MonitorHarness monitor, Notification notification)
     {
@@ -35,7 +24,7 @@ public sealed class NotificationDispatcherTests
         await using var monitor = await MonitorHarness.StartAsync();
         monitor.Webhook.Script(ScriptedReply.Answer(500), ScriptedReply.Ok);
         var dispatcher = monitor.Get<NotificationDispatcher>();
-        await QueueAsync(monitor, Sample("n500"));
+        await QueueAsync(monitor, MonitorHarness.Notification("n500"));
 
         var first = await dispatcher.DeliverAsync(new NotificationDelivery("n500", "ops"), CancellationToken.None);
         Assert.Equal(OutboxState.Pending, first!.State);
@@ -60,7 +49,7 @@ public sealed class NotificationDispatcherTests
     public async Task Deliver_SameMessageTwiceAtOnce_TheReceiverGetsOneRequest()
     {
         await using var monitor = await MonitorHarness.StartAsync();
-        await QueueAsync(monitor, Sample("twice"));
+        await QueueAsync(monitor, MonitorHarness.Notification("twice"));
         await monitor.Get<NotificationQueue>().SendAsync(new NotificationDelivery("twice", "ops"));
 
         await monitor.DrainAsync();
@@ -74,7 +63,7 @@ public sealed class NotificationDispatcherTests
     {
         await using var monitor = await MonitorHarness.StartAsync();
         monitor.Webhook.Default = ScriptedReply.Answer(403);
-        await QueueAsync(monitor, Sample("refused"));
+        await QueueAsync(monitor, MonitorHarness.Notification("refused"));
 
         await monitor.DrainAsync();
 
@@ -92,7 +81,7 @@ public sealed class NotificationDispatcherTests
     {
         await using var monitor = await MonitorHarness.StartAsync();
         monitor.Webhook.Default = ScriptedReply.Answer(503);
-        await QueueAsync(monitor, Sample("down"));
+        await QueueAsync(monitor, MonitorHarness.Notification("down"));
 
         for (var i = 0; i < 150 && (await monitor.Get<OutboxStore>().GetAsync("down"))!.State == OutboxState.Pending; i++)
         {

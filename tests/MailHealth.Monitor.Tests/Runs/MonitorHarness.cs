@@ -2,6 +2,7 @@ using System.Globalization;
 using MailHealth.Checks;
 using MailHealth.Monitor.Queues;
 using MailHealth.Monitor.Runs;
+using MailHealth.Notifications;
 using MailHealth.Storage.Configuration;
 using MailHealth.Storage.Queues;
 using MailHealth.Storage.Targets;
@@ -96,6 +97,19 @@ public sealed class MonitorHarness : IAsyncDisposable
         Get<TargetRunService>().RunAsync(new ProbeRequest(targetId, slot), CancellationToken.None);
 
     public Task<int> DrainAsync() => Get<QueueWorker>().DrainAsync(CancellationToken.None);
+
+    /// <summary>An alert notification for channel <c>ops</c>, to put in the outbox directly.</summary>
+    public static Notification Notification(string id) => new()
+    {
+        Id = id,
+        Channel = "ops",
+        Kind = NotificationKind.AlertOpened,
+        TargetId = "shop",
+        Domain = "shop.example",
+        Title = "[CRITICAL] shop.example: TLS_CERT_EXPIRED on mx.shop.example:25 opened",
+        Text = "the certificate expired",
+        At = Slot(0),
+    };
 
     /// <summary>Slot <paramref name="index"/> of a fixed day, five minutes apart.</summary>
     public static DateTimeOffset Slot(int index) =>

@@ -34,25 +34,13 @@ public sealed class ProbeSchedulerTests
         var time = new FakeTimeProvider(MonitorHarness.Slot(0));
         await using var monitor = await MonitorHarness.StartAsync(time: time);
         var outbox = monitor.Get<OutboxStore>();
-        await outbox.AddAsync(Sample("lost"), time.GetUtcNow());
+        await outbox.AddAsync(MonitorHarness.Notification("lost"), time.GetUtcNow());
         time.Advance(TimeSpan.FromMinutes(6));
-        await outbox.AddAsync(Sample("fresh"), time.GetUtcNow());
+        await outbox.AddAsync(MonitorHarness.Notification("fresh"), time.GetUtcNow());
 
         await monitor.Get<ProbeScheduler>().ScheduleAsync(CancellationToken.None);
 
         var messages = await monitor.Get<NotificationQueue>().ReceiveAsync(32, TimeSpan.FromSeconds(30));
         Assert.Equal(["lost"], messages.Select(m => m.Message.NotificationId));
     }
-
-    private static Notification Sample(string id) => new()
-    {
-        Id = id,
-        Channel = "ops",
-        Kind = NotificationKind.AlertOpened,
-        TargetId = "shop",
-        Domain = "shop.example",
-        Title = "title",
-        Text = "text",
-        At = MonitorHarness.Slot(0),
-    };
 }
