@@ -30,15 +30,18 @@ public sealed class DnsResolverRunViewTests
     [Fact]
     public async Task ForRun_TimedOutAnswer_IsAskedAgain()
     {
-        await using var server = ScriptedDnsServer.Start(new ScriptedZone().Timeout("slow.example.test"));
+        // The proof is the answer the second question gets, not a count of datagrams: the
+        // server's receive loop may lag behind the client's deadline on a loaded machine.
+        var zone = new ScriptedZone().Timeout("slow.example.test");
+        await using var server = ScriptedDnsServer.Start(zone);
         var run = server.Resolver(TimeSpan.FromMilliseconds(200)).ForRun();
 
-        var first = await run.QueryAsync("slow.example.test", QueryType.TXT);
-        var queriesAfterFirst = server.Queries;
-        var second = await run.QueryAsync("slow.example.test", QueryType.TXT);
+        var first = await run.QueryAsync("slow.example.test", QueryType.A);
+        zone.Set("slow.example.test", ScriptedRecord.A("192.0.2.7"));
+        var second = await run.QueryAsync("slow.example.test", QueryType.A);
 
         Assert.Equal(DnsOutcome.Timeout, first.Outcome);
-        Assert.Equal(DnsOutcome.Timeout, second.Outcome);
-        Assert.True(server.Queries > queriesAfterFirst);
+        Assert.Equal(DnsOutcome.Success, second.Outcome);
+        Assert.Equal("192.0.2.7", second.Of<DnsClient.Protocol.ARecord>().Single().Address.ToString());
     }
 }

@@ -11,27 +11,41 @@ public sealed class ScriptedZone
     // RFC 1034 section 3.6.2 lets a chain be long; this bound only stops a scripted CNAME loop.
     private const int MaxAliasHops = 16;
     private readonly Dictionary<string, List<Entry>> _names = new(StringComparer.OrdinalIgnoreCase);
+    // Tests edit a zone while its server answers (a record changed between two runs).
+    private readonly Lock _gate = new();
     private DnsFault? _otherwise;
 
     public ScriptedZone Add(string name, ScriptedRecord record)
     {
-        Entries(name).Add(new Entry(record, null));
+        lock (_gate)
+        {
+            Entries(name).Add(new Entry(record, null));
+        }
+
         return this;
     }
 
     /// <summary>Replaces every record and fault of <paramref name="name"/> (a zone edited between two runs of a scenario).</summary>
     public ScriptedZone Set(string name, params ScriptedRecord[] records)
     {
-        var entries = Entries(name);
-        entries.Clear();
-        entries.AddRange(records.Select(r => new Entry(r, null)));
+        lock (_gate)
+        {
+            var entries = Entries(name);
+            entries.Clear();
+            entries.AddRange(records.Select(r => new Entry(r, null)));
+        }
+
         return this;
     }
 
     /// <summary>Questions about <paramref name="name"/> get <paramref name="fault"/> unless a record of the asked type came first.</summary>
     public ScriptedZone Fault(string name, DnsFault fault)
     {
-        Entries(name).Add(new Entry(null, fault));
+        lock (_gate)
+        {
+            Entries(name).Add(new Entry(null, fault));
+        }
+
         return this;
     }
 
@@ -41,18 +55,34 @@ public sealed class ScriptedZone
     /// <summary>Makes the name exist (NOERROR, no data) without giving it records.</summary>
     public ScriptedZone Touch(string name)
     {
-        Entries(name);
+        lock (_gate)
+        {
+            Entries(name);
+        }
+
         return this;
     }
 
     /// <summary>Questions about names the zone does not hold get <paramref name="fault"/> instead of NXDOMAIN.</summary>
     public ScriptedZone Otherwise(DnsFault fault)
     {
-        _otherwise = fault;
+        lock (_gate)
+        {
+            _otherwise = fault;
+        }
+
         return this;
     }
 
     internal ScriptedAnswer Answer(string name, ushort type)
+    {
+        lock (_gate)
+        {
+            return AnswerLocked(name, type);
+        }
+    }
+
+    private ScriptedAnswer AnswerLocked(string name, ushort type)
     {
         var answers = new List<(string Owner, ScriptedRecord Record)>();
         var current = name;
