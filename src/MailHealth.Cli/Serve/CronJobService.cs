@@ -41,6 +41,13 @@ public sealed class CronJobService(
                 var wait = Task.Delay(next - now, time, stoppingToken);
                 Next = next;
                 await wait.ConfigureAwait(false);
+
+                // A timer may fire a few milliseconds before the wall clock reaches the occurrence;
+                // the job reads the clock (the scheduler's slot), so wait until it really is time.
+                while (time.GetUtcNow() < next)
+                {
+                    await Task.Delay(next - time.GetUtcNow(), time, stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
