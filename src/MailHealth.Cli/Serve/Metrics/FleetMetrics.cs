@@ -56,7 +56,7 @@ public sealed class FleetMetrics
         targetLastRun = new(G("mailhealth_target_last_run_timestamp_seconds", "When the target's latest run finished (Unix time).", "target"));
         checkStatus = new(G("mailhealth_check_status", "The latest status of one check: 0 pass, 1 warn, 2 fail, 3 error.", CheckLabels));
         checkDuration = new(G("mailhealth_check_duration_seconds", "How long the check's latest run took.", CheckLabels));
-        stageDuration = new(G("mailhealth_check_stage_duration_seconds", "One stage of the check's latest run (SMTP: connect, greeting, ehlo, starttls, tls, total; MTA-STS: fetch).", [.. CheckLabels, "stage"]));
+        stageDuration = new(G("mailhealth_check_stage_duration_seconds", "One stage of the check's latest run (SMTP: connect, greeting, ehlo, starttls, tls, ehloAfterTls, auth, relayTest, total; MTA-STS: fetch).", [.. CheckLabels, "stage"]));
         certificateDays = new(G("mailhealth_certificate_days_left", "Days until the certificate the check saw expires (negative: expired).", CheckLabels));
         dnsLookups = new(G("mailhealth_check_dns_lookups", "DNS lookups the check's evaluation needed (SPF: the RFC 7208 count, limit 10; DMARC: the tree walk's queries).", CheckLabels));
         blocklistListings = new(G("mailhealth_blocklist_listings", "Blocklists that list the checked address or domain.", CheckLabels));
