@@ -65,7 +65,7 @@ banner() {
   cat >&2 <<TEXT
 
   MailHealth is running at $url (the peers' demo fleet, probed every minute)
-    API        $url/api            key (DEMO ONLY): demo-read-key-DO-NOT-USE-0001
+    API        $url/api            keys (DEMO ONLY): read demo-read-key-DO-NOT-USE-0001, admin demo-admin-key-DO-NOT-USE-0001
     metrics    $url/metrics
     try        curl -s -H 'x-functions-key: demo-read-key-DO-NOT-USE-0001' $url/api/targets/expiring/status
   Ctrl+C stops it (the peers keep running until: eng/peers/peers.sh stop).

@@ -2,6 +2,7 @@ using System.Globalization;
 using MailHealth.Cli.Serve.Metrics;
 using MailHealth.Composition;
 using MailHealth.Monitor;
+using MailHealth.Monitor.Api;
 using MailHealth.Monitor.Retention;
 using MailHealth.Monitor.Scheduling;
 using MailHealth.Storage.Configuration;
@@ -69,7 +70,7 @@ public sealed class ServeHost : IAsyncDisposable
     public IReadOnlyList<string> Addresses =>
         [.. Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []];
 
-    /// <summary>Reads the config file and composes the host; a bad file or schedule is a <see cref="UsageException"/> naming each problem.</summary>
+    /// <summary>Reads the config file, composes the host and validates every setting; a mistake is a <see cref="UsageException"/> naming each problem.</summary>
     public static async Task<ServeHost> CreateAsync(ServeOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -113,6 +114,7 @@ public sealed class ServeHost : IAsyncDisposable
         var services = builder.Services;
         services.AddSingleton(options.Time ?? TimeProvider.System);
         services.AddMailHealthMonitor(configuration);
+        services.AddMailHealthApi(configuration);
         services.AddValidatedSettings<ServeSettings>(configuration, ServeSettings.Section, ServeSettings.Validate);
         // The worker's own bound abandons the work in hand; the host's only has to outlast it. Read
         // raw here (HostOptions are built before validation reports a bad value, which it then does).
@@ -137,35 +139,37 @@ public sealed class ServeHost : IAsyncDisposable
         }));
 
         var app = builder.Build();
-        app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
+        var problems = SettingProblems(app.Services);
+        if (problems.Count == 0)
+        {
+            app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
+            try
+            {
+                // The API with serve's keys (MailHealth:Api): it refuses to be mapped without an admin key.
+                app.MapMailHealthApi();
+            }
+            catch (OptionsValidationException e)
+            {
+                problems = [.. e.Failures];
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new UsageException(string.Join('\n', problems));
+        }
+
         return new ServeHost(app, file);
     }
 
     /// <summary>
-    /// Validates every setting, creates the tables and queues, writes the config file's targets
+    /// Creates the tables and queues, writes the config file's targets
     /// (an upsert: a target of the same id changed through the API is overwritten, others stay),
     /// then starts listening, the schedule and the worker.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            Services.GetRequiredService<IStartupValidator>().Validate();
-        }
-        catch (OptionsValidationException e)
-        {
-            throw new UsageException(string.Join('\n', e.Failures));
-        }
-        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
-        {
-            throw new UsageException(string.Join('\n', e.InnerExceptions.Cast<OptionsValidationException>().SelectMany(i => i.Failures)));
-        }
-        catch (InvalidOperationException e)
-        {
-            // The binder's refusal of an unknown or malformed setting.
-            throw new UsageException(e.Message);
-        }
-
         // Built now so that they count from the first run and serve the first scrape.
         _ = Services.GetRequiredService<ProcessMetrics>();
         _ = Services.GetRequiredService<FleetMetrics>();
@@ -188,6 +192,43 @@ public sealed class ServeHost : IAsyncDisposable
     public Task StopAsync(CancellationToken cancellationToken) => App.StopAsync(cancellationToken);
 
     public ValueTask DisposeAsync() => App.DisposeAsync();
+
+    /// <summary>Every setting validated at once (as the host would at start), each problem named by its path; the API's missing admin key too.</summary>
+    private static List<string> SettingProblems(IServiceProvider services)
+    {
+        var problems = new List<string>();
+        try
+        {
+            services.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (OptionsValidationException e)
+        {
+            problems.AddRange(e.Failures);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
+        {
+            problems.AddRange(e.InnerExceptions.Cast<OptionsValidationException>().SelectMany(i => i.Failures));
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder's refusal of an unknown or malformed setting.
+            problems.Add(e.Message);
+        }
+
+        if (problems.Count > 0)
+        {
+            try
+            {
+                problems.AddRange(ApiSettings.KeyProblems(services.GetRequiredService<IOptions<ApiSettings>>().Value));
+            }
+            catch (Exception e) when (e is OptionsValidationException or InvalidOperationException)
+            {
+                // Already among the problems.
+            }
+        }
+
+        return problems;
+    }
 
     private static bool StorageConfigured(IConfiguration configuration)
     {

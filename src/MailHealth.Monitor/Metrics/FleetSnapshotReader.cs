@@ -3,6 +3,7 @@ using MailHealth.Storage.Alerts;
 using MailHealth.Storage.Latest;
 using MailHealth.Storage.Queues;
 using MailHealth.Storage.Targets;
+using MailHealth.Targets;
 
 namespace MailHealth.Monitor.Metrics;
 
@@ -24,7 +25,7 @@ public sealed class FleetSnapshotReader(
 
     public async Task<FleetSnapshot> ReadAsync(CancellationToken cancellationToken)
     {
-        var all = new List<Targets.Target>();
+        var all = new List<Target>();
         await foreach (var target in targets.AllAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             all.Add(target);

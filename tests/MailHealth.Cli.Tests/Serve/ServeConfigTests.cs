@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json;
 using MailHealth.Storage.Targets;
 
 namespace MailHealth.Cli.Tests.Serve;
@@ -24,6 +26,36 @@ public sealed class ServeConfigTests
         Assert.Equal(["prod"], shop.Target.Tags);
         Assert.NotNull(blog);
         Assert.False(blog.Target.Enabled);
+
+        // The API serves what the file stored.
+        using var listed = JsonDocument.Parse(await serve.Read.GetStringAsync(new Uri("/api/targets", UriKind.Relative)));
+        Assert.Equal(["blog", "shop"], listed.RootElement.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task ApiNeedsItsKey()
+    {
+        await using var serve = await ServeHarness.StartAsync("""[ { "id": "shop", "domain": "demo.test" } ]""");
+
+        using var anonymous = await serve.Http.GetAsync(new Uri("/api/targets/shop", UriKind.Relative));
+        using var health = await serve.Http.GetAsync(new Uri("/api/health", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task MissingAdminKeyStopsStartUp()
+    {
+        var file = await WriteAsync("""
+            { "targets": [], "MailHealth": { "Api": { "ReadKeys": ["only-a-read-key-0123456789"] } } }
+            """);
+
+        var outcome = await CliRunner.RunAsync("serve", "--config", file);
+
+        Assert.Equal(ExitCodes.Usage, outcome.ExitCode);
+        Assert.Contains("mailhealth: MailHealth:Api:AdminKeys: at least one admin key is required", outcome.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("only-a-read-key", outcome.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -80,6 +112,7 @@ public sealed class ServeConfigTests
         Assert.Equal(ExitCodes.Usage, outcome.ExitCode);
         Assert.Contains("MailHealth:Monitor:Interval: 00:00:10 is not in 00:01:00-1.00:00:00", outcome.Error, StringComparison.Ordinal);
         Assert.Contains("MailHealth:Serve:ShutdownTimeout: 01:00:00 is not in", outcome.Error, StringComparison.Ordinal);
+        Assert.Contains("MailHealth:Api:AdminKeys: at least one admin key is required", outcome.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,6 +13,9 @@ namespace MailHealth.Cli.Tests.Serve;
 /// </summary>
 internal sealed class ServeHarness : IAsyncDisposable
 {
+    public const string ReadKey = "serve-read-key-0123456789";
+    public const string AdminKey = "serve-admin-key-0123456789";
+
     private readonly string directory;
 
     private ServeHarness(ServeHost host, string directory, string prefix)
@@ -21,13 +24,19 @@ internal sealed class ServeHarness : IAsyncDisposable
         this.directory = directory;
         Prefix = prefix;
         Http = new HttpClient { BaseAddress = new Uri(host.Addresses[0]) };
+        Read = new HttpClient { BaseAddress = new Uri(host.Addresses[0]) };
+        Read.DefaultRequestHeaders.Add("x-functions-key", ReadKey);
     }
 
     public ServeHost Host { get; }
 
     public string Prefix { get; }
 
+    /// <summary>A client without a key (metrics, health).</summary>
     public HttpClient Http { get; }
+
+    /// <summary>A client sending the read key.</summary>
+    public HttpClient Read { get; }
 
     public T Get<T>()
         where T : notnull => Host.Services.GetRequiredService<T>();
@@ -57,6 +66,8 @@ internal sealed class ServeHarness : IAsyncDisposable
             ["MailHealth:Checks:ProbeDeadline"] = "00:00:20",
             ["MailHealth:Checks:HeloName"] = "probe.mailhealth.test",
             ["MailHealth:Serve:WorkerIdlePause"] = "00:00:00.200",
+            ["MailHealth:Api:ReadKeys:0"] = ReadKey,
+            ["MailHealth:Api:AdminKeys:0"] = AdminKey,
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -98,6 +109,7 @@ internal sealed class ServeHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        Read.Dispose();
         await Host.StopAsync(CancellationToken.None);
         var account = Host.Services.GetRequiredService<StorageAccount>();
         foreach (var table in account.TableNames)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MailHealth.Alerts;
 using MailHealth.Checks;
 using MailHealth.Runs;
@@ -45,6 +46,10 @@ public sealed class ServeScheduleTests
         Assert.Equal(new RunId("demo", slot).ToString(), demo.RunId);
         Assert.Equal(CheckStatus.Warn, demo.Status);
         Assert.Equal(CheckStatus.Fail, expiring.Status);
+
+        // The API answers from the same storage.
+        using var status = JsonDocument.Parse(await serve.Read.GetStringAsync(new Uri("/api/targets/expiring/status", UriKind.Relative)));
+        Assert.Equal("fail", status.RootElement.GetProperty("status").GetString());
 
         var metrics = new PrometheusText(await serve.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
         Assert.Equal((int)CheckStatus.Warn, metrics.Value("mailhealth_target_status", ("target", "demo")));
