@@ -17,11 +17,13 @@ internal sealed class ServeHarness : IAsyncDisposable
     public const string AdminKey = "serve-admin-key-0123456789";
 
     private readonly string directory;
+    private readonly bool ownsStorage;
 
-    private ServeHarness(ServeHost host, string directory, string prefix)
+    private ServeHarness(ServeHost host, string directory, string prefix, bool ownsStorage)
     {
         Host = host;
         this.directory = directory;
+        this.ownsStorage = ownsStorage;
         Prefix = prefix;
         Http = new HttpClient { BaseAddress = new Uri(host.Addresses[0]) };
         Read = new HttpClient { BaseAddress = new Uri(host.Addresses[0]) };
@@ -44,10 +46,14 @@ internal sealed class ServeHarness : IAsyncDisposable
     /// <summary>The in-process schedule's job (<c>Schedule</c> or <c>Purge</c>).</summary>
     public CronJobService Job(string name) => Host.Services.GetServices<IHostedService>().OfType<CronJobService>().Single(j => j.Name == name);
 
-    /// <summary>Starts serve with a config file holding <paramref name="targetsJson"/> (the JSON array of targets).</summary>
-    public static async Task<ServeHarness> StartAsync(string targetsJson, TimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts serve with a config file holding <paramref name="targetsJson"/> (the JSON array of
+    /// targets), on storage of its own, or on that of <paramref name="sharing"/> (another process
+    /// on the same account; the first one removes the storage).
+    /// </summary>
+    public static async Task<ServeHarness> StartAsync(string targetsJson, TimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null, ServeHarness? sharing = null)
     {
-        var prefix = "s" + Guid.NewGuid().ToString("N")[..12];
+        var prefix = sharing?.Prefix ?? "s" + Guid.NewGuid().ToString("N")[..12];
         var directory = Directory.CreateTempSubdirectory("serve-").FullName;
         var config = Path.Combine(directory, "serve.json");
         await File.WriteAllTextAsync(config, $$"""{ "targets": {{targetsJson}} }""");
@@ -86,7 +92,7 @@ internal sealed class ServeHarness : IAsyncDisposable
             throw;
         }
 
-        return new ServeHarness(host, directory, prefix);
+        return new ServeHarness(host, directory, prefix, ownsStorage: sharing is null);
     }
 
     /// <summary>Waits (polling, bounded) until <paramref name="condition"/> holds; fails the test when it never does.</summary>
@@ -111,15 +117,18 @@ internal sealed class ServeHarness : IAsyncDisposable
         Http.Dispose();
         Read.Dispose();
         await Host.StopAsync(CancellationToken.None);
-        var account = Host.Services.GetRequiredService<StorageAccount>();
-        foreach (var table in account.TableNames)
+        if (ownsStorage)
         {
-            await account.Tables.DeleteTableAsync(table);
-        }
+            var account = Host.Services.GetRequiredService<StorageAccount>();
+            foreach (var table in account.TableNames)
+            {
+                await account.Tables.DeleteTableAsync(table);
+            }
 
-        foreach (var queue in account.QueueNames)
-        {
-            await account.Queues.DeleteQueueAsync(queue);
+            foreach (var queue in account.QueueNames)
+            {
+                await account.Queues.DeleteQueueAsync(queue);
+            }
         }
 
         await Host.DisposeAsync();
