@@ -56,12 +56,14 @@ stop_helpers() {
   for pid in "${helpers[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
 trap stop_helpers EXIT
+# A closed stderr (a pipe whose reader left) must not kill this script before it cleans up.
+trap '' PIPE
 
 eng/demo/flap.sh "${MH_FLAP_PERIOD:-120}" &
 helpers+=($!)
 
 banner() {
-  until curl -sf -o /dev/null "$url/metrics"; do sleep 0.5; done
+  until curl -sf -o /dev/null "$url/metrics"; do sleep 0.5; kill -0 $$ 2>/dev/null || exit 0; done
   cat >&2 <<TEXT
 
   MailHealth is running at $url (the peers' demo fleet, probed every minute)
@@ -71,8 +73,10 @@ banner() {
   Ctrl+C stops it (the peers keep running until: eng/peers/peers.sh stop).
 
 TEXT
-  # The first stored result shows in the metrics as a target's status.
-  until curl -sf "$url/metrics" | grep -q '^mailhealth_target_status{'; do sleep 0.5; done
+  # The first stored result: a target's status with a run in it (read from storage, not cached).
+  until curl -sf -H "x-functions-key: demo-read-key-DO-NOT-USE-0001" "$url/api/targets/healthy/status" | grep -q '"runId"'; do
+    sleep 0.5; kill -0 $$ 2>/dev/null || exit 0
+  done
   echo "run.sh: first results stored $SECONDS s after eng/run.sh started" >&2
 }
 banner &

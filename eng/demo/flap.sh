@@ -31,11 +31,17 @@ finish() {
 }
 trap finish TERM INT
 
+# The script that started this one: when it is gone (killed without cleaning up), stop too.
+parent="$PPID"
+
 set_mx good
 state=good
 while true; do
-  sleep "$period" & sleeper=$!
-  wait "$sleeper" || true
+  for ((waited = 0; waited < period; waited++)); do
+    kill -0 "$parent" 2>/dev/null || finish
+    sleep 1 & sleeper=$!
+    wait "$sleeper" || true
+  done
   if [ "$state" = good ]; then state=down; else state=good; fi
   set_mx "$state"
 done
