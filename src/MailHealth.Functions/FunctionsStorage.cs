@@ -1,0 +1,84 @@
+using MailHealth.Storage.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace MailHealth.Functions;
+
+/// <summary>
+/// One storage account for the host and the worker: the queue triggers read from the
+/// <c>AzureWebJobsStorage</c> connection, so <c>MailHealth:Storage</c> takes its account from the
+/// same settings (a connection string, or <c>__accountName</c> / <c>__tableServiceUri</c> and
+/// <c>__queueServiceUri</c> with <c>__clientId</c> for a user-assigned identity) and may not name
+/// another one; its queue names may only repeat the triggers' constants. Anything else is a
+/// start-up error naming the setting, never a worker writing where no trigger listens.
+/// </summary>
+internal sealed class FunctionsStorage(IConfiguration configuration) : IPostConfigureOptions<StorageOptions>, IValidateOptions<StorageOptions>
+{
+    private const string Connection = FunctionsSettings.StorageConnection;
+
+    /// <summary>The account settings of <c>MailHealth:Storage</c> that would let it name another account than the triggers'.</summary>
+    private static readonly string[] AccountSettings =
+    [
+        nameof(StorageOptions.ConnectionString),
+        nameof(StorageOptions.AccountName),
+        nameof(StorageOptions.TableServiceUri),
+        nameof(StorageOptions.QueueServiceUri),
+        nameof(StorageOptions.ManagedIdentityClientId),
+    ];
+
+    public void PostConfigure(string? name, StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (configuration[Connection] is { Length: > 0 } connectionString)
+        {
+            options.ConnectionString = connectionString;
+            return;
+        }
+
+        var identity = configuration.GetSection(Connection);
+        if (identity["accountName"] is { Length: > 0 } account)
+        {
+            options.AccountName = account;
+        }
+        else
+        {
+            options.TableServiceUri = Uri(identity["tableServiceUri"]);
+            options.QueueServiceUri = Uri(identity["queueServiceUri"]);
+        }
+
+        options.ManagedIdentityClientId = identity["clientId"] is { Length: > 0 } clientId ? clientId : null;
+    }
+
+    public ValidateOptionsResult Validate(string? name, StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        foreach (var setting in AccountSettings)
+        {
+            if (configuration[$"{StorageOptions.SectionPath}:{setting}"] is not null)
+            {
+                errors.Add($"{StorageOptions.SectionPath}:{setting}: the Functions app takes its storage account from {Connection} (the queue triggers' connection); remove this setting");
+            }
+        }
+
+        var identity = configuration.GetSection(Connection);
+        if (string.IsNullOrEmpty(configuration[Connection]) && identity["accountName"] is null
+            && (identity["tableServiceUri"] is null || identity["queueServiceUri"] is null))
+        {
+            errors.Add($"{Connection}: not set; give a connection string, or {Connection}__accountName (or __tableServiceUri and __queueServiceUri) with __credential managedidentity and __clientId");
+        }
+
+        foreach (var (setting, trigger, configured) in FunctionsSettings.Queues)
+        {
+            if (!string.Equals(configured(options), trigger, StringComparison.Ordinal))
+            {
+                errors.Add($"{StorageOptions.SectionPath}:{setting}: '{configured(options)}' is not the queue the trigger reads ('{trigger}'); remove this setting");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static Uri? Uri(string? value) =>
+        System.Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri : null;
+}
