@@ -25,19 +25,24 @@ public static class FunctionsSettings
     public const string StorageConnection = "AzureWebJobsStorage";
 
     /// <summary>
-    /// The probe queue the trigger listens on. A constant, because a trigger needs one (or a
-    /// setting the host resolves); <c>MailHealth:Storage:ProbeQueueName</c> must be unset or equal
-    /// (checked at start-up), so the worker never writes where the trigger does not read.
+    /// The app setting naming the probe queue. A trigger needs a constant or a setting the host
+    /// resolves, and the Storage project's queue names are configurable, so both read this one
+    /// setting: the worker copies it into <c>MailHealth:Storage:ProbeQueueName</c>, which may not be
+    /// set on its own (checked at start-up). The worker never writes where the trigger does not read.
     /// </summary>
-    public const string ProbeQueue = "mailhealth-probes";
+    public const string ProbeQueueSetting = "MAILHEALTH_PROBE_QUEUE";
 
-    /// <summary>The notification queue the trigger listens on; see <see cref="ProbeQueue"/>.</summary>
-    public const string NotificationQueue = "mailhealth-notifications";
+    /// <summary>The app setting naming the notification queue; see <see cref="ProbeQueueSetting"/>.</summary>
+    public const string NotificationQueueSetting = "MAILHEALTH_NOTIFICATION_QUEUE";
 
-    /// <summary>The queue names as <see cref="StorageOptions"/> holds them, for the start-up check.</summary>
-    internal static IReadOnlyList<(string Setting, string Trigger, Func<StorageOptions, string> Configured)> Queues { get; } =
+    public const string ProbeQueueExpression = "%" + ProbeQueueSetting + "%";
+
+    public const string NotificationQueueExpression = "%" + NotificationQueueSetting + "%";
+
+    /// <summary>Each queue's app setting, the trigger that reads it, and how it sets the <see cref="StorageOptions"/> name.</summary>
+    internal static IReadOnlyList<(string AppSetting, string Trigger, Action<StorageOptions, string> Set)> Queues { get; } =
     [
-        (nameof(StorageOptions.ProbeQueueName), ProbeQueue, o => o.ProbeQueueName),
-        (nameof(StorageOptions.NotificationQueueName), NotificationQueue, o => o.NotificationQueueName),
+        (ProbeQueueSetting, "ProbeTarget", (o, name) => o.ProbeQueueName = name),
+        (NotificationQueueSetting, "SendNotification", (o, name) => o.NotificationQueueName = name),
     ];
 }

@@ -9,8 +9,9 @@ namespace MailHealth.Functions;
 /// <c>AzureWebJobsStorage</c> connection, so <c>MailHealth:Storage</c> takes its account from the
 /// same settings (a connection string, or <c>__accountName</c> / <c>__tableServiceUri</c> and
 /// <c>__queueServiceUri</c> with <c>__clientId</c> for a user-assigned identity) and may not name
-/// another one; its queue names may only repeat the triggers' constants. Anything else is a
-/// start-up error naming the setting, never a worker writing where no trigger listens.
+/// another one; its queue names come from the settings the triggers resolve
+/// (<see cref="FunctionsSettings.ProbeQueueSetting"/>, <see cref="FunctionsSettings.NotificationQueueSetting"/>).
+/// Anything else is a start-up error naming the setting, never a worker writing where no trigger listens.
 /// </summary>
 internal sealed class FunctionsStorage(IConfiguration configuration) : IPostConfigureOptions<StorageOptions>, IValidateOptions<StorageOptions>
 {
@@ -24,11 +25,21 @@ internal sealed class FunctionsStorage(IConfiguration configuration) : IPostConf
         nameof(StorageOptions.TableServiceUri),
         nameof(StorageOptions.QueueServiceUri),
         nameof(StorageOptions.ManagedIdentityClientId),
+        nameof(StorageOptions.ProbeQueueName),
+        nameof(StorageOptions.NotificationQueueName),
     ];
 
     public void PostConfigure(string? name, StorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        foreach (var queue in FunctionsSettings.Queues)
+        {
+            if (configuration[queue.AppSetting] is { Length: > 0 } queueName)
+            {
+                queue.Set(options, queueName);
+            }
+        }
+
         if (configuration[Connection] is { Length: > 0 } connectionString)
         {
             options.ConnectionString = connectionString;
@@ -57,7 +68,7 @@ internal sealed class FunctionsStorage(IConfiguration configuration) : IPostConf
         {
             if (configuration[$"{StorageOptions.SectionPath}:{setting}"] is not null)
             {
-                errors.Add($"{StorageOptions.SectionPath}:{setting}: the Functions app takes its storage account from {Connection} (the queue triggers' connection); remove this setting");
+                errors.Add($"{StorageOptions.SectionPath}:{setting}: the Functions app takes this from the settings its triggers read ({Connection}, {FunctionsSettings.ProbeQueueSetting}, {FunctionsSettings.NotificationQueueSetting}); remove it");
             }
         }
 
@@ -68,11 +79,11 @@ internal sealed class FunctionsStorage(IConfiguration configuration) : IPostConf
             errors.Add($"{Connection}: not set; give a connection string, or {Connection}__accountName (or __tableServiceUri and __queueServiceUri) with __credential managedidentity and __clientId");
         }
 
-        foreach (var (setting, trigger, configured) in FunctionsSettings.Queues)
+        foreach (var queue in FunctionsSettings.Queues)
         {
-            if (!string.Equals(configured(options), trigger, StringComparison.Ordinal))
+            if (string.IsNullOrWhiteSpace(configuration[queue.AppSetting]))
             {
-                errors.Add($"{StorageOptions.SectionPath}:{setting}: '{configured(options)}' is not the queue the trigger reads ('{trigger}'); remove this setting");
+                errors.Add($"{queue.AppSetting}: not set; the {queue.Trigger} trigger listens on the queue it names (the template sets it)");
             }
         }
 

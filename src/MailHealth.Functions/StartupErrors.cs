@@ -9,6 +9,9 @@ public static class StartupErrors
     {
         OptionsValidationException options => [.. options.Failures],
         AggregateException aggregate => [.. aggregate.InnerExceptions.SelectMany(Of)],
+
+        // The binder's own error for a value of the wrong type names the path already.
+        InvalidOperationException binder when binder.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) => [binder.Message],
         _ => [],
     };
 }

@@ -16,7 +16,7 @@ public sealed class ProbeTarget(TargetRunService runs)
 
     [Function(Name)]
     public async Task RunAsync(
-        [QueueTrigger(FunctionsSettings.ProbeQueue, Connection = FunctionsSettings.StorageConnection)] string message,
+        [QueueTrigger(FunctionsSettings.ProbeQueueExpression, Connection = FunctionsSettings.StorageConnection)] string message,
         CancellationToken cancellationToken) =>
         await runs.RunAsync(StorageQueue<ProbeRequest>.Deserialize(message), cancellationToken).ConfigureAwait(false);
 }

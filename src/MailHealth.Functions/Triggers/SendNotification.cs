@@ -11,7 +11,7 @@ public sealed class SendNotification(NotificationDispatcher dispatcher)
 
     [Function(Name)]
     public async Task RunAsync(
-        [QueueTrigger(FunctionsSettings.NotificationQueue, Connection = FunctionsSettings.StorageConnection)] string message,
+        [QueueTrigger(FunctionsSettings.NotificationQueueExpression, Connection = FunctionsSettings.StorageConnection)] string message,
         CancellationToken cancellationToken) =>
         await dispatcher.DeliverAsync(StorageQueue<NotificationDelivery>.Deserialize(message), cancellationToken).ConfigureAwait(false);
 }
