@@ -25,6 +25,20 @@ public static class FunctionsSettings
     public const string StorageConnection = "AzureWebJobsStorage";
 
     /// <summary>
+    /// The identity-based forms of <see cref="StorageConnection"/> the worker reads
+    /// (<c>AzureWebJobsStorage__accountName</c>...), besides the connection string itself.
+    /// </summary>
+    public static IReadOnlyList<string> StorageIdentitySettings { get; } = [AccountName, TableServiceUri, QueueServiceUri, ClientId];
+
+    internal const string AccountName = "accountName";
+
+    internal const string TableServiceUri = "tableServiceUri";
+
+    internal const string QueueServiceUri = "queueServiceUri";
+
+    internal const string ClientId = "clientId";
+
+    /// <summary>
     /// The app setting naming the probe queue. A trigger needs a constant or a setting the host
     /// resolves, and the Storage project's queue names are configurable, so both read this one
     /// setting: the worker copies it into <c>MailHealth:Storage:ProbeQueueName</c>, which may not be

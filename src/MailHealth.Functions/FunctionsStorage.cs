@@ -17,8 +17,8 @@ internal sealed class FunctionsStorage(IConfiguration configuration) : IPostConf
 {
     private const string Connection = FunctionsSettings.StorageConnection;
 
-    /// <summary>The account settings of <c>MailHealth:Storage</c> that would let it name another account than the triggers'.</summary>
-    private static readonly string[] AccountSettings =
+    /// <summary>The settings of <c>MailHealth:Storage</c> the Functions app sets itself from the triggers' settings: setting them is an error.</summary>
+    public static IReadOnlyList<string> DerivedSettings { get; } =
     [
         nameof(StorageOptions.ConnectionString),
         nameof(StorageOptions.AccountName),
@@ -47,24 +47,24 @@ internal sealed class FunctionsStorage(IConfiguration configuration) : IPostConf
         }
 
         var identity = configuration.GetSection(Connection);
-        if (identity["accountName"] is { Length: > 0 } account)
+        if (identity[FunctionsSettings.AccountName] is { Length: > 0 } account)
         {
             options.AccountName = account;
         }
         else
         {
-            options.TableServiceUri = Uri(identity["tableServiceUri"]);
-            options.QueueServiceUri = Uri(identity["queueServiceUri"]);
+            options.TableServiceUri = Uri(identity[FunctionsSettings.TableServiceUri]);
+            options.QueueServiceUri = Uri(identity[FunctionsSettings.QueueServiceUri]);
         }
 
-        options.ManagedIdentityClientId = identity["clientId"] is { Length: > 0 } clientId ? clientId : null;
+        options.ManagedIdentityClientId = identity[FunctionsSettings.ClientId] is { Length: > 0 } id ? id : null;
     }
 
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
-        foreach (var setting in AccountSettings)
+        foreach (var setting in DerivedSettings)
         {
             if (configuration[$"{StorageOptions.SectionPath}:{setting}"] is not null)
             {
@@ -73,8 +73,8 @@ internal sealed class FunctionsStorage(IConfiguration configuration) : IPostConf
         }
 
         var identity = configuration.GetSection(Connection);
-        if (string.IsNullOrEmpty(configuration[Connection]) && identity["accountName"] is null
-            && (identity["tableServiceUri"] is null || identity["queueServiceUri"] is null))
+        if (string.IsNullOrEmpty(configuration[Connection]) && identity[FunctionsSettings.AccountName] is null
+            && (identity[FunctionsSettings.TableServiceUri] is null || identity[FunctionsSettings.QueueServiceUri] is null))
         {
             errors.Add($"{Connection}: not set; give a connection string, or {Connection}__accountName (or __tableServiceUri and __queueServiceUri) with __credential managedidentity and __clientId");
         }
