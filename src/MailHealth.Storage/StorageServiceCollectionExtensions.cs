@@ -1,6 +1,7 @@
 using MailHealth.Storage.Alerts;
 using MailHealth.Storage.Changes;
 using MailHealth.Storage.Configuration;
+using MailHealth.Storage.Heartbeats;
 using MailHealth.Storage.Latest;
 using MailHealth.Storage.Notifications;
 using MailHealth.Storage.Queues;
@@ -40,6 +41,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ProbeQueue>();
         services.TryAddSingleton<NotificationQueue>();
         services.TryAddSingleton<HistoryPurge>();
+        services.TryAddSingleton<HeartbeatStore>();
         return services;
     }
 }

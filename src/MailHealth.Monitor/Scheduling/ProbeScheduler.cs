@@ -1,5 +1,6 @@
 using MailHealth.Monitor.Runs;
 using MailHealth.Runs;
+using MailHealth.Storage.Heartbeats;
 using MailHealth.Storage.Notifications;
 using MailHealth.Storage.Queues;
 using MailHealth.Storage.Targets;
@@ -18,6 +19,7 @@ public sealed class ProbeScheduler(
     ProbeQueue probes,
     OutboxStore outbox,
     NotificationQueue notifications,
+    HeartbeatStore heartbeats,
     IOptions<MonitorSettings> settings,
     TimeProvider time,
     ILogger<ProbeScheduler> logger)
@@ -43,6 +45,8 @@ public sealed class ProbeScheduler(
             await notifications.SendAsync(new NotificationDelivery(entry.Notification.Id, entry.Notification.Channel), null, cancellationToken).ConfigureAwait(false);
         }
 
+        // Last: a heartbeat says the whole tick happened (GET /api/health reads it).
+        await heartbeats.RecordScheduleAsync(new ScheduleHeartbeat(now, slot, queued), cancellationToken).ConfigureAwait(false);
         MonitorLog.Scheduled(logger, slot, queued);
         return (slot, queued);
     }

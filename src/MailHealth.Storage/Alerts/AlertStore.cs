@@ -163,6 +163,33 @@ public sealed class AlertStore(StorageAccount account)
         return new StoredPage<Alert>([.. page.Items.Select(e => ReadAlert(e))], page.ContinuationToken);
     }
 
+    /// <summary>Alerts of any of <paramref name="statuses"/> across all targets (their index partitions), in partition then alert id order.</summary>
+    public async Task<StoredPage<Alert>> ListByStatusesAsync(IReadOnlyList<AlertStatus> statuses, int pageSize = 100, string? continuationToken = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statuses);
+        if (statuses.Count == 1)
+        {
+            return await ListByStatusAsync(statuses[0], pageSize, continuationToken, cancellationToken);
+        }
+
+        var filter = string.Join(" or ", statuses.Distinct().Select(s => TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition(s)}")));
+        var page = await TableOperations.PageAsync(index, filter, pageSize, continuationToken, null, cancellationToken);
+        return new StoredPage<Alert>([.. page.Items.Select(e => ReadAlert(e))], page.ContinuationToken);
+    }
+
+    /// <summary>Removes every alert, transition and the evaluation marker of a target, and its index entries (the target was deleted). Returns the alerts removed.</summary>
+    public async Task<int> DeleteOfTargetAsync(string targetId, CancellationToken cancellationToken = default)
+    {
+        var alerts = await GetOfTargetAsync(targetId, cancellationToken);
+        foreach (var stored in alerts)
+        {
+            await index.DeleteEntityAsync(IndexPartition(stored.Alert.Status), StateKey(stored.Alert.Id), ETag.All, cancellationToken);
+        }
+
+        await TableOperations.DeleteWhereAsync(table, TableClient.CreateQueryFilter($"PartitionKey eq {Partition(targetId)}"), cancellationToken);
+        return alerts.Count;
+    }
+
     /// <summary>Alerts of one target, optionally of one status, in alert id order.</summary>
     public async Task<StoredPage<Alert>> ListOfTargetAsync(string targetId, AlertStatus? status = null, int pageSize = 100, string? continuationToken = null, CancellationToken cancellationToken = default)
     {
@@ -171,6 +198,18 @@ public sealed class AlertStore(StorageAccount account)
         var filter = status is { } s
             ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {StatePrefix} and RowKey lt {end} and Status eq {s.ToString()}")
             : TableOperations.RangeFilter(partition, StatePrefix, end);
+        var page = await TableOperations.PageAsync(table, filter, pageSize, continuationToken, null, cancellationToken);
+        return new StoredPage<Alert>([.. page.Items.Select(e => ReadAlert(e))], page.ContinuationToken);
+    }
+
+    /// <summary>Alerts of one target in any of <paramref name="statuses"/>, in alert id order.</summary>
+    public async Task<StoredPage<Alert>> ListOfTargetAsync(string targetId, IReadOnlyList<AlertStatus> statuses, int pageSize = 100, string? continuationToken = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statuses);
+        var partition = Partition(targetId);
+        var end = TableOperations.PrefixEnd(StatePrefix);
+        var anyStatus = string.Join(" or ", statuses.Distinct().Select(s => TableClient.CreateQueryFilter($"Status eq {s.ToString()}")));
+        var filter = $"{TableOperations.RangeFilter(partition, StatePrefix, end)} and ({anyStatus})";
         var page = await TableOperations.PageAsync(table, filter, pageSize, continuationToken, null, cancellationToken);
         return new StoredPage<Alert>([.. page.Items.Select(e => ReadAlert(e))], page.ContinuationToken);
     }

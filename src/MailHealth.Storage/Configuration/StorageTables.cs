@@ -13,7 +13,8 @@ public static class StorageTables
     public const string Fingerprints = "fingerprints";
     public const string Outbox = "outbox";
     public const string Egress = "egress";
+    public const string Heartbeats = "heartbeats";
 
     public static IReadOnlyList<string> All { get; } =
-        [Targets, Runs, Latest, Alerts, AlertIndex, Changes, ChangeIndex, Fingerprints, Outbox, Egress];
+        [Targets, Runs, Latest, Alerts, AlertIndex, Changes, ChangeIndex, Fingerprints, Outbox, Egress, Heartbeats];
 }

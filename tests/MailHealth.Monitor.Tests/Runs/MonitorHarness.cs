@@ -42,40 +42,66 @@ public sealed class MonitorHarness : IAsyncDisposable
         TimeProvider? time = null,
         Action<IServiceCollection>? configure = null)
     {
-        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var prefix = UniquePrefix();
         var webhook = new HttpReceiver();
-        var values = new Dictionary<string, string?>
-        {
-            ["MailHealth:Storage:ConnectionString"] = Peers.AzuriteConnectionString,
-            ["MailHealth:Storage:TablePrefix"] = prefix,
-            ["MailHealth:Storage:ProbeQueueName"] = prefix + "-probes",
-            ["MailHealth:Storage:NotificationQueueName"] = prefix + "-notifications",
-            ["MailHealth:Dns:Servers:0"] = RecursivePeer.Endpoint.ToString(),
-            ["MailHealth:Dns:UseCache"] = "false",
-            ["MailHealth:Notifications:Channels:ops:Type"] = "Webhook",
-            ["MailHealth:Notifications:Channels:ops:Url"] = webhook.Url().ToString(),
-            ["MailHealth:Notifications:Channels:ops:Secret"] = WebhookSecret,
-            ["MailHealth:Notifications:Channels:ops:Events:0"] = "Alerts",
-            ["MailHealth:Notifications:Channels:ops:Events:1"] = "Changes",
-            ["MailHealth:Notifications:Retry:InitialBackoff"] = "00:00:01",
-            ["MailHealth:Notifications:Retry:MaxBackoff"] = "00:00:02",
-            ["MailHealth:Notifications:Retry:MaxAttempts"] = "3",
-        };
+        var values = Settings(prefix, webhook.Url());
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             values[key] = value;
         }
 
         var collection = new ServiceCollection();
-        collection.AddSingleton(time ?? TimeProvider.System);
-        // The peers' short deadlines and test CA, as every check test uses them.
-        collection.AddSingleton<IOptions<CheckOptions>>(Options.Create(Peers.Options()));
-        collection.AddMailHealthMonitor(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        AddMonitor(collection, new ConfigurationBuilder().AddInMemoryCollection(values).Build(), time);
         configure?.Invoke(collection);
         var services = collection.BuildServiceProvider();
         services.GetRequiredService<IStartupValidator>().Validate();
         await services.GetRequiredService<StorageInitializer>().InitializeAsync();
         return new MonitorHarness(services, webhook);
+    }
+
+    /// <summary>A table and queue prefix no other test uses.</summary>
+    public static string UniquePrefix() => "t" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>The settings of a monitor on the peers: its own tables and queues, unbound, a signed webhook to <paramref name="webhook"/>.</summary>
+    public static Dictionary<string, string?> Settings(string prefix, Uri webhook) => new()
+    {
+        ["MailHealth:Storage:ConnectionString"] = Peers.AzuriteConnectionString,
+        ["MailHealth:Storage:TablePrefix"] = prefix,
+        ["MailHealth:Storage:ProbeQueueName"] = prefix + "-probes",
+        ["MailHealth:Storage:NotificationQueueName"] = prefix + "-notifications",
+        ["MailHealth:Dns:Servers:0"] = RecursivePeer.Endpoint.ToString(),
+        ["MailHealth:Dns:UseCache"] = "false",
+        ["MailHealth:Notifications:Channels:ops:Type"] = "Webhook",
+        ["MailHealth:Notifications:Channels:ops:Url"] = webhook.ToString(),
+        ["MailHealth:Notifications:Channels:ops:Secret"] = WebhookSecret,
+        ["MailHealth:Notifications:Channels:ops:Events:0"] = "Alerts",
+        ["MailHealth:Notifications:Channels:ops:Events:1"] = "Changes",
+        ["MailHealth:Notifications:Retry:InitialBackoff"] = "00:00:01",
+        ["MailHealth:Notifications:Retry:MaxBackoff"] = "00:00:02",
+        ["MailHealth:Notifications:Retry:MaxAttempts"] = "3",
+    };
+
+    /// <summary>The monitor as a host registers it, with the peers' short deadlines and test CA.</summary>
+    public static void AddMonitor(IServiceCollection services, IConfiguration configuration, TimeProvider? time = null)
+    {
+        services.AddSingleton(time ?? TimeProvider.System);
+        services.AddSingleton<IOptions<CheckOptions>>(Options.Create(Peers.Options()));
+        services.AddMailHealthMonitor(configuration);
+    }
+
+    /// <summary>Removes the tables and queues of the monitor's storage account settings.</summary>
+    public static async Task DeleteStorageAsync(IServiceProvider services)
+    {
+        var account = services.GetRequiredService<StorageAccount>();
+        foreach (var table in account.TableNames)
+        {
+            await account.Tables.DeleteTableAsync(table);
+        }
+
+        foreach (var queue in account.QueueNames)
+        {
+            await account.Queues.DeleteQueueAsync(queue);
+        }
     }
 
     /// <summary>Stores a target of the peers' zones (only the given ports, the test blocklist).</summary>
@@ -117,17 +143,7 @@ public sealed class MonitorHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        var account = Services.GetRequiredService<StorageAccount>();
-        foreach (var table in account.TableNames)
-        {
-            await account.Tables.DeleteTableAsync(table);
-        }
-
-        foreach (var queue in account.QueueNames)
-        {
-            await account.Queues.DeleteQueueAsync(queue);
-        }
-
+        await DeleteStorageAsync(Services);
         await Services.DisposeAsync();
         await Webhook.DisposeAsync();
     }

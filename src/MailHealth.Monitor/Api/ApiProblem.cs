@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Http;
+
+namespace MailHealth.Monitor.Api;
+
+/// <summary>
+/// The API's errors as RFC 9457 problem details (<c>application/problem+json</c>). A 400 names
+/// each field that is wrong in <c>errors</c> (<c>{"limit": ["0 is not in 1-1000"]}</c>), the
+/// shape ASP.NET Core's validation problems have, so a client can show it next to the field.
+/// </summary>
+public static class ApiProblem
+{
+    public static IResult BadRequest(string field, string message) =>
+        BadRequest([new KeyValuePair<string, string>(field, message)]);
+
+    public static IResult BadRequest(IEnumerable<KeyValuePair<string, string>> errors)
+    {
+        var byField = errors
+            .GroupBy(e => e.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Value).ToArray(), StringComparer.Ordinal);
+        var detail = string.Join("; ", byField.Select(f => $"{f.Key}: {string.Join(", ", f.Value)}"));
+        return Results.ValidationProblem(byField, detail, title: "The request is not valid", statusCode: StatusCodes.Status400BadRequest);
+    }
+
+    public static IResult NotFound(string detail) =>
+        Results.Problem(detail, title: "Not found", statusCode: StatusCodes.Status404NotFound);
+
+    public static IResult TooLarge(int limit) =>
+        Results.Problem($"the body is larger than {limit} bytes", title: "Request body too large", statusCode: StatusCodes.Status413PayloadTooLarge);
+
+    public static IResult Conflict(string detail) =>
+        Results.Problem(detail, title: "Conflict", statusCode: StatusCodes.Status409Conflict);
+
+    public static IResult Unauthorized(string detail) =>
+        Results.Problem(detail, title: "Unauthorized", statusCode: StatusCodes.Status401Unauthorized);
+
+    public static IResult Forbidden(string detail) =>
+        Results.Problem(detail, title: "Forbidden", statusCode: StatusCodes.Status403Forbidden);
+
+    public static IResult Unavailable(string detail) =>
+        Results.Problem(detail, title: "Storage unavailable", statusCode: StatusCodes.Status503ServiceUnavailable);
+}

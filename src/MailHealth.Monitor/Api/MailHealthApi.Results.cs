@@ -1,0 +1,148 @@
+using MailHealth.Checks;
+using MailHealth.Storage.Changes;
+using MailHealth.Storage.Latest;
+using MailHealth.Storage.Runs;
+using Microsoft.AspNetCore.Http;
+
+namespace MailHealth.Monitor.Api;
+
+public sealed partial class MailHealthApi
+{
+    /// <summary>Longest check id accepted in <c>?check=</c> (<c>smtp:mx1.example.com:587</c> and the like).</summary>
+    private const int MaxCheckIdLength = 300;
+
+    /// <summary><c>GET /api/targets/{id}/status</c>: the latest result of every check (one partition read).</summary>
+    public async Task<IResult> GetStatusAsync(string id, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var query = ApiQuery.Of(request);
+        var targetId = query.TargetId(id);
+        if (query.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var status = await latest.GetAsync(targetId, cancellationToken).ConfigureAwait(false);
+        if (status is not null)
+        {
+            return ApiJson.Ok(TargetStatus.Of(status));
+        }
+
+        // Known but not run yet (just added): an empty status, not a 404.
+        return await targets.GetAsync(targetId, cancellationToken).ConfigureAwait(false) is null
+            ? UnknownTarget(targetId)
+            : ApiJson.Ok(new TargetStatus(targetId, null, null, null, null, []));
+    }
+
+    /// <summary><c>GET /api/targets/{id}/history?check=&amp;from=&amp;to=&amp;limit=&amp;continuation=</c>: runs newest first.</summary>
+    public async Task<IResult> GetHistoryAsync(string id, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var query = ApiQuery.Of(request, "check", "from", "to", "limit", "continuation");
+        var targetId = query.TargetId(id);
+        var check = query.Text("check");
+        if (check is { Length: > MaxCheckIdLength })
+        {
+            query.Error("check", $"is longer than {MaxCheckIdLength} characters");
+        }
+
+        var (from, to) = query.TimeRange();
+        var limit = query.Limit(50);
+        var continuation = query.Text("continuation");
+        if (query.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        if (await targets.GetAsync(targetId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return UnknownTarget(targetId);
+        }
+
+        var history = new HistoryQuery(targetId) { CheckId = check, From = from, To = to, PageSize = limit, ContinuationToken = continuation };
+        return await PageAsync(() => runs.GetHistoryAsync(history, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary><c>GET /api/targets/{id}/report</c>: the latest full report, exactly as <c>mailhealth check --json</c> prints one.</summary>
+    public async Task<IResult> GetReportAsync(string id, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var query = ApiQuery.Of(request);
+        var targetId = query.TargetId(id);
+        if (query.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        if (await runs.GetLatestReportJsonAsync(targetId, cancellationToken).ConfigureAwait(false) is { } report)
+        {
+            return Results.Text(report.Json, "application/json; charset=utf-8");
+        }
+
+        return await targets.GetAsync(targetId, cancellationToken).ConfigureAwait(false) is null
+            ? UnknownTarget(targetId)
+            : ApiProblem.NotFound($"target '{targetId}' has not been run yet");
+    }
+
+    /// <summary><c>GET /api/events?target=&amp;from=&amp;to=&amp;limit=&amp;continuation=</c>: change events newest first, of one target or all.</summary>
+    public async Task<IResult> ListEventsAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var query = ApiQuery.Of(request, "target", "from", "to", "limit", "continuation");
+        var target = query.Text("target") is { } given ? query.TargetId(given, "target") : null;
+        var (from, to) = query.TimeRange();
+        var limit = query.Limit(100);
+        var continuation = query.Text("continuation");
+        if (query.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        if (target is not null && await targets.GetAsync(target, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return UnknownTarget(target);
+        }
+
+        var events = new ChangeEventQuery { TargetId = target, From = from, To = to, PageSize = limit, ContinuationToken = continuation };
+        return await PageAsync(() => changes.ListAsync(events, cancellationToken)).ConfigureAwait(false);
+    }
+}
+
+/// <summary>What <c>/status</c> answers: the newest run and the latest result of every check; all but the id absent before the first run.</summary>
+public sealed record TargetStatus(
+    string TargetId,
+    string? RunId,
+    DateTimeOffset? Slot,
+    DateTimeOffset? FinishedAt,
+    CheckStatus? Status,
+    IReadOnlyList<CheckStatusEntry> Checks)
+{
+    public static TargetStatus Of(LatestStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return new(
+            status.TargetId,
+            status.RunId,
+            status.Slot,
+            status.FinishedAt,
+            status.Status,
+            [.. status.Checks.Select(CheckStatusEntry.Of)]);
+    }
+}
+
+/// <summary>One check's latest result (without evidence: that is in <c>/report</c>) and the run it came from.</summary>
+public sealed record CheckStatusEntry(
+    string Id,
+    string Kind,
+    string Subject,
+    CheckStatus Status,
+    long DurationMs,
+    IReadOnlyDictionary<string, double> Metrics,
+    IReadOnlyList<FindingSummary> Findings,
+    string? Error,
+    string RunId,
+    DateTimeOffset FinishedAt)
+{
+    public static CheckStatusEntry Of(LatestCheck latest)
+    {
+        ArgumentNullException.ThrowIfNull(latest);
+        var c = latest.Check;
+        return new(c.Id, c.Kind, c.Subject, c.Status, c.DurationMs, c.Metrics, c.Findings, c.Error, latest.RunId, latest.FinishedAt);
+    }
+}

@@ -1,0 +1,124 @@
+using MailHealth.Runs;
+using MailHealth.Storage.Queues;
+using MailHealth.Targets;
+using Microsoft.AspNetCore.Http;
+
+namespace MailHealth.Monitor.Api;
+
+public sealed partial class MailHealthApi
+{
+    /// <summary><c>GET /api/targets?limit=&amp;continuation=</c>: targets in id order, as their definitions.</summary>
+    public Task<IResult> ListTargetsAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var query = ApiQuery.Of(request, "limit", "continuation");
+        var limit = query.Limit(100);
+        var continuation = query.Text("continuation");
+        if (query.Problem is { } problem)
+        {
+            return Task.FromResult(problem);
+        }
+
+        return PageAsync(async () =>
+        {
+            var page = await targets.ListAsync(limit, continuation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new Storage.Paging.StoredPage<TargetDefinition>([.. page.Items.Select(t => TargetDefinition.From(t.Target))], page.ContinuationToken);
+        });
+    }
+
+    /// <summary><c>GET /api/targets/{id}</c>: the target's definition, as <c>PUT</c> takes it.</summary>
+    public async Task<IResult> GetTargetAsync(string id, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var query = ApiQuery.Of(request);
+        var targetId = query.TargetId(id);
+        if (query.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var stored = await targets.GetAsync(targetId, cancellationToken).ConfigureAwait(false);
+        return stored is null ? UnknownTarget(targetId) : ApiJson.Ok(TargetDefinition.From(stored.Target));
+    }
+
+    /// <summary>
+    /// <c>PUT /api/targets/{id}</c>: creates (201) or replaces (200) the target. The body is a
+    /// target definition, validated by the same rules as the targets file; its id, if given, must
+    /// be the route's.
+    /// </summary>
+    public async Task<IResult> PutTargetAsync(string id, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var query = ApiQuery.Of(request);
+        var targetId = query.TargetId(id);
+        if (query.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var (definition, bodyProblem) = await ReadBodyAsync<TargetDefinition>(request, TargetList.JsonOptions, optional: false, cancellationToken).ConfigureAwait(false);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+
+        if (definition!.Id is { } bodyId && bodyId != targetId)
+        {
+            return ApiProblem.BadRequest("body.id", $"'{ApiQuery.Shorten(bodyId)}' is not the id in the path ('{targetId}'); leave it out or make them equal");
+        }
+
+        definition.Id = targetId;
+        var validation = TargetValidator.Validate(definition);
+        if (!validation.IsValid)
+        {
+            return ApiProblem.BadRequest(validation.Errors.Select(e => new KeyValuePair<string, string>("body." + e.Path, e.Message)));
+        }
+
+        var existed = await targets.GetAsync(targetId, cancellationToken).ConfigureAwait(false) is not null;
+        var stored = await targets.UpsertAsync(validation.Target, cancellationToken).ConfigureAwait(false);
+        return ApiJson.Ok(TargetDefinition.From(stored.Target), existed ? StatusCodes.Status200OK : StatusCodes.Status201Created);
+    }
+
+    /// <summary><c>DELETE /api/targets/{id}</c>: removes the target with its latest status, history and alerts (204).</summary>
+    public async Task<IResult> DeleteTargetAsync(string id, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var query = ApiQuery.Of(request);
+        var targetId = query.TargetId(id);
+        if (query.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        return await removal.RemoveAsync(targetId, cancellationToken).ConfigureAwait(false)
+            ? Results.NoContent()
+            : UnknownTarget(targetId);
+    }
+
+    /// <summary>
+    /// <c>POST /api/targets/{id}/probe</c>: queues a run now (202). Its slot is the current second,
+    /// not the schedule's slot, so it adds a run instead of rewriting the scheduled one; a repeated
+    /// request within the same second is the same run.
+    /// </summary>
+    public async Task<IResult> RequestProbeAsync(string id, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var query = ApiQuery.Of(request);
+        var targetId = query.TargetId(id);
+        if (query.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        if (await targets.GetAsync(targetId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return UnknownTarget(targetId);
+        }
+
+        var now = time.GetUtcNow();
+        var slot = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        await probes.SendAsync(new ProbeRequest(targetId, slot), null, cancellationToken).ConfigureAwait(false);
+        return ApiJson.Ok(new ProbeAccepted(targetId, slot, new RunId(targetId, slot).ToString()), StatusCodes.Status202Accepted);
+    }
+
+    private static IResult UnknownTarget(string targetId) => ApiProblem.NotFound($"no target has the id '{targetId}'");
+}
+
+/// <summary>A queued probe: the run it will write (poll <c>/history</c> or <c>/status</c> for it).</summary>
+public sealed record ProbeAccepted(string TargetId, DateTimeOffset Slot, string RunId);

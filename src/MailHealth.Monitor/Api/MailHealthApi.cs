@@ -1,0 +1,102 @@
+using System.Text.Json;
+using MailHealth.Monitor.Alerts;
+using MailHealth.Monitor.Targets;
+using MailHealth.Storage.Alerts;
+using MailHealth.Storage.Changes;
+using MailHealth.Storage.Egress;
+using MailHealth.Storage.Heartbeats;
+using MailHealth.Storage.Latest;
+using MailHealth.Storage.Paging;
+using MailHealth.Storage.Queues;
+using MailHealth.Storage.Runs;
+using MailHealth.Storage.Targets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace MailHealth.Monitor.Api;
+
+/// <summary>
+/// The HTTP API's handlers, written once for both hosts: <c>serve</c> maps them on Kestrel
+/// (<see cref="ApiEndpoints.MapMailHealthApi"/>), the Functions app calls them from one HTTP
+/// function per route. They read what was stored and write targets, probe requests and
+/// acknowledgements; keys are the host's business. Every input a caller chose is checked before
+/// it reaches storage, so nothing a caller sends answers 500.
+/// </summary>
+public sealed partial class MailHealthApi(
+    TargetStore targets,
+    TargetRemoval removal,
+    RunStore runs,
+    LatestStatusStore latest,
+    AlertStore alerts,
+    AlertAcknowledger acknowledger,
+    ChangeEventStore changes,
+    ProbeQueue probes,
+    NotificationQueue notifications,
+    HeartbeatStore heartbeats,
+    EgressSignalStore egress,
+    OpenApiDocument openApi,
+    IOptions<MonitorSettings> monitor,
+    IOptions<ApiSettings> settings,
+    TimeProvider time)
+{
+    /// <summary>Answers a paged read, or 400 when the continuation token is not one this query returned.</summary>
+    private static async Task<IResult> PageAsync<T>(Func<Task<StoredPage<T>>> read)
+    {
+        try
+        {
+            var page = await read().ConfigureAwait(false);
+            return ApiJson.Ok(new ApiPage<T>(page.Items, page.ContinuationToken));
+        }
+        catch (InvalidContinuationTokenException e)
+        {
+            return ApiProblem.BadRequest("continuation", e.Message);
+        }
+    }
+
+    /// <summary>Reads a JSON body of at most <see cref="ApiSettings.MaxBodyBytes"/>: the value, or the problem to answer with.</summary>
+    private async Task<(T? Value, IResult? Problem)> ReadBodyAsync<T>(HttpRequest request, JsonSerializerOptions options, bool optional, CancellationToken cancellationToken)
+        where T : class
+    {
+        var limit = settings.Value.MaxBodyBytes;
+        if (request.ContentLength > limit)
+        {
+            return (null, ApiProblem.TooLarge(limit));
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return (null, ApiProblem.TooLarge(limit));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            return optional ? (null, null) : (null, ApiProblem.BadRequest("body", "is required (a JSON object)"));
+        }
+
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), options);
+            return value is null ? (null, ApiProblem.BadRequest("body", "is null; a JSON object is required")) : (value, null);
+        }
+        catch (JsonException e)
+        {
+            var path = e.Path is { Length: > 1 } p ? "body" + p.TrimStart('$') : "body";
+            return (null, ApiProblem.BadRequest(path, FirstSentence(e.Message)));
+        }
+    }
+
+    // System.Text.Json appends the path and position to its messages; the field already says where.
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return ApiQuery.Shorten(end > 0 ? message[..end] : message);
+    }
+}

@@ -1,0 +1,32 @@
+using MailHealth.Storage.Alerts;
+using MailHealth.Storage.Latest;
+using MailHealth.Storage.Runs;
+using MailHealth.Storage.Targets;
+
+namespace MailHealth.Monitor.Targets;
+
+/// <summary>
+/// Deletes a target and what belongs only to it: its latest status, history and alerts (open ones
+/// would otherwise stay open forever, and a target added again under the same id would inherit
+/// them). Change events and delivered notifications age out with retention.
+/// </summary>
+public sealed class TargetRemoval(TargetStore targets, LatestStatusStore latest, RunStore runs, AlertStore alerts)
+{
+    /// <summary>False when no target had this id.</summary>
+    public async Task<bool> RemoveAsync(string targetId, CancellationToken cancellationToken)
+    {
+        // The target first: the scheduler stops queueing it. When it is already gone, what a
+        // delete that failed half-way left behind (the latest status goes last) is still cleaned up.
+        var existed = await targets.DeleteAsync(targetId, cancellationToken).ConfigureAwait(false);
+        if (!existed && await latest.GetAsync(targetId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return false;
+        }
+
+        await alerts.DeleteOfTargetAsync(targetId, cancellationToken).ConfigureAwait(false);
+        await runs.DeleteHistoryAsync(targetId, cancellationToken).ConfigureAwait(false);
+        // Last: while it is there, a retried delete knows there is more to clean.
+        await latest.DeleteAsync(targetId, cancellationToken).ConfigureAwait(false);
+        return existed;
+    }
+}
