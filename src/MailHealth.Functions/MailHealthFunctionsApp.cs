@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using MailHealth.Monitor;
+using MailHealth.Monitor.Api;
 using MailHealth.Storage.Configuration;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
@@ -42,11 +43,12 @@ public static class MailHealthFunctionsApp
         return host;
     }
 
-    /// <summary>The monitor (<c>AddMailHealthMonitor</c>) with storage taken from the triggers' connection, and the schedule setting checked.</summary>
+    /// <summary>The monitor and its API (<c>AddMailHealthMonitor</c>, <c>AddMailHealthApi</c>) with storage taken from the triggers' connection, and the schedule setting checked.</summary>
     public static IServiceCollection AddMailHealthFunctions(IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddMailHealthMonitor(configuration);
+        services.AddMailHealthApi(configuration);
         var storage = new FunctionsStorage(configuration);
         services.AddSingleton<IPostConfigureOptions<StorageOptions>>(storage);
         services.AddSingleton<IValidateOptions<StorageOptions>>(storage);

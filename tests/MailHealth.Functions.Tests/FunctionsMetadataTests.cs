@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using MailHealth.Checks;
+using MailHealth.Monitor.Api;
 using MailHealth.Monitor.Delivery;
 using MailHealth.Monitor.Queues;
 using MailHealth.Testing;
@@ -31,7 +32,7 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void Metadata_ListsExactlyTheAppsFunctions()
     {
-        string[] expected = ["ScheduleProbes", "ProbeTarget", "SendNotification", "PurgeHistory"];
+        string[] expected = ["ScheduleProbes", "ProbeTarget", "SendNotification", "PurgeHistory", .. ApiRoutes.All.Select(r => r.Name)];
 
         Assert.Equal(expected.Order(StringComparer.Ordinal), Functions.Value.Keys.Order(StringComparer.Ordinal));
         Assert.All(Functions.Value.Values, f => Assert.Equal("dotnet-isolated", (string)f["language"]!));
@@ -71,6 +72,43 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(queueName, (string)trigger["queueName"]!);
         Assert.Equal("AzureWebJobsStorage", (string)trigger["connection"]!);
         Assert.Equal("String", (string)trigger["dataType"]!);
+    }
+
+    public static TheoryData<string> Routes() => [.. ApiRoutes.All.Select(r => r.Name)];
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public void HttpFunction_AsTheRouteTableSays(string name)
+    {
+        var route = ApiRoutes.All.Single(r => r.Name == name);
+        var trigger = Trigger(name);
+
+        Assert.Equal("httpTrigger", (string)trigger["type"]!);
+        Assert.Equal(route.Template, (string)trigger["route"]!);
+        Assert.Equal([route.Method], trigger["methods"]!.AsArray().Select(m => ((string)m!).ToUpperInvariant()));
+
+        // The host checks the keys: read routes need a function key, writes the admin key.
+        var level = route.Access switch
+        {
+            ApiAccess.Anonymous => "Anonymous",
+            ApiAccess.Read => "Function",
+            ApiAccess.Admin => "Admin",
+            _ => throw new ArgumentOutOfRangeException(name),
+        };
+        Assert.Equal(level, (string)trigger["authLevel"]!);
+
+        // The answer is the function's return value (the handler's IResult).
+        var output = Assert.Single(Functions.Value[name]["bindings"]!.AsArray(), b => (string)b!["direction"]! == "Out")!;
+        Assert.Equal(("$return", "http"), ((string)output["name"]!, (string)output["type"]!));
+    }
+
+    [Fact]
+    public void HostJson_RoutesUnderApi()
+    {
+        // ApiRoute.Path is "/api/" + the template: the host's prefix must be that.
+        var prefix = (string)HostJson(Path.Combine(Peers.RepoRoot, "host.json"))["extensions"]!["http"]!["routePrefix"]!;
+
+        Assert.All(ApiRoutes.All, r => Assert.Equal(r.Path, $"/{prefix}/{r.Template}"));
     }
 
     [Fact]
