@@ -66,6 +66,14 @@ param vnetEnabled bool = false
 @description('Flex Consumption: instances the app may scale out to.')
 param maximumInstanceCount int = 40
 
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Flex Consumption: memory of each instance (billed per GB-second while it executes). Probes wait on the network, not memory: 512 costs a quarter of 2048.')
+param instanceMemoryMB int = 2048
+
 var tags = { 'azd-env-name': environmentName }
 
 resource group 'Microsoft.Resources/resourceGroups@2024-03-01' = {
@@ -93,6 +101,7 @@ module resources 'resources.bicep' = {
     smtpPort: smtpPort
     vnetEnabled: vnetEnabled
     maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
   }
 }
 

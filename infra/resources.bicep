@@ -17,6 +17,7 @@ param smtpHost string
 param smtpPort int
 param vnetEnabled bool
 param maximumInstanceCount int
+param instanceMemoryMB int
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var functionAppName = 'func-mailhealth-${token}'
@@ -223,7 +224,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       }
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
-        instanceMemoryMB: 2048
+        instanceMemoryMB: instanceMemoryMB
       }
       runtime: {
         name: 'dotnet-isolated'
