@@ -121,6 +121,15 @@ public sealed class DashboardBrowserTests(SeededDashboard seeded) : IClassFixtur
         Assert.Equal(3, await smtpMarks.CountAsync());
         Assert.Equal(["fail", "fail", "fail"], await smtpMarks.EvaluateAllAsync<string[]>("marks => marks.map(m => m.dataset.status)"));
 
+        // The 7-day range holds the same runs; its button says it is the one pressed.
+        var week = Page.Locator("button[data-range='7d']");
+        await week.ClickAsync();
+        await Assertions.Expect(week).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(Page.Locator("[data-testid=run-count]")).ToContainTextAsync("in the last 7 d");
+        Assert.Equal("false", await Page.Locator("button[data-range='24h']").GetAttributeAsync("aria-pressed"));
+        Assert.Equal(3, await smtpMarks.CountAsync());
+        Assert.EndsWith("#/target/expired?range=7d", Page.Url, StringComparison.Ordinal);
+
         // The latest run's findings, each with the fix text docs/findings.md gives its code.
         var fix = FixTextOf("TLS_CERT_EXPIRED");
         var finding = Page.Locator("#findings-body li[data-code='TLS_CERT_EXPIRED']").First;

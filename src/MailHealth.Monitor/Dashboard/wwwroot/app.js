@@ -7,6 +7,7 @@ const KEY_STORAGE = 'mailhealth.key';
 const REFRESH_MS = 30_000;
 const PAGE_CAP = 10; // pages of a list followed at most in one refresh
 const HISTORY_PAGE = 1000;
+const HISTORY_PAGE_CAP = 5; // 5,000 runs: 17 days of 5-minute runs; older ones are left out (and said so)
 
 // The API's base: the page is served at the host's root or under a prefix (api/ beside it),
 // or, in the Functions app, somewhere under /api/ itself.
@@ -189,10 +190,10 @@ async function api(path, options = {}) {
 }
 
 // Follows a list's continuation tokens (at most PAGE_CAP pages); `truncated` says when it stopped early.
-async function pages(path) {
+async function pages(path, cap = PAGE_CAP) {
   const items = [];
   let continuation;
-  for (let page = 0; page < PAGE_CAP; page++) {
+  for (let page = 0; page < cap; page++) {
     const separator = path.includes('?') ? '&' : '?';
     const result = await api(continuation ? `${path}${separator}continuation=${encodeURIComponent(continuation)}` : path);
     items.push(...result.items);
@@ -339,6 +340,7 @@ async function refresh({ navigated = false, force = false } = {}) {
   const generation = ++state.generation;
   state.loading = true;
   state.view = route();
+  if (navigated) state.history = null;
   $('refresh').hidden = false;
   $('change-key').hidden = false;
   try {
@@ -571,20 +573,35 @@ function rerenderFleet() {
 // ---------------------------------------------------------------------------------------------
 // Target view.
 
+// The runs of the range: the first load asks for the whole range, a refresh only for the runs
+// since the newest one it has (a run rewritten under the same id replaces the one kept).
+async function loadHistory(id) {
+  const cacheKey = `${id}|${state.range}`;
+  const start = new Date(Date.now() - RANGES[state.range][1]);
+  const cached = state.history?.key === cacheKey ? state.history : null;
+  const from = cached && cached.newest ? cached.newest : start.toISOString();
+  const fetched = await pages(`targets/${encodeURIComponent(id)}/history?from=${encodeURIComponent(from)}&limit=${HISTORY_PAGE}`, HISTORY_PAGE_CAP);
+  const byId = new Map((cached?.items || []).map((run) => [run.runId, run]));
+  for (const run of fetched.items) byId.set(run.runId, run);
+  const items = [...byId.values()].filter((run) => new Date(run.slot) >= start);
+  const newest = items.reduce((max, run) => (!max || new Date(run.slot) > new Date(max) ? run.slot : max), null);
+  state.history = { key: cacheKey, items, newest, truncated: Boolean(cached?.truncated) || fetched.truncated };
+  return state.history;
+}
+
 async function loadTarget(id) {
   const target = encodeURIComponent(id);
-  const from = new Date(Date.now() - RANGES[state.range][1]).toISOString();
   const [definition, status, history, alerts, events, health, fixTexts, openAlerts] = await Promise.all([
     api(`targets/${target}`),
     api(`targets/${target}/status`),
-    pages(`targets/${target}/history?from=${encodeURIComponent(from)}&limit=${HISTORY_PAGE}`),
+    loadHistory(id),
     pages(`alerts?state=all&target=${target}&limit=200`),
     api(`events?target=${target}&limit=50`),
     api('health').catch((e) => ({ failed: e })),
     fixes(),
     pages('alerts?state=open&limit=1000'),
   ]);
-  return { id, definition, status, history, alerts, events, health, fixTexts, openAlerts, from };
+  return { id, definition, status, history, alerts, events, health, fixTexts, openAlerts };
 }
 
 function renderTarget(data, navigated) {
