@@ -478,6 +478,7 @@ function renderFleet(data, navigated) {
   if (!view || navigated) {
     view = buildFleetSkeleton();
     $('main').replaceChildren(view);
+    $('main').focus({ preventScroll: true });
   }
   updateTagFilter(tags);
 
