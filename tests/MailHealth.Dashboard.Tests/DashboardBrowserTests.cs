@@ -222,6 +222,7 @@ public sealed class DashboardBrowserTests(SeededDashboard seeded) : IClassFixtur
         var error = Page.Locator("#key-error");
         await Assertions.Expect(error).ToContainTextAsync("401");
         Assert.Contains("refused", await error.InnerTextAsync(), StringComparison.Ordinal);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardBrowser.ArtifactsDirectory, "wrong-key.png") });
         Assert.Equal(0, await Page.Locator("table.fleet").CountAsync());
         Assert.Null(await Page.EvaluateAsync<string?>("() => sessionStorage.getItem('mailhealth.key')"));
     }

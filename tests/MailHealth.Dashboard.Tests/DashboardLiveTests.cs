@@ -37,6 +37,7 @@ public sealed class DashboardLiveTests(DashboardLiveTests.Fixture fixture) : ICl
         Assert.Equal("no data", await Page.Locator("tr[data-target='alpha'] td[data-cell=status] .badge-text").InnerTextAsync());
         Assert.Equal("never", await Page.Locator("tr[data-target='alpha'] td[data-cell=last-run]").InnerTextAsync());
         Assert.Equal("0 open alerts", await Page.Locator("[data-testid=open-alerts]").InnerTextAsync());
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardBrowser.ArtifactsDirectory, "egress-blocked.png") });
         Assert.Empty(_consoleErrors);
     }
 
@@ -71,6 +72,7 @@ public sealed class DashboardLiveTests(DashboardLiveTests.Fixture fixture) : ICl
         Assert.Contains("503", text, StringComparison.Ordinal);
         Assert.Equal("alert", await error.GetAttributeAsync("role"));
         Assert.Contains("No data could be loaded yet", await Page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardBrowser.ArtifactsDirectory, "api-failure.png") });
     }
 
     [Fact]
