@@ -83,10 +83,12 @@ public static class CheckServiceCollectionExtensions
         where TSettings : class
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        // Unknown names are found by the validation, not the binder: the binder's exception does not
+        // name the setting's path, and it would hide every other problem of the section.
         services.AddOptions<TSettings>()
-            .Bind(configuration.GetSection(section), binder => binder.ErrorOnUnknownConfiguration = true)
+            .Bind(configuration.GetSection(section))
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TSettings>>(new SettingsValidation<TSettings>(section, validate));
+        services.AddSingleton<IValidateOptions<TSettings>>(new SettingsValidation<TSettings>(section, validate, configuration.GetSection(section)));
         return services;
     }
 }

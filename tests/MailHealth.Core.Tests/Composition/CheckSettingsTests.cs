@@ -69,7 +69,7 @@ public sealed class CheckSettingsTests
     [InlineData("MailHealth:Dns:Retries", "9", "MailHealth:Dns:Retries: 9 is not in 0-5")]
     [InlineData("MailHealth:Network:MaxConcurrency", "0", "MailHealth:Network:MaxConcurrency: 0 is not in 1-4096")]
     [InlineData("MailHealth:Fleet:MaxConcurrentTargets", "5000", "MailHealth:Fleet:MaxConcurrentTargets: 5000 is not in 1-1024")]
-    [InlineData("MailHealth:Checks:MaxConcurency", "4", "MaxConcurency")]
+    [InlineData("MailHealth:Checks:MaxConcurency", "4", "MailHealth:Checks:MaxConcurency: not a setting")]
     [InlineData("MailHealth:Checks:ProbeDeadline", "soon", "MailHealth:Checks:ProbeDeadline")]
     public void BadSetting_StopsStartUp_NamingItsPath(string key, string value, string expected)
     {

@@ -1,0 +1,373 @@
+// Everything MailHealth runs on, in one resource group. Identity-only access throughout: the
+// storage account takes no shared keys, Application Insights no instrumentation key, and the
+// app reads its secrets from Key Vault with its user-assigned identity.
+
+param environmentName string
+param location string
+param tags object
+param principalId string
+param schedule string
+param monitorInterval string
+param retentionDays int
+param heloName string
+param alertWebhookType string
+param alertEmailTo string
+param alertEmailFrom string
+param smtpHost string
+param smtpPort int
+param vnetEnabled bool
+param maximumInstanceCount int
+param instanceMemoryMB int
+
+var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
+var functionAppName = 'func-mailhealth-${token}'
+var deploymentContainer = 'app-package'
+
+// The names of the secrets the app reads through Key Vault references (docs/deploy.md).
+var secretNames = {
+  webhookUrl: 'alert-webhook-url'
+  webhookSigningKey: 'alert-webhook-signing-key'
+  smtpUserName: 'smtp-username'
+  smtpPassword: 'smtp-password'
+}
+
+// Built-in role definitions, by id (names in the comments).
+var roles = {
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // Storage Blob Data Owner
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb' // Monitoring Metrics Publisher
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6' // Key Vault Secrets User
+  keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7' // Key Vault Secrets Officer
+}
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'id-mailhealth-${token}'
+  location: location
+  tags: tags
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: 'stmh${token}'
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    allowSharedKeyAccess: false
+    allowBlobPublicAccess: false
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    defaultToOAuthAuthentication: true
+  }
+}
+
+resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource packages 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobs
+  name: deploymentContainer
+}
+
+resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: 'log-mailhealth-${token}'
+  location: location
+  tags: tags
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: 30
+  }
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' = {
+  name: 'appi-mailhealth-${token}'
+  location: location
+  tags: tags
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logs.id
+    DisableLocalAuth: true
+  }
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: 'kv-mh-${token}'
+  location: location
+  tags: tags
+  properties: {
+    tenantId: tenant().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 7
+  }
+}
+
+// Optional: outbound through a NAT gateway with one static address (port-25 probes, allow-lists).
+resource natIp 'Microsoft.Network/publicIPAddresses@2024-01-01' = if (vnetEnabled) {
+  name: 'pip-mailhealth-${token}'
+  location: location
+  tags: tags
+  sku: {
+    name: 'Standard'
+  }
+  properties: {
+    publicIPAllocationMethod: 'Static'
+  }
+}
+
+resource nat 'Microsoft.Network/natGateways@2024-01-01' = if (vnetEnabled) {
+  name: 'ng-mailhealth-${token}'
+  location: location
+  tags: tags
+  sku: {
+    name: 'Standard'
+  }
+  properties: {
+    idleTimeoutInMinutes: 4
+    publicIpAddresses: [
+      {
+        id: natIp.id
+      }
+    ]
+  }
+}
+
+resource vnet 'Microsoft.Network/virtualNetworks@2024-01-01' = if (vnetEnabled) {
+  name: 'vnet-mailhealth-${token}'
+  location: location
+  tags: tags
+  properties: {
+    addressSpace: {
+      addressPrefixes: [
+        '10.0.0.0/16'
+      ]
+    }
+    subnets: [
+      {
+        name: 'app'
+        properties: {
+          addressPrefix: '10.0.1.0/24'
+          natGateway: {
+            id: nat.id
+          }
+          // Flex Consumption integrates through a subnet delegated to Microsoft.App/environments.
+          delegations: [
+            {
+              name: 'flex'
+              properties: {
+                serviceName: 'Microsoft.App/environments'
+              }
+            }
+          ]
+        }
+      }
+    ]
+  }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: 'plan-mailhealth-${token}'
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: functionAppName
+  location: location
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identity.id
+    virtualNetworkSubnetId: vnetEnabled ? vnet!.properties.subnets[0].id : null
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainer}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identity.id
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+}
+
+// A Key Vault reference, resolved by the platform with the app's identity.
+func secretReference(vaultName string, secretName string) string =>
+  '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=${secretName})'
+
+// Every setting the code reads (tests/MailHealth.Functions.Tests compares this list with the code).
+var hostSettings = {
+  // The triggers' connection, by identity; MailHealth:Storage takes the account from it.
+  AzureWebJobsStorage__accountName: storage.name
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identity.properties.clientId
+  APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
+  MAILHEALTH_SCHEDULE: schedule
+  MAILHEALTH_PROBE_QUEUE: 'mailhealth-probes'
+  MAILHEALTH_NOTIFICATION_QUEUE: 'mailhealth-notifications'
+}
+
+var monitorSettings = {
+  MailHealth__Storage__TablePrefix: 'mailhealth'
+  MailHealth__Monitor__Interval: monitorInterval
+  MailHealth__Monitor__RetentionDays: string(retentionDays)
+  MailHealth__Checks__HeloName: empty(heloName) ? '${functionAppName}.azurewebsites.net' : heloName
+}
+
+var webhookSettings = alertWebhookType == 'None' ? {} : union(
+  {
+    MailHealth__Notifications__Channels__hook__Type: alertWebhookType
+    MailHealth__Notifications__Channels__hook__Url: secretReference(vault.name, secretNames.webhookUrl)
+  },
+  alertWebhookType == 'Webhook'
+    ? { MailHealth__Notifications__Channels__hook__Secret: secretReference(vault.name, secretNames.webhookSigningKey) }
+    : {}
+)
+
+var emailRecipients = filter(map(split(alertEmailTo, ','), to => trim(to)), to => !empty(to))
+var emailSettings = empty(emailRecipients) ? {} : union(
+  {
+    MailHealth__Notifications__Channels__email__Type: 'Email'
+    MailHealth__Notifications__Channels__email__Host: smtpHost
+    MailHealth__Notifications__Channels__email__Port: string(smtpPort)
+    MailHealth__Notifications__Channels__email__From: alertEmailFrom
+    MailHealth__Notifications__Channels__email__UserName: secretReference(vault.name, secretNames.smtpUserName)
+    MailHealth__Notifications__Channels__email__Password: secretReference(vault.name, secretNames.smtpPassword)
+  },
+  toObject(range(0, length(emailRecipients)), i => 'MailHealth__Notifications__Channels__email__To__${i}', i => emailRecipients[i])
+)
+
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: app
+  name: 'appsettings'
+  properties: union(hostSettings, monitorSettings, webhookSettings, emailSettings)
+  dependsOn: [
+    // The app starts on these settings: its identity must already reach storage, telemetry and the vault.
+    blobOwner
+    queueContributor
+    tableContributor
+    metricsPublisher
+    secretsUser
+  ]
+}
+
+resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, roles.storageBlobDataOwner)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, roles.storageQueueDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, roles.storageTableDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(insights.id, identity.id, roles.monitoringMetricsPublisher)
+  scope: insights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, identity.id, roles.keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The deploying user puts the secrets in the vault and may look at the tables and queues.
+resource deployerSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(principalId)) {
+  name: guid(vault.id, principalId, roles.keyVaultSecretsOfficer)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
+    principalId: principalId
+    principalType: 'User'
+  }
+}
+
+resource deployerTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(principalId)) {
+  name: guid(storage.id, principalId, roles.storageTableDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    principalId: principalId
+    principalType: 'User'
+  }
+}
+
+output functionAppName string = app.name
+output functionAppUrl string = 'https://${app.properties.defaultHostName}'
+output keyVaultName string = vault.name
+output storageAccountName string = storage.name
+output natPublicIp string = vnetEnabled ? natIp!.properties.ipAddress : ''

@@ -1,0 +1,62 @@
+using MailHealth.Storage.Configuration;
+
+namespace MailHealth.Functions;
+
+/// <summary>
+/// What the Functions host reads from the app's attributes and settings, in one place: the
+/// trigger attributes need constants or <c>%setting%</c> names, and the worker's validation and the
+/// tests compare the Storage settings with these.
+/// </summary>
+public static class FunctionsSettings
+{
+    /// <summary>The app setting holding <c>ScheduleProbes</c>' NCRONTAB expression (six fields, seconds first).</summary>
+    public const string ScheduleSetting = "MAILHEALTH_SCHEDULE";
+
+    /// <summary>The timer expression of <c>ScheduleProbes</c>: the host resolves it from <see cref="ScheduleSetting"/>, which must exist.</summary>
+    public const string ScheduleExpression = "%" + ScheduleSetting + "%";
+
+    /// <summary>The documented default of <see cref="ScheduleSetting"/>, set by the template: every 5 minutes, as <c>MailHealth:Monitor:Interval</c>'s default.</summary>
+    public const string DefaultSchedule = "0 */5 * * * *";
+
+    /// <summary><c>PurgeHistory</c>: daily at 03:30 UTC, off the hour when other jobs cluster.</summary>
+    public const string PurgeSchedule = "0 30 3 * * *";
+
+    /// <summary>The connection the queue triggers (and the host itself) use; <c>MailHealth:Storage</c> is taken from it.</summary>
+    public const string StorageConnection = "AzureWebJobsStorage";
+
+    /// <summary>
+    /// The identity-based forms of <see cref="StorageConnection"/> the worker reads
+    /// (<c>AzureWebJobsStorage__accountName</c>...), besides the connection string itself.
+    /// </summary>
+    public static IReadOnlyList<string> StorageIdentitySettings { get; } = [AccountName, TableServiceUri, QueueServiceUri, ClientId];
+
+    internal const string AccountName = "accountName";
+
+    internal const string TableServiceUri = "tableServiceUri";
+
+    internal const string QueueServiceUri = "queueServiceUri";
+
+    internal const string ClientId = "clientId";
+
+    /// <summary>
+    /// The app setting naming the probe queue. A trigger needs a constant or a setting the host
+    /// resolves, and the Storage project's queue names are configurable, so both read this one
+    /// setting: the worker copies it into <c>MailHealth:Storage:ProbeQueueName</c>, which may not be
+    /// set on its own (checked at start-up). The worker never writes where the trigger does not read.
+    /// </summary>
+    public const string ProbeQueueSetting = "MAILHEALTH_PROBE_QUEUE";
+
+    /// <summary>The app setting naming the notification queue; see <see cref="ProbeQueueSetting"/>.</summary>
+    public const string NotificationQueueSetting = "MAILHEALTH_NOTIFICATION_QUEUE";
+
+    public const string ProbeQueueExpression = "%" + ProbeQueueSetting + "%";
+
+    public const string NotificationQueueExpression = "%" + NotificationQueueSetting + "%";
+
+    /// <summary>Each queue's app setting, the trigger that reads it, and how it sets the <see cref="StorageOptions"/> name.</summary>
+    internal static IReadOnlyList<(string AppSetting, string Trigger, Action<StorageOptions, string> Set)> Queues { get; } =
+    [
+        (ProbeQueueSetting, "ProbeTarget", (o, name) => o.ProbeQueueName = name),
+        (NotificationQueueSetting, "SendNotification", (o, name) => o.NotificationQueueName = name),
+    ];
+}

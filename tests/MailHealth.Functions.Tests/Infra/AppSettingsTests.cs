@@ -1,0 +1,149 @@
+using System.Text.Json.Nodes;
+
+namespace MailHealth.Functions.Tests.Infra;
+
+/// <summary>Every setting the code reads is set by the template (or explicitly left to its default here), and the template sets nothing the code does not read.</summary>
+public sealed class AppSettingsTests
+{
+    /// <summary>
+    /// Settings the template leaves unset on purpose, each with why. Everything else the code reads
+    /// must be set by the template, so a new setting is a decision, not an accident.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, string> LeftToDefault = new Dictionary<string, string>
+    {
+        // The storage connection: the template uses the identity form (accountName + clientId).
+        ["AzureWebJobsStorage"] = "the connection-string form, for local runs on Azurite",
+        ["AzureWebJobsStorage:tableServiceUri"] = "the explicit-endpoint form, instead of accountName",
+        ["AzureWebJobsStorage:queueServiceUri"] = "the explicit-endpoint form, instead of accountName",
+
+        // Deadlines and thresholds of the checks: the documented defaults suit a deployment.
+        ["MailHealth:Checks:ConnectTimeout"] = "default 10 s",
+        ["MailHealth:Checks:GreetingTimeout"] = "default 30 s",
+        ["MailHealth:Checks:GreetingSlowThreshold"] = "default 5 s",
+        ["MailHealth:Checks:CommandTimeout"] = "default 15 s",
+        ["MailHealth:Checks:TlsTimeout"] = "default 15 s",
+        ["MailHealth:Checks:ProbeDeadline"] = "default 60 s",
+        ["MailHealth:Checks:RunDeadline"] = "default 3 min, within host.json's functionTimeout",
+        ["MailHealth:Checks:MtaStsPolicyTimeout"] = "default 30 s",
+        ["MailHealth:Checks:MaxConcurrency"] = "default 8",
+        ["MailHealth:Checks:CertificateCriticalDays"] = "default 7",
+        ["MailHealth:Checks:CertificateWarningDays"] = "default 21",
+        ["MailHealth:Checks:ProbeSender"] = "only for the opt-in relay test; default a reserved address",
+        ["MailHealth:Checks:RelayTestRecipient"] = "only for the opt-in relay test; default a reserved address",
+        ["MailHealth:Checks:TrustRootsFile"] = "a private CA's file: there is no file in a deployment; the system store is trusted",
+
+        // DNS: Azure's resolver (the system's) by default.
+        ["MailHealth:Dns:Servers:{n}"] = "default: the system's resolvers (Azure DNS)",
+        ["MailHealth:Dns:Timeout"] = "default 3 s",
+        ["MailHealth:Dns:Retries"] = "default 1",
+        ["MailHealth:Dns:UseCache"] = "default off",
+        ["MailHealth:Dns:MaximumCacheAge"] = "only with UseCache",
+        ["MailHealth:Network:MaxConcurrency"] = "default 256, above host.json's batch of runs",
+        ["MailHealth:Fleet:MaxConcurrentTargets"] = "serve's fleet runner; the Functions app scales by queue messages",
+
+        ["MailHealth:Monitor:EgressWindow"] = "default 30 min",
+        ["MailHealth:Monitor:EgressMinimumTargets"] = "default 2",
+        ["MailHealth:Monitor:MessageVisibilityTimeout"] = "serve's queue worker; the Functions host keeps a message hidden while its function runs",
+        ["MailHealth:Alerts:MinimumSeverity"] = "default warning",
+        ["MailHealth:Alerts:OpenAfterRuns"] = "default 2",
+        ["MailHealth:Alerts:OpenAfterRunsCritical"] = "default 1",
+        ["MailHealth:Alerts:ResolveAfterRuns"] = "default 2",
+
+        // Channels: the template declares a webhook-like channel and an e-mail channel; these
+        // options keep their defaults (every target, alerts only, every severity, 30 s, Auto TLS).
+        ["MailHealth:Notifications:Channels:{name}:Security"] = "default Auto: 465 implicit TLS, otherwise STARTTLS",
+        ["MailHealth:Notifications:Channels:{name}:CaFile"] = "a private CA's file: none in a deployment",
+        ["MailHealth:Notifications:Channels:{name}:Timeout"] = "default 30 s",
+        ["MailHealth:Notifications:Channels:{name}:Tags:{n}"] = "default: every target",
+        ["MailHealth:Notifications:Channels:{name}:Events:{n}"] = "default: alerts only",
+        ["MailHealth:Notifications:Channels:{name}:MinimumSeverity"] = "default: every alert",
+        ["MailHealth:Notifications:Retry:MaxAttempts"] = "default 6",
+        ["MailHealth:Notifications:Retry:InitialBackoff"] = "default 30 s",
+        ["MailHealth:Notifications:Retry:MaxBackoff"] = "default 30 min",
+
+        // The API: the keys are serve's; on Azure the Functions host checks its own function and admin keys.
+        ["MailHealth:Api:ReadKeys:{n}"] = "serve's keys, never read by the Functions host",
+        ["MailHealth:Api:AdminKeys:{n}"] = "serve's keys, never read by the Functions host",
+        ["MailHealth:Api:MaxBodyBytes"] = "default 64 KiB",
+    };
+
+    /// <summary>Set by the template for the Functions host itself, which the worker never reads.</summary>
+    private static readonly string[] ReadByTheHost =
+    [
+        "AzureWebJobsStorage:credential", // managedidentity: the host's triggers connect with the identity
+    ];
+
+    private static readonly Lazy<Task<IReadOnlyList<string>>> Template = new(async () =>
+    {
+        var (exitCode, output, errors) = await Bicep.RunAsync("build", "main.bicep", "--stdout");
+        Assert.True(exitCode == 0, errors);
+        return TemplateSettings.Of(JsonNode.Parse(output)!);
+    });
+
+    [Fact]
+    public void CodeSettings_AreDerivedFromTheCode()
+    {
+        // The derivation finds the settings classes and the app's own settings: a sample of each kind.
+        Assert.Contains("MailHealth:Checks:HeloName", CodeSettings.All);
+        Assert.Contains("MailHealth:Dns:Servers:{n}", CodeSettings.All);
+        Assert.Contains("MailHealth:Notifications:Channels:{name}:To:{n}", CodeSettings.All);
+        Assert.Contains("MailHealth:Notifications:Retry:MaxAttempts", CodeSettings.All);
+        Assert.Contains("MailHealth:Storage:TablePrefix", CodeSettings.All);
+        Assert.Contains("MAILHEALTH_SCHEDULE", CodeSettings.All);
+        Assert.Contains("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", CodeSettings.All);
+        Assert.DoesNotContain(CodeSettings.All, s => s.Contains("ExtraTrustRoots", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Template_SetsEverySettingTheCodeReads()
+    {
+        var template = await Template.Value;
+
+        var missing = CodeSettings.All
+            .Where(setting => !LeftToDefault.ContainsKey(setting) && !CodeSettings.DerivedStorageSettings.Contains(setting))
+            .Where(setting => !template.Any(name => CodeSettings.Matches(setting, name)))
+            .ToList();
+
+        Assert.True(missing.Count == 0, "the template does not set: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public async Task Template_SetsNothingTheCodeDoesNotRead()
+    {
+        var template = await Template.Value;
+
+        var unread = template
+            .Where(name => !ReadByTheHost.Any(host => CodeSettings.Matches(host, name)))
+            .Where(name => !CodeSettings.All.Any(setting => CodeSettings.Matches(setting, name)))
+            .ToList();
+
+        Assert.True(unread.Count == 0, "the code does not read: " + string.Join(", ", unread));
+    }
+
+    [Fact]
+    public async Task Template_NeverSetsWhatTheFunctionsAppDerives()
+    {
+        var template = await Template.Value;
+
+        // The Functions app refuses to start with these: they come from AzureWebJobsStorage and MAILHEALTH_*_QUEUE.
+        Assert.DoesNotContain(template, name => CodeSettings.DerivedStorageSettings.Any(derived => CodeSettings.Matches(derived, name)));
+    }
+
+    [Fact]
+    public void LeftToDefault_NamesOnlySettingsTheCodeReads()
+    {
+        // A renamed setting must not linger here as a silent exemption.
+        Assert.All(LeftToDefault.Keys, setting => Assert.Contains(setting, CodeSettings.All));
+    }
+
+    [Fact]
+    public async Task Template_SettingNames_AreFoundInTheCompiledTemplate()
+    {
+        var template = await Template.Value;
+
+        // Literal keys, keys built inside expressions, and the e-mail recipients' indexed names.
+        Assert.Contains("MailHealth__Monitor__RetentionDays", template);
+        Assert.Contains("AzureWebJobsStorage__clientId", template);
+        Assert.Contains("MailHealth__Notifications__Channels__email__To__{0}", template);
+    }
+}

@@ -1,0 +1,82 @@
+using MailHealth.Storage.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MailHealth.Functions.Tests;
+
+/// <summary>A bad setting stops the worker while it is built, with a message naming the setting's path.</summary>
+public sealed class StartupTests
+{
+    private static IReadOnlyList<string> StartupErrorsWith(params (string Key, string? Value)[] changes)
+    {
+        var values = FunctionsHarness.Settings("fstartup", new Uri("http://127.0.0.1:9/hook"));
+        foreach (var (key, value) in changes)
+        {
+            values[key] = value;
+        }
+
+        var exception = Record.Exception(() => MailHealthFunctionsApp.Build([], configuration => configuration.AddInMemoryCollection(values)).Dispose());
+        Assert.NotNull(exception);
+        return StartupErrors.Of(exception);
+    }
+
+    [Fact]
+    public void Build_GoodSettings_Starts()
+    {
+        var values = FunctionsHarness.Settings("fstartup", new Uri("http://127.0.0.1:9/hook"));
+        using var host = MailHealthFunctionsApp.Build([], configuration => configuration.AddInMemoryCollection(values));
+
+        var storage = host.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        Assert.Equal("fstartup-probes", storage.ProbeQueueName);
+        Assert.Equal("fstartup-notifications", storage.NotificationQueueName);
+        Assert.Equal(values[FunctionsSettings.StorageConnection], storage.ConnectionString);
+    }
+
+    [Theory]
+    [InlineData("MailHealth:Checks:MaxConcurrency", "0", "MailHealth:Checks:MaxConcurrency: 0 is not in 1-1024")]
+    [InlineData("MailHealth:Monitor:RetentionDays", "0", "MailHealth:Monitor:RetentionDays: 0 is not in 1-3650")]
+    [InlineData("MailHealth:Monitor:Intervall", "00:05:00", "MailHealth:Monitor:Intervall: not a setting")]
+    [InlineData("MailHealth:Storage:TablePrefix", "has-dash", "MailHealth:Storage:TablePrefix: 'has-dash'")]
+    [InlineData("MailHealth:Notifications:Channels:ops:Url", "not a url", "MailHealth:Notifications:Channels:ops:Url")]
+    [InlineData("MailHealth:Checks:MaxConcurrency", "many", "MailHealth:Checks:MaxConcurrency")]
+    [InlineData(FunctionsSettings.ScheduleSetting, null, "MAILHEALTH_SCHEDULE: not set")]
+    [InlineData(FunctionsSettings.ScheduleSetting, "00:05:00", "MAILHEALTH_SCHEDULE: '00:05:00' is not a six-field NCRONTAB expression")]
+    [InlineData(FunctionsSettings.ProbeQueueSetting, null, "MAILHEALTH_PROBE_QUEUE: not set")]
+    [InlineData(FunctionsSettings.NotificationQueueSetting, null, "MAILHEALTH_NOTIFICATION_QUEUE: not set")]
+    [InlineData(FunctionsSettings.ProbeQueueSetting, "Bad_Queue", "MailHealth:Storage:ProbeQueueName: 'Bad_Queue'")]
+    [InlineData("MailHealth:Storage:ProbeQueueName", "other-probes", "MailHealth:Storage:ProbeQueueName: the Functions app takes this from the settings its triggers read")]
+    [InlineData("MailHealth:Storage:AccountName", "otheraccount", "MailHealth:Storage:AccountName: the Functions app takes this from the settings its triggers read")]
+    [InlineData(FunctionsSettings.StorageConnection, null, "AzureWebJobsStorage: not set")]
+    public void Build_BadSetting_StopsWithItsPath(string key, string? value, string expected)
+    {
+        var errors = StartupErrorsWith((key, value));
+
+        Assert.Contains(errors, e => e.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Build_IdentityBasedConnection_UsesTheSameAccountAndClientId()
+    {
+        var values = FunctionsHarness.Settings("fstartup", new Uri("http://127.0.0.1:9/hook"));
+        values[FunctionsSettings.StorageConnection] = null;
+        values["AzureWebJobsStorage:accountName"] = "mailhealthprod";
+        values["AzureWebJobsStorage:credential"] = "managedidentity";
+        values["AzureWebJobsStorage:clientId"] = "00000000-0000-0000-0000-000000000001";
+        using var host = MailHealthFunctionsApp.Build([], configuration => configuration.AddInMemoryCollection(values));
+
+        var storage = host.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        Assert.Null(storage.ConnectionString);
+        Assert.Equal("mailhealthprod", storage.AccountName);
+        Assert.Equal("00000000-0000-0000-0000-000000000001", storage.ManagedIdentityClientId);
+    }
+
+    [Fact]
+    public void Build_ConnectionStringInTheError_NeverQuoted()
+    {
+        var errors = StartupErrorsWith(("MailHealth:Storage:ConnectionString", "AccountKey=c2VjcmV0"));
+
+        Assert.Contains(errors, e => e.StartsWith("MailHealth:Storage:ConnectionString:", StringComparison.Ordinal));
+        Assert.DoesNotContain(errors, e => e.Contains("c2VjcmV0", StringComparison.Ordinal));
+    }
+}
