@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Runs MailHealth on this machine without internet: builds the `mailhealth` CLI, starts the
-# loopback peers (a real Postfix, Knot DNS, rbldnsd, nginx: see eng/peers/) and checks the
-# demo domain they serve. Any arguments replace the default ones after `mailhealth`, e.g.
-#   eng/run.sh check demo.test --json
+# Runs MailHealth on this machine without internet: starts the loopback peers (a real Postfix,
+# Knot DNS, unbound, rbldnsd, nginx and Azurite: see eng/peers/), builds the `mailhealth` CLI and
+#   - with no arguments: runs the monitor (`mailhealth serve`) on the demo fleet of eng/demo/
+#     (five domains of monitor.test, one of them flapping), until Ctrl+C;
+#   - with arguments: runs them after `mailhealth`, pointed at the peers, e.g.
+#       eng/run.sh check demo.test --json
+#       eng/run.sh spf --ip 127.53.10.1 --sender user@demo.test
+# Environment: MH_NET (default 127.53) picks the peers' loopback /16; MH_SERVE_URL (default
+# http://$MH_NET.0.80:8080) where serve listens; MH_FLAP_PERIOD (default 120) seconds between flaps.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -10,24 +15,77 @@ export MH_NET="${MH_NET:-127.53}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 command -v dotnet >/dev/null || { echo "run.sh: the .NET SDK is not installed" >&2; exit 1; }
-eng/peers/peers.sh start
+# In a session of their own, so that Ctrl+C on serve does not reach the peers it started (Azurite
+# runs in the background and would take the terminal's SIGINT too): they keep running.
+setsid -w eng/peers/peers.sh start
 mkdir -p artifacts
 dotnet build src/MailHealth.Cli -c Release -nologo -v:quiet >artifacts/run-build.log 2>&1 \
   || { cat artifacts/run-build.log >&2; echo "run.sh: the build failed" >&2; exit 1; }
 source eng/peers/env.sh
+source eng/peers/lib.sh
+mailhealth=(dotnet "src/MailHealth.Cli/bin/Release/net10.0/mailhealth.dll")
 # unbound on $MH_NET.0.55 answers for every test zone and the blocklists behind them.
 dns="$MH_NET.0.55"
 
-if [ $# -eq 0 ]; then
-  set -- check demo.test --dkim-selector mail --dnsbl bl.rep.test --dnsbl dbl.rep.test
+if [ $# -gt 0 ]; then
+  case "$1" in
+    check) set -- "$@" --dns "$dns" --ca-file "$MH_STATE/ca/ca.pem" ;;
+    spf) set -- "$@" --dns "$dns" ;;
+  esac
+  echo "+ mailhealth $*" >&2
+  set +e
+  "${mailhealth[@]}" "$@"
+  code=$?
+  echo "(exit code $code; the peers keep running until: eng/peers/peers.sh stop)" >&2
+  exit $code
 fi
-case "$1" in
-  check) set -- "$@" --dns "$dns" --ca-file "$MH_STATE/ca/ca.pem" ;;
-  spf) set -- "$@" --dns "$dns" ;;
-esac
-echo "+ mailhealth $*" >&2
+
+# --- the monitor on the demo fleet ---
+mh_need curl curl
+url="${MH_SERVE_URL:-http://$MH_NET.0.80:8080}"
+config="$MH_STATE/demo/serve.json"
+mkdir -p "$MH_STATE/demo"
+sed -e "s|@NET@|$MH_NET|g" -e "s|@STATE@|$MH_STATE|g" eng/demo/serve.json.in >"$config"
+
+
+# Helpers that end with this script: the flapping MX, and the banner printed once serve answers.
+helpers=()
+stop_helpers() {
+  local pid
+  for pid in "${helpers[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${helpers[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap stop_helpers EXIT
+# A closed stderr (a pipe whose reader left) must not kill this script before it cleans up.
+trap '' PIPE
+
+eng/demo/flap.sh "${MH_FLAP_PERIOD:-120}" &
+helpers+=($!)
+
+banner() {
+  until curl -sf -o /dev/null "$url/metrics"; do sleep 0.5; kill -0 $$ 2>/dev/null || exit 0; done
+  cat >&2 <<TEXT
+
+  MailHealth is running at $url (the peers' demo fleet, probed every minute)
+    API        $url/api            keys (DEMO ONLY): read demo-read-key-DO-NOT-USE-0001, admin demo-admin-key-DO-NOT-USE-0001
+    metrics    $url/metrics
+    try        curl -s -H 'x-functions-key: demo-read-key-DO-NOT-USE-0001' $url/api/targets/expiring/status
+  Ctrl+C stops it (the peers keep running until: eng/peers/peers.sh stop).
+
+TEXT
+  # The first stored result: a target's status with a run in it (read from storage, not cached).
+  until curl -sf -H "x-functions-key: demo-read-key-DO-NOT-USE-0001" "$url/api/targets/healthy/status" | grep -q '"runId"'; do
+    sleep 0.5; kill -0 $$ 2>/dev/null || exit 0
+  done
+  echo "run.sh: first results stored $SECONDS s after eng/run.sh started" >&2
+}
+banner &
+helpers+=($!)
+
+echo "+ mailhealth serve --config $config --urls $url" >&2
 set +e
-dotnet "src/MailHealth.Cli/bin/Release/net10.0/mailhealth.dll" "$@"
+# In the foreground, so Ctrl+C reaches it: it stops taking work, finishes or abandons what it
+# holds (MailHealth:Serve:ShutdownTimeout) and exits 0.
+"${mailhealth[@]}" serve --config "$config" --urls "$url"
 code=$?
-echo "(exit code $code; the peers keep running until: eng/peers/peers.sh stop)" >&2
 exit $code

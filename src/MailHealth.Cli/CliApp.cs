@@ -17,6 +17,7 @@ public static class CliApp
         {
             CheckCommand.Create(output, error, errorIsTerminal, TimeProvider.System),
             SpfCommand.Create(output, TimeProvider.System),
+            ServeCommand.Create(output, error),
         };
 
         // No response files: "@example.net" (a sender without local-part) and "@x" are arguments.
@@ -35,7 +36,12 @@ public static class CliApp
         }
         catch (UsageException e)
         {
-            await error.WriteLineAsync($"mailhealth: {e.Message}").ConfigureAwait(false);
+            // One line per problem (a config file can have several), each one prefixed.
+            foreach (var line in e.Message.Split('\n'))
+            {
+                await error.WriteLineAsync($"mailhealth: {line}").ConfigureAwait(false);
+            }
+
             return ExitCodes.Usage;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

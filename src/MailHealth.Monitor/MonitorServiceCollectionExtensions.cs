@@ -2,6 +2,7 @@ using MailHealth.Composition;
 using MailHealth.Egress;
 using MailHealth.Monitor.Alerts;
 using MailHealth.Monitor.Delivery;
+using MailHealth.Monitor.Metrics;
 using MailHealth.Monitor.Notifications;
 using MailHealth.Monitor.Queues;
 using MailHealth.Monitor.Retention;
@@ -34,6 +35,8 @@ public static class MonitorServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<MonitorSettings>>().Value.EgressWindow));
         services.TryAddSingleton<IEgressSignalWindow>(sp => sp.GetRequiredService<EgressSignalStore>());
+        services.TryAddSingleton<MonitorInstruments>();
+        services.TryAddSingleton<FleetSnapshotReader>();
         services.TryAddSingleton<TargetRunService>();
         services.TryAddSingleton<NotificationDispatcher>();
         services.TryAddSingleton<ProbeScheduler>();

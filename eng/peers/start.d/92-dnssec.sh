@@ -104,7 +104,7 @@ dnssec_children() {
       expired) start=20200101000000; end=20200201000000 ;;
     esac
     # -P: no verification after signing (it would reject the deliberately expired signatures).
-    dnssec-signzone -q -P -K "$dir" -o "$name" -s "$start" -e "$end" -f "$1/zones/$name.zone" "$dir/$name.zone.in" >/dev/null
+    dnssec-signzone -q -P -K "$dir" -d "$dir" -o "$name" -s "$start" -e "$end" -f "$1/zones/$name.zone" "$dir/$name.zone.in" >/dev/null
     if [ "$z" = badds ]; then
       # A DS for a key the zone does not publish: validators find no key matching it.
       if [ ! -f "$dir/stray.key" ]; then

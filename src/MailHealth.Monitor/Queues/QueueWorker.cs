@@ -25,13 +25,21 @@ public sealed partial class QueueWorker(
     public const int MaxDequeueCount = 5;
 
     /// <summary>Handles what is on both queues now, until they are empty; returns how many messages were handled.</summary>
-    public async Task<int> DrainAsync(CancellationToken cancellationToken)
+    public Task<int> DrainAsync(CancellationToken cancellationToken) => DrainAsync(cancellationToken, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="DrainAsync(CancellationToken)"/>, for a host that stops gracefully: once
+    /// <paramref name="stopTaking"/> is cancelled no further message is taken and the messages in
+    /// hand are finished; <paramref name="abandon"/> cancels those too (an abandoned message is not
+    /// deleted: it is seen again after the visibility timeout and retried).
+    /// </summary>
+    public async Task<int> DrainAsync(CancellationToken stopTaking, CancellationToken abandon)
     {
         var handled = 0;
-        while (true)
+        while (!stopTaking.IsCancellationRequested)
         {
-            var batch = await HandleAsync(probes, (m, ct) => runs.RunAsync(m, ct), cancellationToken).ConfigureAwait(false)
-                + await HandleAsync(notifications, (m, ct) => dispatcher.DeliverAsync(m, ct), cancellationToken).ConfigureAwait(false);
+            var batch = await HandleAsync(probes, (m, ct) => runs.RunAsync(m, ct), stopTaking, abandon).ConfigureAwait(false)
+                + await HandleAsync(notifications, (m, ct) => dispatcher.DeliverAsync(m, ct), stopTaking, abandon).ConfigureAwait(false);
             if (batch == 0)
             {
                 return handled;
@@ -39,15 +47,22 @@ public sealed partial class QueueWorker(
 
             handled += batch;
         }
+
+        return handled;
     }
 
-    private async Task<int> HandleAsync<T, TResult>(StorageQueue<T> queue, Func<T, CancellationToken, Task<TResult>> handle, CancellationToken cancellationToken)
+    private async Task<int> HandleAsync<T, TResult>(StorageQueue<T> queue, Func<T, CancellationToken, Task<TResult>> handle, CancellationToken stopTaking, CancellationToken cancellationToken)
         where T : class
     {
+        if (stopTaking.IsCancellationRequested)
+        {
+            return 0;
+        }
+
         IReadOnlyList<ReceivedMessage<T>> messages;
         try
         {
-            messages = await queue.ReceiveAsync(16, settings.Value.MessageVisibilityTimeout, cancellationToken).ConfigureAwait(false);
+            messages = await queue.ReceiveAsync(16, settings.Value.MessageVisibilityTimeout, stopTaking).ConfigureAwait(false);
         }
         catch (QueueMessageFormatException e)
         {

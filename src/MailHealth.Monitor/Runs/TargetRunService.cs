@@ -2,6 +2,7 @@ using MailHealth.Alerts;
 using MailHealth.Changes;
 using MailHealth.Checks;
 using MailHealth.Egress;
+using MailHealth.Monitor.Metrics;
 using MailHealth.Monitor.Notifications;
 using MailHealth.Notifications;
 using MailHealth.Reports;
@@ -42,6 +43,7 @@ public sealed class TargetRunService(
     IOptions<MonitorSettings> settings,
     IOptions<AlertSettings> alertSettings,
     TimeProvider time,
+    MonitorInstruments instruments,
     ILogger<TargetRunService> logger)
 {
     /// <summary>Attempts at the alert write when another worker changed the target's alerts in between.</summary>
@@ -76,6 +78,7 @@ public sealed class TargetRunService(
             .ToList();
         var queued = await QueueAsync(notifications, cancellationToken).ConfigureAwait(false);
 
+        instruments.RunStored(report.Status, report.FinishedAt - report.StartedAt);
         MonitorLog.RunStored(logger, runId.ToString(), report.Status, changeEvents.Count, transitions.Count, queued);
         return new TargetRunOutcome { RunId = runId, Report = report, Changes = changeEvents, Transitions = transitions, NotificationsQueued = queued };
     }
