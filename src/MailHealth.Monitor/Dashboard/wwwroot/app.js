@@ -832,8 +832,18 @@ function renderLatency(runs) {
       axes: [timeAxis(), { label: 'ms', size: 56 }],
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
     }, data, figure);
+    fitTime(chart, data[0]);
     charts.push(chart);
   }
+}
+
+// The x scale: the runs' times; one run alone gets an hour around it (uPlot would span years).
+function fitTime(chart, xs) {
+  const known = xs.filter((x) => x != null);
+  if (known.length === 0) return;
+  const min = Math.min(...known);
+  const max = Math.max(...known);
+  chart.setScale('x', min === max ? { min: min - 1800, max: max + 1800 } : { min, max });
 }
 
 // The x axis of a chart: times in UTC, 24-hour, with the date when the range spans days.
@@ -864,6 +874,25 @@ function certificateSeries(runs) {
     }
   }
   return ids;
+}
+
+const THRESHOLDS = [[CERT_WARNING_DAYS, '#9a6700', [8, 4]], [CERT_CRITICAL_DAYS, '#cf222e', [3, 3]]];
+
+function drawThresholds(u) {
+  const { ctx, bbox } = u;
+  const ratio = window.devicePixelRatio || 1;
+  for (const [days, color, dash] of THRESHOLDS) {
+    const y = Math.round(u.valToPos(days, 'y', true));
+    ctx.save();
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 1.5 * ratio;
+    ctx.setLineDash(dash.map((d) => d * ratio));
+    ctx.beginPath();
+    ctx.moveTo(bbox.left, y);
+    ctx.lineTo(bbox.left + bbox.width, y);
+    ctx.stroke();
+    ctx.restore();
+  }
 }
 
 function renderCertificates(runs, status) {
@@ -907,11 +936,15 @@ function renderCertificates(runs, status) {
     },
     series: [{ label: 'time (UTC)', value: (u, v) => (v == null ? '—' : formatTime(new Date(v * 1000).toISOString())) },
       ...entries.map(([, { label }], i) => ({ label, stroke: colors[i % colors.length], width: 2, points: { show: true, size: 7 }, value: (u, v) => (v == null ? '—' : `${v} d`) })),
-      { label: `warning (${CERT_WARNING_DAYS} d)`, stroke: '#9a6700', width: 1.5, dash: [8, 4], points: { show: false } },
-      { label: `critical (${CERT_CRITICAL_DAYS} d)`, stroke: '#cf222e', width: 1.5, dash: [3, 3], points: { show: false } }],
+      // The thresholds: in the legend as series, drawn across the whole plot by the hook below
+      // (a series line needs two runs; the thresholds must show with one).
+      { label: `warning (${CERT_WARNING_DAYS} d)`, stroke: THRESHOLDS[0][1], width: 1.5, dash: THRESHOLDS[0][2], points: { show: false }, paths: () => null },
+      { label: `critical (${CERT_CRITICAL_DAYS} d)`, stroke: THRESHOLDS[1][1], width: 1.5, dash: THRESHOLDS[1][2], points: { show: false }, paths: () => null }],
+    hooks: { draw: [drawThresholds] },
     axes: [timeAxis(), { label: 'days left', size: 56 }],
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
   }, data, figure);
+  fitTime(chart, x);
   charts.push(chart);
 }
 
