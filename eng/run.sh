@@ -67,6 +67,7 @@ banner() {
   cat >&2 <<TEXT
 
   MailHealth is running at $url (the peers' demo fleet, probed every minute)
+    dashboard  $url/                open it in a browser and enter a key below
     API        $url/api            keys (DEMO ONLY): read demo-read-key-DO-NOT-USE-0001, admin demo-admin-key-DO-NOT-USE-0001
     metrics    $url/metrics
     try        curl -s -H 'x-functions-key: demo-read-key-DO-NOT-USE-0001' $url/api/targets/expiring/status

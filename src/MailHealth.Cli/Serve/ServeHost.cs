@@ -3,6 +3,7 @@ using MailHealth.Cli.Serve.Metrics;
 using MailHealth.Composition;
 using MailHealth.Monitor;
 using MailHealth.Monitor.Api;
+using MailHealth.Monitor.Dashboard;
 using MailHealth.Monitor.Retention;
 using MailHealth.Monitor.Scheduling;
 using MailHealth.Storage.Configuration;
@@ -147,6 +148,7 @@ public sealed class ServeHost : IAsyncDisposable
             {
                 // The API with serve's keys (MailHealth:Api): it refuses to be mapped without an admin key.
                 app.MapMailHealthApi();
+                app.MapMailHealthDashboard();
             }
             catch (OptionsValidationException e)
             {

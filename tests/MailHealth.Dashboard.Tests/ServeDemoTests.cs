@@ -1,0 +1,138 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using MailHealth.Cli.Serve;
+using MailHealth.Storage.Configuration;
+using MailHealth.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace MailHealth.Dashboard.Tests;
+
+/// <summary>
+/// What a new user does after eng/run.sh: `mailhealth serve` on the demo fleet (eng/demo/serve.json.in,
+/// with storage of its own), the page at /, the demo's read key, every demo target, the broken
+/// one opened, its alert acknowledged with the demo's admin key.
+/// </summary>
+public sealed class ServeDemoTests : IAsyncLifetime
+{
+    private const string DemoReadKey = "demo-read-key-DO-NOT-USE-0001";
+    private const string DemoAdminKey = "demo-admin-key-DO-NOT-USE-0001";
+    private static readonly string[] DemoTargets = ["expiring", "flap", "healthy", "listed", "spf"];
+
+    private readonly List<string> _consoleErrors = [];
+    private string _directory = string.Empty;
+    private ServeHost? _serve;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public async Task InitializeAsync()
+    {
+        _directory = Directory.CreateTempSubdirectory("dashboard-demo-").FullName;
+        var template = await File.ReadAllTextAsync(Path.Combine(Peers.RepoRoot, "eng", "demo", "serve.json.in"));
+        var config = Path.Combine(_directory, "serve.json");
+        await File.WriteAllTextAsync(config, template.Replace("@NET@", Peers.Net, StringComparison.Ordinal).Replace("@STATE@", Peers.State, StringComparison.Ordinal));
+        var prefix = "w" + Guid.NewGuid().ToString("N")[..12];
+        _serve = await ServeHost.CreateAsync(new ServeOptions
+        {
+            ConfigFile = config,
+            Urls = "http://127.0.0.1:0",
+            Settings = new Dictionary<string, string?>
+            {
+                ["MailHealth:Storage:TablePrefix"] = prefix,
+                ["MailHealth:Storage:ProbeQueueName"] = prefix + "-probes",
+                ["MailHealth:Storage:NotificationQueueName"] = prefix + "-notifications",
+                ["MailHealth:Serve:WorkerIdlePause"] = "00:00:00.200",
+                ["Logging:LogLevel:Default"] = "Warning",
+            },
+        }, CancellationToken.None);
+        await _serve.StartAsync(CancellationToken.None);
+        (_playwright, _browser) = await DashboardBrowser.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_serve is not null)
+        {
+            await _serve.StopAsync(CancellationToken.None);
+            var account = _serve.Services.GetRequiredService<StorageAccount>();
+            foreach (var table in account.TableNames)
+            {
+                await account.Tables.DeleteTableAsync(table);
+            }
+
+            foreach (var queue in account.QueueNames)
+            {
+                await account.Queues.DeleteQueueAsync(queue);
+            }
+
+            await _serve.DisposeAsync();
+        }
+
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task NewUser_SeesEveryDemoTarget_OpensTheBrokenOne_AndAcknowledgesItsAlert()
+    {
+        var address = new Uri(_serve!.Addresses[0]);
+        using var read = new HttpClient { BaseAddress = address };
+        read.DefaultRequestHeaders.Add("x-functions-key", DemoReadKey);
+
+        // serve schedules at start-up (the demo's ScheduleOnStart): wait for every target's first run.
+        foreach (var id in DemoTargets)
+        {
+            await EventuallyAsync(async () => (await read.GetFromJsonAsync<JsonElement>($"/api/targets/{id}/status")).TryGetProperty("runId", out _), $"a run of {id}");
+        }
+
+        var spfAlert = await EventuallyAsync(
+            async () => (await read.GetFromJsonAsync<JsonElement>("/api/alerts?target=spf")).GetProperty("items").EnumerateArray()
+                .Select(a => a.GetProperty("id").GetString()).FirstOrDefault(a => a is not null && a.Contains("SPF", StringComparison.Ordinal)) is { } id ? id : null,
+            "the spf target's alert");
+
+        var page = await DashboardBrowser.NewPageAsync(_browser!, _consoleErrors);
+        await DashboardBrowser.SignInAsync(page, address, DemoReadKey);
+        Assert.Equal(DemoTargets, await page.Locator("table.fleet tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.target)"));
+        foreach (var id in DemoTargets)
+        {
+            var status = (await read.GetFromJsonAsync<JsonElement>($"/api/targets/{id}/status")).GetProperty("status").GetString();
+            await Assertions.Expect(page.Locator($"tr[data-target='{id}'] td[data-cell=status] .badge-text")).ToHaveTextAsync(status!);
+        }
+
+        await Assertions.Expect(page.Locator("tr[data-target='healthy'] td[data-cell=status] .badge-text")).ToHaveTextAsync("pass");
+        await Assertions.Expect(page.Locator("tr[data-target='spf'] td[data-cell=status] .badge-text")).ToHaveTextAsync("fail");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardBrowser.ArtifactsDirectory, "demo-fleet.png") });
+
+        await page.Locator("#change-key").ClickAsync();
+        await page.Locator("#key-input").FillAsync(DemoAdminKey);
+        await page.Locator("form.key-form button[type=submit]").ClickAsync();
+        await page.Locator("tr[data-target='spf'] th a").ClickAsync();
+        var row = page.Locator($"tr[data-alert='{spfAlert}']");
+        await row.Locator("button.ack").ClickAsync();
+        await page.Locator($"tr[data-alert='{spfAlert}'][data-state='acknowledged']").WaitForAsync();
+        var stored = (await read.GetFromJsonAsync<JsonElement>("/api/alerts?target=spf")).GetProperty("items").EnumerateArray().Single(a => a.GetProperty("id").GetString() == spfAlert);
+        Assert.Equal("dashboard", stored.GetProperty("acknowledgedBy").GetString());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardBrowser.ArtifactsDirectory, "demo-target-spf.png"), FullPage = true });
+        Assert.Empty(_consoleErrors);
+    }
+
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> condition, string what)
+    {
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            if (await condition() is { } value && !Equals(value, false))
+            {
+                return value;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new Xunit.Sdk.XunitException($"never happened: {what}");
+    }
+}
