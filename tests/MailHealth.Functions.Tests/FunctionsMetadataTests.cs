@@ -32,7 +32,7 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void Metadata_ListsExactlyTheAppsFunctions()
     {
-        string[] expected = ["ScheduleProbes", "ProbeTarget", "SendNotification", "PurgeHistory", .. ApiRoutes.All.Select(r => r.Name)];
+        string[] expected = ["ScheduleProbes", "ProbeTarget", "SendNotification", "PurgeHistory", "Dashboard", .. ApiRoutes.All.Select(r => r.Name)];
 
         Assert.Equal(expected.Order(StringComparer.Ordinal), Functions.Value.Keys.Order(StringComparer.Ordinal));
         Assert.All(Functions.Value.Values, f => Assert.Equal("dotnet-isolated", (string)f["language"]!));
@@ -84,7 +84,7 @@ public sealed class FunctionsMetadataTests
         var trigger = Trigger(name);
 
         Assert.Equal("httpTrigger", (string)trigger["type"]!);
-        Assert.Equal(route.Template, (string)trigger["route"]!);
+        Assert.Equal(route.Path.TrimStart('/'), (string)trigger["route"]!);
         Assert.Equal([route.Method], trigger["methods"]!.AsArray().Select(m => ((string)m!).ToUpperInvariant()));
 
         // The host checks the keys: read routes need a function key, writes the admin key.
@@ -103,12 +103,23 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void HostJson_RoutesUnderApi()
+    public void HostJson_NoRoutePrefix_SoTheDashboardIsAtTheRoot()
     {
-        // ApiRoute.Path is "/api/" + the template: the host's prefix must be that.
+        // Each function's route is its whole path (api/targets/{id}); the dashboard takes the rest.
         var prefix = (string)HostJson(Path.Combine(Peers.RepoRoot, "host.json"))["extensions"]!["http"]!["routePrefix"]!;
 
-        Assert.All(ApiRoutes.All, r => Assert.Equal(r.Path, $"/{prefix}/{r.Template}"));
+        Assert.Equal(string.Empty, prefix);
+    }
+
+    [Fact]
+    public void Dashboard_AnonymousGetOfEveryOtherPath()
+    {
+        var trigger = Trigger("Dashboard");
+
+        Assert.Equal("httpTrigger", (string)trigger["type"]!);
+        Assert.Equal("{*path}", (string)trigger["route"]!);
+        Assert.Equal(["GET"], trigger["methods"]!.AsArray().Select(m => ((string)m!).ToUpperInvariant()));
+        Assert.Equal("Anonymous", (string)trigger["authLevel"]!);
     }
 
     [Fact]

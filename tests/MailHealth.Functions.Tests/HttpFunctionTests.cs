@@ -59,6 +59,27 @@ public sealed class HttpFunctionTests
     }
 
     [Fact]
+    public async Task Dashboard_ServesThePageAtTheRoot_AndUnknownApiPathsAsProblems()
+    {
+        await using var app = await FunctionsHarness.StartAsync();
+        var dashboard = app.Function<DashboardPage>();
+
+        var root = Request(app, "GET", "/");
+        await (await dashboard.GetAsync(root, null, CancellationToken.None)).ExecuteAsync(root.HttpContext);
+        root.HttpContext.Response.Body.Position = 0;
+        var page = await new StreamReader(root.HttpContext.Response.Body).ReadToEndAsync();
+        Assert.Equal(StatusCodes.Status200OK, root.HttpContext.Response.StatusCode);
+        Assert.StartsWith("text/html", root.HttpContext.Response.ContentType, StringComparison.Ordinal);
+        Assert.Contains("MailHealth", page, StringComparison.Ordinal);
+
+        var unknown = Request(app, "GET", "/api/nothing");
+        var (status, contentType, problem) = await AnswerAsync(unknown, dashboard.GetAsync(unknown, "api/nothing", CancellationToken.None));
+        Assert.Equal(StatusCodes.Status404NotFound, status);
+        Assert.StartsWith("application/problem+json", contentType, StringComparison.Ordinal);
+        Assert.Contains("api/nothing", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetTarget_Unknown_404ProblemDetails()
     {
         await using var app = await FunctionsHarness.StartAsync();

@@ -180,7 +180,7 @@ public sealed class ApiQuery
     private string? Single(string name) => _query.TryGetValue(name, out var values) && values.Count == 1 ? values[0] : null;
 
     /// <summary>Enough of a caller's value to recognize it, never a whole huge one in a response.</summary>
-    internal static string Shorten(string value)
+    public static string Shorten(string value)
     {
         var shown = new string([.. value.Take(64).Select(c => char.IsControl(c) ? '?' : c)]);
         return value.Length <= 64 ? shown : shown + "...";
