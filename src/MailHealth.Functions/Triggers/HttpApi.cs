@@ -46,6 +46,10 @@ public sealed class HttpApi(MailHealthApi api)
     public Task<IResult> GetStatusAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/targets/{id}/status")] HttpRequest request, string id, CancellationToken cancellationToken) =>
         api.GetStatusAsync(id, request, cancellationToken);
 
+    [Function(ApiRoutes.ListStatus)]
+    public Task<IResult> ListStatusAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/status")] HttpRequest request, CancellationToken cancellationToken) =>
+        api.ListStatusAsync(request, cancellationToken);
+
     [Function(ApiRoutes.GetHistory)]
     public Task<IResult> GetHistoryAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/targets/{id}/history")] HttpRequest request, string id, CancellationToken cancellationToken) =>
         api.GetHistoryAsync(id, request, cancellationToken);

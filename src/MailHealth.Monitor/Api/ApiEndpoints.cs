@@ -28,6 +28,7 @@ public static class ApiEndpoints
         [ApiRoutes.DeleteTarget] = (api, r, id, ct) => api.DeleteTargetAsync(id, r, ct),
         [ApiRoutes.RequestProbe] = (api, r, id, ct) => api.RequestProbeAsync(id, r, ct),
         [ApiRoutes.GetStatus] = (api, r, id, ct) => api.GetStatusAsync(id, r, ct),
+        [ApiRoutes.ListStatus] = (api, r, _, ct) => api.ListStatusAsync(r, ct),
         [ApiRoutes.GetHistory] = (api, r, id, ct) => api.GetHistoryAsync(id, r, ct),
         [ApiRoutes.GetReport] = (api, r, id, ct) => api.GetReportAsync(id, r, ct),
         [ApiRoutes.ListAlerts] = (api, r, _, ct) => api.ListAlertsAsync(r, ct),

@@ -30,6 +30,7 @@ public static class ApiRoutes
     public const string DeleteTarget = "DeleteTarget";
     public const string RequestProbe = "RequestProbe";
     public const string GetStatus = "GetStatus";
+    public const string ListStatus = "ListStatus";
     public const string GetHistory = "GetHistory";
     public const string GetReport = "GetReport";
     public const string ListAlerts = "ListAlerts";
@@ -46,6 +47,7 @@ public static class ApiRoutes
         new(DeleteTarget, "DELETE", "targets/{id}", ApiAccess.Admin),
         new(RequestProbe, "POST", "targets/{id}/probe", ApiAccess.Admin),
         new(GetStatus, "GET", "targets/{id}/status", ApiAccess.Read),
+        new(ListStatus, "GET", "status", ApiAccess.Read),
         new(GetHistory, "GET", "targets/{id}/history", ApiAccess.Read),
         new(GetReport, "GET", "targets/{id}/report", ApiAccess.Read),
         new(ListAlerts, "GET", "alerts", ApiAccess.Read),

@@ -33,6 +33,41 @@ public sealed partial class MailHealthApi
             : ApiJson.Ok(new TargetStatus(targetId, null, null, null, null, []));
     }
 
+    /// <summary>Targets whose latest status is read at once for <c>/api/status</c>: partition reads in parallel, bounded.</summary>
+    private const int StatusReadsAtOnce = 8;
+
+    /// <summary>
+    /// <c>GET /api/status?limit=&amp;continuation=</c>: the latest status of every target, a page of
+    /// targets at a time in id order (the fleet at a glance in one request, not one per target).
+    /// </summary>
+    public async Task<IResult> ListStatusAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var query = ApiQuery.Of(request, "limit", "continuation");
+        var limit = query.Limit(100);
+        var continuation = query.Text("continuation");
+        if (query.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        return await PageAsync(async () =>
+        {
+            var page = await targets.ListAsync(limit, continuation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var statuses = new TargetStatus[page.Items.Count];
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, page.Items.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = StatusReadsAtOnce, CancellationToken = cancellationToken },
+                async (i, ct) =>
+                {
+                    var id = page.Items[i].Target.Id;
+                    statuses[i] = await latest.GetAsync(id, ct).ConfigureAwait(false) is { } status
+                        ? TargetStatus.Of(status)
+                        : new TargetStatus(id, null, null, null, null, []);
+                }).ConfigureAwait(false);
+            return new Storage.Paging.StoredPage<TargetStatus>(statuses, page.ContinuationToken);
+        }).ConfigureAwait(false);
+    }
+
     /// <summary><c>GET /api/targets/{id}/history?check=&amp;from=&amp;to=&amp;limit=&amp;continuation=</c>: runs newest first.</summary>
     public async Task<IResult> GetHistoryAsync(string id, HttpRequest request, CancellationToken cancellationToken)
     {

@@ -62,6 +62,20 @@ public sealed class ApiFlowTests
         var smtp = status.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("id").GetString()!.StartsWith("smtp:", StringComparison.Ordinal));
         Assert.Contains(smtp.GetProperty("findings").EnumerateArray(), f => f.GetProperty("code").GetString() == "TLS_CERT_EXPIRED");
 
+        // The fleet in one request: the same status as the target's own route, and a target not run yet without one.
+        await api.AddTargetAsync("fresh", "good.smtp.test");
+        var fleet = await ApiAssert.JsonAsync(await api.Read.GetAsync("/api/status?limit=1"), HttpStatusCode.OK, "StatusPage");
+        var expiredStatus = Assert.Single(fleet.GetProperty("items").EnumerateArray());
+        Assert.Equal("expired", expiredStatus.GetProperty("targetId").GetString());
+        Assert.Equal(status.GetProperty("runId").GetString(), expiredStatus.GetProperty("runId").GetString());
+        Assert.Equal(status.GetProperty("checks").GetArrayLength(), expiredStatus.GetProperty("checks").GetArrayLength());
+        var rest = Uri.EscapeDataString(fleet.GetProperty("continuation").GetString()!);
+        var second = await ApiAssert.JsonAsync(await api.Read.GetAsync($"/api/status?limit=1&continuation={rest}"), HttpStatusCode.OK, "StatusPage");
+        var fresh = Assert.Single(second.GetProperty("items").EnumerateArray());
+        Assert.Equal("fresh", fresh.GetProperty("targetId").GetString());
+        Assert.False(fresh.TryGetProperty("status", out _));
+        Assert.Empty(fresh.GetProperty("checks").EnumerateArray());
+
         var history = await ApiAssert.JsonAsync(await api.Read.GetAsync("/api/targets/expired/history"), HttpStatusCode.OK, "RunPage");
         var slots = history.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("slot").GetDateTimeOffset()).ToList();
         Assert.Equal([MonitorHarness.Slot(1), MonitorHarness.Slot(0)], slots);

@@ -20,7 +20,7 @@ public sealed class ApiKeyTests(ApiHostFixture fixture) : IClassFixture<ApiHostF
     public static TheoryData<string> Reads => new()
     {
         "/api/targets", "/api/targets/shop", "/api/targets/shop/status", "/api/targets/shop/history",
-        "/api/targets/shop/report", "/api/alerts", "/api/events",
+        "/api/targets/shop/report", "/api/alerts", "/api/events", "/api/status",
     };
 
     [Theory]
