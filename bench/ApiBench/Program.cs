@@ -52,15 +52,7 @@ finally
         await serve.WaitForExitAsync();
     }
 
-    foreach (var table in account.TableNames)
-    {
-        await account.Tables.DeleteTableAsync(table);
-    }
-
-    foreach (var queue in account.QueueNames)
-    {
-        await account.Queues.DeleteQueueAsync(queue);
-    }
+    await PeerStorage.DeleteAsync(account);
 }
 
 async Task SeedAsync()

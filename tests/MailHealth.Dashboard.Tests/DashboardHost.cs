@@ -59,18 +59,11 @@ public sealed class DashboardHost : IAsyncDisposable
     /// </summary>
     public static async Task<DashboardHost> StartAsync(string? prefix = null, bool createStorage = true)
     {
-        prefix ??= "d" + Guid.NewGuid().ToString("N")[..12];
-        var settings = new Dictionary<string, string?>
-        {
-            ["MailHealth:Storage:ConnectionString"] = Peers.AzuriteConnectionString,
-            ["MailHealth:Storage:TablePrefix"] = prefix,
-            ["MailHealth:Storage:ProbeQueueName"] = prefix + "-probes",
-            ["MailHealth:Storage:NotificationQueueName"] = prefix + "-notifications",
-            ["MailHealth:Dns:Servers:0"] = RecursivePeer.Endpoint.ToString(),
-            ["MailHealth:Dns:UseCache"] = "false",
-            ["MailHealth:Api:ReadKeys:0"] = ReadKey,
-            ["MailHealth:Api:AdminKeys:0"] = AdminKey,
-        };
+        prefix ??= PeerStorage.UniquePrefix('d');
+        var settings = PeerStorage.Settings(prefix);
+        settings["MailHealth:Dns:UseCache"] = "false";
+        settings["MailHealth:Api:ReadKeys:0"] = ReadKey;
+        settings["MailHealth:Api:AdminKeys:0"] = AdminKey;
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -119,16 +112,7 @@ public sealed class DashboardHost : IAsyncDisposable
         Read.Dispose();
         if (_deleteStorage)
         {
-            var account = Get<StorageAccount>();
-            foreach (var table in account.TableNames)
-            {
-                await account.Tables.DeleteTableAsync(table);
-            }
-
-            foreach (var queue in account.QueueNames)
-            {
-                await account.Queues.DeleteQueueAsync(queue);
-            }
+            await PeerStorage.DeleteAsync(Get<StorageAccount>());
         }
 
         await _app.StopAsync();

@@ -60,16 +60,7 @@ public sealed class ServeDemoTests : IAsyncLifetime
         if (_serve is not null)
         {
             await _serve.StopAsync(CancellationToken.None);
-            var account = _serve.Services.GetRequiredService<StorageAccount>();
-            foreach (var table in account.TableNames)
-            {
-                await account.Tables.DeleteTableAsync(table);
-            }
-
-            foreach (var queue in account.QueueNames)
-            {
-                await account.Queues.DeleteQueueAsync(queue);
-            }
+            await PeerStorage.DeleteAsync(_serve.Services.GetRequiredService<StorageAccount>());
 
             await _serve.DisposeAsync();
         }

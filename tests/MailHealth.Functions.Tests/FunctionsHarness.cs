@@ -102,15 +102,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         var account = Get<StorageAccount>();
-        foreach (var table in account.TableNames)
-        {
-            await account.Tables.DeleteTableAsync(table);
-        }
-
-        foreach (var queue in account.QueueNames)
-        {
-            await account.Queues.DeleteQueueAsync(queue);
-        }
+        await PeerStorage.DeleteAsync(account);
 
         Host.Dispose();
         await Webhook.DisposeAsync();

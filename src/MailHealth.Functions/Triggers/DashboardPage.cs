@@ -19,7 +19,7 @@ public sealed class DashboardPage
     {
         ArgumentNullException.ThrowIfNull(request);
         return path is not null && (path == "api" || path.StartsWith("api/", StringComparison.Ordinal))
-            ? Task.FromResult(ApiProblem.NotFound($"no route GET /{ApiQuery.Shorten(path)} (see /api/openapi.json)"))
+            ? Task.FromResult(ApiProblem.NoRoute(request.Method, "/" + path))
             : DashboardFiles.Default.GetAsync(path, request, cancellationToken);
     }
 }

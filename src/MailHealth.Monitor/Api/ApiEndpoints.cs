@@ -56,7 +56,7 @@ public static class ApiEndpoints
         }
 
         // Anything else under /api: a problem document, not the host's empty 404.
-        endpoints.Map("/api/{**rest}", context => Execute(context, ApiProblem.NotFound($"no route {context.Request.Method} {context.Request.Path} (see /api/openapi.json)")));
+        endpoints.Map("/api/{**rest}", context => Execute(context, ApiProblem.NoRoute(context.Request.Method, context.Request.Path)));
         return endpoints;
     }
 

@@ -24,6 +24,10 @@ public static class ApiProblem
     public static IResult NotFound(string detail) =>
         Results.Problem(detail, title: "Not found", statusCode: StatusCodes.Status404NotFound);
 
+    /// <summary>No route answers <paramref name="method"/> <paramref name="path"/>: a problem document, not the host's empty 404.</summary>
+    public static IResult NoRoute(string method, string path) =>
+        NotFound($"no route {method} {ApiQuery.Shorten(path)} (see /api/openapi.json)");
+
     public static IResult TooLarge(int limit) =>
         Results.Problem($"the body is larger than {limit} bytes", title: "Request body too large", statusCode: StatusCodes.Status413PayloadTooLarge);
 

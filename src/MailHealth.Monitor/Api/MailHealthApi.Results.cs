@@ -30,7 +30,7 @@ public sealed partial class MailHealthApi
         // Known but not run yet (just added): an empty status, not a 404.
         return await targets.GetAsync(targetId, cancellationToken).ConfigureAwait(false) is null
             ? UnknownTarget(targetId)
-            : ApiJson.Ok(new TargetStatus(targetId, null, null, null, null, []));
+            : ApiJson.Ok(TargetStatus.NotRunYet(targetId));
     }
 
     /// <summary>Targets whose latest status is read at once for <c>/api/status</c>: partition reads in parallel, bounded.</summary>
@@ -62,7 +62,7 @@ public sealed partial class MailHealthApi
                     var id = page.Items[i].Target.Id;
                     statuses[i] = await latest.GetAsync(id, ct).ConfigureAwait(false) is { } status
                         ? TargetStatus.Of(status)
-                        : new TargetStatus(id, null, null, null, null, []);
+                        : TargetStatus.NotRunYet(id);
                 }).ConfigureAwait(false);
             return new Storage.Paging.StoredPage<TargetStatus>(statuses, page.ContinuationToken);
         }).ConfigureAwait(false);
@@ -148,6 +148,9 @@ public sealed record TargetStatus(
     CheckStatus? Status,
     IReadOnlyList<CheckStatusEntry> Checks)
 {
+    /// <summary>A target known but not run yet (just added): its id and no checks.</summary>
+    public static TargetStatus NotRunYet(string targetId) => new(targetId, null, null, null, null, []);
+
     public static TargetStatus Of(LatestStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);

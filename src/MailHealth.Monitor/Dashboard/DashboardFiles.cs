@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using MailHealth.Monitor.Api;
 using Microsoft.AspNetCore.Http;
 
 namespace MailHealth.Monitor.Dashboard;
@@ -81,7 +82,7 @@ public sealed class DashboardFiles
 
         if (Find(path) is not { } file)
         {
-            return Task.FromResult(Results.Problem($"the dashboard has no file '{Shorten(path)}'", title: "Not found", statusCode: StatusCodes.Status404NotFound));
+            return Task.FromResult(ApiProblem.NotFound($"the dashboard has no file '{ApiQuery.Shorten(path ?? string.Empty)}'"));
         }
 
         return Task.FromResult<IResult>(new FileResult(file));
@@ -138,7 +139,6 @@ public sealed class DashboardFiles
         return copy.ToArray();
     }
 
-    private static string Shorten(string? path) => path is { Length: > 80 } ? path[..80] + "..." : path ?? string.Empty;
 
     /// <summary>The file, or 304 when the client's copy (If-None-Match) is current; headers that keep the page to its own origin.</summary>
     private sealed class FileResult(DashboardFile file) : IResult

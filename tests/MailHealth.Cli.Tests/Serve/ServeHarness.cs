@@ -53,17 +53,13 @@ internal sealed class ServeHarness : IAsyncDisposable
     /// </summary>
     public static async Task<ServeHarness> StartAsync(string targetsJson, TimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null, ServeHarness? sharing = null)
     {
-        var prefix = sharing?.Prefix ?? "s" + Guid.NewGuid().ToString("N")[..12];
+        var prefix = sharing?.Prefix ?? PeerStorage.UniquePrefix('s');
         var directory = Directory.CreateTempSubdirectory("serve-").FullName;
         var config = Path.Combine(directory, "serve.json");
         await File.WriteAllTextAsync(config, $$"""{ "targets": {{targetsJson}} }""");
-        var values = new Dictionary<string, string?>
+        var values = PeerStorage.Settings(prefix);
+        var harness = new Dictionary<string, string?>
         {
-            ["MailHealth:Storage:ConnectionString"] = Peers.AzuriteConnectionString,
-            ["MailHealth:Storage:TablePrefix"] = prefix,
-            ["MailHealth:Storage:ProbeQueueName"] = prefix + "-probes",
-            ["MailHealth:Storage:NotificationQueueName"] = prefix + "-notifications",
-            ["MailHealth:Dns:Servers:0"] = RecursivePeer.Endpoint.ToString(),
             ["MailHealth:Checks:TrustRootsFile"] = Peers.CaFile,
             ["MailHealth:Checks:ConnectTimeout"] = "00:00:03",
             ["MailHealth:Checks:GreetingTimeout"] = "00:00:05",
@@ -76,7 +72,7 @@ internal sealed class ServeHarness : IAsyncDisposable
             ["MailHealth:Api:AdminKeys:0"] = AdminKey,
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in harness.Concat(settings ?? new Dictionary<string, string?>()))
         {
             values[key] = value;
         }
@@ -120,15 +116,7 @@ internal sealed class ServeHarness : IAsyncDisposable
         if (ownsStorage)
         {
             var account = Host.Services.GetRequiredService<StorageAccount>();
-            foreach (var table in account.TableNames)
-            {
-                await account.Tables.DeleteTableAsync(table);
-            }
-
-            foreach (var queue in account.QueueNames)
-            {
-                await account.Queues.DeleteQueueAsync(queue);
-            }
+            await PeerStorage.DeleteAsync(account);
         }
 
         await Host.DisposeAsync();

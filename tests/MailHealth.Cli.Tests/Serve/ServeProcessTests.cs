@@ -69,15 +69,7 @@ public sealed class ServeProcessTests
         var stored = await host.Services.GetRequiredService<TargetStore>().GetAsync("shop");
         Assert.Equal("demo.test", stored?.Target.Domain);
         var account = host.Services.GetRequiredService<StorageAccount>();
-        foreach (var table in account.TableNames)
-        {
-            await account.Tables.DeleteTableAsync(table);
-        }
-
-        foreach (var queue in account.QueueNames)
-        {
-            await account.Queues.DeleteQueueAsync(queue);
-        }
+        await PeerStorage.DeleteAsync(account);
 
         Directory.Delete(directory, recursive: true);
     }

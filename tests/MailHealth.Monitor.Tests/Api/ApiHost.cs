@@ -6,6 +6,7 @@ using MailHealth.Storage.Configuration;
 using MailHealth.Storage.Queues;
 using MailHealth.Storage.Targets;
 using MailHealth.Targets;
+using MailHealth.Testing;
 using MailHealth.Testing.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -51,7 +52,7 @@ public sealed class ApiHost : IAsyncDisposable
     public static async Task<ApiHost> StartAsync(TimeProvider? time = null)
     {
         var webhook = new HttpReceiver();
-        var settings = MonitorHarness.Settings(MonitorHarness.UniquePrefix(), webhook.Url());
+        var settings = MonitorHarness.Settings(PeerStorage.UniquePrefix(), webhook.Url());
         settings["MailHealth:Api:ReadKeys:0"] = ReadKey;
         settings["MailHealth:Api:AdminKeys:0"] = AdminKey;
 
@@ -85,7 +86,7 @@ public sealed class ApiHost : IAsyncDisposable
         Client.Dispose();
         Read.Dispose();
         Admin.Dispose();
-        await MonitorHarness.DeleteStorageAsync(_app.Services);
+        await PeerStorage.DeleteAsync(Get<StorageAccount>());
         await _app.StopAsync();
         await _app.DisposeAsync();
         await _webhook.DisposeAsync();

@@ -42,7 +42,7 @@ public sealed class MonitorHarness : IAsyncDisposable
         TimeProvider? time = null,
         Action<IServiceCollection>? configure = null)
     {
-        var prefix = UniquePrefix();
+        var prefix = PeerStorage.UniquePrefix();
         var webhook = new HttpReceiver();
         var values = Settings(prefix, webhook.Url());
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -59,27 +59,21 @@ public sealed class MonitorHarness : IAsyncDisposable
         return new MonitorHarness(services, webhook);
     }
 
-    /// <summary>A table and queue prefix no other test uses.</summary>
-    public static string UniquePrefix() => "t" + Guid.NewGuid().ToString("N")[..12];
-
     /// <summary>The settings of a monitor on the peers: its own tables and queues, unbound, a signed webhook to <paramref name="webhook"/>.</summary>
-    public static Dictionary<string, string?> Settings(string prefix, Uri webhook) => new()
+    public static Dictionary<string, string?> Settings(string prefix, Uri webhook)
     {
-        ["MailHealth:Storage:ConnectionString"] = Peers.AzuriteConnectionString,
-        ["MailHealth:Storage:TablePrefix"] = prefix,
-        ["MailHealth:Storage:ProbeQueueName"] = prefix + "-probes",
-        ["MailHealth:Storage:NotificationQueueName"] = prefix + "-notifications",
-        ["MailHealth:Dns:Servers:0"] = RecursivePeer.Endpoint.ToString(),
-        ["MailHealth:Dns:UseCache"] = "false",
-        ["MailHealth:Notifications:Channels:ops:Type"] = "Webhook",
-        ["MailHealth:Notifications:Channels:ops:Url"] = webhook.ToString(),
-        ["MailHealth:Notifications:Channels:ops:Secret"] = WebhookSecret,
-        ["MailHealth:Notifications:Channels:ops:Events:0"] = "Alerts",
-        ["MailHealth:Notifications:Channels:ops:Events:1"] = "Changes",
-        ["MailHealth:Notifications:Retry:InitialBackoff"] = "00:00:01",
-        ["MailHealth:Notifications:Retry:MaxBackoff"] = "00:00:02",
-        ["MailHealth:Notifications:Retry:MaxAttempts"] = "3",
-    };
+        var settings = PeerStorage.Settings(prefix);
+        settings["MailHealth:Dns:UseCache"] = "false";
+        settings["MailHealth:Notifications:Channels:ops:Type"] = "Webhook";
+        settings["MailHealth:Notifications:Channels:ops:Url"] = webhook.ToString();
+        settings["MailHealth:Notifications:Channels:ops:Secret"] = WebhookSecret;
+        settings["MailHealth:Notifications:Channels:ops:Events:0"] = "Alerts";
+        settings["MailHealth:Notifications:Channels:ops:Events:1"] = "Changes";
+        settings["MailHealth:Notifications:Retry:InitialBackoff"] = "00:00:01";
+        settings["MailHealth:Notifications:Retry:MaxBackoff"] = "00:00:02";
+        settings["MailHealth:Notifications:Retry:MaxAttempts"] = "3";
+        return settings;
+    }
 
     /// <summary>The monitor as a host registers it, with the peers' short deadlines and test CA.</summary>
     public static void AddMonitor(IServiceCollection services, IConfiguration configuration, TimeProvider? time = null)
@@ -87,21 +81,6 @@ public sealed class MonitorHarness : IAsyncDisposable
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton<IOptions<CheckOptions>>(Options.Create(Peers.Options()));
         services.AddMailHealthMonitor(configuration);
-    }
-
-    /// <summary>Removes the tables and queues of the monitor's storage account settings.</summary>
-    public static async Task DeleteStorageAsync(IServiceProvider services)
-    {
-        var account = services.GetRequiredService<StorageAccount>();
-        foreach (var table in account.TableNames)
-        {
-            await account.Tables.DeleteTableAsync(table);
-        }
-
-        foreach (var queue in account.QueueNames)
-        {
-            await account.Queues.DeleteQueueAsync(queue);
-        }
     }
 
     /// <summary>Stores a target of the peers' zones (only the given ports, the test blocklist).</summary>
@@ -143,7 +122,7 @@ public sealed class MonitorHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await DeleteStorageAsync(Services);
+        await PeerStorage.DeleteAsync(Services.GetRequiredService<StorageAccount>());
         await Services.DisposeAsync();
         await Webhook.DisposeAsync();
     }

@@ -107,15 +107,7 @@ public sealed class StorageConfigurationTests
         }
         finally
         {
-            foreach (var table in account.TableNames)
-            {
-                await account.Tables.DeleteTableAsync(table);
-            }
-
-            foreach (var queue in account.QueueNames)
-            {
-                await account.Queues.DeleteQueueAsync(queue);
-            }
+            await PeerStorage.DeleteAsync(account);
         }
     }
 
