@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using MailHealth.Bench;
 using MailHealth.Testing;
 
 // The fleet benchmark of issue 7: `mailhealth check --targets FILE --ports 25 --json` over N
@@ -8,7 +9,8 @@ using MailHealth.Testing;
 // prometheus-blackbox-exporter STARTTLS-probing the same listener N times at the same
 // concurrency, in the same run. Reports wall time, SMTP probes per second, CPU seconds and peak
 // memory of each, and the ratio. Needs the peers (MH_NET=... eng/peers/peers.sh start) and a
-// Release build of the CLI (dotnet build src/MailHealth.Cli -c Release).
+// Release build of the CLI (dotnet build src/MailHealth.Cli -c Release). With --per-check [KIND],
+// the cost of each check (or of KIND) instead (CheckCosts), in this process.
 var sizes = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && int.TryParse(a, out _)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
 if (sizes.Count == 0)
 {
@@ -17,6 +19,18 @@ if (sizes.Count == 0)
 
 var concurrencyAt = Array.IndexOf(args, "--concurrency");
 var concurrency = concurrencyAt >= 0 ? int.Parse(args[concurrencyAt + 1], CultureInfo.InvariantCulture) : 16;
+var perCheckAt = Array.IndexOf(args, "--per-check");
+if (perCheckAt >= 0)
+{
+    var kind = perCheckAt + 1 < args.Length && !args[perCheckAt + 1].StartsWith("--", StringComparison.Ordinal) && !int.TryParse(args[perCheckAt + 1], out _) ? args[perCheckAt + 1] : null;
+    foreach (var size in sizes)
+    {
+        await CheckCosts.RunAsync(size, concurrency, kind);
+    }
+
+    return 0;
+}
+
 var cli = Path.Combine(Peers.RepoRoot, "src/MailHealth.Cli/bin/Release/net10.0/mailhealth.dll");
 if (!File.Exists(cli))
 {

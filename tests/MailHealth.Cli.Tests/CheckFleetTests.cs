@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MailHealth.Testing;
+using MailHealth.Testing.Dns;
 
 namespace MailHealth.Cli.Tests;
 
@@ -126,6 +127,29 @@ public sealed class CheckFleetTests
 
         Assert.Equal(ExitCodes.Usage, outcome.ExitCode);
         Assert.Contains("apply to DOMAIN arguments", outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_SeveralDomainsOfOneProvider_AskTheSharedNamesOnce()
+    {
+        // Two domains behind one mail host, checked one after the other by one invocation: the
+        // second reuses the answers the first got for the names they share.
+        const ushort typeA = 1;
+        var host = Peers.Address(250, 250).ToString();
+        var zone = new ScriptedZone()
+            .Set("one.fleet.example", ScriptedRecord.Mx(10, "mx.provider.example"))
+            .Set("two.fleet.example", ScriptedRecord.Mx(10, "mx.provider.example"))
+            .Set("mx.provider.example", ScriptedRecord.A(host));
+        await using var server = ScriptedDnsServer.Start(zone);
+
+        var outcome = await CliRunner.RunAsync(
+            "check", "one.fleet.example", "two.fleet.example", "--ports", "25", "--json", "--concurrency", "1", "--timeout", "5",
+            "--dns", $"{server.EndPoint}", "--dnsbl", "bl.provider.example");
+
+        Assert.Equal(2, outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(1, server.QueriesFor("one.fleet.example", 15));
+        Assert.Equal(1, server.QueriesFor("two.fleet.example", 15));
+        Assert.Equal(1, server.QueriesFor("mx.provider.example", typeA));
     }
 
     private static int CountOf(string text, string part)

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using MailHealth.Dns;
@@ -21,6 +22,7 @@ public sealed class ScriptedDnsServer : IAsyncDisposable
     private readonly SocketServer _tcp;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _udpLoop;
+    private readonly ConcurrentDictionary<(string Name, ushort Type), int> _asked = new();
     private int _queries;
 
     private ScriptedDnsServer(ScriptedZone zone, Socket udp)
@@ -37,6 +39,10 @@ public sealed class ScriptedDnsServer : IAsyncDisposable
 
     /// <summary>Queries received so far, over UDP and TCP: proves the client did ask.</summary>
     public int Queries => Volatile.Read(ref _queries);
+
+    /// <summary>How many times this name (any case, with or without the final dot) was asked for this type.</summary>
+    public int QueriesFor(string name, ushort type) =>
+        _asked.TryGetValue((name.TrimEnd('.').ToLowerInvariant(), type), out var count) ? count : 0;
 
     /// <summary>Serves <paramref name="zone"/> on <paramref name="address"/> (default 127.0.0.1); port 0 picks a free one.</summary>
     public static ScriptedDnsServer Start(ScriptedZone zone, IPAddress? address = null, int port = 0)
@@ -166,6 +172,7 @@ public sealed class ScriptedDnsServer : IAsyncDisposable
             return DnsReply.Silence;
         }
 
+        _asked.AddOrUpdate((question.Name.TrimEnd('.').ToLowerInvariant(), question.Type), 1, (_, count) => count + 1);
         var answer = _zone.Answer(question.Name, question.Type);
         if (answer.Fault is { } fault)
         {

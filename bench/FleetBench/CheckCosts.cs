@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using MailHealth.Checks;
+using MailHealth.Composition;
+using MailHealth.Egress;
+using MailHealth.Fleet;
+using MailHealth.Targets;
+using MailHealth.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MailHealth.Bench;
+
+/// <summary>
+/// Where a fleet run's time goes: the same fleet.test targets checked in this process, first with
+/// every check, then with each check alone (the others unregistered), each after a warm-up, so the
+/// figures are CPU milliseconds per target of that check and what it asks of the peers. A check
+/// that needs the mail hosts (smtp, dane, ptr, dnsbl) resolves them itself; that is in its figure.
+/// </summary>
+internal static class CheckCosts
+{
+    public static async Task RunAsync(int size, int concurrency, string? onlyKind)
+    {
+        Console.WriteLine($"cost of each check, in process: {size} targets of fleet.test, concurrency {concurrency}, --ports 25");
+        await MeasureAsync(only: null, Math.Min(size, 100), concurrency);
+        if (onlyKind is null)
+        {
+            Print("all checks", await MeasureAsync(only: null, size, concurrency));
+        }
+
+        using var registered = Compose(only: null);
+        var kinds = registered.GetServices<ICheck>().Select(c => c.Kind).ToList();
+        for (var i = 0; i < kinds.Count; i++)
+        {
+            if (onlyKind is not null && kinds[i] != onlyKind)
+            {
+                continue;
+            }
+
+            var one = await MeasureAsync(i, size, concurrency);
+            Print(one.Kinds, one);
+        }
+    }
+
+    private static void Print(string name, Measurement m) =>
+        Console.WriteLine($"  {name,-12} wall {m.Wall,6:0.00} s  CPU {m.CpuSeconds,6:0.00} s  {m.CpuSeconds * 1000 / m.Reports,6:0.00} CPU ms/target  {m.Reports} reports");
+
+    private static async Task<Measurement> MeasureAsync(int? only, int size, int concurrency)
+    {
+        await using var services = Compose(only);
+        var fleet = services.GetRequiredService<FleetRunner>();
+        var kinds = string.Join(",", services.GetServices<ICheck>().Select(c => c.Kind));
+        var targets = Enumerable.Range(1, size).Select(i => TargetValidator.Validate(new TargetDefinition
+        {
+            Id = $"d{i}",
+            Domain = $"d{i}.fleet.test",
+            Ports = ["25"],
+            Dnsbl = ["bl.rep.test"],
+        }).Target!);
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var reports = 0;
+        await foreach (var _ in fleet.RunAsync(targets, new EgressSignalWindow(TimeProvider.System, TimeSpan.FromDays(1)), maxConcurrentTargets: concurrency))
+        {
+            reports++;
+        }
+
+        process.Refresh();
+        return new Measurement(kinds, clock.Elapsed.TotalSeconds, (process.TotalProcessorTime - cpu).TotalSeconds, reports);
+    }
+
+    /// <summary>The checker as <c>mailhealth check</c> composes it; with <paramref name="only"/>, just that check (by registration order).</summary>
+    private static ServiceProvider Compose(int? only)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["MailHealth:Dns:Servers:0"] = RecursivePeer.Endpoint.Address.ToString(),
+            ["MailHealth:Dns:UseCache"] = "true",
+            ["MailHealth:Checks:TrustRootsFile"] = Peers.CaFile,
+        }).Build();
+        var services = new ServiceCollection().AddMailHealthChecks(configuration);
+        if (only is int kept)
+        {
+            var checks = services.Where(d => d.ServiceType == typeof(ICheck)).ToList();
+            foreach (var check in checks.Where((_, i) => i != kept))
+            {
+                services.Remove(check);
+            }
+        }
+
+        return services.BuildServiceProvider();
+    }
+
+    private sealed record Measurement(string Kinds, double Wall, double CpuSeconds, int Reports);
+}
