@@ -28,7 +28,8 @@ public sealed class ProbeScheduler(
     public async Task<(DateTimeOffset Slot, int Queued)> ScheduleAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var slot = RunId.SlotOf(now, settings.Value.Interval);
+        var interval = settings.Value.Interval;
+        var slot = RunId.SlotOf(now + EarlyTickTolerance(interval), interval);
         var queued = 0;
         await foreach (var target in targets.AllAsync(enabledOnly: true, cancellationToken).ConfigureAwait(false))
         {
@@ -50,4 +51,14 @@ public sealed class ProbeScheduler(
         MonitorLog.Scheduled(logger, slot, queued);
         return (slot, queued);
     }
+
+    /// <summary>
+    /// How early a tick may come and still belong to the slot that starts after it. Timers fire a
+    /// little before their occurrence now and then (Azure Functions' have been seen a few
+    /// milliseconds early: azure-functions-host issues 7398 and 8254). Read literally, a tick at
+    /// 11:59:59.996 names the slot that already ran, rewrites its runs, and the slot that was due
+    /// is never probed. Up to 30 seconds (a quarter of a short interval) early counts as on time.
+    /// </summary>
+    public static TimeSpan EarlyTickTolerance(TimeSpan interval) =>
+        TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(30).Ticks, interval.Ticks / 4));
 }

@@ -28,6 +28,26 @@ public sealed class ProbeSchedulerTests
         Assert.Equal(new ProbeRequest("on", MonitorHarness.Slot(3)), message.Message);
     }
 
+    [Theory]
+    [InlineData(-4, 3)] // a timer that fired 4 ms early: the slot it was meant for, not the one that already ran
+    [InlineData(-29_000, 3)]
+    [InlineData(-31_000, 2)] // further before the boundary than the tolerance: still the running slot
+    [InlineData(-120_000, 2)]
+    [InlineData(0, 3)]
+    [InlineData(45_000, 3)] // late: the slot it fell in
+    public async Task Schedule_ATickNearABoundary_QueuesTheSlotItWasMeantFor(int millisecondsFromSlot3, int expectedSlot)
+    {
+        var time = new FakeTimeProvider(MonitorHarness.Slot(3) + TimeSpan.FromMilliseconds(millisecondsFromSlot3));
+        await using var monitor = await MonitorHarness.StartAsync(time: time);
+        await monitor.AddTargetAsync("on", "good.smtp.test");
+
+        var (slot, _) = await monitor.Get<ProbeScheduler>().ScheduleAsync(CancellationToken.None);
+
+        Assert.Equal(MonitorHarness.Slot(expectedSlot), slot);
+        var message = Assert.Single(await monitor.Get<ProbeQueue>().ReceiveAsync(32, TimeSpan.FromSeconds(30)));
+        Assert.Equal(MonitorHarness.Slot(expectedSlot), message.Message.Slot);
+    }
+
     [Fact]
     public async Task Schedule_PendingNotificationAnIntervalOverdue_IsQueuedAgainAFreshOneIsNot()
     {
