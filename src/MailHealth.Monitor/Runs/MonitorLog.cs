@@ -32,4 +32,7 @@ internal static partial class MonitorLog
 
     [LoggerMessage(EventId = 2200, Level = LogLevel.Information, Message = "Schedule slot {Slot:o}: {Count} probe request(s) queued")]
     public static partial void Scheduled(ILogger logger, DateTimeOffset slot, int count);
+
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Schedule slot {Slot:o}: already queued by another tick, nothing queued")]
+    public static partial void SlotAlreadyScheduled(ILogger logger, DateTimeOffset slot);
 }

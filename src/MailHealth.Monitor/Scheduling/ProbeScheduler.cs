@@ -13,6 +13,7 @@ namespace MailHealth.Monitor.Scheduling;
 /// The schedule's tick, for both hosts (the Functions timer, <c>serve</c>'s in-process clock):
 /// one probe request per enabled target for the current slot (fan-out: the queue's consumers share
 /// the work), and the outbox's due notifications queued again in case their message was lost.
+/// Each slot is queued once, by the first tick that claims it, however many processes tick.
 /// </summary>
 public sealed class ProbeScheduler(
     TargetStore targets,
@@ -30,6 +31,14 @@ public sealed class ProbeScheduler(
         var now = time.GetUtcNow();
         var interval = settings.Value.Interval;
         var slot = RunId.SlotOf(now + EarlyTickTolerance(interval), interval);
+        if (!await heartbeats.TryClaimSlotAsync(slot, now, cancellationToken).ConfigureAwait(false))
+        {
+            // Another process (or an earlier tick of this one) queued this slot: a second fan-out
+            // would only probe every server twice. The claimer also re-queues lost notifications.
+            MonitorLog.SlotAlreadyScheduled(logger, slot);
+            return (slot, 0);
+        }
+
         var queued = 0;
         await foreach (var target in targets.AllAsync(enabledOnly: true, cancellationToken).ConfigureAwait(false))
         {

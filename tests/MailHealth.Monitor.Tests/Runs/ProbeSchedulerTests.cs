@@ -1,9 +1,12 @@
 using MailHealth.Monitor.Scheduling;
 using MailHealth.Notifications;
 using MailHealth.Runs;
+using MailHealth.Storage.Heartbeats;
 using MailHealth.Storage.Notifications;
 using MailHealth.Storage.Queues;
 using MailHealth.Storage.Targets;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MailHealth.Monitor.Tests.Runs;
@@ -46,6 +49,43 @@ public sealed class ProbeSchedulerTests
         Assert.Equal(MonitorHarness.Slot(expectedSlot), slot);
         var message = Assert.Single(await monitor.Get<ProbeQueue>().ReceiveAsync(32, TimeSpan.FromSeconds(30)));
         Assert.Equal(MonitorHarness.Slot(expectedSlot), message.Message.Slot);
+    }
+
+    [Fact]
+    public async Task Schedule_SeveralTicksOfOneSlot_OnlyTheFirstQueuesAndTheNextSlotIsQueuedAgain()
+    {
+        // Several serve processes on one storage account tick each slot at the same moment: the
+        // servers must be probed once per slot, not once per process.
+        var time = new FakeTimeProvider(MonitorHarness.Slot(3));
+        await using var monitor = await MonitorHarness.StartAsync(time: time);
+        await monitor.AddTargetAsync("a", "good.smtp.test");
+        await monitor.AddTargetAsync("b", "demo.test");
+        var scheduler = monitor.Get<ProbeScheduler>();
+
+        var ticks = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => scheduler.ScheduleAsync(CancellationToken.None)));
+
+        Assert.All(ticks, t => Assert.Equal(MonitorHarness.Slot(3), t.Slot));
+        Assert.Equal([0, 0, 0, 2], ticks.Select(t => t.Queued).Order());
+        var queue = monitor.Get<ProbeQueue>();
+        Assert.Equal(2, (await queue.ReceiveAsync(32, TimeSpan.FromSeconds(30))).Count);
+
+        // Another process whose clock lags a slot behind cannot queue the slot that already ran.
+        var lagging = new ProbeScheduler(
+            monitor.Get<TargetStore>(),
+            queue,
+            monitor.Get<OutboxStore>(),
+            monitor.Get<NotificationQueue>(),
+            monitor.Get<HeartbeatStore>(),
+            monitor.Get<IOptions<MonitorSettings>>(),
+            new FakeTimeProvider(MonitorHarness.Slot(2) + TimeSpan.FromMinutes(1)),
+            NullLogger<ProbeScheduler>.Instance);
+        Assert.Equal((MonitorHarness.Slot(2), 0), await lagging.ScheduleAsync(CancellationToken.None));
+
+        time.SetUtcNow(MonitorHarness.Slot(4));
+        var next = await scheduler.ScheduleAsync(CancellationToken.None);
+
+        Assert.Equal((MonitorHarness.Slot(4), 2), next);
+        Assert.Equal(2, (await queue.ReceiveAsync(32, TimeSpan.FromSeconds(30))).Count);
     }
 
     [Fact]
