@@ -118,5 +118,21 @@ public sealed class DnssecCheckTests
     }
 
     [Fact]
+    public async Task Run_DomainThatDoesNotExist_IsNeitherSignedNorUnsigned()
+    {
+        // Found by trying the CLI as a user: a mistyped domain was reported as DNSSEC_UNSIGNED.
+        // Through the test resolver (no validation), and the validating one (authenticated NXDOMAIN).
+        var plain = await RunAsync("nothere.mx.test", Peers.Resolver());
+        var validated = await RunAsync("nothere.dnssec.test", Validating);
+
+        Assert.Empty(plain.Findings);
+        Assert.Equal(CheckStatus.Pass, plain.Status);
+        Assert.Equal(false, plain.Evidence["exists"]);
+        Assert.Empty(validated.Findings);
+        Assert.Equal(true, validated.Evidence["authenticated"]);
+        Assert.Equal(false, validated.Evidence["exists"]);
+    }
+
+    [Fact]
     public void Registration_RunsDnssec() => Assert.Contains(Peers.Checker().Checks, c => c is DnssecCheck);
 }
