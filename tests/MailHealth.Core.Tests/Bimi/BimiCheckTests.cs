@@ -1,6 +1,8 @@
 using MailHealth.Bimi;
 using MailHealth.Checks;
+using MailHealth.Dns;
 using MailHealth.Testing;
+using MailHealth.Testing.Dns;
 
 namespace MailHealth.Core.Tests.Bimi;
 
@@ -150,6 +152,29 @@ public sealed class BimiCheckTests
         var finding = Assert.Single(result.Findings);
         Assert.Equal(BimiFindingCodes.CertificateInvalid, finding.Code);
         Assert.Contains(detail, finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_DmarcLookupFailed_IsUncertainNotInsufficient()
+    {
+        // Issue 10, defect 1's rule for a check that reads more than one name: the DMARC
+        // prerequisite cannot be read (SERVFAIL), the record and logo are still judged.
+        var zone = new ScriptedZone()
+            .Add("default._bimi.brand.example", ScriptedRecord.Txt("v=BIMI1; l=https://logos.bimi.test/good.svg;"))
+            .Fault("_dmarc.brand.example", DnsFault.ServerFailure)
+            .Add("logos.bimi.test", ScriptedRecord.A(Peers.Address(40, 30).ToString()));
+        await using var server = ScriptedDnsServer.Start(zone);
+        var context = Peers.Context(Peers.Target("brand.example"), dns: server.Resolver(TimeSpan.FromSeconds(2)));
+
+        var result = Assert.Single(await new BimiCheck().RunAsync(context, CancellationToken.None));
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(DnsFindingCodes.LookupIncomplete, finding.Code);
+        Assert.Equal(Severity.Info, finding.Severity);
+        Assert.Contains("TXT _dmarc.brand.example", finding.Message, StringComparison.Ordinal);
+        Assert.Equal(CheckStatus.Pass, result.Status);
+        Assert.Null(result.Error);
+        Assert.True(result.Evidence.ContainsKey("logo"));
     }
 
     [Fact]
