@@ -70,6 +70,9 @@ nginx_bimi_site() {
   cat "$MH_STATE/certs/bimi-vmc.pem" "$MH_STATE/ca/ca.pem" >"$root/vmc.pem"
   cat "$MH_STATE/certs/bimi-vmc-expired.pem" "$MH_STATE/ca/ca.pem" >"$root/vmc-expired.pem"
   cp "$MH_STATE/certs/bimi-logos.pem" "$root/plain.pem"
+  # A PEM block whose body is no certificate, and a file with no PEM block at all.
+  printf -- '-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n' >"$root/broken.pem"
+  printf 'This is not a certificate.\n' >"$root/text.pem"
   cat <<SITE
   server {
     listen $MH_NET.40.30:443 ssl;

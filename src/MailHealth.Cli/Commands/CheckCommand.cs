@@ -89,7 +89,7 @@ public static class CheckCommand
         };
         var caFile = new Option<string?>("--ca-file")
         {
-            Description = "PEM file of extra trusted root certificates (for SMTP and the MTA-STS policy host).",
+            Description = "PEM file of extra trusted root certificates (for SMTP, the MTA-STS policy host and the BIMI logo host).",
             HelpName = "PEM",
         };
         var relayTest = new Option<bool>("--relay-test")

@@ -24,6 +24,10 @@ public sealed class BimiCheck : ICheck
     /// <summary>A mark certificate chain is a few KiB; more is not what a receiver reads.</summary>
     public const int MaxCertificateBytes = 64 * 1024;
 
+    private static readonly FetchedDocument Logo = new("logo", "receivers", "redirects are not followed");
+
+    private static readonly FetchedDocument MarkCertificate = new("mark certificate", "receivers", "redirects are not followed");
+
     public string Kind => KindName;
 
     public async Task<IReadOnlyList<CheckResult>> RunAsync(CheckContext context, CancellationToken cancellationToken)
@@ -131,7 +135,7 @@ public sealed class BimiCheck : ICheck
 
     private static async Task CheckLogoAsync(CheckContext context, CheckResultBuilder result, Uri logo, CancellationToken cancellationToken)
     {
-        var fetch = await MtaStsPolicyFetcher.FetchAsync(logo, MaxLogoBytes, context.Dns, context.Options, context.Time, cancellationToken).ConfigureAwait(false);
+        var fetch = await MtaStsPolicyFetcher.FetchAsync(logo, MaxLogoBytes, context.Dns, context.Options, context.Time, cancellationToken, Logo).ConfigureAwait(false);
         result.Evidence("logo", new Dictionary<string, object?> { ["url"] = logo.ToString(), ["fetch"] = fetch.Detail, ["contentType"] = fetch.ContentType });
         if (fetch.Outcome == PolicyFetchOutcome.TooLarge)
         {
@@ -163,7 +167,7 @@ public sealed class BimiCheck : ICheck
 
     private static async Task CheckCertificateAsync(CheckContext context, CheckResultBuilder result, Uri evidence, CancellationToken cancellationToken)
     {
-        var fetch = await MtaStsPolicyFetcher.FetchAsync(evidence, MaxCertificateBytes, context.Dns, context.Options, context.Time, cancellationToken).ConfigureAwait(false);
+        var fetch = await MtaStsPolicyFetcher.FetchAsync(evidence, MaxCertificateBytes, context.Dns, context.Options, context.Time, cancellationToken, MarkCertificate).ConfigureAwait(false);
         if (fetch.Outcome != PolicyFetchOutcome.Fetched || fetch.Body is not { } body)
         {
             result.Add(BimiFindingCodes.CertificateInvalid, Severity.Warning, $"the BIMI mark certificate cannot be fetched: {fetch.Detail}", subject: evidence.ToString());

@@ -51,7 +51,7 @@ public sealed class CheckOptions
     /// <summary>Roots trusted besides the system store (<c>--ca-file</c>; loaded from <see cref="TrustRootsFile"/>).</summary>
     public X509Certificate2Collection ExtraTrustRoots { get; init; } = [];
 
-    /// <summary>A PEM file of extra trusted roots, for SMTP and the MTA-STS policy host. Default none.</summary>
+    /// <summary>A PEM file of extra trusted roots, for SMTP, the MTA-STS policy host and the BIMI logo host. Default none.</summary>
     public string? TrustRootsFile { get; init; }
 
     /// <summary>Certificates expiring within this many days are critical. Default 7.</summary>

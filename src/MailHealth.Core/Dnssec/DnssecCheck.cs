@@ -48,6 +48,14 @@ public sealed class DnssecCheck : ICheck
             return [result.Build()];
         }
 
+        if (mx.Outcome == DnsOutcome.NxDomain)
+        {
+            // A name that does not exist is neither signed nor unsigned: the mx check says it is missing.
+            result.Evidence("authenticated", mx.Authenticated);
+            result.Evidence("exists", false);
+            return [result.Build()];
+        }
+
         var ds = context.Dns.QueryAsync(domain, QueryType.DS, cancellationToken);
         var keys = context.Dns.QueryAsync(domain, QueryType.DNSKEY, cancellationToken);
         var dsAnswer = await ds.ConfigureAwait(false);

@@ -33,12 +33,14 @@ public static class MtaStsPolicyFetcher
     /// <summary>
     /// One HTTPS GET as a policy fetch does it (no redirects, no cache, the checker's resolver,
     /// the certificate judged for the URL's host, at most <paramref name="maxBytes"/> of body,
-    /// within the MTA-STS policy deadline). Also used for BIMI logos and certificates.
+    /// within the MTA-STS policy deadline). Also used for BIMI logos and certificates: <paramref name="document"/>
+    /// names what is fetched in the details (default: the MTA-STS policy).
     /// </summary>
     public static async Task<PolicyFetch> FetchAsync(
-        Uri url, int maxBytes, DnsResolver dns, CheckOptions options, TimeProvider time, CancellationToken cancellationToken)
+        Uri url, int maxBytes, DnsResolver dns, CheckOptions options, TimeProvider time, CancellationToken cancellationToken, FetchedDocument? document = null)
     {
         ArgumentNullException.ThrowIfNull(url);
+        document ??= FetchedDocument.MtaStsPolicy;
         ArgumentNullException.ThrowIfNull(dns);
         ArgumentNullException.ThrowIfNull(options);
         var policyHost = url.IdnHost;
@@ -77,12 +79,12 @@ public static class MtaStsPolicyFetcher
             if (status is >= 300 and < 400)
             {
                 var location = response.Headers.Location?.ToString();
-                return Result(PolicyFetchOutcome.Redirected, $"{url} answered {status} (redirect to {location ?? "nowhere"}); RFC 8461 section 3.3 forbids following redirects", response, location);
+                return Result(PolicyFetchOutcome.Redirected, $"{url} answered {status} (redirect to {location ?? "nowhere"}); {document.RedirectNote}", response, location);
             }
 
             if (status != 200)
             {
-                return Result(PolicyFetchOutcome.HttpError, $"{url} answered {status} {response.ReasonPhrase}; only 200 gives a policy", response);
+                return Result(PolicyFetchOutcome.HttpError, $"{url} answered {status} {response.ReasonPhrase}; only 200 delivers the {document.Name}", response);
             }
 
             if (response.Content.Headers.ContentLength > maxBytes)
@@ -101,26 +103,26 @@ public static class MtaStsPolicyFetcher
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException or AuthenticationException or SocketException)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            return Classify(e, seen, deadline.IsCancellationRequested, options, (outcome, detail) => Result(outcome, detail));
+            return Classify(e, seen, deadline.IsCancellationRequested, options, document, (outcome, detail) => Result(outcome, detail));
         }
     }
 
     private static PolicyFetch Classify(
-        Exception e, FetchObservations seen, bool timedOut, CheckOptions options, Func<PolicyFetchOutcome, string, PolicyFetch> result)
+        Exception e, FetchObservations seen, bool timedOut, CheckOptions options, FetchedDocument document, Func<PolicyFetchOutcome, string, PolicyFetch> result)
     {
         if (seen.DnsFailure is { } failed)
         {
-            return result(PolicyFetchOutcome.DnsFailure, $"could not resolve the policy host: {failed.Describe()}") with { DnsFailure = failed };
+            return result(PolicyFetchOutcome.DnsFailure, $"could not resolve the {document.Name} host: {failed.Describe()}") with { DnsFailure = failed };
         }
 
         if (seen.Unresolvable is { } unresolvable)
         {
-            return result(PolicyFetchOutcome.HostUnresolvable, $"the policy host has no address ({unresolvable})");
+            return result(PolicyFetchOutcome.HostUnresolvable, $"the {document.Name} host has no address ({unresolvable})");
         }
 
         if (seen.Certificate is { } certificate && !IsAcceptable(certificate))
         {
-            return result(PolicyFetchOutcome.CertificateRejected, "the policy host's certificate is not valid for it, so senders refuse the policy");
+            return result(PolicyFetchOutcome.CertificateRejected, $"the {document.Name} host's certificate is not valid for it, so {document.Reader} refuse the {document.Name}");
         }
 
         if (timedOut)
@@ -131,7 +133,7 @@ public static class MtaStsPolicyFetcher
 
         if (!seen.Connected)
         {
-            return result(PolicyFetchOutcome.ConnectFailed, $"could not connect to the policy host on port 443: {string.Join("; ", seen.ConnectErrors)}");
+            return result(PolicyFetchOutcome.ConnectFailed, $"could not connect to the {document.Name} host on port 443: {string.Join("; ", seen.ConnectErrors)}");
         }
 
         if (FindInner<AuthenticationException>(e) is { } tls)

@@ -1,6 +1,8 @@
 using MailHealth.Bimi;
 using MailHealth.Checks;
+using MailHealth.Dns;
 using MailHealth.Testing;
+using MailHealth.Testing.Dns;
 
 namespace MailHealth.Core.Tests.Bimi;
 
@@ -61,6 +63,7 @@ public sealed class BimiCheckTests
     [Theory]
     [InlineData("none.bimi.test", "policy is none")]
     [InlineData("pct.bimi.test", "pct=50")]
+    [InlineData("nodmarc.bimi.test", "no DMARC policy applies")]
     public async Task Run_DmarcNotAtEnforcement_IsDmarcInsufficient(string domain, string detail)
     {
         var result = await RunAsync(domain);
@@ -96,6 +99,22 @@ public sealed class BimiCheckTests
         var finding = Assert.Single(result.Findings);
         Assert.Equal(BimiFindingCodes.LogoUnreachable, finding.Code);
         Assert.Contains("404", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("only 200 delivers the logo", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_LogoHostNotTrusted_SaysReceiversRefuseTheLogo()
+    {
+        // Without the test CA the logo host is untrusted, as it is to a receiver. Found by trying
+        // the CLI without --ca-file: the finding spoke of "the policy host" and "the policy".
+        var options = new CheckOptions { HeloName = "probe.mailhealth.test", ConnectTimeout = TimeSpan.FromSeconds(3) };
+        var result = Assert.Single(await new BimiCheck().RunAsync(Peers.Context(Peers.Target("good.bimi.test"), options), CancellationToken.None));
+
+        var logo = Assert.Single(result.Findings, f => f.Code == BimiFindingCodes.LogoUnreachable);
+        Assert.Contains("the logo host's certificate is not valid for it, so receivers refuse the logo", logo.Message, StringComparison.Ordinal);
+        var mark = Assert.Single(result.Findings, f => f.Code == BimiFindingCodes.CertificateInvalid);
+        Assert.Contains("the mark certificate host's certificate is not valid", mark.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Findings, f => f.Message.Contains("policy", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -123,6 +142,9 @@ public sealed class BimiCheckTests
     [Theory]
     [InlineData("expiredvmc.bimi.test", "expired")]
     [InlineData("plaincert.bimi.test", "no logotype extension")]
+    [InlineData("plaincert.bimi.test", "lacks the BIMI extended key usage")]
+    [InlineData("brokenpem.bimi.test", "not a PEM certificate chain")]
+    [InlineData("textcert.bimi.test", "holds no PEM certificate")]
     public async Task Run_BadMarkCertificate_IsCertificateInvalid(string domain, string detail)
     {
         var result = await RunAsync(domain);
@@ -130,6 +152,29 @@ public sealed class BimiCheckTests
         var finding = Assert.Single(result.Findings);
         Assert.Equal(BimiFindingCodes.CertificateInvalid, finding.Code);
         Assert.Contains(detail, finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_DmarcLookupFailed_IsUncertainNotInsufficient()
+    {
+        // Issue 10, defect 1's rule for a check that reads more than one name: the DMARC
+        // prerequisite cannot be read (SERVFAIL), the record and logo are still judged.
+        var zone = new ScriptedZone()
+            .Add("default._bimi.brand.example", ScriptedRecord.Txt("v=BIMI1; l=https://logos.bimi.test/good.svg;"))
+            .Fault("_dmarc.brand.example", DnsFault.ServerFailure)
+            .Add("logos.bimi.test", ScriptedRecord.A(Peers.Address(40, 30).ToString()));
+        await using var server = ScriptedDnsServer.Start(zone);
+        var context = Peers.Context(Peers.Target("brand.example"), dns: server.Resolver(TimeSpan.FromSeconds(2)));
+
+        var result = Assert.Single(await new BimiCheck().RunAsync(context, CancellationToken.None));
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(DnsFindingCodes.LookupIncomplete, finding.Code);
+        Assert.Equal(Severity.Info, finding.Severity);
+        Assert.Contains("TXT _dmarc.brand.example", finding.Message, StringComparison.Ordinal);
+        Assert.Equal(CheckStatus.Pass, result.Status);
+        Assert.Null(result.Error);
+        Assert.True(result.Evidence.ContainsKey("logo"));
     }
 
     [Fact]

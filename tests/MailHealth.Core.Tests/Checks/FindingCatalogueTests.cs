@@ -38,4 +38,25 @@ public sealed class FindingCatalogueTests
 
         Assert.True(missing.Count == 0, "not in docs/findings.md: " + string.Join(", ", missing));
     }
+
+    [Fact]
+    public void EveryCode_HasAFixInFindingsMd()
+    {
+        // A row is "| CODE | severity | ... | how to fix |": the last cell must say what to do.
+        var rows = File.ReadAllLines(Path.Combine(Testing.Peers.RepoRoot, "docs", "findings.md"))
+            .Where(line => line.StartsWith("| ", StringComparison.Ordinal))
+            .ToList();
+
+        var withoutFix = AllCodes()
+            .Where(code => !rows.Any(row => row.StartsWith($"| {code} |", StringComparison.Ordinal) && HasFix(row)))
+            .ToList();
+
+        Assert.True(withoutFix.Count == 0, "no fix in docs/findings.md: " + string.Join(", ", withoutFix));
+    }
+
+    private static bool HasFix(string row)
+    {
+        var cells = row.Trim().Trim('|').Split('|');
+        return cells.Length >= 4 && cells[^1].Trim().Length > 0;
+    }
 }

@@ -139,6 +139,8 @@ public sealed class DaneCheckTests
 
         var finding = Assert.Single(result.Findings, f => f.Code == DaneFindingCodes.NotDnssec);
         Assert.Equal(Severity.Info, finding.Severity);
+        // Issue 10: DANE findings refer to the dnssec check, which says why.
+        Assert.Contains("see the dnssec check", finding.Message, StringComparison.Ordinal);
         Assert.Equal(false, result.Evidence["dnssecAuthenticated"]);
     }
 

@@ -227,6 +227,22 @@ public sealed class DmarcCheckTests
     }
 
     [Fact]
+    public async Task Run_NonExistentSubdomains_TakeNpElseSpElseP()
+    {
+        // RFC 9989 section 4.7: np for non-existent subdomains, falling back to sp, then to p.
+        var np = await RunAsync("npweak.auth.test");
+        var sp = await RunAsync("spweak.auth.test");
+        var p = await RunAsync("reject.auth.test");
+
+        Assert.Equal(("np", "quarantine"), ((string?)Policy(np, "nonExistentSubdomains")["tag"], (string?)Policy(np, "nonExistentSubdomains")["policy"]));
+        Assert.Equal(("p", "reject"), ((string?)Policy(np, "subdomains")["tag"], (string?)Policy(np, "subdomains")["policy"]));
+        Assert.Equal(("sp", "none"), ((string?)Policy(sp, "nonExistentSubdomains")["tag"], (string?)Policy(sp, "nonExistentSubdomains")["policy"]));
+        Assert.Contains("non-existent subdomains: none", Assert.Single(sp.Findings).Message, StringComparison.Ordinal);
+        Assert.Equal(("p", "reject"), ((string?)Policy(p, "nonExistentSubdomains")["tag"], (string?)Policy(p, "nonExistentSubdomains")["policy"]));
+        Assert.Empty(p.Findings);
+    }
+
+    [Fact]
     public async Task Run_ExistingSubdomain_InheritsSpFromTheOrganizationalDomain()
     {
         var result = await RunAsync("sub.dmarc-org.test");

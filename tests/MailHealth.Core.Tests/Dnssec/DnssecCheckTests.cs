@@ -3,6 +3,7 @@ using MailHealth.Checks;
 using MailHealth.Dns;
 using MailHealth.Dnssec;
 using MailHealth.Testing;
+using MailHealth.Testing.Dns;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MailHealth.Core.Tests.Dnssec;
@@ -115,6 +116,41 @@ public sealed class DnssecCheckTests
         var result = await RunAsync("good.mx.test", Peers.Resolver());
 
         Assert.Equal([DnssecFindingCodes.Unsigned], result.Findings.Select(f => f.Code));
+    }
+
+    [Fact]
+    public async Task Run_DomainThatDoesNotExist_IsNeitherSignedNorUnsigned()
+    {
+        // Found by trying the CLI as a user: a mistyped domain was reported as DNSSEC_UNSIGNED.
+        // Through the test resolver (no validation), and the validating one (authenticated NXDOMAIN).
+        var plain = await RunAsync("nothere.mx.test", Peers.Resolver());
+        var validated = await RunAsync("nothere.dnssec.test", Validating);
+
+        Assert.Empty(plain.Findings);
+        Assert.Equal(CheckStatus.Pass, plain.Status);
+        Assert.Equal(false, plain.Evidence["exists"]);
+        Assert.Empty(validated.Findings);
+        Assert.Equal(true, validated.Evidence["authenticated"]);
+        Assert.Equal(false, validated.Evidence["exists"]);
+    }
+
+    [Fact]
+    public async Task Run_DsAndDnskeyLookupsFailed_AreIncompleteNotUnsigned()
+    {
+        // The MX answers, DS and DNSKEY get SERVFAIL: whether the zone is signed is unknown, which
+        // is info naming the queries (issue 10, defect 1's rule), not DNSSEC_UNSIGNED nor error.
+        var zone = new ScriptedZone()
+            .Add("half.example", ScriptedRecord.Mx(10, "mx.half.example"))
+            .Fault("half.example", DnsFault.ServerFailure);
+        await using var server = ScriptedDnsServer.Start(zone);
+
+        var result = await RunAsync("half.example", server.Resolver(TimeSpan.FromSeconds(2)));
+
+        Assert.Equal([DnsFindingCodes.LookupIncomplete, DnsFindingCodes.LookupIncomplete], result.Findings.Select(f => f.Code));
+        Assert.Contains(result.Findings, f => f.Message.Contains("DS half.example", StringComparison.Ordinal));
+        Assert.Contains(result.Findings, f => f.Message.Contains("DNSKEY half.example", StringComparison.Ordinal));
+        Assert.Equal(CheckStatus.Pass, result.Status);
+        Assert.Null(result.Error);
     }
 
     [Fact]
