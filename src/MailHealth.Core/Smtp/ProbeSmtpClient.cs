@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using MailKit;
 using MailKit.Net.Smtp;
 
@@ -9,6 +10,11 @@ namespace MailHealth.Smtp;
 /// with TLS session resumption off: a resumed session presents no certificate, so the probe would
 /// report the one cached from an earlier handshake under the same host name, possibly another
 /// server's (two MX hosts sharing session-ticket keys, a host moved to a new address).
+/// The platform's own chain, built during the handshake for a callback that accepts anything,
+/// is built against no trust store and never downloads: <see cref="CertificateInspector"/> judges
+/// the certificate afterwards, with the probe's clock and roots, so a handshake must not spend
+/// a search of the system store (and possibly a fetch of missing intermediates) on a verdict
+/// nobody reads.
 /// </summary>
 internal sealed class ProbeSmtpClient(IProtocolLogger logger) : SmtpClient(logger)
 {
@@ -19,6 +25,12 @@ internal sealed class ProbeSmtpClient(IProtocolLogger logger) : SmtpClient(logge
     {
         var options = base.GetSslClientAuthenticationOptions(host, validationCallback);
         options.AllowTlsResume = false;
+        options.CertificateChainPolicy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+            DisableCertificateDownloads = true,
+        };
         return options;
     }
 }
