@@ -55,7 +55,8 @@ public static class CheckServiceCollectionExtensions
         services.TryAddSingleton(sp => new NetworkLimiter(sp.GetRequiredService<IOptions<NetworkSettings>>().Value.MaxConcurrency));
         services.TryAddSingleton(sp => new DnsResolver(
             sp.GetRequiredService<IOptions<DnsSettings>>().Value.ToResolverOptions(),
-            sp.GetRequiredService<NetworkLimiter>()));
+            sp.GetRequiredService<NetworkLimiter>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(CheckServices.Default);
 
         // Report order: what a reader wants first.

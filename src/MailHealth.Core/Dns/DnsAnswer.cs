@@ -17,6 +17,9 @@ public sealed record DnsAnswer(
     /// <summary>The RRSIG records over the asked type that came with the answer (the DO bit is set).</summary>
     public IReadOnlyList<RRSigRecord> Signatures { get; init; } = [];
 
+    /// <summary>How long the answer may be kept: its TTL, or for a negative answer the SOA's (RFC 2308). Zero: not to be kept.</summary>
+    internal TimeSpan Lifetime { get; init; }
+
     /// <summary>True when the question was answered (records, no data, or no such name).</summary>
     public bool Answered => Outcome is DnsOutcome.Success or DnsOutcome.NoData or DnsOutcome.NxDomain;
 

@@ -14,6 +14,11 @@ public sealed class DnsResolver
 {
     private readonly LookupClient _client;
     private readonly NetworkLimiter _network;
+    private readonly TimeProvider _time;
+
+    // With UseCache: answers shared by every run of the process, each until its expiry. Null
+    // without UseCache. Failures are never kept.
+    private readonly SharedAnswers? _shared;
 
     // Set on a run's view (ForRun): each question is asked once per run, its answer shared by the
     // checks of that run and forgotten with it. Null on the process-wide resolver.
@@ -21,17 +26,22 @@ public sealed class DnsResolver
 
     /// <param name="options">Servers, deadlines, cache.</param>
     /// <param name="network">The process-wide bound every query goes through; unbounded when null.</param>
-    public DnsResolver(DnsResolverOptions options, NetworkLimiter? network = null)
+    /// <param name="time">The clock the shared answers expire by (<see cref="DnsResolverOptions.UseCache"/>); the system's when null.</param>
+    public DnsResolver(DnsResolverOptions options, NetworkLimiter? network = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _network = network ?? NetworkLimiter.Unbounded;
+        _time = time ?? TimeProvider.System;
+        _shared = options.UseCache ? new SharedAnswers(options.MaximumCacheAge) : null;
         var lookupOptions = options.Servers.Count > 0
             ? new LookupClientOptions([.. options.Servers])
             : new LookupClientOptions();
         lookupOptions.Timeout = options.Timeout;
         lookupOptions.Retries = options.Retries;
-        lookupOptions.UseCache = options.UseCache;
-        lookupOptions.MaximumCacheTimeout = options.MaximumCacheAge;
+        // DnsClient's cache keeps answers with records only; SharedAnswers keeps the negative
+        // ones too (RFC 2308), which a fleet shares as often (its providers' AAAA, TLSA, the
+        // DMARC tree walk's upper names, unlisted addresses in a blocklist).
+        lookupOptions.UseCache = false;
         lookupOptions.ThrowDnsErrors = false;
         lookupOptions.ContinueOnDnsError = true;
         // An empty answer is an answer (NODATA), not a reason to ask the next server.
@@ -48,6 +58,8 @@ public sealed class DnsResolver
     {
         _client = shared._client;
         _network = shared._network;
+        _time = shared._time;
+        _shared = shared._shared;
         Options = shared.Options;
         _asked = new();
     }
@@ -66,15 +78,15 @@ public sealed class DnsResolver
     public async Task<DnsAnswer> QueryAsync(string name, QueryType type, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
+        var key = (Canonical.Name(name), type);
         if (_asked is null)
         {
-            return await _network.RunAsync(ct => AskAsync(name, type, ct), cancellationToken).ConfigureAwait(false);
+            return await AskOrRecallAsync(key, name, type, cancellationToken).ConfigureAwait(false);
         }
 
-        var key = (Canonical.Name(name), type);
         while (true)
         {
-            var asked = _asked.GetOrAdd(key, _ => _network.RunAsync(ct => AskAsync(name, type, ct), cancellationToken));
+            var asked = _asked.GetOrAdd(key, _ => AskOrRecallAsync(key, name, type, cancellationToken));
             DnsAnswer answer;
             try
             {
@@ -96,6 +108,19 @@ public sealed class DnsResolver
         }
     }
 
+    /// <summary>The shared answer while it lasts, else the server's (kept for the next run when it may be).</summary>
+    private async Task<DnsAnswer> AskOrRecallAsync((string Name, QueryType Type) key, string name, QueryType type, CancellationToken cancellationToken)
+    {
+        if (_shared?.Recall(key, _time.GetUtcNow()) is { } recalled)
+        {
+            return recalled;
+        }
+
+        var answer = await _network.RunAsync(ct => AskAsync(name, type, ct), cancellationToken).ConfigureAwait(false);
+        _shared?.Keep(key, answer, _time.GetUtcNow());
+        return answer;
+    }
+
     private async Task<DnsAnswer> AskAsync(string name, QueryType type, CancellationToken cancellationToken)
     {
         var typeName = type.ToString();
@@ -105,7 +130,10 @@ public sealed class DnsResolver
             var code = response.Header.ResponseCode;
             if (code == DnsHeaderResponseCode.NotExistentDomain)
             {
-                return new DnsAnswer(name, typeName, DnsOutcome.NxDomain, [], response.Header.IsAuthenticData);
+                return new DnsAnswer(name, typeName, DnsOutcome.NxDomain, [], response.Header.IsAuthenticData)
+                {
+                    Lifetime = NegativeLifetime(response),
+                };
             }
 
             if (code != DnsHeaderResponseCode.NoError)
@@ -124,6 +152,10 @@ public sealed class DnsResolver
                 response.Header.IsAuthenticData)
             {
                 Signatures = [.. response.Answers.OfType<RRSigRecord>().Where(r => r.CoveredType == (ResourceRecordType)type)],
+                // The shortest TTL of what was read (a CNAME on the way included).
+                Lifetime = records.Count > 0
+                    ? TimeSpan.FromSeconds(response.Answers.Min(r => r.InitialTimeToLive))
+                    : NegativeLifetime(response),
             };
         }
         catch (DnsResponseException e) when (e.Code == DnsResponseCode.ConnectionTimeout)
@@ -148,6 +180,13 @@ public sealed class DnsResolver
             return new DnsAnswer(name, typeName, DnsOutcome.Failure, [], false, e.Message);
         }
     }
+
+    /// <summary>
+    /// How long "no such name" or "no data" may be believed: the SOA's TTL or its MINIMUM field,
+    /// whichever is less (RFC 2308 section 5); zero, not kept, when the answer carries no SOA.
+    /// </summary>
+    private static TimeSpan NegativeLifetime(IDnsQueryResponse response) =>
+        response.Authorities.OfType<SoaRecord>().Select(soa => TimeSpan.FromSeconds(Math.Min(soa.InitialTimeToLive, (long)soa.Minimum))).FirstOrDefault();
 
     /// <summary>Both address families of a name. Outcome: success if either has records.</summary>
     public async Task<AddressAnswer> GetAddressesAsync(string name, CancellationToken cancellationToken = default)

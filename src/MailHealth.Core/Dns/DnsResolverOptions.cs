@@ -14,7 +14,7 @@ public sealed class DnsResolverOptions
     /// <summary>Further attempts after a timeout. Default 1.</summary>
     public int Retries { get; init; } = 1;
 
-    /// <summary>Cache answers process-wide for their TTL (at most <see cref="MaximumCacheAge"/>). Default false: a run's own view (<see cref="DnsResolver.ForRun"/>) shares answers within the run.</summary>
+    /// <summary>Share answers across runs, process-wide, for their TTL (negative answers: the SOA's, RFC 2308), at most <see cref="MaximumCacheAge"/>. Default false: a run's own view (<see cref="DnsResolver.ForRun"/>) shares answers within the run.</summary>
     public bool UseCache { get; init; }
 
     /// <summary>

@@ -1,0 +1,121 @@
+using System.Net;
+using DnsClient;
+using DnsClient.Protocol;
+using MailHealth.Dns;
+using MailHealth.Testing;
+using MailHealth.Testing.Dns;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MailHealth.Core.Tests.Dns;
+
+/// <summary>
+/// UseCache: answers shared by the runs of one process, each for its TTL (a negative one for its
+/// SOA's, RFC 2308), never past MaximumCacheAge; failures never kept.
+/// </summary>
+public sealed class DnsResolverSharedAnswersTests
+{
+    private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-11-29T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task UseCache_TheNextRunGetsTheAnswer_UntilItsTtlEnds()
+    {
+        var zone = new ScriptedZone().Set("mx.provider.test", ScriptedRecord.A("192.0.2.1"));
+        await using var server = ScriptedDnsServer.Start(zone);
+        var time = new FakeTimeProvider(Start);
+        var shared = Shared(server.EndPoint, time, TimeSpan.FromMinutes(10));
+
+        var first = await shared.ForRun().QueryAsync("mx.provider.test", QueryType.A);
+        zone.Set("mx.provider.test", ScriptedRecord.A("192.0.2.2"));
+        time.Advance(TimeSpan.FromSeconds(59));
+        var second = await shared.ForRun().QueryAsync("MX.provider.test.", QueryType.A);
+
+        Assert.Same(first, second);
+        Assert.Equal(1, server.QueriesFor("mx.provider.test", 1));
+
+        // The scripted server's TTL is 60 s.
+        time.Advance(TimeSpan.FromSeconds(2));
+        var third = await shared.ForRun().QueryAsync("mx.provider.test", QueryType.A);
+
+        Assert.Equal(2, server.QueriesFor("mx.provider.test", 1));
+        Assert.Equal("192.0.2.2", third.Of<ARecord>().Single().Address.ToString());
+    }
+
+    [Fact]
+    public async Task UseCache_MaximumAgeEndsAnAnswerBeforeItsTtl()
+    {
+        var zone = new ScriptedZone().Set("mx.provider.test", ScriptedRecord.A("192.0.2.1"));
+        await using var server = ScriptedDnsServer.Start(zone);
+        var time = new FakeTimeProvider(Start);
+        var shared = Shared(server.EndPoint, time, TimeSpan.FromSeconds(10));
+
+        await shared.ForRun().QueryAsync("mx.provider.test", QueryType.A);
+        time.Advance(TimeSpan.FromSeconds(11));
+        await shared.ForRun().QueryAsync("mx.provider.test", QueryType.A);
+
+        Assert.Equal(2, server.QueriesFor("mx.provider.test", 1));
+    }
+
+    [Fact]
+    public async Task UseCache_NegativeAnswerIsKeptForItsSoaOnly()
+    {
+        // unbound answers "no such name" with the zone's SOA (RFC 2308 section 3): kept.
+        var time = new FakeTimeProvider(Start);
+        var withSoa = Shared(RecursivePeer.Endpoint, time, TimeSpan.FromMinutes(1));
+        var first = await withSoa.ForRun().QueryAsync("nothing-here.smtp.test", QueryType.TXT);
+        var second = await withSoa.ForRun().QueryAsync("nothing-here.smtp.test", QueryType.TXT);
+
+        Assert.Equal(DnsOutcome.NxDomain, first.Outcome);
+        Assert.Same(first, second);
+
+        time.Advance(TimeSpan.FromMinutes(2));
+        Assert.NotSame(first, await withSoa.ForRun().QueryAsync("nothing-here.smtp.test", QueryType.TXT));
+
+        // The scripted server sends no SOA with its NXDOMAIN: nothing says how long it holds.
+        await using var server = ScriptedDnsServer.Start(new ScriptedZone());
+        var withoutSoa = Shared(server.EndPoint, time, TimeSpan.FromMinutes(1));
+        Assert.Equal(DnsOutcome.NxDomain, (await withoutSoa.ForRun().QueryAsync("nothing.provider.test", QueryType.TXT)).Outcome);
+        await withoutSoa.ForRun().QueryAsync("nothing.provider.test", QueryType.TXT);
+
+        Assert.Equal(2, server.QueriesFor("nothing.provider.test", 16));
+    }
+
+    [Fact]
+    public async Task UseCache_ATimeoutIsNotKept_TheNextRunAsksAgain()
+    {
+        var zone = new ScriptedZone().Timeout("slow.provider.test");
+        await using var server = ScriptedDnsServer.Start(zone);
+        var time = new FakeTimeProvider(Start);
+        var shared = Shared(server.EndPoint, time, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(300));
+
+        var first = await shared.ForRun().QueryAsync("slow.provider.test", QueryType.A);
+        zone.Set("slow.provider.test", ScriptedRecord.A("192.0.2.7"));
+        var second = await shared.ForRun().QueryAsync("slow.provider.test", QueryType.A);
+
+        Assert.Equal(DnsOutcome.Timeout, first.Outcome);
+        Assert.Equal("192.0.2.7", second.Of<ARecord>().Single().Address.ToString());
+    }
+
+    [Fact]
+    public async Task WithoutUseCache_EachRunAsks()
+    {
+        var zone = new ScriptedZone().Set("mx.provider.test", ScriptedRecord.A("192.0.2.1"));
+        await using var server = ScriptedDnsServer.Start(zone);
+        var resolver = server.Resolver(TimeSpan.FromSeconds(2));
+
+        await resolver.ForRun().QueryAsync("mx.provider.test", QueryType.A);
+        await resolver.ForRun().QueryAsync("mx.provider.test", QueryType.A);
+
+        Assert.Equal(2, server.QueriesFor("mx.provider.test", 1));
+    }
+
+    private static DnsResolver Shared(IPEndPoint server, TimeProvider time, TimeSpan maximumAge, TimeSpan? timeout = null) => new(
+        new DnsResolverOptions
+        {
+            Servers = [server],
+            Timeout = timeout ?? TimeSpan.FromSeconds(2),
+            Retries = 0,
+            UseCache = true,
+            MaximumCacheAge = maximumAge,
+        },
+        time: time);
+}
