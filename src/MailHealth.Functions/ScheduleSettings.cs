@@ -1,3 +1,5 @@
+using MailHealth.Monitor;
+using MailHealth.Monitor.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -12,8 +14,14 @@ internal sealed class ScheduleSettings
 {
     public string? Schedule { get; set; }
 
-    public static void Bind(ScheduleSettings settings, IConfiguration configuration) =>
+    /// <summary>MailHealth:Monitor:Interval when it is a valid one (its own validation reports it otherwise).</summary>
+    public TimeSpan? Interval { get; set; }
+
+    public static void Bind(ScheduleSettings settings, IConfiguration configuration)
+    {
         settings.Schedule = configuration[FunctionsSettings.ScheduleSetting];
+        settings.Interval = MonitorSettings.ReadInterval(configuration);
+    }
 
     internal sealed class Validator : IValidateOptions<ScheduleSettings>
     {
@@ -26,9 +34,19 @@ internal sealed class ScheduleSettings
             }
 
             // NCRONTAB with seconds, as the timer trigger reads it; a TimeSpan is refused on Flex Consumption.
-            return options.Schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6
-                ? ValidateOptionsResult.Success
-                : ValidateOptionsResult.Fail($"{setting}: '{options.Schedule}' is not a six-field NCRONTAB expression (second minute hour day month day-of-week), such as {FunctionsSettings.DefaultSchedule}");
+            if (options.Schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length != 6)
+            {
+                return ValidateOptionsResult.Fail($"{setting}: '{options.Schedule}' is not a six-field NCRONTAB expression (second minute hour day month day-of-week), such as {FunctionsSettings.DefaultSchedule}");
+            }
+
+            if (CronSchedule.TryParse(options.Schedule, out var problem) is not { } schedule)
+            {
+                return ValidateOptionsResult.Fail($"{setting}: {problem}");
+            }
+
+            return options.Interval is { } interval && schedule.MismatchWith(interval, setting) is { } mismatch
+                ? ValidateOptionsResult.Fail(mismatch)
+                : ValidateOptionsResult.Success;
         }
     }
 }

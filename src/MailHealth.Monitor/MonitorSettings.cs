@@ -1,5 +1,7 @@
+using System.Globalization;
 using MailHealth.Composition;
 using MailHealth.Egress;
+using Microsoft.Extensions.Configuration;
 
 namespace MailHealth.Monitor;
 
@@ -7,6 +9,9 @@ namespace MailHealth.Monitor;
 public sealed class MonitorSettings
 {
     public const string Section = "MailHealth:Monitor";
+
+    private static readonly TimeSpan MinimumInterval = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan MaximumInterval = TimeSpan.FromDays(1);
 
     /// <summary>Time between two runs of a target: the schedule slot. Default 5 min, 1 min-1 day.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
@@ -23,11 +28,29 @@ public sealed class MonitorSettings
     /// <summary>How long a taken queue message stays hidden from other workers: longer than a run. Default 5 min, 1 s-1 h.</summary>
     public TimeSpan MessageVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// <see cref="Interval"/> as <paramref name="configuration"/> sets it (the default when unset),
+    /// or null when it is not a valid one: the settings' validation names that problem itself.
+    /// </summary>
+    public static TimeSpan? ReadInterval(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var text = configuration[$"{Section}:{nameof(Interval)}"];
+        if (text is null)
+        {
+            return new MonitorSettings().Interval;
+        }
+
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var interval) && interval >= MinimumInterval && interval <= MaximumInterval
+            ? interval
+            : null;
+    }
+
     public static void Validate(MonitorSettings settings, SettingErrors errors)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(errors);
-        errors.Range(nameof(Interval), settings.Interval, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        errors.Range(nameof(Interval), settings.Interval, MinimumInterval, MaximumInterval);
         errors.Range(nameof(EgressWindow), settings.EgressWindow, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
         errors.Range(nameof(EgressMinimumTargets), settings.EgressMinimumTargets, 1, 1000);
         errors.Range(nameof(RetentionDays), settings.RetentionDays, 1, 3650);

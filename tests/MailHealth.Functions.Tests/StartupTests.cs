@@ -42,6 +42,8 @@ public sealed class StartupTests
     [InlineData("MailHealth:Checks:MaxConcurrency", "many", "MailHealth:Checks:MaxConcurrency")]
     [InlineData(FunctionsSettings.ScheduleSetting, null, "MAILHEALTH_SCHEDULE: not set")]
     [InlineData(FunctionsSettings.ScheduleSetting, "00:05:00", "MAILHEALTH_SCHEDULE: '00:05:00' is not a six-field NCRONTAB expression")]
+    [InlineData(FunctionsSettings.ScheduleSetting, "0 */10 * * * *", "MAILHEALTH_SCHEDULE: '0 */10 * * * *' ticks 10 min after Mon 00:00:00, but MailHealth:Monitor:Interval is 5 min")]
+    [InlineData(FunctionsSettings.ScheduleSetting, "0 61 * * * *", "MAILHEALTH_SCHEDULE: '0 61 * * * *' is not a valid cron expression")]
     [InlineData(FunctionsSettings.ProbeQueueSetting, null, "MAILHEALTH_PROBE_QUEUE: not set")]
     [InlineData(FunctionsSettings.NotificationQueueSetting, null, "MAILHEALTH_NOTIFICATION_QUEUE: not set")]
     [InlineData(FunctionsSettings.ProbeQueueSetting, "Bad_Queue", "MailHealth:Storage:ProbeQueueName: 'Bad_Queue'")]

@@ -1,3 +1,4 @@
+using MailHealth.Monitor.Scheduling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -104,6 +104,11 @@ public sealed class ServeHost : IAsyncDisposable
             throw new UsageException(string.Join('\n', new[] { scheduleProblem, purgeProblem }.Where(p => p.Length > 0)));
         }
 
+        if (MonitorSettings.ReadInterval(configuration) is { } interval && schedule.MismatchWith(interval, ServeSettings.ScheduleSetting) is { } mismatch)
+        {
+            throw new UsageException(mismatch);
+        }
+
         builder.WebHost.UseUrls(options.Urls ?? configuration["Urls"] ?? DefaultUrls);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MailHealth.Cli.Serve;
+using MailHealth.Monitor.Scheduling;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

@@ -101,6 +101,21 @@ public sealed class ServeConfigTests
     }
 
     [Fact]
+    public async Task ScheduleThatDoesNotTickOncePerIntervalStopsStartUp()
+    {
+        // Every 10 minutes with 5-minute slots: every other slot would never be probed.
+        var file = await WriteAsync("""
+            { "targets": [], "MAILHEALTH_SCHEDULE": "0 */10 * * * *", "MailHealth": { "Monitor": { "Interval": "00:05:00" } } }
+            """);
+
+        var outcome = await CliRunner.RunAsync("serve", "--config", file);
+
+        Assert.Equal(ExitCodes.Usage, outcome.ExitCode);
+        Assert.Contains("MAILHEALTH_SCHEDULE: '0 */10 * * * *' ticks 10 min after", outcome.Error, StringComparison.Ordinal);
+        Assert.Contains("MailHealth:Monitor:Interval is 5 min", outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BadSettingIsNamedByItsPath()
     {
         var file = await WriteAsync("""
