@@ -130,26 +130,28 @@ public sealed class CheckFleetTests
     }
 
     [Fact]
-    public async Task Check_SeveralDomainsOfOneProvider_AskTheSharedNamesOnce()
+    public async Task Check_SeveralDomainsOfOneProvider_ShareTheAnswersTheyHaveInCommon()
     {
-        // Two domains behind one mail host, checked one after the other by one invocation: the
-        // second reuses the answers the first got for the names they share.
+        // Four domains behind one mail host, checked one after the other by one invocation: once
+        // two targets have asked for the host, the others get the answer the second one got.
         const ushort typeA = 1;
         var host = Peers.Address(250, 250).ToString();
-        var zone = new ScriptedZone()
-            .Set("one.fleet.example", ScriptedRecord.Mx(10, "mx.provider.example"))
-            .Set("two.fleet.example", ScriptedRecord.Mx(10, "mx.provider.example"))
-            .Set("mx.provider.example", ScriptedRecord.A(host));
+        var domains = new[] { "one.fleet.example", "two.fleet.example", "three.fleet.example", "four.fleet.example" };
+        var zone = new ScriptedZone().Set("mx.provider.example", ScriptedRecord.A(host));
+        foreach (var domain in domains)
+        {
+            zone.Set(domain, ScriptedRecord.Mx(10, "mx.provider.example"));
+        }
+
         await using var server = ScriptedDnsServer.Start(zone);
 
-        var outcome = await CliRunner.RunAsync(
-            "check", "one.fleet.example", "two.fleet.example", "--ports", "25", "--json", "--concurrency", "1", "--timeout", "5",
-            "--dns", $"{server.EndPoint}", "--dnsbl", "bl.provider.example");
+        var outcome = await CliRunner.RunAsync([
+            "check", .. domains, "--ports", "25", "--json", "--concurrency", "1", "--timeout", "5",
+            "--dns", $"{server.EndPoint}", "--dnsbl", "bl.provider.example"]);
 
-        Assert.Equal(2, outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Equal(1, server.QueriesFor("one.fleet.example", 15));
-        Assert.Equal(1, server.QueriesFor("two.fleet.example", 15));
-        Assert.Equal(1, server.QueriesFor("mx.provider.example", typeA));
+        Assert.Equal(4, outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.All(domains, d => Assert.Equal(1, server.QueriesFor(d, 15)));
+        Assert.Equal(2, server.QueriesFor("mx.provider.example", typeA));
     }
 
     private static int CountOf(string text, string part)

@@ -66,6 +66,9 @@ public sealed class DnsResolver
 
     public DnsResolverOptions Options { get; }
 
+    /// <summary>Answers kept across runs now (<see cref="DnsResolverOptions.UseCache"/>); for tests.</summary>
+    internal int SharedAnswerCount => _shared?.Count ?? 0;
+
     /// <summary>
     /// A view of this resolver for one run of one target: the same servers, client and network
     /// bound, and each question asked at most once while the run lasts (the MX hosts' addresses,

@@ -7,14 +7,29 @@ namespace MailHealth.Dns;
 /// Answers kept across runs (<see cref="DnsResolverOptions.UseCache"/>): each for its own
 /// <see cref="DnsAnswer.Lifetime"/>, never longer than the configured maximum, so a monitor
 /// still reads a changed record within one cycle. Only answers are kept (records, no data, no
-/// such name); a timeout or a server failure is asked again by the next run. Expired entries are
-/// swept as new ones arrive, so memory holds what was read within the maximum age.
+/// such name); a timeout or a server failure is asked again by the next run.
+/// <para>
+/// An answer is kept only when its question comes a second time: most questions of a fleet are
+/// one domain's own (its MX, its SPF, its DKIM selectors) and never come again, while the shared
+/// ones (a provider's mail hosts, their TLSA, the DMARC walk's upper names, a blocklist's answer
+/// for a shared address) come once per target. A fixed table of question hashes (the
+/// "doorkeeper" of TinyLFU) remembers what was asked once, so memory stays flat however many
+/// targets pass through: the table, and the shared answers.
+/// </para>
 /// </summary>
 internal sealed class SharedAnswers(TimeSpan maximumAge)
 {
-    private const int SweepEvery = 1024;
+    /// <summary>The most answers kept at once: a fleet shares far fewer names than this.</summary>
+    public const int Capacity = 4096;
+
+    private const int DoorkeeperSlots = 1 << 16;
+    private const int SweepEvery = 256;
     private readonly ConcurrentDictionary<(string Name, QueryType Type), (DnsAnswer Answer, DateTimeOffset Expires)> _answers = new();
+    private readonly int[] _askedOnce = new int[DoorkeeperSlots];
     private int _kept;
+
+    /// <summary>Answers held now (expired ones included until the next sweep).</summary>
+    public int Count => _answers.Count;
 
     public DnsAnswer? Recall((string Name, QueryType Type) key, DateTimeOffset now) =>
         _answers.TryGetValue(key, out var entry) && entry.Expires > now ? entry.Answer : null;
@@ -22,20 +37,38 @@ internal sealed class SharedAnswers(TimeSpan maximumAge)
     public void Keep((string Name, QueryType Type) key, DnsAnswer answer, DateTimeOffset now)
     {
         var lifetime = answer.Lifetime < maximumAge ? answer.Lifetime : maximumAge;
-        if (!answer.Answered || lifetime <= TimeSpan.Zero)
+        if (!answer.Answered || lifetime <= TimeSpan.Zero || !AskedBefore(key))
         {
             return;
         }
 
-        _answers[key] = (answer, now + lifetime);
-        if (Interlocked.Increment(ref _kept) % SweepEvery == 0)
+        if (Interlocked.Increment(ref _kept) % SweepEvery == 0 || _answers.Count >= Capacity)
         {
-            foreach (var (name, entry) in _answers)
+            Sweep(now);
+        }
+
+        if (_answers.Count < Capacity)
+        {
+            _answers[key] = (answer, now + lifetime);
+        }
+    }
+
+    /// <summary>True when the question was seen before (within what the table remembers); remembers it otherwise.</summary>
+    private bool AskedBefore((string Name, QueryType Type) key)
+    {
+        // Zero marks an empty slot, so a hash of zero is moved to one.
+        var hash = HashCode.Combine(key.Name, key.Type) is var h && h != 0 ? h : 1;
+        var slot = (int)((uint)hash % DoorkeeperSlots);
+        return Interlocked.Exchange(ref _askedOnce[slot], hash) == hash;
+    }
+
+    private void Sweep(DateTimeOffset now)
+    {
+        foreach (var (name, entry) in _answers)
+        {
+            if (entry.Expires <= now)
             {
-                if (entry.Expires <= now)
-                {
-                    _answers.TryRemove(KeyValuePair.Create(name, entry));
-                }
+                _answers.TryRemove(KeyValuePair.Create(name, entry));
             }
         }
     }

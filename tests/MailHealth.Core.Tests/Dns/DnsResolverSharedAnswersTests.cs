@@ -9,35 +9,60 @@ using Microsoft.Extensions.Time.Testing;
 namespace MailHealth.Core.Tests.Dns;
 
 /// <summary>
-/// UseCache: answers shared by the runs of one process, each for its TTL (a negative one for its
-/// SOA's, RFC 2308), never past MaximumCacheAge; failures never kept.
+/// UseCache: answers shared by the runs of one process once a second run asks, each for its TTL
+/// (a negative one for its SOA's, RFC 2308), never past MaximumCacheAge; failures never kept.
 /// </summary>
 public sealed class DnsResolverSharedAnswersTests
 {
     private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-11-29T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
-    public async Task UseCache_TheNextRunGetsTheAnswer_UntilItsTtlEnds()
+    public async Task UseCache_AQuestionOfTwoRuns_IsAnsweredToTheNext_UntilItsTtlEnds()
     {
         var zone = new ScriptedZone().Set("mx.provider.test", ScriptedRecord.A("192.0.2.1"));
         await using var server = ScriptedDnsServer.Start(zone);
         var time = new FakeTimeProvider(Start);
         var shared = Shared(server.EndPoint, time, TimeSpan.FromMinutes(10));
 
-        var first = await shared.ForRun().QueryAsync("mx.provider.test", QueryType.A);
+        await shared.ForRun().QueryAsync("mx.provider.test", QueryType.A);
+        var second = await shared.ForRun().QueryAsync("mx.provider.test", QueryType.A);
         zone.Set("mx.provider.test", ScriptedRecord.A("192.0.2.2"));
         time.Advance(TimeSpan.FromSeconds(59));
-        var second = await shared.ForRun().QueryAsync("MX.provider.test.", QueryType.A);
+        var third = await shared.ForRun().QueryAsync("MX.provider.test.", QueryType.A);
 
-        Assert.Same(first, second);
-        Assert.Equal(1, server.QueriesFor("mx.provider.test", 1));
+        Assert.Same(second, third);
+        Assert.Equal(2, server.QueriesFor("mx.provider.test", 1));
 
         // The scripted server's TTL is 60 s.
         time.Advance(TimeSpan.FromSeconds(2));
-        var third = await shared.ForRun().QueryAsync("mx.provider.test", QueryType.A);
+        var fourth = await shared.ForRun().QueryAsync("mx.provider.test", QueryType.A);
 
-        Assert.Equal(2, server.QueriesFor("mx.provider.test", 1));
-        Assert.Equal("192.0.2.2", third.Of<ARecord>().Single().Address.ToString());
+        Assert.Equal(3, server.QueriesFor("mx.provider.test", 1));
+        Assert.Equal("192.0.2.2", fourth.Of<ARecord>().Single().Address.ToString());
+    }
+
+    [Fact]
+    public async Task UseCache_QuestionsAskedOnce_AreNotKept()
+    {
+        // A fleet's own names (each domain's MX, SPF, selectors) come once: keeping them would
+        // only grow memory with the fleet.
+        var zone = new ScriptedZone();
+        for (var i = 0; i < 300; i++)
+        {
+            zone.Set($"d{i}.fleet.test", ScriptedRecord.Txt("v=spf1 -all"));
+        }
+
+        await using var server = ScriptedDnsServer.Start(zone);
+        var shared = Shared(server.EndPoint, new FakeTimeProvider(Start), TimeSpan.FromMinutes(1));
+        for (var i = 0; i < 300; i++)
+        {
+            await shared.ForRun().QueryAsync($"d{i}.fleet.test", QueryType.TXT);
+        }
+
+        Assert.Equal(0, shared.SharedAnswerCount);
+
+        await shared.ForRun().QueryAsync("d7.fleet.test", QueryType.TXT);
+        Assert.Equal(1, shared.SharedAnswerCount);
     }
 
     [Fact]
@@ -49,10 +74,14 @@ public sealed class DnsResolverSharedAnswersTests
         var shared = Shared(server.EndPoint, time, TimeSpan.FromSeconds(10));
 
         await shared.ForRun().QueryAsync("mx.provider.test", QueryType.A);
+        await shared.ForRun().QueryAsync("mx.provider.test", QueryType.A);
+        await shared.ForRun().QueryAsync("mx.provider.test", QueryType.A);
+        Assert.Equal(2, server.QueriesFor("mx.provider.test", 1));
+
         time.Advance(TimeSpan.FromSeconds(11));
         await shared.ForRun().QueryAsync("mx.provider.test", QueryType.A);
 
-        Assert.Equal(2, server.QueriesFor("mx.provider.test", 1));
+        Assert.Equal(3, server.QueriesFor("mx.provider.test", 1));
     }
 
     [Fact]
@@ -61,22 +90,25 @@ public sealed class DnsResolverSharedAnswersTests
         // unbound answers "no such name" with the zone's SOA (RFC 2308 section 3): kept.
         var time = new FakeTimeProvider(Start);
         var withSoa = Shared(RecursivePeer.Endpoint, time, TimeSpan.FromMinutes(1));
-        var first = await withSoa.ForRun().QueryAsync("nothing-here.smtp.test", QueryType.TXT);
+        await withSoa.ForRun().QueryAsync("nothing-here.smtp.test", QueryType.TXT);
         var second = await withSoa.ForRun().QueryAsync("nothing-here.smtp.test", QueryType.TXT);
+        var third = await withSoa.ForRun().QueryAsync("nothing-here.smtp.test", QueryType.TXT);
 
-        Assert.Equal(DnsOutcome.NxDomain, first.Outcome);
-        Assert.Same(first, second);
+        Assert.Equal(DnsOutcome.NxDomain, second.Outcome);
+        Assert.Same(second, third);
 
         time.Advance(TimeSpan.FromMinutes(2));
-        Assert.NotSame(first, await withSoa.ForRun().QueryAsync("nothing-here.smtp.test", QueryType.TXT));
+        Assert.NotSame(second, await withSoa.ForRun().QueryAsync("nothing-here.smtp.test", QueryType.TXT));
 
         // The scripted server sends no SOA with its NXDOMAIN: nothing says how long it holds.
         await using var server = ScriptedDnsServer.Start(new ScriptedZone());
         var withoutSoa = Shared(server.EndPoint, time, TimeSpan.FromMinutes(1));
-        Assert.Equal(DnsOutcome.NxDomain, (await withoutSoa.ForRun().QueryAsync("nothing.provider.test", QueryType.TXT)).Outcome);
-        await withoutSoa.ForRun().QueryAsync("nothing.provider.test", QueryType.TXT);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(DnsOutcome.NxDomain, (await withoutSoa.ForRun().QueryAsync("nothing.provider.test", QueryType.TXT)).Outcome);
+        }
 
-        Assert.Equal(2, server.QueriesFor("nothing.provider.test", 16));
+        Assert.Equal(3, server.QueriesFor("nothing.provider.test", 16));
     }
 
     [Fact]
