@@ -32,13 +32,19 @@ public sealed class DnssecCheck : ICheck
             // RFC 4035 section 3.2.2: with CD set the resolver skips validation. An answer then
             // means the data is there and only its DNSSEC chain fails.
             var withoutValidation = await CheckingDisabledQuery.AskAsync(context.Dns, domain, QueryType.MX, cancellationToken).ConfigureAwait(false);
-            result.Evidence("mxCheckingDisabled", withoutValidation?.ToString());
-            if (withoutValidation is DnsHeaderResponseCode.NoError or DnsHeaderResponseCode.NotExistentDomain)
+            result.Evidence("mxCheckingDisabled", withoutValidation?.Code.ToString());
+            if (withoutValidation is { Code: DnsHeaderResponseCode.NoError or DnsHeaderResponseCode.NotExistentDomain } answered)
             {
                 result.Add(DnssecFindingCodes.Bogus, Severity.Critical,
                     $"the DNSSEC chain of {domain} does not validate: validating resolvers answer SERVFAIL for its MX, while the answer is there with checking disabled (CD). "
-                    + "Validating senders cannot find its mail servers (expired signatures, or a DS at the parent that matches no DNSKEY)",
-                    new Dictionary<string, object?> { ["query"] = $"MX {domain}", ["withValidation"] = "SERVFAIL", ["checkingDisabled"] = withoutValidation.ToString() });
+                    + "Validating senders cannot find its mail servers: " + BogusCause(answered, context.Time.GetUtcNow()),
+                    new Dictionary<string, object?>
+                    {
+                        ["query"] = $"MX {domain}",
+                        ["withValidation"] = "SERVFAIL",
+                        ["checkingDisabled"] = answered.Code.ToString(),
+                        ["signaturesExpire"] = answered.SignatureExpirations.Count > 0 ? answered.SignatureExpirations.Min().ToString("u", System.Globalization.CultureInfo.InvariantCulture) : null,
+                    });
                 return [result.Build()];
             }
         }
@@ -89,6 +95,20 @@ public sealed class DnssecCheck : ICheck
 
         ReportSignatures(context, result, domain, [.. mx.Signatures, .. keyAnswer.Signatures]);
         return [result.Build()];
+    }
+
+    /// <summary>Why the chain fails, as far as the answer read with checking disabled shows it.</summary>
+    private static string BogusCause(CheckingDisabledAnswer answer, DateTimeOffset now)
+    {
+        if (answer.SignatureExpirations.Count == 0)
+        {
+            return "the answer carries no signature (a DS at the parent for a zone that is not signed, or signatures stripped on the way)";
+        }
+
+        var first = answer.SignatureExpirations.Min();
+        return first <= now
+            ? $"the signatures over its MX records expired at {first:u} (re-signing has stopped)"
+            : $"its signatures are in date (until {first:u}), so the chain of trust is broken above them: a DS at the parent that matches no DNSKEY of the zone, or keys that do not sign its records";
     }
 
     private static void ReportSignatures(CheckContext context, CheckResultBuilder result, string domain, IReadOnlyList<RRSigRecord> signatures)

@@ -58,6 +58,21 @@ public sealed class DnssecCheckTests
         Assert.Equal("NoError", result.Evidence["mxCheckingDisabled"]);
     }
 
+    [Theory]
+    [InlineData("expired.dnssec.test", "the signatures over its MX records expired at 2020-02-01", "chain of trust")]
+    [InlineData("badds.dnssec.test", "so the chain of trust is broken above them: a DS at the parent that matches no DNSKEY", "expired at")]
+    public async Task Run_BogusChain_SaysWhichCauseTheSignaturesShow(string domain, string cause, string notSaid)
+    {
+        // The CD answer comes with its RRSIGs (DO bit): expired ones are the cause; in-date ones
+        // put the fault in the chain above them.
+        var result = await RunAsync(domain, Validating);
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Contains(cause, finding.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(notSaid, finding.Message, StringComparison.Ordinal);
+        Assert.NotNull(finding.Evidence!["signaturesExpire"]);
+    }
+
     [Fact]
     public async Task Run_ExpiredSignaturesSeenWithoutValidation_AreBogusToo()
     {
