@@ -89,6 +89,11 @@ public static class SvgTinyPsInspector
                 problems.Add("it has no <title> (the brand name)");
             }
         }
+        catch (XmlException) when (svg.AsSpan().IndexOf("<!DOCTYPE"u8) >= 0)
+        {
+            // The reader refuses a DTD before it reads on; say so rather than "not well-formed".
+            problems.Add("it declares a DTD (<!DOCTYPE ...>): an SVG Tiny PS logo carries none, and a DTD can define entities that pull in other documents; remove it");
+        }
         catch (XmlException e)
         {
             problems.Add($"it is not well-formed XML: {e.Message}");

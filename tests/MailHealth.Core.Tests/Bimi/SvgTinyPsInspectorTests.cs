@@ -38,6 +38,18 @@ public sealed class SvgTinyPsInspectorTests
         // An external entity is an external reference too; DTDs are refused before anything is read.
         var svg = """<!DOCTYPE svg [<!ENTITY logo SYSTEM "https://elsewhere.example/logo.svg">]>""" + Good.Replace("<title>Brand</title>", "<title>&logo;</title>", StringComparison.Ordinal);
 
-        Assert.Contains(Inspect(svg), p => p.Contains("not well-formed XML", StringComparison.Ordinal));
+        Assert.Contains(Inspect(svg), p => p.Contains("declares a DTD", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Inspect_DoctypeOfAnEditor_IsNamedAsADtdNotAsBadXml()
+    {
+        // Editors write SVG 1.1's DOCTYPE; the document is well-formed, the DTD is the problem.
+        var svg = """<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">""" + Good;
+
+        var problems = Inspect(svg);
+
+        Assert.Contains(problems, p => p.StartsWith("it declares a DTD", StringComparison.Ordinal));
+        Assert.DoesNotContain(problems, p => p.Contains("not well-formed", StringComparison.Ordinal));
     }
 }
