@@ -41,6 +41,15 @@ internal static class CheckCosts
         }
     }
 
+    /// <summary>The wall seconds of <paramref name="kind"/> alone over <paramref name="size"/> targets, after a warm-up.</summary>
+    public static async Task<double> WallOfOneAsync(string kind, int size, int concurrency)
+    {
+        using var registered = Compose(only: null);
+        var index = registered.GetServices<ICheck>().Select(c => c.Kind).ToList().IndexOf(kind);
+        await MeasureAsync(index, Math.Min(size, 100), concurrency);
+        return (await MeasureAsync(index, size, concurrency)).Wall;
+    }
+
     private static void Print(string name, Measurement m) =>
         Console.WriteLine($"  {name,-12} wall {m.Wall,6:0.00} s  CPU {m.CpuSeconds,6:0.00} s  {m.CpuSeconds * 1000 / m.Reports,6:0.00} CPU ms/target  {m.Reports} reports");
 

@@ -58,6 +58,9 @@ foreach (var size in sizes)
     Console.WriteLine($"  ratio (mailhealth / blackbox wall): {ours.Wall / theirs.Wall:0.00}");
     // blackbox_exporter is started before its clock; mailhealth's wall includes its own start.
     Console.WriteLine($"  ratio without mailhealth's start-up (its wall less the 1-target run's {idle.Wall:0.00} s): {(ours.Wall - idle.Wall) / theirs.Wall:0.00}");
+    // Like for like: MailHealth's SMTP check alone (MX resolution, probe, certificate judged), in this process.
+    var smtpOnly = await CheckCosts.WallOfOneAsync("smtp", size, concurrency);
+    Console.WriteLine($"  mailhealth's smtp check alone, in process: wall {smtpOnly:0.00} s; ratio to blackbox_exporter {smtpOnly / theirs.Wall:0.00}");
     // The slope between two widths: what one more target in flight costs, without the runtime's own footprint.
     Console.WriteLine($"  mailhealth at concurrency {concurrency * 4}: wall {wider.Wall:0.00} s, peak RSS {wider.PeakRssMb:0} MB");
     Console.WriteLine($"  memory per in-flight target: {(wider.PeakRssMb - ours.PeakRssMb) / (3 * concurrency):0.00} MB (slope from {concurrency} to {concurrency * 4} in flight); above the 1-target run: {(ours.PeakRssMb - idle.PeakRssMb) / concurrency:0.00} MB");
