@@ -75,7 +75,7 @@ public sealed class CheckResultBuilder
             return false;
         }
 
-        Add(code, Severity.Warning, $"{lookup}: {answer.Describe()}{detail}", subject: subject);
+        Add(code, Severity.Warning, $"{lookup}: {answer.Describe()}{detail}{answer.FailureHint}", subject: subject);
         MarkError(answer.Describe());
         return true;
     }

@@ -43,6 +43,16 @@ public sealed record DnsAnswer(
         _ => null,
     };
 
+    /// <summary>
+    /// What a report adds to a failed lookup: for a SERVFAIL, that a validating resolver gives
+    /// one for every name of a zone whose DNSSEC chain is broken (RFC 4035 section 5.5), and that
+    /// the dnssec check judges it; otherwise nothing. Without it a bogus zone reads as a report
+    /// full of unexplained errors.
+    /// </summary>
+    public string FailureHint => Outcome == DnsOutcome.ServerFailure
+        ? " (a validating resolver also answers SERVFAIL when the zone's DNSSEC chain is broken: the dnssec check says whether it is)"
+        : "";
+
     /// <summary>One line for a report: "TXT example.com: timed out".</summary>
     public string Describe() => Outcome switch
     {

@@ -135,7 +135,7 @@ public sealed class ReverseDnsCheck : ICheck
         if (failed is not null)
         {
             result.Add(failed.FailureCode ?? DnsFindingCodes.ServFail, Severity.Warning,
-                $"could not resolve the PTR name(s) of {address} back: {failed.Describe()}").MarkError(failed.Describe());
+                $"could not resolve the PTR name(s) of {address} back: {failed.Describe()}{failed.FailureHint}").MarkError(failed.Describe());
             return;
         }
 

@@ -199,7 +199,7 @@ public sealed class SpfCheck : ICheck
     {
         if (answer?.FailureCode is { } dnsCode)
         {
-            result.Add(dnsCode, Severity.Warning, $"DNS lookup failed: {answer.Describe()}", subject: subject);
+            result.Add(dnsCode, Severity.Warning, $"DNS lookup failed: {answer.Describe()}{answer.FailureHint}", subject: subject);
         }
 
         result.Add(SpfFindingCodes.TempError, Severity.Warning, message, subject: subject).MarkError(message);

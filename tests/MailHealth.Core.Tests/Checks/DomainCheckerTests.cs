@@ -168,6 +168,20 @@ public sealed class DomainCheckerTests
     }
 
     [Theory]
+    [InlineData(DnsOutcome.ServerFailure, true)]
+    [InlineData(DnsOutcome.Failure, false)]
+    [InlineData(DnsOutcome.Timeout, false)]
+    public void Builder_ServerFailure_PointsToTheDnssecCheck(DnsOutcome outcome, bool pointed)
+    {
+        // A validating resolver's SERVFAIL is also what a bogus DNSSEC chain looks like.
+        var builder = new CheckResultBuilder("a", "a", "s", new FakeTimeProvider());
+
+        builder.AddLookupFailure(new DnsAnswer("example.test", "TXT", outcome, [], Error: "failed"), "the TXT lookup failed");
+
+        Assert.Equal(pointed, Assert.Single(builder.Build().Findings).Message.Contains("the dnssec check says whether", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData(DnsOutcome.Success)]
     [InlineData(DnsOutcome.NoData)]
     [InlineData(DnsOutcome.NxDomain)]
