@@ -54,7 +54,7 @@ public static class CheckingDisabledQuery
                 var data = reply.Buffer;
                 if (data.Length >= 12 && BinaryPrimitives.ReadUInt16BigEndian(data) == id && reply.RemoteEndPoint.Equals(server))
                 {
-                    return new CheckingDisabledAnswer((DnsHeaderResponseCode)(data[3] & 0x0F), SignatureExpirations(data, (ResourceRecordType)type));
+                    return new CheckingDisabledAnswer((DnsHeaderResponseCode)(data[3] & 0x0F), FirstSignatureExpiry(data, (ResourceRecordType)type));
                 }
             }
         }
@@ -97,13 +97,14 @@ public static class CheckingDisabledQuery
     }
 
     /// <summary>
-    /// The expiry times of the answer section's RRSIGs over <paramref name="covered"/> (RFC 4034
+    /// The earliest expiry of the answer section's RRSIGs over <paramref name="covered"/> (RFC 4034
     /// section 3.1: type covered, algorithm, labels, original TTL, then the expiration as seconds
-    /// since 1970, read modulo 2^32 as section 3.1.5 says); empty when the reply cannot be read.
+    /// since 1970, read modulo 2^32 as section 3.1.5 says); null when there is none or the reply
+    /// cannot be read.
     /// </summary>
-    private static IReadOnlyList<DateTimeOffset> SignatureExpirations(byte[] reply, ResourceRecordType covered)
+    private static DateTimeOffset? FirstSignatureExpiry(byte[] reply, ResourceRecordType covered)
     {
-        var expirations = new List<DateTimeOffset>();
+        DateTimeOffset? first = null;
         try
         {
             var reader = new DnsDatagramReader(new ArraySegment<byte>(reply), 12);
@@ -125,7 +126,8 @@ public static class CheckingDisabledQuery
                 if (recordType == RrsigType && length >= 12 && reader.ReadUInt16NetworkOrder() == (ushort)covered)
                 {
                     reader.Advance(6);
-                    expirations.Add(DateTimeOffset.FromUnixTimeSeconds(reader.ReadUInt32NetworkOrder()));
+                    var expires = DateTimeOffset.FromUnixTimeSeconds(reader.ReadUInt32NetworkOrder());
+                    first = first is { } earlier && earlier <= expires ? earlier : expires;
                 }
 
                 reader.Advance(start + length - reader.Index);
@@ -136,6 +138,6 @@ public static class CheckingDisabledQuery
             // A reply that does not parse says nothing about its signatures.
         }
 
-        return expirations;
+        return first;
     }
 }

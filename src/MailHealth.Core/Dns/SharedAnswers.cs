@@ -42,7 +42,9 @@ internal sealed class SharedAnswers(TimeSpan maximumAge)
             return;
         }
 
-        if (Interlocked.Increment(ref _kept) % SweepEvery == 0 || _answers.Count >= Capacity)
+        // Swept at a fixed pace, never on every call: a full table of live answers refuses new
+        // ones until the next sweep frees room, instead of costing each query a walk of it.
+        if (Interlocked.Increment(ref _kept) % SweepEvery == 0)
         {
             Sweep(now);
         }

@@ -43,7 +43,7 @@ public sealed class DnssecCheck : ICheck
                         ["query"] = $"MX {domain}",
                         ["withValidation"] = "SERVFAIL",
                         ["checkingDisabled"] = answered.Code.ToString(),
-                        ["signaturesExpire"] = answered.SignatureExpirations.Count > 0 ? answered.SignatureExpirations.Min().ToString("u", System.Globalization.CultureInfo.InvariantCulture) : null,
+                        ["signaturesExpire"] = answered.SignaturesExpire?.ToString("u", System.Globalization.CultureInfo.InvariantCulture),
                     });
                 return [result.Build()];
             }
@@ -100,12 +100,11 @@ public sealed class DnssecCheck : ICheck
     /// <summary>Why the chain fails, as far as the answer read with checking disabled shows it.</summary>
     private static string BogusCause(CheckingDisabledAnswer answer, DateTimeOffset now)
     {
-        if (answer.SignatureExpirations.Count == 0)
+        if (answer.SignaturesExpire is not { } first)
         {
             return "the answer carries no signature (a DS at the parent for a zone that is not signed, or signatures stripped on the way)";
         }
 
-        var first = answer.SignatureExpirations.Min();
         return first <= now
             ? $"the signatures over its MX records expired at {first:u} (re-signing has stopped)"
             : $"its signatures are in date (until {first:u}), so the chain of trust is broken above them: a DS at the parent that matches no DNSKEY of the zone, or keys that do not sign its records";
