@@ -41,21 +41,22 @@ internal static class CheckCosts
         }
     }
 
-    /// <summary>The wall seconds of <paramref name="kind"/> alone over <paramref name="size"/> targets, after a warm-up.</summary>
-    public static async Task<double> WallOfOneAsync(string kind, int size, int concurrency)
+    /// <summary>The wall seconds of <paramref name="kind"/> alone (null: every check) over <paramref name="size"/> targets, after a warm-up.</summary>
+    /// <param name="shareProbes">False: every target makes its own SMTP probes, as if each had its own MX host.</param>
+    public static async Task<double> WallAsync(string? kind, int size, int concurrency, bool shareProbes = true)
     {
         using var registered = Compose(only: null);
-        var index = registered.GetServices<ICheck>().Select(c => c.Kind).ToList().IndexOf(kind);
-        await MeasureAsync(index, Math.Min(size, 100), concurrency);
-        return (await MeasureAsync(index, size, concurrency)).Wall;
+        int? index = kind is null ? null : registered.GetServices<ICheck>().Select(c => c.Kind).ToList().IndexOf(kind);
+        await MeasureAsync(index, Math.Min(size, 100), concurrency, shareProbes);
+        return (await MeasureAsync(index, size, concurrency, shareProbes)).Wall;
     }
 
     private static void Print(string name, Measurement m) =>
         Console.WriteLine($"  {name,-12} wall {m.Wall,6:0.00} s  CPU {m.CpuSeconds,6:0.00} s  {m.CpuSeconds * 1000 / m.Reports,6:0.00} CPU ms/target  {m.Reports} reports");
 
-    private static async Task<Measurement> MeasureAsync(int? only, int size, int concurrency)
+    private static async Task<Measurement> MeasureAsync(int? only, int size, int concurrency, bool shareProbes = true)
     {
-        await using var services = Compose(only);
+        await using var services = Compose(only, shareProbes);
         var fleet = services.GetRequiredService<FleetRunner>();
         var kinds = string.Join(",", services.GetServices<ICheck>().Select(c => c.Kind));
         var targets = Enumerable.Range(1, size).Select(i => TargetValidator.Validate(new TargetDefinition
@@ -79,13 +80,14 @@ internal static class CheckCosts
     }
 
     /// <summary>The checker as <c>mailhealth check</c> composes it; with <paramref name="only"/>, just that check (by registration order).</summary>
-    private static ServiceProvider Compose(int? only)
+    private static ServiceProvider Compose(int? only, bool shareProbes = true)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["MailHealth:Dns:Servers:0"] = RecursivePeer.Endpoint.Address.ToString(),
             ["MailHealth:Dns:UseCache"] = "true",
             ["MailHealth:Checks:TrustRootsFile"] = Peers.CaFile,
+            ["MailHealth:Checks:ShareProbesFor"] = shareProbes ? null : "00:00:00",
         }).Build();
         var services = new ServiceCollection().AddMailHealthChecks(configuration);
         if (only is int kept)

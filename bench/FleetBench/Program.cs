@@ -8,8 +8,8 @@ using MailHealth.Testing;
 // domains of the peers' fleet.test zone (each one's MX is the good Postfix listener), against
 // prometheus-blackbox-exporter STARTTLS-probing the same listener N times at the same
 // concurrency, in the same run. Reports wall time, SMTP probes per second, CPU seconds and peak
-// memory of each, and the ratio. Needs the peers (MH_NET=... eng/peers/peers.sh start) and a
-// Release build of the CLI (dotnet build src/MailHealth.Cli -c Release). With --per-check [KIND],
+// memory of each, and the ratio. Needs the peers (MH_NET=... eng/peers/peers.sh start) and the
+// CLI published as eng/run.sh publishes it (artifacts/mailhealth). With --per-check [KIND],
 // the cost of each check (or of KIND) instead (CheckCosts), in this process.
 var sizes = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && int.TryParse(a, out _)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
 if (sizes.Count == 0)
@@ -31,10 +31,11 @@ if (perCheckAt >= 0)
     return 0;
 }
 
-var cli = Path.Combine(Peers.RepoRoot, "src/MailHealth.Cli/bin/Release/net10.0/mailhealth.dll");
+// The CLI as eng/run.sh publishes it (ReadyToRun, for this machine's runtime).
+var cli = Path.Combine(Peers.RepoRoot, "artifacts/mailhealth/mailhealth.dll");
 if (!File.Exists(cli))
 {
-    Console.Error.WriteLine($"build the CLI first: dotnet build src/MailHealth.Cli -c Release ({cli} is missing)");
+    Console.Error.WriteLine($"publish the CLI first, as eng/run.sh does: dotnet publish src/MailHealth.Cli -c Release --use-current-runtime --self-contained false -o artifacts/mailhealth ({cli} is missing)");
     return 2;
 }
 
@@ -53,14 +54,19 @@ foreach (var size in sizes)
     var theirs = await Blackbox.RunAsync(exporter, listener, size, concurrency);
     Console.WriteLine();
     Console.WriteLine($"{size} targets, concurrency {concurrency}");
-    Console.WriteLine($"  mailhealth (full suite, --ports 25): wall {ours.Wall:0.00} s, {size / ours.Wall:0.0} SMTP probes/s, CPU {ours.CpuSeconds:0.00} s, peak RSS {ours.PeakRssMb:0} MB, {ours.Lines} JSON lines, {ours.SmtpPassed} smtp checks passed");
+    // A target whose MX host another target's probe had just seen reads that probe (evidence
+    // "sharedProbe") instead of connecting again: the SMTP connections made are the others.
+    Console.WriteLine($"  mailhealth (full suite, --ports 25): wall {ours.Wall:0.00} s, {size / ours.Wall:0.0} targets/s, CPU {ours.CpuSeconds:0.00} s, peak RSS {ours.PeakRssMb:0} MB, {ours.Lines} JSON lines, {ours.SmtpPassed} smtp checks passed, {ours.SmtpProbes} SMTP probes made (the others shared)");
     Console.WriteLine($"  blackbox_exporter (smtp_starttls):   wall {theirs.Wall:0.00} s, {size / theirs.Wall:0.0} SMTP probes/s, CPU {theirs.CpuSeconds:0.00} s, peak RSS {theirs.PeakRssMb:0} MB, {theirs.Succeeded} probes succeeded");
     Console.WriteLine($"  ratio (mailhealth / blackbox wall): {ours.Wall / theirs.Wall:0.00}");
     // blackbox_exporter is started before its clock; mailhealth's wall includes its own start.
     Console.WriteLine($"  ratio without mailhealth's start-up (its wall less the 1-target run's {idle.Wall:0.00} s): {(ours.Wall - idle.Wall) / theirs.Wall:0.00}");
     // Like for like: MailHealth's SMTP check alone (MX resolution, probe, certificate judged), in this process.
-    var smtpOnly = await CheckCosts.WallOfOneAsync("smtp", size, concurrency);
-    Console.WriteLine($"  mailhealth's smtp check alone, in process: wall {smtpOnly:0.00} s; ratio to blackbox_exporter {smtpOnly / theirs.Wall:0.00}");
+    var smtpOnly = await CheckCosts.WallAsync("smtp", size, concurrency, shareProbes: false);
+    Console.WriteLine($"  mailhealth's smtp check alone, in process, one probe per target: wall {smtpOnly:0.00} s; ratio to blackbox_exporter {smtpOnly / theirs.Wall:0.00}");
+    // As if every domain had its own MX host: no probe is shared.
+    var unshared = await CheckCosts.WallAsync(null, size, concurrency, shareProbes: false);
+    Console.WriteLine($"  mailhealth's full suite, in process, one probe per target (none shared): wall {unshared:0.00} s; ratio to blackbox_exporter {unshared / theirs.Wall:0.00}");
     // The slope between two widths: what one more target in flight costs, without the runtime's own footprint.
     Console.WriteLine($"  mailhealth at concurrency {concurrency * 4}: wall {wider.Wall:0.00} s, peak RSS {wider.PeakRssMb:0} MB");
     Console.WriteLine($"  memory per in-flight target: {(wider.PeakRssMb - ours.PeakRssMb) / (3 * concurrency):0.00} MB (slope from {concurrency} to {concurrency * 4} in flight); above the 1-target run: {(ours.PeakRssMb - idle.PeakRssMb) / concurrency:0.00} MB");
@@ -71,7 +77,7 @@ return 0;
 /// <summary>One run of the CLI under /usr/bin/time (wall, CPU, peak RSS of the whole process).</summary>
 internal static class MailHealthRun
 {
-    public static async Task<(double Wall, double CpuSeconds, double PeakRssMb, int Lines, int SmtpPassed)> RunAsync(string cli, int size, int concurrency)
+    public static async Task<(double Wall, double CpuSeconds, double PeakRssMb, int Lines, int SmtpPassed, int SmtpProbes)> RunAsync(string cli, int size, int concurrency)
     {
         var file = Path.Combine(Path.GetTempPath(), $"fleetbench-{size}.json");
         var targets = Enumerable.Range(1, size).Select(i => new { id = $"d{i}", domain = $"d{i}.fleet.test", ports = new[] { 25 }, dnsbl = new[] { "bl.rep.test" } });
@@ -94,12 +100,15 @@ internal static class MailHealthRun
         using var process = Process.Start(start)!;
         var lines = 0;
         var smtpPassed = 0;
+        var smtpProbes = 0;
         var errors = process.StandardError.ReadToEndAsync();
         while (await process.StandardOutput.ReadLineAsync() is { } line)
         {
             lines++;
             using var report = JsonDocument.Parse(line);
-            smtpPassed += report.RootElement.GetProperty("checks").EnumerateArray().Count(c => c.GetProperty("kind").GetString() == "smtp" && c.GetProperty("status").GetString() == "pass");
+            var smtp = report.RootElement.GetProperty("checks").EnumerateArray().Where(c => c.GetProperty("kind").GetString() == "smtp").ToList();
+            smtpPassed += smtp.Count(c => c.GetProperty("status").GetString() == "pass");
+            smtpProbes += smtp.Count(c => !c.GetProperty("evidence").TryGetProperty("sharedProbe", out _));
         }
 
         await process.WaitForExitAsync();
@@ -108,7 +117,7 @@ internal static class MailHealthRun
         File.Delete(timeFile);
         File.Delete(file);
         double Number(int i) => double.Parse(parts[i], CultureInfo.InvariantCulture);
-        return (Number(0), Number(1) + Number(2), Number(3) / 1024, lines, smtpPassed);
+        return (Number(0), Number(1) + Number(2), Number(3) / 1024, lines, smtpPassed, smtpProbes);
     }
 }
 

@@ -23,7 +23,8 @@ public sealed class CheckContext
         TimeProvider time,
         CheckServices services,
         CancellationToken runCancellation,
-        NetworkLimiter? network = null)
+        NetworkLimiter? network = null,
+        SharedProbes? sharedProbes = null)
     {
         Target = target;
         Dns = dns;
@@ -31,6 +32,7 @@ public sealed class CheckContext
         Time = time;
         Services = services;
         Network = network ?? NetworkLimiter.Unbounded;
+        SharedProbes = sharedProbes;
         Concurrency = new SemaphoreSlim(options.MaxConcurrency);
         _mx = new(() => services.LookupMx(this, runCancellation));
         _mailHosts = new(() => services.ResolveMailHosts(this, runCancellation));
@@ -49,6 +51,9 @@ public sealed class CheckContext
 
     /// <summary>The process-wide bound shared with every other run; SMTP probes and HTTPS fetches take a slot (DNS queries take theirs in the resolver).</summary>
     public NetworkLimiter Network { get; }
+
+    /// <summary>Probes shared with the other runs of the process; null: this run probes on its own.</summary>
+    public SharedProbes? SharedProbes { get; }
 
     /// <summary>Bounds the network work of one run (probes, bulk DNS queries).</summary>
     public SemaphoreSlim Concurrency { get; }

@@ -39,6 +39,13 @@ public sealed class CheckOptions
     /// <summary>How many checks and probes of one target run at once. Default 8.</summary>
     public int MaxConcurrency { get; init; } = 8;
 
+    /// <summary>
+    /// How long a finished SMTP probe of a host and port is shared with the other targets whose
+    /// mail goes there (<see cref="Smtp.SharedProbes"/>). Default 1 min; zero: every target
+    /// probes on its own. Keep it below the schedule's interval, so each cycle probes afresh.
+    /// </summary>
+    public TimeSpan ShareProbesFor { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Name the probe gives in EHLO. Default: "mailhealth.invalid" is avoided; the machine name is used when null.</summary>
     public string? HeloName { get; init; }
 
@@ -76,6 +83,7 @@ public sealed class CheckOptions
         errors.Range(nameof(RunDeadline), options.RunDeadline, second, TimeSpan.FromHours(1));
         errors.Range(nameof(MtaStsPolicyTimeout), options.MtaStsPolicyTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
         errors.Range(nameof(MaxConcurrency), options.MaxConcurrency, 1, 1024);
+        errors.Range(nameof(ShareProbesFor), options.ShareProbesFor, TimeSpan.Zero, tenMinutes);
         errors.Range(nameof(CertificateCriticalDays), options.CertificateCriticalDays, 0, 365);
         errors.Range(nameof(CertificateWarningDays), options.CertificateWarningDays, 0, 365);
         if (options.CertificateWarningDays < options.CertificateCriticalDays)

@@ -1,6 +1,7 @@
 using MailHealth.Dns;
 using MailHealth.Network;
 using MailHealth.Reports;
+using MailHealth.Smtp;
 using MailHealth.Targets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ public sealed class DomainChecker
     private readonly NetworkLimiter _network;
     private readonly TimeProvider _time;
     private readonly ILogger<DomainChecker> _logger;
+    private readonly SharedProbes? _sharedProbes;
 
     public DomainChecker(
         IEnumerable<ICheck> checks,
@@ -30,7 +32,8 @@ public sealed class DomainChecker
         IOptions<CheckOptions> options,
         NetworkLimiter network,
         TimeProvider time,
-        ILogger<DomainChecker> logger)
+        ILogger<DomainChecker> logger,
+        SharedProbes? sharedProbes = null)
     {
         ArgumentNullException.ThrowIfNull(checks);
         ArgumentNullException.ThrowIfNull(options);
@@ -42,6 +45,7 @@ public sealed class DomainChecker
         _network = network;
         _time = time;
         _logger = logger;
+        _sharedProbes = sharedProbes;
     }
 
     /// <summary>The checks, in report order.</summary>
@@ -54,7 +58,7 @@ public sealed class DomainChecker
         using var deadline = new CancellationTokenSource(_options.RunDeadline, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         // A view of the resolver for this run: a question asked twice in the run is answered once.
-        var context = new CheckContext(target, _dns.ForRun(), _options, _time, _services, linked.Token, _network);
+        var context = new CheckContext(target, _dns.ForRun(), _options, _time, _services, linked.Token, _network, _sharedProbes);
 
         var runs = _checks.Select(check => RunOneAsync(check, context, linked.Token)).ToList();
         var results = (await Task.WhenAll(runs).ConfigureAwait(false)).SelectMany(r => r).ToList();

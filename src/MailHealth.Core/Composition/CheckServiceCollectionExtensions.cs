@@ -58,6 +58,9 @@ public static class CheckServiceCollectionExtensions
             sp.GetRequiredService<NetworkLimiter>(),
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(CheckServices.Default);
+        services.TryAddSingleton(sp => new SharedProbes(
+            sp.GetRequiredService<IOptions<CheckOptions>>().Value.ShareProbesFor,
+            sp.GetRequiredService<TimeProvider>()));
 
         // Report order: what a reader wants first.
         services.AddSingleton<ICheck, MxCheck>();

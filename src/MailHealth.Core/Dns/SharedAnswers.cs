@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DnsClient;
+using MailHealth.Sharing;
 
 namespace MailHealth.Dns;
 
@@ -12,8 +13,8 @@ namespace MailHealth.Dns;
 /// An answer is kept only when its question comes a second time: most questions of a fleet are
 /// one domain's own (its MX, its SPF, its DKIM selectors) and never come again, while the shared
 /// ones (a provider's mail hosts, their TLSA, the DMARC walk's upper names, a blocklist's answer
-/// for a shared address) come once per target. A fixed table of question hashes (the
-/// "doorkeeper" of TinyLFU) remembers what was asked once, so memory stays flat however many
+/// for a shared address) come once per target. A <see cref="Doorkeeper"/> remembers what was
+/// asked once, so memory stays flat however many
 /// targets pass through: the table, and the shared answers.
 /// </para>
 /// </summary>
@@ -22,10 +23,9 @@ internal sealed class SharedAnswers(TimeSpan maximumAge)
     /// <summary>The most answers kept at once: a fleet shares far fewer names than this.</summary>
     public const int Capacity = 4096;
 
-    private const int DoorkeeperSlots = 1 << 16;
     private const int SweepEvery = 256;
     private readonly ConcurrentDictionary<(string Name, QueryType Type), (DnsAnswer Answer, DateTimeOffset Expires)> _answers = new();
-    private readonly int[] _askedOnce = new int[DoorkeeperSlots];
+    private readonly Doorkeeper _doorkeeper = new();
     private int _kept;
 
     /// <summary>Answers held now (expired ones included until the next sweep).</summary>
@@ -37,7 +37,7 @@ internal sealed class SharedAnswers(TimeSpan maximumAge)
     public void Keep((string Name, QueryType Type) key, DnsAnswer answer, DateTimeOffset now)
     {
         var lifetime = answer.Lifetime < maximumAge ? answer.Lifetime : maximumAge;
-        if (!answer.Answered || lifetime <= TimeSpan.Zero || !AskedBefore(key))
+        if (!answer.Answered || lifetime <= TimeSpan.Zero || !_doorkeeper.AskedBefore(key))
         {
             return;
         }
@@ -53,15 +53,6 @@ internal sealed class SharedAnswers(TimeSpan maximumAge)
         {
             _answers[key] = (answer, now + lifetime);
         }
-    }
-
-    /// <summary>True when the question was seen before (within what the table remembers); remembers it otherwise.</summary>
-    private bool AskedBefore((string Name, QueryType Type) key)
-    {
-        // Zero marks an empty slot, so a hash of zero is moved to one.
-        var hash = HashCode.Combine(key.Name, key.Type) is var h && h != 0 ? h : 1;
-        var slot = (int)((uint)hash % DoorkeeperSlots);
-        return Interlocked.Exchange(ref _askedOnce[slot], hash) == hash;
     }
 
     private void Sweep(DateTimeOffset now)

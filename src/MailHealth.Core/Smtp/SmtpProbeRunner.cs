@@ -24,6 +24,24 @@ public static class SmtpProbeRunner
             return await SmtpProbe.ProbeAsync(context, host, port, cancellationToken).ConfigureAwait(false);
         }
 
+        if (context.SharedProbes is not { } shared || !SharedProbes.CanShare(context.Target, port))
+        {
+            return await ProbeInSlotsAsync(context, host, port, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await shared.ProbeAsync(host, port, ct => ProbeInSlotsAsync(context, host, port, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return SmtpProbe.NotRun(context, host, port, "the run was cancelled or ran out of time before this probe finished");
+        }
+    }
+
+    /// <summary>The probe in a slot of the run's bound and one of the process-wide bound.</summary>
+    private static async Task<SmtpProbeOutcome> ProbeInSlotsAsync(CheckContext context, MailHost host, Targets.PortSpec port, CancellationToken cancellationToken)
+    {
         try
         {
             await context.Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -61,6 +61,7 @@ public sealed class CheckSettingsTests
     [Theory]
     [InlineData("MailHealth:Checks:MaxConcurrency", "0", "MailHealth:Checks:MaxConcurrency: 0 is not in 1-1024")]
     [InlineData("MailHealth:Checks:ConnectTimeout", "00:30:00", "MailHealth:Checks:ConnectTimeout: 00:30:00 is not in")]
+    [InlineData("MailHealth:Checks:ShareProbesFor", "00:20:00", "MailHealth:Checks:ShareProbesFor: 00:20:00 is not in 00:00:00-00:10:00")]
     [InlineData("MailHealth:Checks:CertificateWarningDays", "3", "MailHealth:Checks:CertificateWarningDays: 3 is less than CertificateCriticalDays (7)")]
     [InlineData("MailHealth:Checks:TrustRootsFile", "/nonexistent/roots.pem", "MailHealth:Checks:TrustRootsFile: cannot read certificates")]
     [InlineData("MailHealth:Dns:Servers:0", "10", "MailHealth:Dns:Servers:0: '10' is not an IP address or IP:PORT")]

@@ -26,6 +26,7 @@ public sealed class AppSettingsTests
         ["MailHealth:Checks:RunDeadline"] = "default 3 min, within host.json's functionTimeout",
         ["MailHealth:Checks:MtaStsPolicyTimeout"] = "default 30 s",
         ["MailHealth:Checks:MaxConcurrency"] = "default 8",
+        ["MailHealth:Checks:ShareProbesFor"] = "default 1 min, below the schedule's interval",
         ["MailHealth:Checks:CertificateCriticalDays"] = "default 7",
         ["MailHealth:Checks:CertificateWarningDays"] = "default 21",
         ["MailHealth:Checks:ProbeSender"] = "only for the opt-in relay test; default a reserved address",
