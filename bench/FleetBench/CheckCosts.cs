@@ -68,6 +68,9 @@ internal static class CheckCosts
         }).Target!);
         using var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
+        var pause = GC.GetTotalPauseDuration();
+        var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var allocated = GC.GetTotalAllocatedBytes();
         var clock = Stopwatch.StartNew();
         var reports = 0;
         await foreach (var _ in fleet.RunAsync(targets, new EgressSignalWindow(TimeProvider.System, TimeSpan.FromDays(1)), maxConcurrentTargets: concurrency))
@@ -76,19 +79,26 @@ internal static class CheckCosts
         }
 
         process.Refresh();
+        Console.Error.WriteLine($"GC: pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:0} ms, gen0 {GC.CollectionCount(0) - gcs.Item1}, gen1 {GC.CollectionCount(1) - gcs.Item2}, gen2 {GC.CollectionCount(2) - gcs.Item3}, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1048576.0:0} MB");
         return new Measurement(kinds, clock.Elapsed.TotalSeconds, (process.TotalProcessorTime - cpu).TotalSeconds, reports);
     }
 
     /// <summary>The checker as <c>mailhealth check</c> composes it; with <paramref name="only"/>, just that check (by registration order).</summary>
     private static ServiceProvider Compose(int? only, bool shareProbes = true)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["MailHealth:Dns:Servers:0"] = RecursivePeer.Endpoint.Address.ToString(),
             ["MailHealth:Dns:UseCache"] = "true",
             ["MailHealth:Checks:TrustRootsFile"] = Peers.CaFile,
-            ["MailHealth:Checks:ShareProbesFor"] = shareProbes ? null : "00:00:00",
-        }).Build();
+        };
+        if (!shareProbes)
+        {
+            // Absent otherwise: a key with a null value binds as zero, not as the default.
+            settings["MailHealth:Checks:ShareProbesFor"] = "00:00:00";
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddMailHealthChecks(configuration);
         if (only is int kept)
         {

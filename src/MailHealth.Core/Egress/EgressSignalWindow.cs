@@ -3,7 +3,7 @@ namespace MailHealth.Egress;
 /// <summary>The window of one process: each target's latest signals, forgotten after <see cref="Length"/>.</summary>
 public sealed class EgressSignalWindow(TimeProvider time, TimeSpan length) : IEgressSignalWindow
 {
-    private readonly Dictionary<string, (DateTimeOffset At, IReadOnlyList<PortProbeSignal> Signals)> _latest = new(StringComparer.Ordinal);
+    private readonly EgressSignalRows _rows = new();
     private readonly Lock _lock = new();
 
     public TimeSpan Length => length;
@@ -13,13 +13,8 @@ public sealed class EgressSignalWindow(TimeProvider time, TimeSpan length) : IEg
         var now = time.GetUtcNow();
         lock (_lock)
         {
-            _latest[targetId] = (now, signals);
-            foreach (var stale in _latest.Where(p => now - p.Value.At > length).Select(p => p.Key).ToList())
-            {
-                _latest.Remove(stale);
-            }
-
-            return Task.FromResult<IReadOnlyList<PortProbeSignal>>([.. _latest.Values.SelectMany(v => v.Signals)]);
+            _rows.Set(targetId, now, signals);
+            return Task.FromResult(_rows.Within(now, length));
         }
     }
 }

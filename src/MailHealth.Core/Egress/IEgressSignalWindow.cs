@@ -7,6 +7,11 @@ namespace MailHealth.Egress;
 /// </summary>
 public interface IEgressSignalWindow
 {
-    /// <summary>Records one target's latest signals (replacing its earlier ones) and returns every target's signals still within the window, these included.</summary>
+    /// <summary>
+    /// Records one target's latest signals (replacing its earlier ones) and returns what the
+    /// fleet's verdict needs of the signals still within the window, these included: the latest
+    /// port-25 answer alone when a port-25 probe answered (the fleet's port 25 is then open,
+    /// whatever the rest say), else every target's signals (<see cref="EgressSignalRows"/>).
+    /// </summary>
     Task<IReadOnlyList<PortProbeSignal>> RecordAndReadAsync(string targetId, IReadOnlyList<PortProbeSignal> signals, CancellationToken cancellationToken);
 }

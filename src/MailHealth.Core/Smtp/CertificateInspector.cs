@@ -24,11 +24,11 @@ internal static class CertificateInspector
         var notAfter = new DateTimeOffset(leaf.NotAfter.ToUniversalTime());
         var intermediates = presented.Where(c => !c.RawDataMemory.Span.SequenceEqual(leaf.RawDataMemory.Span)).ToList();
 
-        var (trusted, status) = Build(leaf, intermediates, null, now);
-        if (!trusted && extraRoots.Count > 0)
+        var (trusted, status) = TrustJudgments.Shared.Judge(leaf, intermediates, extraRoots, () =>
         {
-            (trusted, _) = Build(leaf, intermediates, extraRoots, now);
-        }
+            var system = Build(leaf, intermediates, null, now);
+            return system.Trusted || extraRoots.Count == 0 ? system : (Build(leaf, intermediates, extraRoots, now).Trusted, system.Status);
+        });
 
         return new CertificateReport
         {

@@ -21,7 +21,7 @@ public sealed class EgressSignalStore(StorageAccount account, TimeProvider time,
     private readonly TableClient table = account.Table(StorageTables.Egress);
     private readonly SemaphoreSlim refreshing = new(1, 1);
     private readonly Lock gate = new();
-    private Dictionary<string, (DateTimeOffset At, IReadOnlyList<PortProbeSignal> Signals)> rows = new(StringComparer.Ordinal);
+    private EgressSignalRows rows = new();
     private DateTimeOffset? readAt;
 
     public TimeSpan Window => window;
@@ -42,8 +42,8 @@ public sealed class EgressSignalStore(StorageAccount account, TimeProvider time,
         await RefreshAsync(now, cancellationToken);
         lock (gate)
         {
-            rows[targetId] = (now, signals);
-            return Within(now);
+            rows.Set(targetId, now, signals);
+            return rows.Within(now, window);
         }
     }
 
@@ -54,12 +54,9 @@ public sealed class EgressSignalStore(StorageAccount account, TimeProvider time,
         await RefreshAsync(now, cancellationToken);
         lock (gate)
         {
-            return EgressAnalysis.Judge(Within(now), minimumTargets);
+            return EgressAnalysis.Judge(rows.Within(now, window), minimumTargets);
         }
     }
-
-    private List<PortProbeSignal> Within(DateTimeOffset now) =>
-        [.. rows.Values.Where(r => now - r.At <= window).SelectMany(r => r.Signals)];
 
     private async Task RefreshAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -88,12 +85,18 @@ public sealed class EgressSignalStore(StorageAccount account, TimeProvider time,
             lock (gate)
             {
                 // What this worker wrote since the read started is newer than what the read returned.
-                foreach (var (id, mine) in rows.Where(r => !read.TryGetValue(r.Key, out var stored) || stored.Item1 < r.Value.At))
+                foreach (var (id, mine) in rows.Rows.Where(r => !read.TryGetValue(r.Key, out var stored) || stored.Item1 < r.Value.At))
                 {
                     read[id] = mine;
                 }
 
-                rows = read;
+                var fresh = new EgressSignalRows();
+                foreach (var (id, (at, signals)) in read)
+                {
+                    fresh.Set(id, at, signals);
+                }
+
+                rows = fresh;
                 readAt = now;
             }
         }
