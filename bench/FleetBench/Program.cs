@@ -11,7 +11,8 @@ using MailHealth.Testing;
 // memory of each, and the ratio. Needs the peers (MH_NET=... eng/peers/peers.sh start) and the
 // CLI published as eng/run.sh publishes it (artifacts/mailhealth). With --per-check [KIND],
 // the cost of each check (or of KIND) instead (CheckCosts), in this process.
-var sizes = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && int.TryParse(a, out _)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
+var sizes = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && int.TryParse(a, out _) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal)))
+    .Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
 if (sizes.Count == 0)
 {
     sizes = [100, 1000];
@@ -19,6 +20,10 @@ if (sizes.Count == 0)
 
 var concurrencyAt = Array.IndexOf(args, "--concurrency");
 var concurrency = concurrencyAt >= 0 ? int.Parse(args[concurrencyAt + 1], CultureInfo.InvariantCulture) : 16;
+// The machine's speed drifts between runs: each side runs this many times, alternating, and the
+// ratio reported is the median of the pairs'.
+var repeatAt = Array.IndexOf(args, "--repeat");
+var repeat = repeatAt >= 0 ? int.Parse(args[repeatAt + 1], CultureInfo.InvariantCulture) : 3;
 var perCheckAt = Array.IndexOf(args, "--per-check");
 if (perCheckAt >= 0)
 {
@@ -50,15 +55,22 @@ Console.WriteLine($"mailhealth, 1 target: wall {idle.Wall:0.00} s, peak RSS {idl
 foreach (var size in sizes)
 {
     var wider = await MailHealthRun.RunAsync(cli, size, concurrency * 4);
-    var ours = await MailHealthRun.RunAsync(cli, size, concurrency);
-    var theirs = await Blackbox.RunAsync(exporter, listener, size, concurrency);
+    var pairs = new List<(MailHealthRun.Result Ours, Blackbox.Result Theirs)>();
+    for (var i = 0; i < repeat; i++)
+    {
+        pairs.Add((await MailHealthRun.RunAsync(cli, size, concurrency), await Blackbox.RunAsync(exporter, listener, size, concurrency)));
+    }
+
+    // The pair whose ratio is the median stands for the run; every pair's ratio is listed.
+    var ratios = pairs.Select(p => p.Ours.Wall / p.Theirs.Wall).ToList();
+    var (ours, theirs) = pairs.OrderBy(p => p.Ours.Wall / p.Theirs.Wall).ElementAt(pairs.Count / 2);
     Console.WriteLine();
-    Console.WriteLine($"{size} targets, concurrency {concurrency}");
+    Console.WriteLine($"{size} targets, concurrency {concurrency} (median of {repeat} alternating runs of each)");
     // A target whose MX host another target's probe had just seen reads that probe (evidence
     // "sharedProbe") instead of connecting again: the SMTP connections made are the others.
     Console.WriteLine($"  mailhealth (full suite, --ports 25): wall {ours.Wall:0.00} s, {size / ours.Wall:0.0} targets/s, CPU {ours.CpuSeconds:0.00} s, peak RSS {ours.PeakRssMb:0} MB, {ours.Lines} JSON lines, {ours.SmtpPassed} smtp checks passed, {ours.SmtpProbes} SMTP probes made (the others shared)");
     Console.WriteLine($"  blackbox_exporter (smtp_starttls):   wall {theirs.Wall:0.00} s, {size / theirs.Wall:0.0} SMTP probes/s, CPU {theirs.CpuSeconds:0.00} s, peak RSS {theirs.PeakRssMb:0} MB, {theirs.Succeeded} probes succeeded");
-    Console.WriteLine($"  ratio (mailhealth / blackbox wall): {ours.Wall / theirs.Wall:0.00}");
+    Console.WriteLine($"  ratio (mailhealth / blackbox wall): {ours.Wall / theirs.Wall:0.00} (each pair: {string.Join(", ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))})");
     // blackbox_exporter is started before its clock; mailhealth's wall includes its own start.
     Console.WriteLine($"  ratio without mailhealth's start-up (its wall less the 1-target run's {idle.Wall:0.00} s): {(ours.Wall - idle.Wall) / theirs.Wall:0.00}");
     // Like for like: MailHealth's SMTP check alone (MX resolution, probe, certificate judged), in this process.
@@ -77,7 +89,9 @@ return 0;
 /// <summary>One run of the CLI under /usr/bin/time (wall, CPU, peak RSS of the whole process).</summary>
 internal static class MailHealthRun
 {
-    public static async Task<(double Wall, double CpuSeconds, double PeakRssMb, int Lines, int SmtpPassed, int SmtpProbes)> RunAsync(string cli, int size, int concurrency)
+    public sealed record Result(double Wall, double CpuSeconds, double PeakRssMb, int Lines, int SmtpPassed, int SmtpProbes);
+
+    public static async Task<Result> RunAsync(string cli, int size, int concurrency)
     {
         var file = Path.Combine(Path.GetTempPath(), $"fleetbench-{size}.json");
         var targets = Enumerable.Range(1, size).Select(i => new { id = $"d{i}", domain = $"d{i}.fleet.test", ports = new[] { 25 }, dnsbl = new[] { "bl.rep.test" } });
@@ -112,12 +126,18 @@ internal static class MailHealthRun
         }
 
         await process.WaitForExitAsync();
-        _ = await errors;
+        var stderr = await errors;
+        if (lines != size)
+        {
+            // A CLI that failed (a broken publish, a bad option) must not pass for a fast one.
+            throw new InvalidOperationException($"mailhealth printed {lines} report(s) for {size} target(s), exit code {process.ExitCode}: {stderr.Trim()}");
+        }
+
         var parts = (await File.ReadAllTextAsync(timeFile)).Trim().Split('\n')[^1].Split(' ');
         File.Delete(timeFile);
         File.Delete(file);
         double Number(int i) => double.Parse(parts[i], CultureInfo.InvariantCulture);
-        return (Number(0), Number(1) + Number(2), Number(3) / 1024, lines, smtpPassed, smtpProbes);
+        return new Result(Number(0), Number(1) + Number(2), Number(3) / 1024, lines, smtpPassed, smtpProbes);
     }
 }
 
@@ -137,7 +157,9 @@ internal static class Blackbox
         throw new InvalidOperationException("install the peer: apt-get install -y prometheus-blackbox-exporter");
     }
 
-    public static async Task<(double Wall, double CpuSeconds, double PeakRssMb, int Succeeded)> RunAsync(string exporter, string listener, int size, int concurrency)
+    public sealed record Result(double Wall, double CpuSeconds, double PeakRssMb, int Succeeded);
+
+    public static async Task<Result> RunAsync(string exporter, string listener, int size, int concurrency)
     {
         var dir = Directory.CreateTempSubdirectory("fleetbench-blackbox").FullName;
         var config = Path.Combine(dir, "blackbox.yml");
@@ -206,7 +228,7 @@ internal static class Blackbox
                 }
             }));
             var wall = clock.Elapsed.TotalSeconds;
-            return (wall, CpuSeconds(process.Id) - cpuBefore, PeakRssMb(process.Id), succeeded);
+            return new Result(wall, CpuSeconds(process.Id) - cpuBefore, PeakRssMb(process.Id), succeeded);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using MailHealth.Checks;
 using MailHealth.Composition;
 using MailHealth.Egress;
 using MailHealth.Monitor.Alerts;
@@ -8,6 +9,7 @@ using MailHealth.Monitor.Queues;
 using MailHealth.Monitor.Retention;
 using MailHealth.Monitor.Runs;
 using MailHealth.Monitor.Scheduling;
+using MailHealth.Smtp;
 using MailHealth.Storage;
 using MailHealth.Storage.Configuration;
 using MailHealth.Storage.Egress;
@@ -24,6 +26,15 @@ public static class MonitorServiceCollectionExtensions
     public static IServiceCollection AddMailHealthMonitor(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        // Registered before the checks' own: a probe shared by the targets of one cycle is never
+        // kept past half the schedule's interval, so the next cycle probes afresh whatever
+        // MailHealth:Checks:ShareProbesFor says.
+        services.TryAddSingleton(sp =>
+        {
+            var share = sp.GetRequiredService<IOptions<CheckOptions>>().Value.ShareProbesFor;
+            var halfCycle = sp.GetRequiredService<IOptions<MonitorSettings>>().Value.Interval / 2;
+            return new SharedProbes(share < halfCycle ? share : halfCycle, sp.GetRequiredService<TimeProvider>());
+        });
         services.AddMailHealthChecks(configuration);
         services.AddMailHealthStorage(configuration);
         services.AddMailHealthNotifications(configuration);

@@ -48,6 +48,9 @@ public sealed class SharedProbes : IDisposable
         _time = time;
     }
 
+    /// <summary>How long a finished probe is kept; zero when nothing is shared.</summary>
+    public TimeSpan MaximumAge => _maximumAge;
+
     /// <summary>Finished probes kept now, expired ones included until the next sweep (for tests).</summary>
     internal int KeptCount => Volatile.Read(ref _kept);
 
