@@ -1,7 +1,7 @@
 namespace MailHealth.Checks;
 
 /// <summary>The result of one check with a stable id, such as <c>smtp:mx1.example.com:25</c> or <c>spf</c>.</summary>
-public sealed class CheckResult
+public sealed record CheckResult
 {
     public required string Id { get; init; }
 

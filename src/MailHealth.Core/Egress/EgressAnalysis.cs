@@ -126,14 +126,9 @@ public static class EgressAnalysis
             evidence[SuppressedFindingsEvidence] = suppressed;
         }
 
-        return new CheckResult
+        return check with
         {
-            Id = check.Id,
-            Kind = check.Kind,
-            Subject = check.Subject,
             Status = CheckStatus.Error,
-            DurationMs = check.DurationMs,
-            Metrics = check.Metrics,
             Evidence = evidence,
             Findings = [.. check.Findings.Where(f => f.Code != EgressFindingCodes.ConnectTimeout)],
             Error = reason,

@@ -180,14 +180,8 @@ public sealed class SharedProbes : IDisposable
         }
     }
 
-    private static CheckResult Shared(CheckResult result, DateTimeOffset startedAt) => new()
+    private static CheckResult Shared(CheckResult result, DateTimeOffset startedAt) => result with
     {
-        Id = result.Id,
-        Kind = result.Kind,
-        Subject = result.Subject,
-        Status = result.Status,
-        DurationMs = result.DurationMs,
-        Metrics = result.Metrics,
         Evidence = new Dictionary<string, object?>(result.Evidence)
         {
             [SharedProbeEvidence] = new Dictionary<string, object?>
@@ -195,8 +189,6 @@ public sealed class SharedProbes : IDisposable
                 ["startedAt"] = startedAt.ToString("O", CultureInfo.InvariantCulture),
             },
         },
-        Findings = result.Findings,
-        Error = result.Error,
     };
 
     private readonly record struct ProbeKey(string Host, PortSpec Port, string Addresses);

@@ -19,11 +19,7 @@ public sealed class SharedProbesTests
     public async Task Probe_ASecondTargetAskingWhileItRuns_WaitsForItInsteadOfConnecting()
     {
         var greet = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = new SocketServer(async (socket, stop) =>
-        {
-            await greet.Task.WaitAsync(stop);
-            await HostileSmtpServers.ConverseAsync(socket, "220 mx.provider.test ESMTP", ["250 mx.provider.test"], stop);
-        });
+        await using var server = Gated(greet);
         using var shared = new SharedProbes(TimeSpan.FromMinutes(1), new FakeTimeProvider(Start));
         var host = new MailHost("mx.provider.test", 10, [server.Address]);
 
@@ -37,7 +33,7 @@ public sealed class SharedProbesTests
         // The server offers no STARTTLS: both read the same warning from the one conversation.
         Assert.All(outcomes, o => Assert.Equal(CheckStatus.Warn, o.Result.Status));
         Assert.Equal(outcomes[0].Result.Findings, outcomes[1].Result.Findings);
-        Assert.False(outcomes[0].Result.Evidence.ContainsKey(SharedProbes.SharedProbeEvidence));
+        Assert.False(IsShared(outcomes[0]));
         var mark = Assert.IsType<Dictionary<string, object?>>(outcomes[1].Result.Evidence[SharedProbes.SharedProbeEvidence]);
         Assert.Equal(Start.ToString("O"), mark["startedAt"]);
         // Each target reads its own host (its MX preference), the probe's words are the same.
@@ -62,18 +58,18 @@ public sealed class SharedProbesTests
         var second = await ProbeAsync(shared, host, server, "two.test");
         var third = await ProbeAsync(shared, host, server, "three.test");
         Assert.Equal(2, server.Accepted);
-        Assert.False(second.Result.Evidence.ContainsKey(SharedProbes.SharedProbeEvidence));
-        Assert.True(third.Result.Evidence.ContainsKey(SharedProbes.SharedProbeEvidence));
+        Assert.False(IsShared(second));
+        Assert.True(IsShared(third));
 
         // Past its age the next target probes afresh.
         time.Advance(TimeSpan.FromSeconds(61));
         var fourth = await ProbeAsync(shared, host, server, "four.test");
         Assert.Equal(3, server.Accepted);
-        Assert.False(fourth.Result.Evidence.ContainsKey(SharedProbes.SharedProbeEvidence));
+        Assert.False(IsShared(fourth));
     }
 
     [Fact]
-    public async Task Probe_OtherAddressesOrPort_IsAnotherProbe()
+    public async Task Probe_TheSameHostOnAnotherPort_IsAnotherProbe()
     {
         await using var server = Answering();
         await using var other = Answering();
@@ -86,7 +82,7 @@ public sealed class SharedProbesTests
         var elsewhere = await ProbeAsync(shared, host, other, "three.test");
 
         Assert.Equal(1, other.Accepted);
-        Assert.False(elsewhere.Result.Evidence.ContainsKey(SharedProbes.SharedProbeEvidence));
+        Assert.False(IsShared(elsewhere));
     }
 
     [Fact]
@@ -98,7 +94,7 @@ public sealed class SharedProbesTests
 
         for (var i = 0; i < 3; i++)
         {
-            Assert.False((await ProbeAsync(shared, host, server, $"d{i}.test")).Result.Evidence.ContainsKey(SharedProbes.SharedProbeEvidence));
+            Assert.False(IsShared(await ProbeAsync(shared, host, server, $"d{i}.test")));
         }
 
         Assert.Equal(3, server.Accepted);
@@ -108,11 +104,7 @@ public sealed class SharedProbesTests
     public async Task Probe_AWaiterThatGivesUp_LeavesTheProbeToTheOthers()
     {
         var greet = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = new SocketServer(async (socket, stop) =>
-        {
-            await greet.Task.WaitAsync(stop);
-            await HostileSmtpServers.ConverseAsync(socket, "220 mx.provider.test ESMTP", ["250 mx.provider.test"], stop);
-        });
+        await using var server = Gated(greet);
         using var shared = new SharedProbes(TimeSpan.FromMinutes(1), new FakeTimeProvider(Start));
         var host = new MailHost("mx.provider.test", 10, [server.Address]);
         using var impatient = new CancellationTokenSource();
@@ -182,11 +174,22 @@ public sealed class SharedProbesTests
         var later = await SmtpOf("d4.fleet.test");
 
         Assert.All([first, second, third, later], r => Assert.Equal(CheckStatus.Pass, r.Status));
-        Assert.False(first.Evidence.ContainsKey(SharedProbes.SharedProbeEvidence));
-        Assert.False(second.Evidence.ContainsKey(SharedProbes.SharedProbeEvidence));
-        Assert.True(third.Evidence.ContainsKey(SharedProbes.SharedProbeEvidence));
-        Assert.False(later.Evidence.ContainsKey(SharedProbes.SharedProbeEvidence));
+        Assert.False(IsShared(first));
+        Assert.False(IsShared(second));
+        Assert.True(IsShared(third));
+        Assert.False(IsShared(later));
     }
+
+    /// <summary>A server that greets only once <paramref name="greet"/> is set: its probe stays running until then.</summary>
+    private static SocketServer Gated(TaskCompletionSource greet) => new(async (socket, stop) =>
+    {
+        await greet.Task.WaitAsync(stop);
+        await HostileSmtpServers.ConverseAsync(socket, "220 mx.provider.test ESMTP", ["250 mx.provider.test"], stop);
+    });
+
+    private static bool IsShared(SmtpProbeOutcome outcome) => IsShared(outcome.Result);
+
+    private static bool IsShared(CheckResult result) => result.Evidence.ContainsKey(SharedProbes.SharedProbeEvidence);
 
     private static SocketServer Answering() => new((socket, stop) =>
         HostileSmtpServers.ConverseAsync(socket, "220 mx.provider.test ESMTP", ["250 mx.provider.test"], stop));
