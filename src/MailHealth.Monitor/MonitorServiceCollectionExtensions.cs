@@ -1,5 +1,6 @@
 using MailHealth.Checks;
 using MailHealth.Composition;
+using MailHealth.Dns;
 using MailHealth.Egress;
 using MailHealth.Monitor.Alerts;
 using MailHealth.Monitor.Delivery;
@@ -9,6 +10,7 @@ using MailHealth.Monitor.Queues;
 using MailHealth.Monitor.Retention;
 using MailHealth.Monitor.Runs;
 using MailHealth.Monitor.Scheduling;
+using MailHealth.Network;
 using MailHealth.Smtp;
 using MailHealth.Storage;
 using MailHealth.Storage.Configuration;
@@ -26,15 +28,20 @@ public static class MonitorServiceCollectionExtensions
     public static IServiceCollection AddMailHealthMonitor(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        // Registered before the checks' own: a probe shared by the targets of one cycle is never
-        // kept past half the schedule's interval, so the next cycle probes afresh whatever
-        // MailHealth:Checks:ShareProbesFor says.
+        // Registered before the checks' own: what the targets of one cycle share (a probe of their
+        // provider's host, a DNS answer) is never kept past half the schedule's interval, so the
+        // next cycle probes and asks afresh whatever MailHealth:Checks:ShareProbesFor and
+        // MailHealth:Dns:MaximumCacheAge say.
         services.TryAddSingleton(sp =>
         {
             var share = sp.GetRequiredService<IOptions<CheckOptions>>().Value.ShareProbesFor;
-            var halfCycle = sp.GetRequiredService<IOptions<MonitorSettings>>().Value.Interval / 2;
+            var halfCycle = HalfCycle(sp);
             return new SharedProbes(share < halfCycle ? share : halfCycle, sp.GetRequiredService<TimeProvider>());
         });
+        services.TryAddSingleton(sp => new DnsResolver(
+            sp.GetRequiredService<IOptions<DnsSettings>>().Value.ToResolverOptions(longestKept: HalfCycle(sp)),
+            sp.GetRequiredService<NetworkLimiter>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddMailHealthChecks(configuration);
         services.AddMailHealthStorage(configuration);
         services.AddMailHealthNotifications(configuration);
@@ -56,4 +63,7 @@ public static class MonitorServiceCollectionExtensions
         services.TryAddSingleton<RetentionService>();
         return services;
     }
+
+    private static TimeSpan HalfCycle(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<MonitorSettings>>().Value.Interval / 2;
 }

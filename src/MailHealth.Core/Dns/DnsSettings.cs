@@ -20,11 +20,12 @@ public sealed class DnsSettings
     public int Retries { get; set; } = 1;
 
     /// <summary>
-    /// Also cache answers across runs, process-wide (never longer than <see cref="MaximumCacheAge"/>).
-    /// Default false: each run shares its own answers among its checks already, and a
-    /// process-wide cache grows with the number of targets seen within its age.
+    /// Also share answers across runs, process-wide (never longer than <see cref="MaximumCacheAge"/>):
+    /// the names a fleet has in common (its providers' MX hosts, their TLSA and PTR records, the
+    /// blocklists' answers, the DMARC walk's upper names) are asked once per cycle, not once per
+    /// target. Default true; only questions asked twice are kept, at most 4,096, so memory stays flat.
     /// </summary>
-    public bool UseCache { get; set; }
+    public bool UseCache { get; set; } = true;
 
     /// <summary>The longest an answer is kept, whatever its TTL. Default 1 min, 0-1 h; keep it below the schedule's interval.</summary>
     public TimeSpan MaximumCacheAge { get; set; } = TimeSpan.FromMinutes(1);
@@ -47,12 +48,13 @@ public sealed class DnsSettings
     }
 
     /// <summary>The resolver's options; call after validation.</summary>
-    public DnsResolverOptions ToResolverOptions() => new()
+    /// <param name="longestKept">A host's own bound on <see cref="MaximumCacheAge"/> (the monitor: half its schedule's interval).</param>
+    public DnsResolverOptions ToResolverOptions(TimeSpan? longestKept = null) => new()
     {
         Servers = [.. Servers.Select(s => IpAddressText.TryParseEndpoint(s, 53, out var e) ? e : throw new FormatException($"'{s}' is not an IP address or IP:PORT"))],
         Timeout = Timeout,
         Retries = Retries,
         UseCache = UseCache,
-        MaximumCacheAge = MaximumCacheAge,
+        MaximumCacheAge = longestKept is { } bound && bound < MaximumCacheAge ? bound : MaximumCacheAge,
     };
 }

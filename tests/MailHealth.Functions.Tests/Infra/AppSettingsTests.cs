@@ -37,8 +37,8 @@ public sealed class AppSettingsTests
         ["MailHealth:Dns:Servers:{n}"] = "default: the system's resolvers (Azure DNS)",
         ["MailHealth:Dns:Timeout"] = "default 3 s",
         ["MailHealth:Dns:Retries"] = "default 1",
-        ["MailHealth:Dns:UseCache"] = "default off",
-        ["MailHealth:Dns:MaximumCacheAge"] = "only with UseCache",
+        ["MailHealth:Dns:UseCache"] = "default on",
+        ["MailHealth:Dns:MaximumCacheAge"] = "default 1 min, at most half the schedule's interval",
         ["MailHealth:Network:MaxConcurrency"] = "default 256, above host.json's batch of runs",
         ["MailHealth:Fleet:MaxConcurrentTargets"] = "serve's fleet runner; the Functions app scales by queue messages",
 

@@ -1,3 +1,4 @@
+using MailHealth.Dns;
 using MailHealth.Monitor;
 using MailHealth.Smtp;
 using Microsoft.Extensions.Configuration;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace MailHealth.Monitor.Tests.Composition;
 
-/// <summary>The monitor never lets a probe shared by one cycle's targets reach into the next cycle.</summary>
+/// <summary>The monitor never lets what one cycle's targets share (a probe, a DNS answer) reach into the next cycle.</summary>
 public sealed class SharedProbeAgeTests
 {
     [Theory]
@@ -23,5 +24,23 @@ public sealed class SharedProbeAgeTests
         using var services = new ServiceCollection().AddMailHealthMonitor(configuration).BuildServiceProvider();
 
         Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), services.GetRequiredService<SharedProbes>().MaximumAge);
+    }
+
+    [Theory]
+    [InlineData(null, null, 60)]           // defaults: answers shared for 1 min, 5 min cycles
+    [InlineData(null, "00:01:00", 30)]     // the demo's one-minute cycle: half of it
+    [InlineData("00:00:10", "00:01:00", 10)]
+    public void SharedDnsAnswers_AreKeptAtMostHalfTheInterval(string? maximumCacheAge, string? interval, int expectedSeconds)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["MailHealth:Dns:MaximumCacheAge"] = maximumCacheAge,
+            ["MailHealth:Monitor:Interval"] = interval,
+        }.Where(p => p.Value is not null)).Build();
+        using var services = new ServiceCollection().AddMailHealthMonitor(configuration).BuildServiceProvider();
+
+        var resolver = services.GetRequiredService<DnsResolver>();
+        Assert.True(resolver.Options.UseCache);
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), resolver.Options.MaximumCacheAge);
     }
 }
