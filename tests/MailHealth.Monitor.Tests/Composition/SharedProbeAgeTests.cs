@@ -16,12 +16,7 @@ public sealed class SharedProbeAgeTests
     [InlineData("00:00:00", "00:05:00", 0)] // sharing turned off stays off
     public void SharedProbes_AreKeptAtMostHalfTheInterval(string? shareProbesFor, string? interval, int expectedSeconds)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["MailHealth:Checks:ShareProbesFor"] = shareProbesFor,
-            ["MailHealth:Monitor:Interval"] = interval,
-        }.Where(p => p.Value is not null)).Build();
-        using var services = new ServiceCollection().AddMailHealthMonitor(configuration).BuildServiceProvider();
+        using var services = Monitor(("MailHealth:Checks:ShareProbesFor", shareProbesFor), ("MailHealth:Monitor:Interval", interval));
 
         Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), services.GetRequiredService<SharedProbes>().MaximumAge);
     }
@@ -32,15 +27,18 @@ public sealed class SharedProbeAgeTests
     [InlineData("00:00:10", "00:01:00", 10)]
     public void SharedDnsAnswers_AreKeptAtMostHalfTheInterval(string? maximumCacheAge, string? interval, int expectedSeconds)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["MailHealth:Dns:MaximumCacheAge"] = maximumCacheAge,
-            ["MailHealth:Monitor:Interval"] = interval,
-        }.Where(p => p.Value is not null)).Build();
-        using var services = new ServiceCollection().AddMailHealthMonitor(configuration).BuildServiceProvider();
+        using var services = Monitor(("MailHealth:Dns:MaximumCacheAge", maximumCacheAge), ("MailHealth:Monitor:Interval", interval));
 
         var resolver = services.GetRequiredService<DnsResolver>();
         Assert.True(resolver.Options.UseCache);
         Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), resolver.Options.MaximumCacheAge);
     }
+
+    /// <summary>The monitor as a host composes it, with these settings (a null value: left to its default).</summary>
+    private static ServiceProvider Monitor(params (string Key, string? Value)[] settings) =>
+        new ServiceCollection()
+            .AddMailHealthMonitor(new ConfigurationBuilder()
+                .AddInMemoryCollection(settings.Where(s => s.Value is not null).Select(s => KeyValuePair.Create(s.Key, s.Value)))
+                .Build())
+            .BuildServiceProvider();
 }
