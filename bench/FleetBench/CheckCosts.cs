@@ -89,7 +89,6 @@ internal static class CheckCosts
         var settings = new Dictionary<string, string?>
         {
             ["MailHealth:Dns:Servers:0"] = RecursivePeer.Endpoint.Address.ToString(),
-            ["MailHealth:Dns:UseCache"] = "true",
             ["MailHealth:Checks:TrustRootsFile"] = Peers.CaFile,
         };
         if (!shareProbes)

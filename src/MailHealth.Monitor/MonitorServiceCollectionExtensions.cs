@@ -1,6 +1,4 @@
-using MailHealth.Checks;
 using MailHealth.Composition;
-using MailHealth.Dns;
 using MailHealth.Egress;
 using MailHealth.Monitor.Alerts;
 using MailHealth.Monitor.Delivery;
@@ -10,8 +8,7 @@ using MailHealth.Monitor.Queues;
 using MailHealth.Monitor.Retention;
 using MailHealth.Monitor.Runs;
 using MailHealth.Monitor.Scheduling;
-using MailHealth.Network;
-using MailHealth.Smtp;
+using MailHealth.Sharing;
 using MailHealth.Storage;
 using MailHealth.Storage.Configuration;
 using MailHealth.Storage.Egress;
@@ -32,16 +29,7 @@ public static class MonitorServiceCollectionExtensions
         // provider's host, a DNS answer) is never kept past half the schedule's interval, so the
         // next cycle probes and asks afresh whatever MailHealth:Checks:ShareProbesFor and
         // MailHealth:Dns:MaximumCacheAge say.
-        services.TryAddSingleton(sp =>
-        {
-            var share = sp.GetRequiredService<IOptions<CheckOptions>>().Value.ShareProbesFor;
-            var halfCycle = HalfCycle(sp);
-            return new SharedProbes(share < halfCycle ? share : halfCycle, sp.GetRequiredService<TimeProvider>());
-        });
-        services.TryAddSingleton(sp => new DnsResolver(
-            sp.GetRequiredService<IOptions<DnsSettings>>().Value.ToResolverOptions(longestKept: HalfCycle(sp)),
-            sp.GetRequiredService<NetworkLimiter>(),
-            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new SharingLimit(sp.GetRequiredService<IOptions<MonitorSettings>>().Value.Interval / 2));
         services.AddMailHealthChecks(configuration);
         services.AddMailHealthStorage(configuration);
         services.AddMailHealthNotifications(configuration);
@@ -63,7 +51,4 @@ public static class MonitorServiceCollectionExtensions
         services.TryAddSingleton<RetentionService>();
         return services;
     }
-
-    private static TimeSpan HalfCycle(IServiceProvider services) =>
-        services.GetRequiredService<IOptions<MonitorSettings>>().Value.Interval / 2;
 }

@@ -274,11 +274,6 @@ public static class CheckCommand
             [$"{CheckOptions.Section}:{nameof(CheckOptions.MtaStsPolicyTimeout)}"] = Show(Min(defaults.MtaStsPolicyTimeout, timeout)),
             [$"{CheckOptions.Section}:{nameof(CheckOptions.RunDeadline)}"] = Show(timeout * 3),
             [$"{CheckOptions.Section}:{nameof(CheckOptions.TrustRootsFile)}"] = input.CaFile,
-            // Said here, not left to the default: the targets of one invocation share the answers
-            // they have in common (their providers' MX hosts, PTRs, blocklist zones, the DMARC
-            // tree walk's upper names), each for its TTL and never past MaximumCacheAge, so a long
-            // run still reads records at most a minute old.
-            [$"{DnsSettings.Section}:{nameof(DnsSettings.UseCache)}"] = "true",
         };
         for (var i = 0; i < input.Dns.Count; i++)
         {

@@ -11,6 +11,7 @@ using MailHealth.MtaSts;
 using MailHealth.Mx;
 using MailHealth.Network;
 using MailHealth.ReverseDns;
+using MailHealth.Sharing;
 using MailHealth.Smtp;
 using MailHealth.Spf;
 using MailHealth.TlsRpt;
@@ -53,13 +54,14 @@ public static class CheckServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.TryAddSingleton(sp => new NetworkLimiter(sp.GetRequiredService<IOptions<NetworkSettings>>().Value.MaxConcurrency));
+        services.TryAddSingleton(SharingLimit.None);
         services.TryAddSingleton(sp => new DnsResolver(
-            sp.GetRequiredService<IOptions<DnsSettings>>().Value.ToResolverOptions(),
+            sp.GetRequiredService<IOptions<DnsSettings>>().Value.ToResolverOptions(sp.GetRequiredService<SharingLimit>()),
             sp.GetRequiredService<NetworkLimiter>(),
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(CheckServices.Default);
         services.TryAddSingleton(sp => new SharedProbes(
-            sp.GetRequiredService<IOptions<CheckOptions>>().Value.ShareProbesFor,
+            sp.GetRequiredService<SharingLimit>().Apply(sp.GetRequiredService<IOptions<CheckOptions>>().Value.ShareProbesFor),
             sp.GetRequiredService<TimeProvider>()));
 
         // Report order: what a reader wants first.

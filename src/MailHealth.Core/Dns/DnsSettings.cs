@@ -1,4 +1,5 @@
 using MailHealth.Composition;
+using MailHealth.Sharing;
 
 namespace MailHealth.Dns;
 
@@ -48,13 +49,13 @@ public sealed class DnsSettings
     }
 
     /// <summary>The resolver's options; call after validation.</summary>
-    /// <param name="longestKept">A host's own bound on <see cref="MaximumCacheAge"/> (the monitor: half its schedule's interval).</param>
-    public DnsResolverOptions ToResolverOptions(TimeSpan? longestKept = null) => new()
+    /// <param name="limit">A host's own bound on <see cref="MaximumCacheAge"/> (the monitor: half its schedule's interval).</param>
+    public DnsResolverOptions ToResolverOptions(SharingLimit? limit = null) => new()
     {
         Servers = [.. Servers.Select(s => IpAddressText.TryParseEndpoint(s, 53, out var e) ? e : throw new FormatException($"'{s}' is not an IP address or IP:PORT"))],
         Timeout = Timeout,
         Retries = Retries,
         UseCache = UseCache,
-        MaximumCacheAge = longestKept is { } bound && bound < MaximumCacheAge ? bound : MaximumCacheAge,
+        MaximumCacheAge = (limit ?? SharingLimit.None).Apply(MaximumCacheAge),
     };
 }
