@@ -14,8 +14,8 @@ namespace MailHealth.Dns;
 /// one domain's own (its MX, its SPF, its DKIM selectors) and never come again, while the shared
 /// ones (a provider's mail hosts, their TLSA, the DMARC walk's upper names, a blocklist's answer
 /// for a shared address) come once per target. A <see cref="Doorkeeper"/> remembers what was
-/// asked once, so memory stays flat however many
-/// targets pass through: the table, and the shared answers.
+/// asked once, so memory stays flat however many targets pass through: the table, and the
+/// shared answers.
 /// </para>
 /// </summary>
 internal sealed class SharedAnswers(TimeSpan maximumAge)
