@@ -1,4 +1,5 @@
 using MailHealth.Cli;
+using MailHealth.Cli.Rendering;
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -6,4 +7,6 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancel.Cancel();
 };
-return await CliApp.RunAsync(args, Console.Out, Console.Error, errorIsTerminal: !Console.IsErrorRedirected, cancel.Token);
+
+await using var output = StandardOutput.Over(Console.OpenStandardOutput());
+return await CliApp.RunAsync(args, output, Console.Error, errorIsTerminal: !Console.IsErrorRedirected, cancel.Token);
