@@ -73,6 +73,11 @@ foreach (var size in sizes)
     Console.WriteLine($"  ratio (mailhealth / blackbox wall): {ours.Wall / theirs.Wall:0.00} (each pair: {string.Join(", ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))})");
     // blackbox_exporter is started before its clock; mailhealth's wall includes its own start.
     Console.WriteLine($"  ratio without mailhealth's start-up (its wall less the 1-target run's {idle.Wall:0.00} s): {(ours.Wall - idle.Wall) / theirs.Wall:0.00}");
+    // Where the machine's CPU went: once both sides keep the cores busy, the wall ratio follows these sums.
+    var oursOnMachine = ours.CpuSeconds + ours.PeersCpu.Sum(p => p.Seconds);
+    var theirsOnMachine = theirs.CpuSeconds + theirs.PeersCpu.Sum(p => p.Seconds);
+    Console.WriteLine($"  the peers' CPU meanwhile: during mailhealth's run {PeerCpu.Describe(ours.PeersCpu)}; during blackbox_exporter's {PeerCpu.Describe(theirs.PeersCpu)}");
+    Console.WriteLine($"  CPU on the machine (the tool and the peers): mailhealth's run {oursOnMachine:0.00} s, blackbox_exporter's {theirsOnMachine:0.00} s, ratio {oursOnMachine / theirsOnMachine:0.00}");
     // Like for like: MailHealth's SMTP check alone (MX resolution, probe, certificate judged), in this process.
     var smtpOnly = await CheckCosts.WallAsync("smtp", size, concurrency, shareProbes: false);
     Console.WriteLine($"  mailhealth's smtp check alone, in process, one probe per target: wall {smtpOnly:0.00} s; ratio to blackbox_exporter {smtpOnly / theirs.Wall:0.00}");
@@ -89,7 +94,7 @@ return 0;
 /// <summary>One run of the CLI under /usr/bin/time (wall, CPU, peak RSS of the whole process).</summary>
 internal static class MailHealthRun
 {
-    public sealed record Result(double Wall, double CpuSeconds, double PeakRssMb, int Lines, int SmtpPassed, int SmtpProbes);
+    public sealed record Result(double Wall, double CpuSeconds, double PeakRssMb, int Lines, int SmtpPassed, int SmtpProbes, IReadOnlyList<(string Peer, double Seconds)> PeersCpu);
 
     public static async Task<Result> RunAsync(string cli, int size, int concurrency)
     {
@@ -111,6 +116,7 @@ internal static class MailHealthRun
             start.ArgumentList.Add(arg);
         }
 
+        var peersBefore = PeerCpu.Snapshot();
         using var process = Process.Start(start)!;
         var lines = 0;
         var smtpPassed = 0;
@@ -126,6 +132,7 @@ internal static class MailHealthRun
         }
 
         await process.WaitForExitAsync();
+        var peersCpu = PeerCpu.Between(peersBefore, PeerCpu.Snapshot());
         var stderr = await errors;
         if (lines != size)
         {
@@ -137,7 +144,7 @@ internal static class MailHealthRun
         File.Delete(timeFile);
         File.Delete(file);
         double Number(int i) => double.Parse(parts[i], CultureInfo.InvariantCulture);
-        return new Result(Number(0), Number(1) + Number(2), Number(3) / 1024, lines, smtpPassed, smtpProbes);
+        return new Result(Number(0), Number(1) + Number(2), Number(3) / 1024, lines, smtpPassed, smtpProbes, peersCpu);
     }
 }
 
@@ -157,7 +164,7 @@ internal static class Blackbox
         throw new InvalidOperationException("install the peer: apt-get install -y prometheus-blackbox-exporter");
     }
 
-    public sealed record Result(double Wall, double CpuSeconds, double PeakRssMb, int Succeeded);
+    public sealed record Result(double Wall, double CpuSeconds, double PeakRssMb, int Succeeded, IReadOnlyList<(string Peer, double Seconds)> PeersCpu);
 
     public static async Task<Result> RunAsync(string exporter, string listener, int size, int concurrency)
     {
@@ -208,6 +215,7 @@ internal static class Blackbox
             }
 
             var cpuBefore = CpuSeconds(process.Id);
+            var peersBefore = PeerCpu.Snapshot();
             var clock = Stopwatch.StartNew();
             var succeeded = 0;
             using var slots = new SemaphoreSlim(concurrency);
@@ -228,7 +236,7 @@ internal static class Blackbox
                 }
             }));
             var wall = clock.Elapsed.TotalSeconds;
-            return new Result(wall, CpuSeconds(process.Id) - cpuBefore, PeakRssMb(process.Id), succeeded);
+            return new Result(wall, CpuSeconds(process.Id) - cpuBefore, PeakRssMb(process.Id), succeeded, PeerCpu.Between(peersBefore, PeerCpu.Snapshot()));
         }
         finally
         {
