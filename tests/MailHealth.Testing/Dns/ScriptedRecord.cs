@@ -13,6 +13,7 @@ public sealed record ScriptedRecord(ushort Type, byte[] Data, string? Alias = nu
     public const ushort TypeMx = 15;
     public const ushort TypeTxt = 16;
     public const ushort TypeAaaa = 28;
+    public const ushort TypeTlsa = 52;
     public const ushort TypeSpf = 99;
 
     public static ScriptedRecord A(string address) => new(TypeA, IPAddress.Parse(address).GetAddressBytes());
@@ -31,6 +32,10 @@ public sealed record ScriptedRecord(ushort Type, byte[] Data, string? Alias = nu
         name.CopyTo(data, 2);
         return new ScriptedRecord(TypeMx, data);
     }
+
+    /// <summary>A TLSA record (RFC 6698 section 2.1): usage, selector, matching type, association data.</summary>
+    public static ScriptedRecord Tlsa(byte usage, byte selector, byte matchingType, byte[] data) =>
+        new(TypeTlsa, [usage, selector, matchingType, .. data]);
 
     /// <summary>A TXT record of the given strings, each UTF-8 encoded and cut at 255 octets. No strings at all is allowed (and hostile).</summary>
     public static ScriptedRecord Txt(params string[] strings) => new(TypeTxt, CharacterStrings(strings));
