@@ -22,12 +22,7 @@ public sealed class DaneTrustAnchorEndToEndTests
     [Fact]
     public async Task Run_TaRecordOfTheIssuingCa_MatchesThePresentedChain()
     {
-        var zone = new ScriptedZone()
-            .Set("dane-ta.test", ScriptedRecord.Mx(10, "mx.fallback.smtp.test"))
-            .Set("mx.fallback.smtp.test", ScriptedRecord.A(Postfix))
-            .Set("_25._tcp.mx.fallback.smtp.test", TaRecord(Peers.CaFile));
-
-        var dane = await RunAsync(zone, "dane-ta.test");
+        var dane = await RunAsync("dane-ta.test", "mx.fallback.smtp.test", Peers.CaFile);
 
         Assert.DoesNotContain(dane.Findings, f => f.Code is DaneFindingCodes.TlsaMismatch or DaneFindingCodes.TlsUnavailable);
         Assert.Equal(CheckStatus.Pass, dane.Status);
@@ -39,12 +34,7 @@ public sealed class DaneTrustAnchorEndToEndTests
     public async Task Run_LeafNotForTheMxHostButForTheNextHopDomain_Matches()
     {
         // The domain itself is a name of the leaf; its MX host is not.
-        var zone = new ScriptedZone()
-            .Set("mx.fallback.smtp.test", ScriptedRecord.Mx(10, "relay.nexthop.test"))
-            .Set("relay.nexthop.test", ScriptedRecord.A(Postfix))
-            .Set("_25._tcp.relay.nexthop.test", TaRecord(Peers.CaFile));
-
-        var dane = await RunAsync(zone, "mx.fallback.smtp.test");
+        var dane = await RunAsync("mx.fallback.smtp.test", "relay.nexthop.test", Peers.CaFile);
 
         Assert.DoesNotContain(dane.Findings, f => f.Code == DaneFindingCodes.TlsaMismatch);
         Assert.Equal(CheckStatus.Pass, dane.Status);
@@ -53,12 +43,7 @@ public sealed class DaneTrustAnchorEndToEndTests
     [Fact]
     public async Task Run_LeafForNeitherTheMxHostNorTheNextHopDomain_IsMismatch()
     {
-        var zone = new ScriptedZone()
-            .Set("elsewhere.test", ScriptedRecord.Mx(10, "relay.elsewhere.test"))
-            .Set("relay.elsewhere.test", ScriptedRecord.A(Postfix))
-            .Set("_25._tcp.relay.elsewhere.test", TaRecord(Peers.CaFile));
-
-        var dane = await RunAsync(zone, "elsewhere.test");
+        var dane = await RunAsync("elsewhere.test", "relay.elsewhere.test", Peers.CaFile);
 
         var finding = Assert.Single(dane.Findings, f => f.Code == DaneFindingCodes.TlsaMismatch);
         Assert.Equal(Severity.Critical, finding.Severity);
@@ -70,28 +55,25 @@ public sealed class DaneTrustAnchorEndToEndTests
     [Fact]
     public async Task Run_TaRecordOfACertificateOutsideTheChain_IsMismatch()
     {
-        var zone = new ScriptedZone()
-            .Set("dane-ta-other.test", ScriptedRecord.Mx(10, "mx.fallback.smtp.test"))
-            .Set("mx.fallback.smtp.test", ScriptedRecord.A(Postfix))
-            .Set("_25._tcp.mx.fallback.smtp.test", TaRecord(Path.Combine(Peers.State, "certs", "dane-other.pem")));
-
-        var dane = await RunAsync(zone, "dane-ta-other.test");
+        var dane = await RunAsync("dane-ta-other.test", "mx.fallback.smtp.test", Path.Combine(Peers.State, "certs", "dane-other.pem"));
 
         var finding = Assert.Single(dane.Findings, f => f.Code == DaneFindingCodes.TlsaMismatch);
         var reason = Assert.Single(Assert.IsAssignableFrom<IReadOnlyList<string>>(finding.Evidence!["reasons"]));
         Assert.EndsWith("matches no certificate of the chain", reason, StringComparison.Ordinal);
     }
 
-    /// <summary>TLSA 2 0 1: DANE-TA, the whole certificate, its SHA-256.</summary>
-    private static ScriptedRecord TaRecord(string pemFile)
+    /// <summary>
+    /// The one DANE result of <paramref name="domain"/>, whose one MX host is the good Postfix
+    /// listener with TLSA 2 0 1 (DANE-TA, the whole certificate, its SHA-256) of the certificate in
+    /// <paramref name="anchorPem"/>, after a real probe of its port 25.
+    /// </summary>
+    private static async Task<CheckResult> RunAsync(string domain, string mxHost, string anchorPem)
     {
-        using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(pemFile));
-        return ScriptedRecord.Tlsa(2, 0, 1, SHA256.HashData(certificate.RawData));
-    }
-
-    /// <summary>The domain's one DANE result, after a real probe of port 25 through the scripted names.</summary>
-    private static async Task<CheckResult> RunAsync(ScriptedZone zone, string domain)
-    {
+        using var anchor = X509Certificate2.CreateFromPem(File.ReadAllText(anchorPem));
+        var zone = new ScriptedZone()
+            .Set(domain, ScriptedRecord.Mx(10, mxHost))
+            .Set(mxHost, ScriptedRecord.A(Postfix))
+            .Set($"_25._tcp.{mxHost}", ScriptedRecord.Tlsa(2, 0, 1, SHA256.HashData(anchor.RawData)));
         await using var dns = ScriptedDnsServer.Start(zone);
         var target = Peers.Target(domain, t => t with { Ports = [new PortSpec(25, SmtpRole.Smtp)] });
         var context = Peers.Context(target, dns: dns.Resolver(TimeSpan.FromSeconds(5)));
