@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MailHealth.Checks;
 
 namespace MailHealth.Alerts;
@@ -44,4 +45,13 @@ public sealed record Alert
 
     /// <summary>Who acknowledged, as they said (free text, not a secret).</summary>
     public string? AcknowledgedBy { get; init; }
+
+    /// <summary>
+    /// The run whose evaluation last wrote this state. A run counts once for each alert: when the
+    /// save of a run's alerts was cut between its transactions (more than 100 operations) and the
+    /// run is evaluated again, the alerts already written are left as they are. Storage's
+    /// bookkeeping, not part of the API's alert.
+    /// </summary>
+    [JsonIgnore]
+    public string? LastRunId { get; init; }
 }

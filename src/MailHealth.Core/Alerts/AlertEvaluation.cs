@@ -13,4 +13,11 @@ public sealed record AlertEvaluation(
     IReadOnlyList<Alert> Dropped)
 {
     public static AlertEvaluation None { get; } = new([], [], []);
+
+    /// <summary>
+    /// Alerts whose stored state already counts this run (<see cref="Alert.LastRunId"/>), left as
+    /// they are: an earlier save of the same run was cut after writing them, together with their
+    /// transitions. Their transitions are not in <see cref="Transitions"/>; read them back from storage.
+    /// </summary>
+    public int AlreadyCounted { get; init; }
 }

@@ -19,6 +19,8 @@ namespace MailHealth.Alerts;
 /// <para>Not seen: an open alert resolves after <see cref="AlertPolicy.ResolveAfterRuns"/> consecutive
 /// clean runs; a pending alert is forgotten at once (dropped when it never opened, back to Resolved
 /// when it had), without a transition: nobody was told about it.</para>
+/// <para>Once per run: an alert whose stored state already counts this run (<see cref="Alert.LastRunId"/>)
+/// is left as it is, so a run evaluated again after a save cut between transactions counts once.</para>
 /// <para>Could not check: while the alert's check ends in error (or the whole kind of check did,
 /// its result then having the kind as id), the alert is left as it is, and findings of a check in
 /// error count for nothing. A check missing from the report no longer exists (a host left the MX
@@ -64,13 +66,20 @@ public static class AlertEvaluator
         var changed = new List<Alert>();
         var transitions = new List<AlertTransition>();
         var dropped = new List<Alert>();
+        var alreadyCounted = 0;
         foreach (var id in stored.Keys.Union(seen.Keys).Order(StringComparer.Ordinal))
         {
             var before = stored.GetValueOrDefault(id);
+            if (before?.LastRunId == runId)
+            {
+                alreadyCounted++;
+                continue;
+            }
+
             if (seen.TryGetValue(id, out var finding))
             {
                 var (after, transition) = Seen(before, finding, run, policy);
-                changed.Add(after);
+                changed.Add(after with { LastRunId = runId });
                 if (transition is not null)
                 {
                     transitions.Add(transition);
@@ -91,11 +100,11 @@ public static class AlertEvaluator
                     break;
                 case AlertStatus.Pending:
                     // Seen again after it resolved, then gone before it re-opened: resolved it stays.
-                    changed.Add(before with { Status = AlertStatus.Resolved, ConsecutiveSeen = 0, ConsecutiveClean = 1 });
+                    changed.Add(before with { Status = AlertStatus.Resolved, ConsecutiveSeen = 0, ConsecutiveClean = 1, LastRunId = runId });
                     break;
                 case AlertStatus.Open:
                     var (clean, resolved) = Clean(before, run, policy);
-                    changed.Add(clean);
+                    changed.Add(clean with { LastRunId = runId });
                     if (resolved is not null)
                     {
                         transitions.Add(resolved);
@@ -105,7 +114,7 @@ public static class AlertEvaluator
             }
         }
 
-        return new AlertEvaluation(changed, transitions, dropped);
+        return new AlertEvaluation(changed, transitions, dropped) { AlreadyCounted = alreadyCounted };
     }
 
     /// <summary>

@@ -97,7 +97,8 @@ public sealed class TargetRunService(
     /// <summary>
     /// The state machine on the stored alerts, written back only if nobody changed them meanwhile
     /// (ETags); a run the target's alerts already took into account is not counted twice, its
-    /// transitions are read back instead so that its notifications can be queued again.
+    /// transitions are read back instead so that its notifications can be queued again. The same
+    /// holds alert by alert when an earlier save of the run was cut between its transactions.
     /// </summary>
     private async Task<IReadOnlyList<AlertTransition>> EvaluateAlertsAsync(RunId runId, Report report, CancellationToken cancellationToken)
     {
@@ -118,7 +119,12 @@ public sealed class TargetRunService(
             try
             {
                 await alerts.SaveAsync(runId, state, writes, deletes, evaluation.Transitions, cancellationToken).ConfigureAwait(false);
-                return evaluation.Transitions;
+                // Some alerts already counted this run: an earlier save of it was cut between its
+                // transactions, after writing them with their transitions. The run's notifications
+                // are those transitions too.
+                return evaluation.AlreadyCounted > 0
+                    ? await alerts.GetTransitionsOfRunAsync(runId, cancellationToken).ConfigureAwait(false)
+                    : evaluation.Transitions;
             }
             catch (StorageConcurrencyException) when (attempt < AlertAttempts)
             {

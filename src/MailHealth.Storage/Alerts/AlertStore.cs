@@ -71,20 +71,26 @@ public sealed class AlertStore(StorageAccount account)
     {
         ArgumentNullException.ThrowIfNull(writes);
         ArgumentNullException.ThrowIfNull(transitions);
-        var actions = StateActions(targetId, Partition(targetId), writes, transitions);
-        if (actions.Count == 0)
+        var units = StateUnits(targetId, Partition(targetId), writes, transitions);
+        if (units.Count == 0)
         {
             return;
         }
 
-        await TableOperations.SubmitAsync(table, actions, cancellationToken);
+        await TableOperations.SubmitAsync(table, units, cancellationToken);
         await UpdateIndexAsync(writes, cancellationToken);
     }
 
-    /// <summary>The state writes (each conditional on the ETag read) and the transitions of one save.</summary>
-    private static List<TableTransactionAction> StateActions(string targetId, string partition, IReadOnlyList<AlertWrite> writes, IReadOnlyList<AlertTransition> transitions)
+    /// <summary>
+    /// Each alert's state write (conditional on the ETag read) with its transitions, as one unit that
+    /// no transaction boundary splits: when a save of more than 100 operations is cut between its
+    /// transactions, every alert written has its transitions written too, and its
+    /// <see cref="Alert.LastRunId"/> tells the next evaluation of the run to leave it as it is.
+    /// </summary>
+    private static List<IReadOnlyList<TableTransactionAction>> StateUnits(string targetId, string partition, IReadOnlyList<AlertWrite> writes, IReadOnlyList<AlertTransition> transitions)
     {
-        var actions = new List<TableTransactionAction>();
+        var byAlert = transitions.ToLookup(t => t.AlertId, StringComparer.Ordinal);
+        var units = new List<IReadOnlyList<TableTransactionAction>>();
         foreach (var write in writes)
         {
             if (write.Alert.Key.TargetId != targetId)
@@ -93,14 +99,22 @@ public sealed class AlertStore(StorageAccount account)
             }
 
             var entity = ToEntity(partition, StateKey(write.Alert.Id), write.Alert);
-            actions.Add(write.Previous is null
-                ? new TableTransactionAction(TableTransactionActionType.Add, entity)
-                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(write.Previous.ETag)));
+            units.Add([
+                write.Previous is null
+                    ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(write.Previous.ETag)),
+                .. byAlert[write.Alert.Id].Select(t => TransitionAction(partition, t)),
+            ]);
         }
 
-        actions.AddRange(transitions.Select(t => new TableTransactionAction(TableTransactionActionType.UpsertReplace, TransitionEntity(partition, t))));
-        return actions;
+        // A transition whose alert state is not written in this save (none the state machine makes).
+        var written = writes.Select(w => w.Alert.Id).ToHashSet(StringComparer.Ordinal);
+        units.AddRange(transitions.Where(t => !written.Contains(t.AlertId)).Select(t => (IReadOnlyList<TableTransactionAction>)[TransitionAction(partition, t)]));
+        return units;
     }
+
+    private static TableTransactionAction TransitionAction(string partition, AlertTransition transition) =>
+        new(TableTransactionActionType.UpsertReplace, TransitionEntity(partition, transition));
 
     /// <summary>Every alert state of a target and its evaluation marker (which run the states already include).</summary>
     public async Task<TargetAlertState> GetStateAsync(string targetId, CancellationToken cancellationToken = default)
@@ -114,7 +128,8 @@ public sealed class AlertStore(StorageAccount account)
     /// Writes the outcome of evaluating run <paramref name="run"/> on <paramref name="read"/>: new
     /// states (conditional on their ETags), dropped ones deleted (conditional too), the transitions,
     /// and the evaluation marker, last, conditional on the marker read. All in one transaction when
-    /// at most 100 operations (always, but for a target with more changing alerts than that).
+    /// at most 100 operations (always, but for a target with more changing alerts than that);
+    /// otherwise in several, none splitting an alert from its transitions (see <see cref="Alert.LastRunId"/>).
     /// <see cref="StorageConcurrencyException"/> when anything changed since it was read: read again.
     /// </summary>
     public async Task SaveAsync(
@@ -130,15 +145,15 @@ public sealed class AlertStore(StorageAccount account)
         ArgumentNullException.ThrowIfNull(deletes);
         ArgumentNullException.ThrowIfNull(transitions);
         var partition = Partition(run.TargetId);
-        var actions = StateActions(run.TargetId, partition, writes, transitions);
-        actions.AddRange(deletes.Select(d => new TableTransactionAction(
-            TableTransactionActionType.Delete, new TableEntity(partition, StateKey(d.Alert.Id)), new ETag(d.ETag))));
+        var units = StateUnits(run.TargetId, partition, writes, transitions);
+        units.AddRange(deletes.Select(d => (IReadOnlyList<TableTransactionAction>)[new TableTransactionAction(
+            TableTransactionActionType.Delete, new TableEntity(partition, StateKey(d.Alert.Id)), new ETag(d.ETag))]));
         var marker = new TableEntity(partition, EvaluatedRow) { ["Slot"] = run.Slot, ["RunId"] = run.ToString() };
-        actions.Add(read.MarkerETag is null
+        units.Add([read.MarkerETag is null
             ? new TableTransactionAction(TableTransactionActionType.Add, marker)
-            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, marker, new ETag(read.MarkerETag)));
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, marker, new ETag(read.MarkerETag))]);
 
-        await TableOperations.SubmitAsync(table, actions, cancellationToken);
+        await TableOperations.SubmitAsync(table, units, cancellationToken);
         await UpdateIndexAsync(writes, cancellationToken);
         foreach (var deleted in deletes)
         {
@@ -279,6 +294,7 @@ public sealed class AlertStore(StorageAccount account)
         ["ResolvedRunId"] = alert.ResolvedRunId,
         ["AcknowledgedAt"] = alert.AcknowledgedAt,
         ["AcknowledgedBy"] = alert.AcknowledgedBy,
+        ["LastRunId"] = alert.LastRunId,
     }.WithoutNulls();
 
     private static StoredAlert FromEntity(TableEntity entity) => new(ReadAlert(entity), entity.ETag.ToString());
@@ -300,6 +316,7 @@ public sealed class AlertStore(StorageAccount account)
         ResolvedRunId = e.GetString("ResolvedRunId"),
         AcknowledgedAt = e.GetDateTimeOffset("AcknowledgedAt"),
         AcknowledgedBy = e.GetString("AcknowledgedBy"),
+        LastRunId = e.GetString("LastRunId"),
     };
 
     private static TableEntity TransitionEntity(string partition, AlertTransition t) =>

@@ -17,9 +17,17 @@ internal static class TableOperations
     /// operations and 4 MiB. Every entity and group is checked by <see cref="EntityGuard"/> first.
     /// Returns the number of transactions sent.
     /// </summary>
-    public static async Task<int> SubmitAsync(TableClient table, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken)
+    public static Task<int> SubmitAsync(TableClient table, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken) =>
+        SubmitAsync(table, [.. actions.Select(a => (IReadOnlyList<TableTransactionAction>)[a])], cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SubmitAsync(TableClient, IReadOnlyList{TableTransactionAction}, CancellationToken)"/>,
+    /// but each unit of <paramref name="units"/> goes whole into one transaction: a boundary falls
+    /// only between units, so a save cut between its transactions never leaves half a unit written.
+    /// </summary>
+    public static async Task<int> SubmitAsync(TableClient table, IReadOnlyList<IReadOnlyList<TableTransactionAction>> units, CancellationToken cancellationToken)
     {
-        foreach (var action in actions)
+        foreach (var action in units.SelectMany(u => u))
         {
             if (action.Entity is TableEntity entity && action.ActionType != TableTransactionActionType.Delete)
             {
@@ -30,17 +38,17 @@ internal static class TableOperations
         var groups = new List<List<TableTransactionAction>>();
         var current = new List<TableTransactionAction>();
         long currentBytes = 0;
-        foreach (var action in actions)
+        foreach (var unit in units)
         {
-            var bytes = EntityGuard.EstimatedWireBytes(action.Entity);
-            if (current.Count > 0 && (current.Count == TableLimits.MaxBatchOperations || currentBytes + bytes > TableLimits.MaxBatchPayloadBytes))
+            var bytes = unit.Sum(a => EntityGuard.EstimatedWireBytes(a.Entity));
+            if (current.Count > 0 && (current.Count + unit.Count > TableLimits.MaxBatchOperations || currentBytes + bytes > TableLimits.MaxBatchPayloadBytes))
             {
                 groups.Add(current);
                 current = [];
                 currentBytes = 0;
             }
 
-            current.Add(action);
+            current.AddRange(unit);
             currentBytes += bytes;
         }
 

@@ -321,6 +321,43 @@ public sealed class AlertEvaluatorTests
     }
 
     [Fact]
+    public void Evaluate_EveryStateItWrites_CarriesTheRun()
+    {
+        var play = new AlertRuns();
+        play.Run(Check(CheckId, Warning(Code, Subject)), Check("spf", Critical("SPF_PERMERROR", "demo.test")));
+
+        var evaluation = play.Run(Check(CheckId, Warning(Code, Subject)), Check("spf"));
+
+        Assert.Equal(2, evaluation.Changed.Count);
+        Assert.All(evaluation.Changed, a => Assert.Equal(RunId(2), a.LastRunId));
+        Assert.Equal(0, evaluation.AlreadyCounted);
+    }
+
+    [Fact]
+    public void Evaluate_ARunAgainAfterPartOfItsSaveLanded_CountsItOnceForEachAlert()
+    {
+        // Two pending warnings; the second run opens both. Its save is cut after the first alert's
+        // transaction, and the run is probed and evaluated again.
+        var play = new AlertRuns();
+        var findings = new[] { Check("smtp:a:25", Warning(Code, "a:25")), Check("smtp:b:25", Warning(Code, "b:25")) };
+        play.Run(findings);
+        var stored = play.Store.Values.OrderBy(a => a.Id, StringComparer.Ordinal).ToList();
+        var first = AlertEvaluator.Evaluate(stored, play.Report(findings), RunId(2), play.Policy);
+        var landed = first.Changed[0];
+
+        var again = AlertEvaluator.Evaluate([landed, stored[1]], play.Report(findings), RunId(2), play.Policy);
+
+        Assert.Equal(2, first.Transitions.Count);
+        Assert.Equal(1, again.AlreadyCounted);
+        var b = Assert.Single(again.Changed);
+        Assert.Equal(stored[1].Id, b.Id);
+        Assert.Equal((AlertStatus.Open, 2), (b.Status, b.ConsecutiveSeen));
+        Assert.Equal(b.Id, Assert.Single(again.Transitions).AlertId);
+        // The alert that landed is not advanced a second time.
+        Assert.Equal((AlertStatus.Open, 2), (landed.Status, landed.ConsecutiveSeen));
+    }
+
+    [Fact]
     public void Evaluate_AlertOfAnotherTarget_IsRefused()
     {
         var play = new AlertRuns();

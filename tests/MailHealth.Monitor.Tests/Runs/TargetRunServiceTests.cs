@@ -101,6 +101,34 @@ public sealed class TargetRunServiceTests
     }
 
     [Fact]
+    public async Task Run_AfterASaveCutBetweenTransactions_CountsTheRunOnceAndNotifiesEveryOpening()
+    {
+        await using var monitor = await MonitorHarness.StartAsync();
+        await monitor.AddTargetAsync("soon", "expiring15.smtp.test");
+        await monitor.RunAsync("soon", MonitorHarness.Slot(0));
+        await monitor.DrainAsync();
+        // The second run opens its warnings. An earlier attempt at it (a save of more than 100
+        // operations) got as far as one transaction: this alert opened, with its transition.
+        var alerts = monitor.Get<AlertStore>();
+        var run = new RunId("soon", MonitorHarness.Slot(1)).ToString();
+        var read = (await alerts.GetOfTargetAsync("soon")).Single(a => a.Alert.Key.Code == CertExpiresSoon);
+        var landed = read.Alert with { Status = AlertStatus.Open, ConsecutiveSeen = 2, OpenedAt = MonitorHarness.Slot(1), OpenedRunId = run, LastRunId = run };
+        var transition = new AlertTransition(landed.Id, landed.Key, AlertTransitionKind.Opened, MonitorHarness.Slot(1), run, landed.Severity, landed.Message);
+        await alerts.SaveAsync("soon", [new AlertWrite(landed, read)], [transition]);
+
+        var outcome = await monitor.RunAsync("soon", MonitorHarness.Slot(1));
+        await monitor.DrainAsync();
+
+        var alert = (await alerts.GetOfTargetAsync("soon")).Single(a => a.Alert.Key.Code == CertExpiresSoon).Alert;
+        Assert.Equal((AlertStatus.Open, 2), (alert.Status, alert.ConsecutiveSeen));
+        // Its opening is still among the run's transitions and notified once, with the others of the run.
+        Assert.Contains(outcome.Transitions, t => t.AlertId == landed.Id && t.Kind == AlertTransitionKind.Opened);
+        Assert.Contains(outcome.Transitions, t => t.AlertId != landed.Id && t.Kind == AlertTransitionKind.Opened);
+        Assert.Single(monitor.Webhook.Requests, r => r.BodyText.Contains(CertExpiresSoon, StringComparison.Ordinal));
+        Assert.Equal(monitor.Webhook.Requests.Count, monitor.Webhook.DistinctDeliveries());
+    }
+
+    [Fact]
     public async Task Run_ACheckThrows_ItIsStoredAsErrorAndTheOthersAreIntact()
     {
         await using var monitor = await MonitorHarness.StartAsync(configure: s => s.AddSingleton<ICheck, ThrowingCheck>());

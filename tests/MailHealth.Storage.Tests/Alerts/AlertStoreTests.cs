@@ -1,5 +1,6 @@
 using MailHealth.Alerts;
 using MailHealth.Checks;
+using MailHealth.Runs;
 using MailHealth.Storage.Alerts;
 using MailHealth.Storage.Paging;
 using MailHealth.Storage.Tables;
@@ -20,6 +21,7 @@ public sealed class AlertStoreTests(AzuriteAccount azurite) : IClassFixture<Azur
             OpenedAt = At,
             OpenedRunId = "alerts-a/20261101T000000Z",
             AcknowledgedBy = "ops",
+            LastRunId = "alerts-a/20261101T000000Z",
         };
 
         await store.SaveAsync("alerts-a", [new AlertWrite(alert, null)], []);
@@ -47,6 +49,35 @@ public sealed class AlertStoreTests(AzuriteAccount azurite) : IClassFixture<Azur
         var now = Assert.Single(await store.GetOfTargetAsync("alerts-b"));
         Assert.Equal(2, now.Alert.ConsecutiveSeen);
         Assert.Empty((await store.ListTransitionsAsync("alerts-b")).Items);
+    }
+
+    [Fact]
+    public async Task SaveAsync_RunOfMoreThanOneTransaction_CutBetweenThem_LeavesNoAlertWithoutItsTransition()
+    {
+        // One pending alert that advanced (no transition), then 60 that opened: 61 states, 60
+        // transitions and the marker. Split by operation count alone, the 100th operation would be
+        // an opened alert's state without its transition.
+        const string target = "alerts-cut";
+        var run = new RunId(target, At);
+        var pending = Alert(target, "ADVANCED", AlertStatus.Pending) with { ConsecutiveSeen = 2, LastRunId = run.ToString() };
+        var opened = Enumerable.Range(0, 60).Select(i => Alert(target, $"OPENED_{i:00}", AlertStatus.Open) with { LastRunId = run.ToString() }).ToList();
+        var transitions = opened.Select(a => new AlertTransition(a.Id, a.Key, AlertTransitionKind.Opened, At, run.ToString(), Severity.Warning, "opened")).ToList();
+        // The 56th opened alert was changed by someone else after it was read: the transaction holding it fails.
+        await store.SaveAsync(target, [new AlertWrite(opened[55] with { LastRunId = null }, null)], []);
+        var read = await store.GetStateAsync(target);
+        var lateRead = Assert.Single(read.Alerts);
+        await store.SaveAsync(target, [new AlertWrite(lateRead.Alert with { ConsecutiveSeen = 5 }, lateRead)], []);
+        var writes = new[] { pending }.Concat(opened).Select(a => new AlertWrite(a, a.Id == lateRead.Alert.Id ? lateRead : null)).ToList();
+
+        await Assert.ThrowsAsync<StorageConcurrencyException>(() => store.SaveAsync(run, read, writes, [], transitions));
+
+        var landed = (await store.GetOfTargetAsync(target)).Select(a => a.Alert).Where(a => a.LastRunId == run.ToString()).ToList();
+        var stamped = (await store.GetTransitionsOfRunAsync(run)).Select(t => t.AlertId).Order(StringComparer.Ordinal).ToList();
+        // The first transaction landed: the advanced alert and 49 opened ones, each with its transition.
+        Assert.Contains(landed, a => a.Id == pending.Id);
+        Assert.Equal(landed.Where(a => a.Status == AlertStatus.Open).Select(a => a.Id).Order(StringComparer.Ordinal), stamped);
+        Assert.Equal(49, stamped.Count);
+        Assert.Null((await store.GetStateAsync(target)).EvaluatedSlot);
     }
 
     [Fact]
