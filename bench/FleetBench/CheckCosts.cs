@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using MailHealth.Checks;
 using MailHealth.Composition;
 using MailHealth.Egress;
@@ -41,18 +42,19 @@ internal static class CheckCosts
         }
     }
 
-    /// <summary>The wall seconds of <paramref name="kind"/> alone (null: every check) over <paramref name="size"/> targets, after a warm-up.</summary>
+    /// <summary>The wall seconds of <paramref name="kind"/> alone (null: every check) over <paramref name="size"/> targets, after a warm-up, and its GC figures.</summary>
     /// <param name="shareProbes">False: every target makes its own SMTP probes, as if each had its own MX host.</param>
-    public static async Task<double> WallAsync(string? kind, int size, int concurrency, bool shareProbes = true)
+    public static async Task<(double Wall, string Gc)> WallAsync(string? kind, int size, int concurrency, bool shareProbes = true)
     {
         using var registered = Compose(only: null);
         int? index = kind is null ? null : registered.GetServices<ICheck>().Select(c => c.Kind).ToList().IndexOf(kind);
         await MeasureAsync(index, Math.Min(size, 100), concurrency, shareProbes);
-        return (await MeasureAsync(index, size, concurrency, shareProbes)).Wall;
+        var measured = await MeasureAsync(index, size, concurrency, shareProbes);
+        return (measured.Wall, measured.Gc);
     }
 
     private static void Print(string name, Measurement m) =>
-        Console.WriteLine($"  {name,-12} wall {m.Wall,6:0.00} s  CPU {m.CpuSeconds,6:0.00} s  {m.CpuSeconds * 1000 / m.Reports,6:0.00} CPU ms/target  {m.Reports} reports");
+        Console.WriteLine($"  {name,-12} wall {m.Wall,6:0.00} s  CPU {m.CpuSeconds,6:0.00} s  {m.CpuSeconds * 1000 / m.Reports,6:0.00} CPU ms/target  {m.Reports} reports; {m.Gc}");
 
     private static async Task<Measurement> MeasureAsync(int? only, int size, int concurrency, bool shareProbes = true)
     {
@@ -79,8 +81,8 @@ internal static class CheckCosts
         }
 
         process.Refresh();
-        Console.Error.WriteLine($"GC: pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:0} ms, gen0 {GC.CollectionCount(0) - gcs.Item1}, gen1 {GC.CollectionCount(1) - gcs.Item2}, gen2 {GC.CollectionCount(2) - gcs.Item3}, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1048576.0:0} MB");
-        return new Measurement(kinds, clock.Elapsed.TotalSeconds, (process.TotalProcessorTime - cpu).TotalSeconds, reports);
+        var gc = string.Create(CultureInfo.InvariantCulture, $"GC pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:0} ms, gen0 {GC.CollectionCount(0) - gcs.Item1}, gen1 {GC.CollectionCount(1) - gcs.Item2}, gen2 {GC.CollectionCount(2) - gcs.Item3}, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1048576.0:0} MB");
+        return new Measurement(kinds, clock.Elapsed.TotalSeconds, (process.TotalProcessorTime - cpu).TotalSeconds, reports, gc);
     }
 
     /// <summary>The checker as <c>mailhealth check</c> composes it; with <paramref name="only"/>, just that check (by registration order).</summary>
@@ -111,5 +113,5 @@ internal static class CheckCosts
         return services.BuildServiceProvider();
     }
 
-    private sealed record Measurement(string Kinds, double Wall, double CpuSeconds, int Reports);
+    private sealed record Measurement(string Kinds, double Wall, double CpuSeconds, int Reports, string Gc);
 }

@@ -80,10 +80,10 @@ foreach (var size in sizes)
     Console.WriteLine($"  CPU on the machine (the tool and the peers): mailhealth's run {oursOnMachine:0.00} s, blackbox_exporter's {theirsOnMachine:0.00} s, ratio {oursOnMachine / theirsOnMachine:0.00}");
     // Like for like: MailHealth's SMTP check alone (MX resolution, probe, certificate judged), in this process.
     var smtpOnly = await CheckCosts.WallAsync("smtp", size, concurrency, shareProbes: false);
-    Console.WriteLine($"  mailhealth's smtp check alone, in process, one probe per target: wall {smtpOnly:0.00} s; ratio to blackbox_exporter {smtpOnly / theirs.Wall:0.00}");
+    Console.WriteLine($"  mailhealth's smtp check alone, in process, one probe per target: wall {smtpOnly.Wall:0.00} s; ratio to blackbox_exporter {smtpOnly.Wall / theirs.Wall:0.00}; {smtpOnly.Gc}");
     // As if every domain had its own MX host: no probe is shared.
     var unshared = await CheckCosts.WallAsync(null, size, concurrency, shareProbes: false);
-    Console.WriteLine($"  mailhealth's full suite, in process, one probe per target (none shared): wall {unshared:0.00} s; ratio to blackbox_exporter {unshared / theirs.Wall:0.00}");
+    Console.WriteLine($"  mailhealth's full suite, in process, one probe per target (none shared): wall {unshared.Wall:0.00} s; ratio to blackbox_exporter {unshared.Wall / theirs.Wall:0.00}; {unshared.Gc}");
     // The slope between two widths: what one more target in flight costs, without the runtime's own footprint.
     Console.WriteLine($"  mailhealth at concurrency {concurrency * 4}: wall {wider.Wall:0.00} s, peak RSS {wider.PeakRssMb:0} MB");
     Console.WriteLine($"  memory per in-flight target: {(wider.PeakRssMb - ours.PeakRssMb) / (3 * concurrency):0.00} MB (slope from {concurrency} to {concurrency * 4} in flight); above the 1-target run: {(ours.PeakRssMb - idle.PeakRssMb) / concurrency:0.00} MB");
