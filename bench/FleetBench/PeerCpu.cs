@@ -28,7 +28,10 @@ internal static class PeerCpu
         spent.Count == 0 ? "none" : string.Join(", ", spent.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Peer} {p.Seconds:0.00} s")));
 
     private static double Daemon(string pidFile) =>
-        File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) ? Ticks(pid) / 100.0 : 0;
+        PidIn(pidFile) is { } pid ? ProcStat.CpuSeconds(pid, withReapedChildren: true) : 0;
+
+    private static int? PidIn(string pidFile) =>
+        File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) ? pid : null;
 
     /// <summary>
     /// Postfix's master and every process under it: smtpd processes come and go (each serves 100
@@ -36,39 +39,20 @@ internal static class PeerCpu
     /// </summary>
     private static double Postfix()
     {
-        var pidFile = $"/var/lib/mailhealth-peers/{Peers.Net}/postfix/queue/pid/master.pid";
-        if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out var master))
+        if (PidIn($"/var/lib/mailhealth-peers/{Peers.Net}/postfix/queue/pid/master.pid") is not { } master)
         {
             return 0;
         }
 
-        long ticks = Ticks(master);
+        var seconds = ProcStat.CpuSeconds(master, withReapedChildren: true);
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (int.TryParse(Path.GetFileName(dir), out var pid) && pid != master && Stat(pid) is { } stat && stat[1] == master.ToString(CultureInfo.InvariantCulture))
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && pid != master && ProcStat.Fields(pid) is { } stat && stat[1] == master.ToString(CultureInfo.InvariantCulture))
             {
-                ticks += Ticks(pid);
+                seconds += ProcStat.CpuSeconds(pid, withReapedChildren: true);
             }
         }
 
-        return ticks / 100.0;
-    }
-
-    /// <summary>utime + stime + cutime + cstime, in clock ticks (1/100 s on Linux); 0 once the process is gone.</summary>
-    private static long Ticks(int pid) =>
-        Stat(pid) is { } stat ? stat[11..15].Sum(f => long.Parse(f, CultureInfo.InvariantCulture)) : 0;
-
-    /// <summary>The fields of /proc/PID/stat after the command name (state first, then the parent's pid).</summary>
-    private static string[]? Stat(int pid)
-    {
-        try
-        {
-            var text = File.ReadAllText($"/proc/{pid}/stat");
-            return text[(text.LastIndexOf(')') + 2)..].Split(' ');
-        }
-        catch (IOException)
-        {
-            return null;
-        }
+        return seconds;
     }
 }

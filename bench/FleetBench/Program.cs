@@ -214,7 +214,7 @@ internal static class Blackbox
                 }
             }
 
-            var cpuBefore = CpuSeconds(process.Id);
+            var cpuBefore = ProcStat.CpuSeconds(process.Id);
             var peersBefore = PeerCpu.Snapshot();
             var clock = Stopwatch.StartNew();
             var succeeded = 0;
@@ -236,7 +236,7 @@ internal static class Blackbox
                 }
             }));
             var wall = clock.Elapsed.TotalSeconds;
-            return new Result(wall, CpuSeconds(process.Id) - cpuBefore, PeakRssMb(process.Id), succeeded, PeerCpu.Between(peersBefore, PeerCpu.Snapshot()));
+            return new Result(wall, ProcStat.CpuSeconds(process.Id) - cpuBefore, PeakRssMb(process.Id), succeeded, PeerCpu.Between(peersBefore, PeerCpu.Snapshot()));
         }
         finally
         {
@@ -244,14 +244,6 @@ internal static class Blackbox
             await process.WaitForExitAsync();
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    /// <summary>utime + stime of a process, from /proc (clock ticks of 1/100 s on Linux).</summary>
-    private static double CpuSeconds(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
     private static double PeakRssMb(int pid)
