@@ -79,7 +79,7 @@ public static class AlertEvaluator
             if (seen.TryGetValue(id, out var finding))
             {
                 var (after, transition) = Seen(before, finding, run, policy);
-                changed.Add(after with { LastRunId = runId });
+                changed.Add(after);
                 if (transition is not null)
                 {
                     transitions.Add(transition);
@@ -100,11 +100,11 @@ public static class AlertEvaluator
                     break;
                 case AlertStatus.Pending:
                     // Seen again after it resolved, then gone before it re-opened: resolved it stays.
-                    changed.Add(before with { Status = AlertStatus.Resolved, ConsecutiveSeen = 0, ConsecutiveClean = 1, LastRunId = runId });
+                    changed.Add(before with { Status = AlertStatus.Resolved, ConsecutiveSeen = 0, ConsecutiveClean = 1 });
                     break;
                 case AlertStatus.Open:
                     var (clean, resolved) = Clean(before, run, policy);
-                    changed.Add(clean with { LastRunId = runId });
+                    changed.Add(clean);
                     if (resolved is not null)
                     {
                         transitions.Add(resolved);
@@ -114,7 +114,8 @@ public static class AlertEvaluator
             }
         }
 
-        return new AlertEvaluation(changed, transitions, dropped) { AlreadyCounted = alreadyCounted };
+        // Every state written says which run wrote it.
+        return new AlertEvaluation([.. changed.Select(a => a with { LastRunId = runId })], transitions, dropped) { AlreadyCounted = alreadyCounted };
     }
 
     /// <summary>
