@@ -1,6 +1,6 @@
 using MailHealth.Alerts;
 using MailHealth.Checks;
-using MailHealth.Composition;
+using MailHealth.Settings;
 
 namespace MailHealth.Monitor;
 

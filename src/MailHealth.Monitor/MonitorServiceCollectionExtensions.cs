@@ -8,6 +8,7 @@ using MailHealth.Monitor.Queues;
 using MailHealth.Monitor.Retention;
 using MailHealth.Monitor.Runs;
 using MailHealth.Monitor.Scheduling;
+using MailHealth.Settings;
 using MailHealth.Sharing;
 using MailHealth.Storage;
 using MailHealth.Storage.Configuration;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using MailHealth.Composition;
 using MailHealth.Egress;
+using MailHealth.Settings;
 using Microsoft.Extensions.Configuration;
 
 namespace MailHealth.Monitor;

@@ -1,11 +1,11 @@
 using System.Globalization;
 using MailHealth.Cli.Serve.Metrics;
-using MailHealth.Composition;
 using MailHealth.Monitor;
 using MailHealth.Monitor.Api;
 using MailHealth.Monitor.Dashboard;
 using MailHealth.Monitor.Retention;
 using MailHealth.Monitor.Scheduling;
+using MailHealth.Settings;
 using MailHealth.Storage.Configuration;
 using MailHealth.Storage.Targets;
 using Microsoft.AspNetCore.Builder;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using MailHealth.Composition;
+using MailHealth.Settings;
 
 namespace MailHealth.Checks;
 

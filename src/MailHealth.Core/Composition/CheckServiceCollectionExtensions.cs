@@ -11,6 +11,7 @@ using MailHealth.MtaSts;
 using MailHealth.Mx;
 using MailHealth.Network;
 using MailHealth.ReverseDns;
+using MailHealth.Settings;
 using MailHealth.Sharing;
 using MailHealth.Smtp;
 using MailHealth.Spf;
@@ -80,21 +81,6 @@ public static class CheckServiceCollectionExtensions
 
         services.TryAddSingleton<DomainChecker>();
         services.TryAddSingleton<FleetRunner>();
-        return services;
-    }
-
-    /// <summary>Binds a settings class from a section, rejecting unknown names, and validates it at start-up.</summary>
-    public static IServiceCollection AddValidatedSettings<TSettings>(
-        this IServiceCollection services, IConfiguration configuration, string section, Action<TSettings, SettingErrors> validate)
-        where TSettings : class
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        // Unknown names are found by the validation, not the binder: the binder's exception does not
-        // name the setting's path, and it would hide every other problem of the section.
-        services.AddOptions<TSettings>()
-            .Bind(configuration.GetSection(section))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TSettings>>(new SettingsValidation<TSettings>(section, validate, configuration.GetSection(section)));
         return services;
     }
 }

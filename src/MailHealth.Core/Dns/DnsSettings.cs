@@ -1,4 +1,4 @@
-using MailHealth.Composition;
+using MailHealth.Settings;
 using MailHealth.Sharing;
 
 namespace MailHealth.Dns;

@@ -1,4 +1,4 @@
-using MailHealth.Composition;
+using MailHealth.Settings;
 
 namespace MailHealth.Network;
 

@@ -1,5 +1,5 @@
-using MailHealth.Composition;
 using MailHealth.Monitor.Targets;
+using MailHealth.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -2,7 +2,7 @@ using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace MailHealth.Composition;
+namespace MailHealth.Settings;
 
 /// <summary>
 /// An options validator from a function that lists what is wrong with the bound value; given the

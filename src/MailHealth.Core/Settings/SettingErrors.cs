@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MailHealth.Composition;
+namespace MailHealth.Settings;
 
 /// <summary>
 /// Collects what is wrong with a section of settings, each message naming the setting's full path

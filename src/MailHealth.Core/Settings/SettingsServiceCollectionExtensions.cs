@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MailHealth.Settings;
+
+/// <summary>Registers a settings class so that a host refuses to start with a wrong or unknown setting.</summary>
+public static class SettingsServiceCollectionExtensions
+{
+    /// <summary>Binds a settings class from a section, rejecting unknown names, and validates it at start-up.</summary>
+    public static IServiceCollection AddValidatedSettings<TSettings>(
+        this IServiceCollection services, IConfiguration configuration, string section, Action<TSettings, SettingErrors> validate)
+        where TSettings : class
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        // Unknown names are found by the validation, not the binder: the binder's exception does not
+        // name the setting's path, and it would hide every other problem of the section.
+        services.AddOptions<TSettings>()
+            .Bind(configuration.GetSection(section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TSettings>>(new SettingsValidation<TSettings>(section, validate, configuration.GetSection(section)));
+        return services;
+    }
+}
