@@ -6,6 +6,7 @@ using MailHealth.Storage.Latest;
 using MailHealth.Storage.Notifications;
 using MailHealth.Storage.Queues;
 using MailHealth.Storage.Runs;
+using MailHealth.Testing;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Time.Testing;
 
@@ -17,7 +18,7 @@ namespace MailHealth.Functions.Tests;
 /// </summary>
 public sealed class FunctionInvocationTests
 {
-    private static readonly DateTimeOffset Day = DateTimeOffset.Parse("2026-11-29T00:00:00Z", CultureInfo.InvariantCulture);
+    private static readonly DateTimeOffset Day = TestClock.Yesterday;
 
     [Fact]
     public async Task ScheduleProbes_QueuesOneRequestPerEnabledTargetForTheSlot()

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MailHealth.Storage.Latest;
 using MailHealth.Storage.Queues;
+using MailHealth.Testing;
 
 namespace MailHealth.Cli.Tests.Serve;
 
@@ -17,7 +18,7 @@ public sealed class ServeSharedStorageTests
         await using var first = await ServeHarness.StartAsync(targets);
         await using var second = await ServeHarness.StartAsync(targets, sharing: first);
 
-        var slot = DateTimeOffset.Parse("2026-11-29T12:00:00Z", CultureInfo.InvariantCulture);
+        var slot = TestClock.Yesterday.AddHours(12);
         var probes = first.Get<ProbeQueue>();
         for (var i = 1; i <= TargetCount; i++)
         {

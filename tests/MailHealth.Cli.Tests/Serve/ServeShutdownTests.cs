@@ -1,5 +1,6 @@
 using MailHealth.Storage.Latest;
 using MailHealth.Storage.Queues;
+using MailHealth.Testing;
 using MailHealth.Testing.Servers;
 
 namespace MailHealth.Cli.Tests.Serve;
@@ -22,7 +23,7 @@ public sealed class ServeShutdownTests
                 ["MailHealth:Serve:ShutdownTimeout"] = "00:00:01",
             });
         var probes = serve.Get<ProbeQueue>();
-        await probes.SendAsync(new ProbeRequest("stuck", DateTimeOffset.Parse("2026-11-29T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture)));
+        await probes.SendAsync(new ProbeRequest("stuck", TestClock.Yesterday.AddHours(10)));
         await ServeHarness.EventuallyAsync(() => Task.FromResult(silent.Accepted > 0 ? (object)true : null), "the probe connects to the silent host");
 
         var stop = serve.Host.StopAsync(CancellationToken.None);

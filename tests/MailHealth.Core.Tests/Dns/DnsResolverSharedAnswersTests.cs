@@ -14,7 +14,7 @@ namespace MailHealth.Core.Tests.Dns;
 /// </summary>
 public sealed class DnsResolverSharedAnswersTests
 {
-    private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-11-29T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly DateTimeOffset Start = TestClock.Start;
 
     [Fact]
     public async Task UseCache_AQuestionOfTwoRuns_IsAnsweredToTheNext_UntilItsTtlEnds()

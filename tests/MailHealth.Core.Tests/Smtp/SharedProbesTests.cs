@@ -13,7 +13,7 @@ namespace MailHealth.Core.Tests.Smtp;
 /// </summary>
 public sealed class SharedProbesTests
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Start = TestClock.Start;
 
     [Fact]
     public async Task Probe_ASecondTargetAskingWhileItRuns_WaitsForItInsteadOfConnecting()

@@ -7,6 +7,7 @@ using MailHealth.Monitor.Tests.Runs;
 using MailHealth.Storage.Changes;
 using MailHealth.Storage.Queues;
 using MailHealth.Storage.Targets;
+using MailHealth.Testing;
 using MailHealth.Testing.Schemas;
 
 namespace MailHealth.Monitor.Tests.Api;
@@ -81,7 +82,7 @@ public sealed class ApiFlowTests
         Assert.Equal([MonitorHarness.Slot(1), MonitorHarness.Slot(0)], slots);
 
         var smtpId = Uri.EscapeDataString(smtp.GetProperty("id").GetString()!);
-        var filtered = await ApiAssert.JsonAsync(await api.Read.GetAsync($"/api/targets/expired/history?check={smtpId}&from=2026-11-29T00:04:00Z&limit=5"), HttpStatusCode.OK, "RunPage");
+        var filtered = await ApiAssert.JsonAsync(await api.Read.GetAsync($"/api/targets/expired/history?check={smtpId}&from={TestClock.Query(MonitorHarness.Slot(0).AddMinutes(4))}&limit=5"), HttpStatusCode.OK, "RunPage");
         var only = Assert.Single(filtered.GetProperty("items").EnumerateArray());
         Assert.Equal(smtp.GetProperty("id").GetString(), Assert.Single(only.GetProperty("checks").EnumerateArray()).GetProperty("id").GetString());
 
@@ -164,7 +165,7 @@ public sealed class ApiFlowTests
         var rest = await ApiAssert.JsonAsync(await api.Read.GetAsync($"/api/events?target=shop&limit=2&continuation={token}"), HttpStatusCode.OK, "ChangeEventPage");
         Assert.Equal(["dmarc"], rest.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("item").GetString()));
 
-        var window = await ApiAssert.JsonAsync(await api.Read.GetAsync("/api/events?target=shop&from=2026-11-29T00:05:00Z&to=2026-11-29T00:05:00Z"), HttpStatusCode.OK, "ChangeEventPage");
+        var window = await ApiAssert.JsonAsync(await api.Read.GetAsync($"/api/events?target=shop&from={TestClock.Query(MonitorHarness.Slot(1))}&to={TestClock.Query(MonitorHarness.Slot(1))}"), HttpStatusCode.OK, "ChangeEventPage");
         var spf = Assert.Single(window.GetProperty("items").EnumerateArray());
         Assert.Equal("v=spf1 ~all", spf.GetProperty("after").GetString());
 

@@ -3,13 +3,14 @@ using MailHealth.Changes;
 using MailHealth.Checks;
 using MailHealth.Notifications;
 using MailHealth.Targets;
+using MailHealth.Testing;
 
 namespace MailHealth.Monitor.Tests.Notifications;
 
 public sealed class NotificationRouterTests
 {
     private const string Channels = "MailHealth:Notifications:Channels";
-    private static readonly DateTimeOffset At = new(2026, 11, 29, 15, 55, 12, TimeSpan.Zero);
+    private static readonly DateTimeOffset At = TestClock.Start.AddMinutes(-5);
     private static readonly Target Example = new() { Id = "example-com", Domain = "example.com", DisplayDomain = "example.com" };
 
     private static NotificationServices Services() => new(new Dictionary<string, string?>

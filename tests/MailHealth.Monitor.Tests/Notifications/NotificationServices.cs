@@ -1,6 +1,7 @@
 using MailHealth.Checks;
 using MailHealth.Monitor.Notifications;
 using MailHealth.Notifications;
+using MailHealth.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ namespace MailHealth.Monitor.Tests.Notifications;
 /// </summary>
 internal sealed class NotificationServices : IDisposable
 {
-    public static readonly DateTimeOffset Start = new(2026, 11, 29, 16, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset Start = TestClock.Start;
 
     private readonly ServiceProvider _provider;
 

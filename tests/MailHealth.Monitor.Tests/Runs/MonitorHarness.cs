@@ -116,9 +116,8 @@ public sealed class MonitorHarness : IAsyncDisposable
         At = Slot(0),
     };
 
-    /// <summary>Slot <paramref name="index"/> of a fixed day, five minutes apart.</summary>
-    public static DateTimeOffset Slot(int index) =>
-        DateTimeOffset.Parse("2026-11-29T00:00:00Z", CultureInfo.InvariantCulture).AddMinutes(5 * index);
+    /// <summary>Slot <paramref name="index"/> of yesterday (from now, never a calendar date), five minutes apart.</summary>
+    public static DateTimeOffset Slot(int index) => TestClock.Yesterday.AddMinutes(5 * index);
 
     public async ValueTask DisposeAsync()
     {
