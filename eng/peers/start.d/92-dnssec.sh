@@ -98,9 +98,11 @@ dnssec_children() {
       ksk="$(grep -l 'key-signing' "$dir"/K"$name".+013+*.key | head -n1)"
     fi
     cat "$dir"/K"$name".+013+*.key >>"$dir/$name.zone.in"
-    start=-3600; end=+2592000
+    # Absolute times from `date`, not signzone's own "+N" (now by its clock, which is the real one
+    # under faketime): the signatures are as old as the rest of the peers' material.
+    start="$(date -u -d '-1 hour' +%Y%m%d%H%M%S)"; end="$(date -u -d '+30 days' +%Y%m%d%H%M%S)"
     case "$z" in
-      expiring) end=+172800 ;;
+      expiring) end="$(date -u -d '+2 days' +%Y%m%d%H%M%S)" ;;
       expired) start=20200101000000; end=20200201000000 ;;
     esac
     # -P: no verification after signing (it would reject the deliberately expired signatures).
