@@ -1,6 +1,8 @@
 using Azure.Identity;
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Trace;
 
 namespace MailHealth.Functions.Tests;
@@ -12,14 +14,22 @@ public sealed class TelemetryTests
     private const string ConnectionString =
         "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/;LiveEndpoint=http://127.0.0.1:9/";
 
-    [Fact]
-    public void Build_WithAConnectionString_TracesToAzureMonitor()
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("Authorization=AAD;ClientId=11111111-2222-3333-4444-555555555555", true)]
+    public void Build_WithAConnectionString_TracesToAzureMonitor(string? authenticationString, bool managedIdentity)
     {
         var values = FunctionsHarness.Settings("ftelemetry", new Uri("http://127.0.0.1:9/hook"));
         values[MailHealthFunctionsApp.ConnectionStringSetting] = ConnectionString;
+        values[MailHealthFunctionsApp.AuthenticationStringSetting] = authenticationString;
         using var host = MailHealthFunctionsApp.Build([], configuration => configuration.AddInMemoryCollection(values));
 
+        // The pipeline exists, and its Azure Monitor exporter was given this app's connection
+        // string and the credential the authentication string names (Entra ingestion).
         Assert.NotNull(host.Services.GetService<TracerProvider>());
+        var exporter = host.Services.GetRequiredService<IOptionsMonitor<AzureMonitorExporterOptions>>().CurrentValue;
+        Assert.Equal(ConnectionString, exporter.ConnectionString);
+        Assert.Equal(managedIdentity, exporter.Credential is ManagedIdentityCredential);
     }
 
     [Fact]

@@ -67,7 +67,11 @@ public sealed class CronJobServiceTests
         var first = await NextAsync(job, null);
 
         clock.Advance(first - clock.GetUtcNow() - TimeSpan.FromMilliseconds(20));
-        await Task.Delay(50);
+
+        // The early timer fired: the job has looked at the clock and either run (wrong) or armed
+        // a timer for the 20 ms left (right). Either way it makes a second timer; a job that runs
+        // first records the run before arming the next occurrence's timer.
+        await UntilAsync(() => early.TimersCreated >= 2, "the job never woke from its early timer");
         Assert.Empty(runs);
         clock.Advance(TimeSpan.FromMilliseconds(20));
         await NextAsync(job, first);
@@ -95,29 +99,38 @@ public sealed class CronJobServiceTests
     /// <summary>Waits (bounded) until the job waits for an occurrence after <paramref name="after"/>.</summary>
     private static async Task<DateTimeOffset> NextAsync(CronJobService job, DateTimeOffset? after)
     {
-        for (var i = 0; i < 200; i++)
-        {
-            if (job.Next is { } next && (after is null || next > after))
-            {
-                return next;
-            }
+        await UntilAsync(() => job.Next is { } next && (after is null || next > after), "the job never waited for its next occurrence");
+        return job.Next!.Value;
+    }
 
-            await Task.Delay(25);
+    /// <summary>Polls what the job does on its own thread; fails after a generous bound instead of hanging.</summary>
+    private static async Task UntilAsync(Func<bool> condition, string failure)
+    {
+        for (var i = 0; i < 1000 && !condition(); i++)
+        {
+            await Task.Delay(10);
         }
 
-        throw new Xunit.Sdk.XunitException("the job never waited for its next occurrence");
+        Assert.True(condition(), failure);
     }
 
     /// <summary>The fake clock's time, with every timer due <paramref name="early"/> sooner than asked.</summary>
     private sealed class EarlyTimers(FakeTimeProvider clock, TimeSpan early) : TimeProvider
     {
+        private int _timersCreated;
+
+        public int TimersCreated => Volatile.Read(ref _timersCreated);
+
         public override DateTimeOffset GetUtcNow() => clock.GetUtcNow();
 
         public override long GetTimestamp() => clock.GetTimestamp();
 
         public override long TimestampFrequency => clock.TimestampFrequency;
 
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
-            clock.CreateTimer(callback, state, dueTime > early ? dueTime - early : dueTime, period);
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Increment(ref _timersCreated);
+            return clock.CreateTimer(callback, state, dueTime > early ? dueTime - early : dueTime, period);
+        }
     }
 }

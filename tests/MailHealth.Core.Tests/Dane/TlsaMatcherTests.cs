@@ -10,21 +10,22 @@ namespace MailHealth.Core.Tests.Dane;
 /// </summary>
 public sealed class TlsaMatcherTests
 {
-    private static readonly (byte[] Ca, byte[] Leaf) Chain = MakeChain("mx.example.test");
+    private static readonly DateTimeOffset Now = TimeProvider.System.GetUtcNow();
 
-    private static (byte[] Ca, byte[] Leaf) MakeChain(string host)
+    private static readonly (byte[] Ca, byte[] Leaf) Chain = MakeChain("mx.example.test", Now.AddDays(-1), Now.AddDays(89));
+
+    private static (byte[] Ca, byte[] Leaf) MakeChain(string host, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var caRequest = new CertificateRequest("CN=Matcher Test CA", caKey, HashAlgorithmName.SHA256);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        using var ca = caRequest.CreateSelfSigned(now, now.AddYears(1));
+        using var ca = caRequest.CreateSelfSigned(notBefore.AddDays(-1), notAfter.AddDays(1));
         using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var leafRequest = new CertificateRequest("CN=" + host, leafKey, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName(host);
         leafRequest.CertificateExtensions.Add(san.Build());
-        using var leaf = leafRequest.Create(ca, now, now.AddDays(90), [1, 2, 3]);
+        using var leaf = leafRequest.Create(ca, notBefore, notAfter, [1, 2, 3]);
         return (ca.RawData, leaf.RawData);
     }
 
@@ -62,11 +63,29 @@ public sealed class TlsaMatcherTests
     }
 
     [Fact]
-    public void FindMatch_DaneEeIgnoresNameAndExpiry()
+    public void FindMatch_DaneEeIgnoresTheName()
     {
         var association = new TlsaAssociation(3, 1, 1, Data(1, 1, Chain.Leaf));
 
         Assert.NotNull(TlsaMatcher.FindMatch([association], [Chain.Leaf], "some-other-name.example", out _));
+    }
+
+    [Theory]
+    [InlineData(-400, -30)] // expired a month ago
+    [InlineData(30, 120)] // valid only from next month
+    public void FindMatch_DaneEeIgnoresTheValidityDates(int fromDays, int toDays)
+    {
+        // RFC 7671 section 5.1: with DANE-EE(3) the key is what is trusted and the certificate's
+        // expiration date MUST be ignored.
+        var leaf = MakeChain("mx.example.test", Now.AddDays(fromDays), Now.AddDays(toDays)).Leaf;
+        using (var certificate = X509CertificateLoader.LoadCertificate(leaf))
+        {
+            Assert.False(certificate.NotBefore <= Now.LocalDateTime && Now.LocalDateTime <= certificate.NotAfter);
+        }
+
+        var association = new TlsaAssociation(3, 1, 1, Data(1, 1, leaf));
+
+        Assert.NotNull(TlsaMatcher.FindMatch([association], [leaf], "mx.example.test", out _));
     }
 
     [Fact]
@@ -88,8 +107,6 @@ public sealed class TlsaMatcherTests
         Assert.NotNull(TlsaMatcher.FindMatch([association], [Chain.Leaf, Chain.Ca], "mx.example.test", out _));
         Assert.Null(TlsaMatcher.FindMatch([association], [Chain.Leaf, Chain.Ca], "other.example.test", out _));
     }
-
-    private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private static X509Certificate2 Ca(string name, AsymmetricAlgorithm key, X509Certificate2? issuer = null)
     {

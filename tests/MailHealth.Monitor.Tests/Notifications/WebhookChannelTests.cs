@@ -167,10 +167,7 @@ public sealed class WebhookChannelTests
         using var services = Services(receiver.Url(), timeout: "00:00:05");
 
         var sending = services.Sender.SendAsync(NotificationServices.Sample("ops"), CancellationToken.None);
-        while (receiver.Requests.Count == 0)
-        {
-            await Task.Delay(20);
-        }
+        await receiver.WaitForRequestsAsync(1);
 
         Assert.False(sending.IsCompleted);
         services.Time.Advance(TimeSpan.FromSeconds(5));

@@ -19,6 +19,7 @@ public sealed class HttpReceiver : IAsyncDisposable
     private readonly Queue<ScriptedReply> _script = new();
     private readonly List<ReceivedRequest> _requests = [];
     private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _arrived = new(0);
 
     /// <param name="address">Default <c>$MH_NET.71.1</c> (the webhook receivers' address).</param>
     public HttpReceiver(IPAddress? address = null)
@@ -56,11 +57,36 @@ public sealed class HttpReceiver : IAsyncDisposable
         return this;
     }
 
+    /// <summary>
+    /// Waits until <paramref name="count"/> requests have arrived (the sender's work runs on its own
+    /// and cannot be awaited); fails after <paramref name="patience"/> (default 30 s) instead of
+    /// hanging when a regression means none ever comes.
+    /// </summary>
+    public async Task WaitForRequestsAsync(int count, TimeSpan? patience = null)
+    {
+        using var deadline = new CancellationTokenSource(patience ?? TimeSpan.FromSeconds(30));
+        while (Requests.Count < count)
+        {
+            try
+            {
+                await _arrived.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"the receiver waited for {count} request(s) and got {Requests.Count}");
+            }
+        }
+    }
+
     /// <summary>Accepted deliveries as the receiver sees them: answered 2xx, counted once per X-MailHealth-Delivery id.</summary>
     public int DistinctDeliveries(string deliveryHeader = "X-MailHealth-Delivery") =>
         Requests.Where(r => r.AnsweredStatus is >= 200 and <= 299).Select(r => r.Header(deliveryHeader) ?? r.BodyText).Distinct().Count();
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _arrived.Dispose();
+    }
 
     private async Task ServeAsync(Socket socket, CancellationToken stop)
     {
@@ -92,6 +118,8 @@ public sealed class HttpReceiver : IAsyncDisposable
             reply = _script.Count > 0 ? _script.Dequeue() : Default;
             _requests.Add(new ReceivedRequest(requestLine[0], requestLine.Length > 1 ? requestLine[1] : "", headers, body, reply.Hang ? 0 : reply.Status));
         }
+
+        _arrived.Release();
 
         if (reply.Hang)
         {

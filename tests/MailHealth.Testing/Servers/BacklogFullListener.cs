@@ -34,7 +34,14 @@ public sealed class BacklogFullListener : IDisposable
             _fillers.Add(filler);
         }
 
-        Thread.Sleep(200);
+        // On loopback the first filler's handshake completes at once and fills the accept queue
+        // (Listen(0) holds one connection); the later SYNs are dropped. A completed connect makes
+        // its socket writable: wait for that, not for a fixed time.
+        if (!_fillers.Any(f => f.Poll(TimeSpan.FromSeconds(10), SelectMode.SelectWrite)))
+        {
+            Dispose();
+            throw new InvalidOperationException($"no filler connected to {EndPoint}: the accept queue is not full");
+        }
     }
 
     public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndPoint!;
