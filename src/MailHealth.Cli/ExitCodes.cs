@@ -1,6 +1,6 @@
 namespace MailHealth.Cli;
 
-/// <summary>The process exit codes every command shares (DESIGN.md, CLI).</summary>
+/// <summary>The process exit codes every command shares (README.md, "mailhealth check").</summary>
 public static class ExitCodes
 {
     /// <summary>The command ran; for <c>check</c>: no critical finding.</summary>

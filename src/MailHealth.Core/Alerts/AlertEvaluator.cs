@@ -5,7 +5,7 @@ using MailHealth.Reports;
 namespace MailHealth.Alerts;
 
 /// <summary>
-/// The alert state machine (DESIGN.md, Alert; docs/alerts.md): from a target's stored alerts and a
+/// The alert state machine (docs/alerts.md): from a target's stored alerts and a
 /// new run's report, the alerts to write and the transitions to store and notify. Pure and
 /// deterministic: every time comes from the report (its finish time) or the caller.
 /// </summary>

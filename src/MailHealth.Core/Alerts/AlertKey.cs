@@ -4,7 +4,7 @@ using System.Text;
 namespace MailHealth.Alerts;
 
 /// <summary>
-/// What an alert is about: one finding code on one subject of one target (DESIGN.md, Alert).
+/// What an alert is about: one finding code on one subject of one target (docs/alerts.md).
 /// <see cref="Id"/> is derived, so the same finding always lands on the same alert, and it is safe
 /// in a storage key and a URL (no '/', '\', '#', '?', quotes or control characters).
 /// </summary>

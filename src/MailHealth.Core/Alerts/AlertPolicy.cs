@@ -2,7 +2,7 @@ using MailHealth.Checks;
 
 namespace MailHealth.Alerts;
 
-/// <summary>When a finding becomes an alert and when it stops being one (DESIGN.md, Alert).</summary>
+/// <summary>When a finding becomes an alert and when it stops being one (docs/alerts.md).</summary>
 public sealed record AlertPolicy
 {
     /// <summary>Findings below this severity never alert. Default warning.</summary>

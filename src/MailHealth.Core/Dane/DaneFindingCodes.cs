@@ -1,6 +1,6 @@
 namespace MailHealth.Dane;
 
-/// <summary>Findings of the <c>dane:HOST</c> checks (RFC 7672). Severities are in docs/findings/transport.md.</summary>
+/// <summary>Findings of the <c>dane:HOST</c> checks (RFC 7672). Severities are in docs/findings.md.</summary>
 public static class DaneFindingCodes
 {
     /// <summary>Usable TLSA records exist and none matches the certificate chain port 25 presented.</summary>

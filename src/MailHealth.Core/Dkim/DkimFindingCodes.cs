@@ -1,6 +1,6 @@
 namespace MailHealth.Dkim;
 
-/// <summary>Findings of the <c>dkim:SELECTOR</c> checks (docs/findings/dkim.md).</summary>
+/// <summary>Findings of the <c>dkim:SELECTOR</c> checks (docs/findings.md).</summary>
 public static class DkimFindingCodes
 {
     public const string KeyMissing = "DKIM_KEY_MISSING";

@@ -1,6 +1,6 @@
 namespace MailHealth.Dmarc;
 
-/// <summary>Findings of the <c>dmarc</c> check (docs/findings/dmarc.md).</summary>
+/// <summary>Findings of the <c>dmarc</c> check (docs/findings.md).</summary>
 public static class DmarcFindingCodes
 {
     public const string Missing = "DMARC_MISSING";

@@ -1,6 +1,6 @@
 namespace MailHealth.MtaSts;
 
-/// <summary>Findings of the <c>mta-sts</c> check (RFC 8461). Severities are in docs/findings/transport.md.</summary>
+/// <summary>Findings of the <c>mta-sts</c> check (RFC 8461). Severities are in docs/findings.md.</summary>
 public static class MtaStsFindingCodes
 {
     /// <summary>No <c>_mta-sts</c> TXT record: MTA-STS is optional, so this is information only.</summary>

@@ -1,6 +1,6 @@
 namespace MailHealth.Smtp;
 
-/// <summary>The codes the SMTP probe raises (docs/findings/smtp.md explains each one).</summary>
+/// <summary>The codes the SMTP probe raises (docs/findings.md explains each one).</summary>
 public static class SmtpFindingCodes
 {
     public const string ConnectRefused = "SMTP_CONNECT_REFUSED";

@@ -5,7 +5,7 @@ using MailHealth.Targets;
 namespace MailHealth.Smtp;
 
 /// <summary>
-/// Turns what a probe saw into findings, with the severities of FINDINGS.md: what matters on a
+/// Turns what a probe saw into findings, with the severities of docs/findings.md: what matters on a
 /// relay port (25, where senders fall back to plain text) weighs less than on a submission port
 /// (587/465, where users' passwords travel).
 /// </summary>

@@ -1,6 +1,6 @@
 namespace MailHealth.Spf;
 
-/// <summary>The codes the <c>spf</c> check raises (docs/findings/spf.md).</summary>
+/// <summary>The codes the <c>spf</c> check raises (docs/findings.md).</summary>
 public static class SpfFindingCodes
 {
     public const string Missing = "SPF_MISSING";

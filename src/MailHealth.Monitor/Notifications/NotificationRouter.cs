@@ -14,7 +14,7 @@ namespace MailHealth.Monitor.Notifications;
 /// <summary>
 /// Turns an alert transition or a change event into one <see cref="Notification"/> per channel
 /// that wants it: by the target's tags, the channel's events and its minimum severity. Only
-/// Opened and Resolved transitions notify (DESIGN.md, Alert): acknowledgements are history only.
+/// Opened and Resolved transitions notify (docs/alerts.md): acknowledgements are history only.
 /// The same event always gives the same notification ids, so a retried run enqueues nothing new.
 /// </summary>
 public sealed class NotificationRouter(IOptions<NotificationOptions> options, ILogger<NotificationRouter> logger)

@@ -22,7 +22,7 @@ using Microsoft.Extensions.Options;
 namespace MailHealth.Monitor.Runs;
 
 /// <summary>
-/// What both hosts do with one probe request (DESIGN.md, Flow): run the target's checks, judge
+/// What both hosts do with one probe request (docs/architecture.md, "The flow of a run"): run the target's checks, judge
 /// port-25 egress against the fleet, store the run and the latest status, record what changed,
 /// move the alert state machine, and put the resulting notifications in the outbox and on the
 /// queue. Every step is keyed by the run id (target + slot), so a repeated message rewrites the
