@@ -2,7 +2,9 @@
 # Runs MailHealth on this machine without internet: starts the loopback peers (a real Postfix,
 # Knot DNS, unbound, rbldnsd, nginx and Azurite: see eng/peers/), builds the `mailhealth` CLI and
 #   - with no arguments: runs the monitor (`mailhealth serve`) on the demo fleet of eng/demo/
-#     (five domains of monitor.test, one of them flapping), until Ctrl+C;
+#     (five domains of monitor.test, one of them flapping), until Ctrl+C, its alerts sent by
+#     e-mail into the peers' alerts Maildir and by webhook to eng/demo/webhook-receiver.mjs (the
+#     banner says where to read both; `mailhealth notify test` shows both channels work);
 #   - with arguments: runs them after `mailhealth`, pointed at the peers, e.g.
 #       eng/run.sh check demo.test --json
 #       eng/run.sh spf --ip 127.53.10.1 --sender user@demo.test
@@ -46,11 +48,21 @@ fi
 
 # --- the monitor on the demo fleet ---
 mh_need curl curl
+mh_need node nodejs
 url="${MH_SERVE_URL:-http://$MH_NET.0.80:8080}"
 config="$MH_STATE/demo/serve.json"
 mkdir -p "$MH_STATE/demo"
-sed -e "s|@NET@|$MH_NET|g" -e "s|@STATE@|$MH_STATE|g" eng/demo/serve.json.in >"$config"
+sed -e "s|@NET@|$MH_NET|g" -e "s|@STATE@|$MH_STATE|g" -e "s|@URL@|$url|g" eng/demo/serve.json.in >"$config"
 
+# Where the demo's alerts go (the channels of eng/demo/serve.json.in). E-mail: the peers' Postfix
+# delivers mail for alerts.test into this Maildir (made anew at each peers start). The SASL password
+# goes in the environment, as a real monitor's secrets should, not in the config file.
+maildir="$(cat "$MH_STATE/postfix/alerts-maildir")"
+export MailHealth__Notifications__Channels__mail__Password="$(sed -n 's/^password=//p' "$MH_STATE/postfix/credentials")"
+# Webhook: the receiver saves each delivery here, one JSON file each (this run's only).
+hook_url="http://$MH_NET.72.1:8025/mailhealth"
+hooks="$MH_STATE/demo/webhooks"
+rm -rf "$hooks"
 
 # Helpers that end with this script: the flapping MX, and the banner printed once serve answers.
 helpers=()
@@ -65,6 +77,9 @@ trap '' PIPE
 
 eng/demo/flap.sh "${MH_FLAP_PERIOD:-120}" &
 helpers+=($!)
+# DEMO ONLY: the signing key of the "hook" channel in eng/demo/serve.json.in, published there.
+MH_WEBHOOK_SECRET=demo-webhook-secret-DO-NOT-USE-0001 node eng/demo/webhook-receiver.mjs "$MH_NET.72.1" 8025 "$hooks" &
+helpers+=($!)
 
 banner() {
   until curl -sf -o /dev/null "$url/metrics"; do sleep 0.5; kill -0 $$ 2>/dev/null || exit 0; done
@@ -75,9 +90,20 @@ banner() {
     API        $url/api            keys (DEMO ONLY): read demo-read-key-DO-NOT-USE-0001, admin demo-admin-key-DO-NOT-USE-0001
     metrics    $url/metrics
     try        curl -s -H 'x-functions-key: demo-read-key-DO-NOT-USE-0001' $url/api/targets/expiring/status
+  Alerts are sent when they open and resolve (the demo's first ones within two minutes), to:
+    e-mail     ops@alerts.test, through the peers' Postfix into the Maildir $maildir/new
+               read the newest: cat "\$(ls -td $maildir/new/* | head -n1)"
+    webhook    $hook_url (signed); the receiver saves each delivery as a JSON file in
+               $hooks/
+    test both  curl -s -X POST -H 'x-functions-key: demo-admin-key-DO-NOT-USE-0001' $url/api/notifications/test
   Ctrl+C stops it (the peers keep running until: eng/peers/peers.sh stop).
 
 TEXT
+  # Both channels at once, as `mailhealth notify test` reports them: the test message is the first
+  # thing in the Maildir and the webhook folder.
+  echo "+ mailhealth notify test --config $config" >&2
+  "${mailhealth[@]}" notify test --config "$config" 2>&1 | sed 's/^/  /' >&2 || true
+  echo >&2
   # The first stored result: a target's status with a run in it (read from storage, not cached).
   until curl -sf -H "x-functions-key: demo-read-key-DO-NOT-USE-0001" "$url/api/targets/healthy/status" | grep -q '"runId"'; do
     sleep 0.5; kill -0 $$ 2>/dev/null || exit 0

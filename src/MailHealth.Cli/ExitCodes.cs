@@ -9,6 +9,9 @@ public static class ExitCodes
     /// <summary><c>check</c> found at least one critical finding.</summary>
     public const int Critical = 1;
 
+    /// <summary><c>notify test</c>: at least one channel did not take its test notification.</summary>
+    public const int NotDelivered = 1;
+
     /// <summary>Bad usage or bad input: nothing was checked.</summary>
     public const int Usage = 2;
 }

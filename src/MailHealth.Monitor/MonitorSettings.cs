@@ -1,5 +1,6 @@
 using System.Globalization;
 using MailHealth.Egress;
+using MailHealth.Monitor.Dashboard;
 using MailHealth.Settings;
 using Microsoft.Extensions.Configuration;
 
@@ -29,6 +30,13 @@ public sealed class MonitorSettings
     public TimeSpan MessageVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// Where people open this monitor's dashboard (<c>https://mailhealth.example.com/</c>): alert and
+    /// change notifications link to the target's page under it. Optional (empty: no links); an
+    /// absolute http(s) URL without user, query or fragment.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>
     /// <see cref="Interval"/> as <paramref name="configuration"/> sets it (the default when unset),
     /// or null when it is not a valid one: the settings' validation names that problem itself.
     /// </summary>
@@ -55,5 +63,9 @@ public sealed class MonitorSettings
         errors.Range(nameof(EgressMinimumTargets), settings.EgressMinimumTargets, 1, 1000);
         errors.Range(nameof(RetentionDays), settings.RetentionDays, 1, 3650);
         errors.Range(nameof(MessageVisibilityTimeout), settings.MessageVisibilityTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        if (!string.IsNullOrEmpty(settings.PublicUrl) && DashboardLinks.ParseRoot(settings.PublicUrl) is null)
+        {
+            errors.Add(nameof(PublicUrl), "not an absolute http(s) URL without user, query or fragment (the dashboard's address, such as https://mailhealth.example.com/)");
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using MailHealth.Monitor.Dashboard;
+using MailHealth.Monitor.Findings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -76,7 +77,7 @@ public sealed class DashboardFilesTests(DashboardFilesTests.Fixture fixture) : I
     public async Task UnknownFiles_Are404_AndNothingOutsideTheListIsServed()
     {
         Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/nothing.js")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/Dashboard.findings.md")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/" + FindingFixes.Resource)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/..%2Fappsettings.json")).StatusCode);
         Assert.Null(DashboardFiles.Default.Find("../index.html"));
         Assert.Equal(DashboardFiles.IndexPath, DashboardFiles.Default.Find("/")!.Path);

@@ -110,6 +110,27 @@ public sealed class HttpFunctionTests
     }
 
     [Fact]
+    public async Task TestNotifications_SendsTheTestThroughTheWebhook_AnswersPerChannel()
+    {
+        await using var app = await FunctionsHarness.StartAsync();
+        var http = app.Function<HttpApi>();
+
+        var post = Request(app, "POST", "/api/notifications/test");
+        var (status, _, answer) = await AnswerAsync(post, http.TestNotificationsAsync(post, CancellationToken.None));
+        var unknown = Request(app, "POST", "/api/notifications/test");
+        unknown.QueryString = new QueryString("?channel=nope");
+        var (notFound, _, _) = await AnswerAsync(unknown, http.TestNotificationsAsync(unknown, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status200OK, status);
+        var ops = Assert.Single(answer.GetProperty("channels").EnumerateArray().ToList());
+        Assert.Equal(("ops", "delivered"), (ops.GetProperty("name").GetString(), ops.GetProperty("outcome").GetString()));
+        var request = Assert.Single(app.Webhook.Requests);
+        Assert.Equal(ops.GetProperty("notificationId").GetString(), request.Header("X-MailHealth-Delivery"));
+        Assert.Contains("\"kind\":\"test\"", request.BodyText, StringComparison.Ordinal);
+        Assert.Equal(StatusCodes.Status404NotFound, notFound);
+    }
+
+    [Fact]
     public async Task GetHealth_AfterTheSchedule_Ok()
     {
         await using var app = await FunctionsHarness.StartAsync();

@@ -17,6 +17,13 @@ public static class CommonOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of the readable report." };
 
+    /// <summary><c>--config FILE</c>: the monitor's settings file, as <c>serve</c> reads it.</summary>
+    public static Option<string?> Config() => new("--config")
+    {
+        Description = "JSON file with \"targets\" (as check --targets) and settings (\"MailHealth\": {...}, \"MAILHEALTH_SCHEDULE\"); environment variables (MailHealth__Section__Setting) override it.",
+        HelpName = "FILE",
+    };
+
     /// <summary>An address typed on the command line, strictly (<see cref="IpAddressText"/>).</summary>
     public static IPAddress ParseIp(string text, string option) =>
         IpAddressText.TryParse(text, out var address) ? address : throw new UsageException($"{option} '{text}' is not an IP address");

@@ -14,11 +14,7 @@ internal static class ServeCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var config = new Option<string?>("--config")
-        {
-            Description = "JSON file with \"targets\" (as check --targets) and settings (\"MailHealth\": {...}, \"MAILHEALTH_SCHEDULE\").",
-            HelpName = "FILE",
-        };
+        var config = CommonOptions.Config();
         var urls = new Option<string?>("--urls")
         {
             Description = $"Where to listen, ';'-separated; default {ServeHost.DefaultUrls} (loopback only).",

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MailHealth.Targets;
+using Microsoft.Extensions.Configuration;
 
 namespace MailHealth.Cli.Serve;
 
@@ -13,6 +14,22 @@ namespace MailHealth.Cli.Serve;
 public sealed record ServeConfigFile(string Path, IReadOnlyList<Target> Targets)
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    /// <summary>
+    /// The settings a command reads with <paramref name="file"/>: the file's (none without one),
+    /// then the environment's over them (<c>MailHealth__Notifications__Channels__mail__Password</c>:
+    /// secrets need not be in the file).
+    /// </summary>
+    public static IConfigurationBuilder AddSettings(IConfigurationBuilder configuration, ServeConfigFile? file)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (file is not null)
+        {
+            configuration.AddJsonFile(System.IO.Path.GetFullPath(file.Path), optional: false, reloadOnChange: false);
+        }
+
+        return configuration.AddEnvironmentVariables();
+    }
 
     /// <summary>Reads and validates the file; <see cref="UsageException"/> with one line per problem.</summary>
     public static async Task<ServeConfigFile> ReadAsync(string path, CancellationToken cancellationToken)

@@ -81,12 +81,7 @@ public sealed class ServeHost : IAsyncDisposable
         var configuration = builder.Configuration;
         configuration.Sources.Clear();
         configuration.AddInMemoryCollection(Defaults);
-        if (file is not null)
-        {
-            configuration.AddJsonFile(Path.GetFullPath(file.Path), optional: false, reloadOnChange: false);
-        }
-
-        configuration.AddEnvironmentVariables();
+        ServeConfigFile.AddSettings(configuration, file);
         if (options.Settings is { } settings)
         {
             configuration.AddInMemoryCollection(settings);
@@ -203,25 +198,7 @@ public sealed class ServeHost : IAsyncDisposable
     /// <summary>Every setting validated at once (as the host would at start), each problem named by its path; the API's missing admin key too.</summary>
     private static List<string> SettingProblems(IServiceProvider services)
     {
-        var problems = new List<string>();
-        try
-        {
-            services.GetRequiredService<IStartupValidator>().Validate();
-        }
-        catch (OptionsValidationException e)
-        {
-            problems.AddRange(e.Failures);
-        }
-        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
-        {
-            problems.AddRange(e.InnerExceptions.Cast<OptionsValidationException>().SelectMany(i => i.Failures));
-        }
-        catch (InvalidOperationException e)
-        {
-            // The binder's refusal of an unknown or malformed setting.
-            problems.Add(e.Message);
-        }
-
+        var problems = StartupValidation.Problems(services);
         if (problems.Count > 0)
         {
             try

@@ -16,8 +16,10 @@ public sealed record Notification
 
     public required NotificationKind Kind { get; init; }
 
+    /// <summary>Empty for a <see cref="NotificationKind.Test"/>, which is about no target.</summary>
     public required string TargetId { get; init; }
 
+    /// <summary>Empty for a <see cref="NotificationKind.Test"/>.</summary>
     public required string Domain { get; init; }
 
     public IReadOnlyList<string> Tags { get; init; } = [];
@@ -27,6 +29,12 @@ public sealed record Notification
 
     /// <summary>The finding's or the change's message.</summary>
     public required string Text { get; init; }
+
+    /// <summary>How to fix the finding, as the dashboard shows it (docs/findings.md); opened alerts only, null when the code has no fix text.</summary>
+    public string? Fix { get; init; }
+
+    /// <summary>The target's page on the dashboard (a test: the dashboard itself); null when the monitor's public URL is not configured.</summary>
+    public string? Link { get; init; }
 
     public Severity? Severity { get; init; }
 

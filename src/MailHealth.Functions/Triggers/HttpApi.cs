@@ -69,4 +69,8 @@ public sealed class HttpApi(MailHealthApi api)
     [Function(ApiRoutes.ListEvents)]
     public Task<IResult> ListEventsAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/events")] HttpRequest request, CancellationToken cancellationToken) =>
         api.ListEventsAsync(request, cancellationToken);
+
+    [Function(ApiRoutes.TestNotifications)]
+    public Task<IResult> TestNotificationsAsync([HttpTrigger(AuthorizationLevel.Admin, "post", Route = "api/notifications/test")] HttpRequest request, CancellationToken cancellationToken) =>
+        api.TestNotificationsAsync(request, cancellationToken);
 }

@@ -34,6 +34,7 @@ public static class ApiEndpoints
         [ApiRoutes.ListAlerts] = (api, r, _, ct) => api.ListAlertsAsync(r, ct),
         [ApiRoutes.AcknowledgeAlert] = (api, r, id, ct) => api.AcknowledgeAlertAsync(id, r, ct),
         [ApiRoutes.ListEvents] = (api, r, _, ct) => api.ListEventsAsync(r, ct),
+        [ApiRoutes.TestNotifications] = (api, r, _, ct) => api.TestNotificationsAsync(r, ct),
     };
 
     /// <summary>Maps every route; throws <see cref="OptionsValidationException"/> naming the setting when no admin key is configured.</summary>

@@ -36,6 +36,7 @@ public static class ApiRoutes
     public const string ListAlerts = "ListAlerts";
     public const string AcknowledgeAlert = "AcknowledgeAlert";
     public const string ListEvents = "ListEvents";
+    public const string TestNotifications = "TestNotifications";
 
     public static IReadOnlyList<ApiRoute> All { get; } =
     [
@@ -53,5 +54,6 @@ public static class ApiRoutes
         new(ListAlerts, "GET", "alerts", ApiAccess.Read),
         new(AcknowledgeAlert, "POST", "alerts/{id}/ack", ApiAccess.Admin),
         new(ListEvents, "GET", "events", ApiAccess.Read),
+        new(TestNotifications, "POST", "notifications/test", ApiAccess.Admin),
     ];
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MailHealth.Monitor.Alerts;
+using MailHealth.Monitor.Notifications;
 using MailHealth.Monitor.Targets;
 using MailHealth.Storage.Alerts;
 using MailHealth.Storage.Changes;
@@ -19,7 +20,7 @@ namespace MailHealth.Monitor.Api;
 /// The HTTP API's handlers, written once for both hosts: <c>serve</c> maps them on Kestrel
 /// (<see cref="ApiEndpoints.MapMailHealthApi"/>), the Functions app calls them from one HTTP
 /// function per route. They read what was stored and write targets, probe requests and
-/// acknowledgements; keys are the host's business. Every input a caller chose is checked before
+/// acknowledgements, and send test notifications; keys are the host's business. Every input a caller chose is checked before
 /// it reaches storage, so nothing a caller sends answers 500.
 /// </summary>
 public sealed partial class MailHealthApi(
@@ -35,6 +36,7 @@ public sealed partial class MailHealthApi(
     HeartbeatStore heartbeats,
     EgressSignalStore egress,
     OpenApiDocument openApi,
+    NotificationTester notificationTester,
     IOptions<MonitorSettings> monitor,
     IOptions<ApiSettings> settings,
     TimeProvider time)

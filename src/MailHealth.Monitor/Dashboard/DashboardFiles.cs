@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MailHealth.Monitor.Api;
+using MailHealth.Monitor.Findings;
 using Microsoft.AspNetCore.Http;
 
 namespace MailHealth.Monitor.Dashboard;
@@ -12,7 +13,7 @@ public sealed record DashboardFile(string Path, ReadOnlyMemory<byte> Content, st
 
 /// <summary>
 /// The web dashboard's files, embedded in this assembly (Dashboard/wwwroot, uPlot from npm, and
-/// <c>findings.json</c> made once from docs/findings.md), answered by path for any host:
+/// <c>findings.json</c> made once from <see cref="FindingFixes.Catalogue"/>), answered by path for any host:
 /// <c>serve</c> maps them with <see cref="DashboardEndpoints.MapMailHealthDashboard"/>, the
 /// Functions app calls <see cref="GetAsync"/> from one anonymous HTTP function. The files are
 /// public (no data, no key): the page asks for a key and reads everything from the keyed API.
@@ -26,7 +27,6 @@ public sealed class DashboardFiles
     public const string FindingsPath = "findings.json";
 
     private const string ResourcePrefix = "Dashboard/";
-    private const string FindingsResource = "Dashboard.findings.md";
 
     // script and style only from the page's own origin (uPlot styles through the CSSOM, which
     // style-src does not restrict); data only from the same origin's API; never framed.
@@ -99,8 +99,7 @@ public sealed class DashboardFiles
             files[name] = File(name, Read(assembly, resource));
         }
 
-        var markdown = Encoding.UTF8.GetString(Read(assembly, FindingsResource));
-        var fixes = FindingFixes.Parse(markdown);
+        var fixes = FindingFixes.Catalogue;
         files[FindingsPath] = File(FindingsPath, JsonSerializer.SerializeToUtf8Bytes(fixes));
         if (!files.ContainsKey(IndexPath))
         {

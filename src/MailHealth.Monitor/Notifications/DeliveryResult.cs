@@ -7,6 +7,9 @@ namespace MailHealth.Monitor.Notifications;
 /// </summary>
 public sealed record DeliveryResult
 {
+    /// <summary>The longest <see cref="Answer"/> kept: enough for a status and a sentence of explanation.</summary>
+    public const int MaxAnswerLength = 300;
+
     private DeliveryResult(DeliveryOutcome outcome, string? reason, TimeSpan? retryAfter)
     {
         Outcome = outcome;
@@ -22,12 +25,35 @@ public sealed record DeliveryResult
     /// <summary>What the receiver asked for (HTTP Retry-After) on a retryable failure; null when it said nothing.</summary>
     public TimeSpan? RetryAfter { get; }
 
+    /// <summary>
+    /// What the receiver answered, an excerpt on one line (<c>HTTP 500 Internal Server Error: queue
+    /// full</c>, <c>250 2.0.0 Ok: queued as 4Fz1</c>); null when it answered nothing (no connection,
+    /// no answer in time). The receiver's own words, which may quote the request: shown to whoever
+    /// asked for a test (<see cref="NotificationTester"/>), never stored or logged as <see cref="Reason"/> is.
+    /// </summary>
+    public string? Answer { get; private init; }
+
     public static DeliveryResult Delivered { get; } = new(DeliveryOutcome.Delivered, null, null);
 
     public static DeliveryResult RetryableFailure(string reason, TimeSpan? retryAfter = null) =>
         new(DeliveryOutcome.RetryableFailure, reason, retryAfter);
 
     public static DeliveryResult PermanentFailure(string reason) => new(DeliveryOutcome.PermanentFailure, reason, null);
+
+    /// <summary>This result with the receiver's <paramref name="answer"/> on one line (control characters and runs of white space as one space), cut at <see cref="MaxAnswerLength"/>.</summary>
+    public DeliveryResult WithAnswer(string answer)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        var spaced = string.Create(answer.Length, answer, (span, text) =>
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                span[i] = char.IsControl(text[i]) ? ' ' : text[i];
+            }
+        });
+        var line = string.Join(' ', spaced.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return this with { Answer = line.Length <= MaxAnswerLength ? line : line[..(MaxAnswerLength - 1)] + "\u2026" };
+    }
 
     public override string ToString() => Reason is null ? Outcome.ToString() : $"{Outcome}: {Reason}";
 }

@@ -14,7 +14,8 @@ namespace MailHealth.Monitor.Notifications;
 /// implicit TLS (RFC 8314), then AUTH, then one message. The server's certificate must chain to
 /// the system's roots or to the channel's CaFile and match the host. SMTP 4xx, timeouts and
 /// connection errors are retryable; 5xx and a refused login are permanent. Reasons carry reply
-/// codes and error kinds only: never the password, never the server's words.
+/// codes and error kinds only: never the password, never the server's words, which go with the
+/// result as its <see cref="DeliveryResult.Answer"/> (the reply to DATA, or the refusal).
 /// </summary>
 internal sealed class EmailChannel : INotificationChannel
 {
@@ -69,23 +70,25 @@ internal sealed class EmailChannel : INotificationChannel
             stage = "AUTH";
             await client.AuthenticateAsync(_options.UserName!, _options.Password!, linked.Token);
             stage = "send";
-            await client.SendAsync(message, linked.Token);
+            // The reply to the end of DATA (RFC 5321 section 4.1.1.4), after its 250.
+            var accepted = await client.SendAsync(message, linked.Token);
             await client.DisconnectAsync(quit: true, linked.Token);
-            return DeliveryResult.Delivered;
+            return DeliveryResult.Delivered.WithAnswer($"250 {accepted}");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return DeliveryResult.RetryableFailure($"no answer within {_options.Timeout.TotalSeconds:0.#} s ({stage})");
         }
-        catch (AuthenticationException)
+        catch (AuthenticationException e)
         {
-            return DeliveryResult.PermanentFailure("the server refused the login (AUTH failed): check UserName and Password");
+            return DeliveryResult.PermanentFailure("the server refused the login (AUTH failed): check UserName and Password").WithAnswer(e.Message);
         }
         catch (SmtpCommandException e)
         {
             var code = (int)e.StatusCode;
             var reason = $"the server refused {stage} ({e.ErrorCode}, SMTP {code})";
-            return code is >= 400 and <= 499 ? DeliveryResult.RetryableFailure(reason) : DeliveryResult.PermanentFailure(reason);
+            var result = code is >= 400 and <= 499 ? DeliveryResult.RetryableFailure(reason) : DeliveryResult.PermanentFailure(reason);
+            return result.WithAnswer($"{code} {e.Message}");
         }
         catch (SslHandshakeException)
         {

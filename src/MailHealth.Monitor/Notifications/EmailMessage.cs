@@ -6,8 +6,8 @@ using MimeKit;
 namespace MailHealth.Monitor.Notifications;
 
 /// <summary>
-/// The e-mail a notification becomes: subject = title, a plain-text body (the text, then the facts),
-/// and a Message-ID made from the notification id and the sender's domain, so that a resend of
+/// The e-mail a notification becomes: subject = title, a plain-text body (the text, how to fix it,
+/// the facts, the link to the dashboard), and a Message-ID made from the notification id and the sender's domain, so that a resend of
 /// the same notification is recognisable as such (RFC 5322 section 3.6.4).
 /// </summary>
 public static class EmailMessage
@@ -35,7 +35,16 @@ public static class EmailMessage
     {
         var body = new StringBuilder();
         body.Append(notification.Text).Append("\n\n");
-        body.Append(CultureInfo.InvariantCulture, $"Target:   {notification.TargetId} ({notification.Domain})\n");
+        if (notification.Fix is { } fix)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"How to fix: {fix}\n\n");
+        }
+
+        if (notification.TargetId.Length > 0)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"Target:   {notification.TargetId} ({notification.Domain})\n");
+        }
+
         if (notification.Severity is { } severity)
         {
             body.Append(CultureInfo.InvariantCulture, $"Severity: {severity.ToString().ToLowerInvariant()}\n");
@@ -62,6 +71,11 @@ public static class EmailMessage
         }
 
         body.Append(CultureInfo.InvariantCulture, $"At:       {notification.At.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC\n");
+        if (notification.Link is { } link)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"\nDashboard: {link}\n");
+        }
+
         body.Append(CultureInfo.InvariantCulture, $"\n-- \nMailHealth notification {notification.Id}\n");
         return body.ToString();
     }

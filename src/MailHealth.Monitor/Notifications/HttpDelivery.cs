@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 
 namespace MailHealth.Monitor.Notifications;
 
@@ -8,12 +9,16 @@ namespace MailHealth.Monitor.Notifications;
 /// connection error retryable (with the Retry-After the receiver sent, RFC 9110 section 10.2.3);
 /// any other answer permanent. Redirects are not followed (a signed body is for the URL configured).
 /// Reasons are built from status codes and error kinds only: the URL (a secret for Slack and
-/// Teams) and exception messages never appear in them.
+/// Teams) and exception messages never appear in them. The receiver's answer (its status line
+/// and the start of its body) goes with the result as <see cref="DeliveryResult.Answer"/>.
 /// </summary>
 internal sealed class HttpDelivery(IHttpClientFactory clients, TimeProvider time)
 {
     /// <summary>The named client registered by AddMailHealthNotifications (no redirects, no request logging).</summary>
     public const string ClientName = "MailHealth.Notifications";
+
+    /// <summary>How much of an answer's body is read: its first sentence or two, not a whole page.</summary>
+    private const int AnswerBodyBytes = 1024;
 
     public async Task<DeliveryResult> PostAsync(Uri url, HttpContent content, IEnumerable<KeyValuePair<string, string>> headers, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -29,7 +34,10 @@ internal sealed class HttpDelivery(IHttpClientFactory clients, TimeProvider time
         try
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
-            return Classify(response, time.GetUtcNow());
+            var result = Classify(response, time.GetUtcNow());
+            var answer = await AnswerAsync(response, linked.Token);
+            cancellationToken.ThrowIfCancellationRequested();
+            return result.WithAnswer(answer);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -56,6 +64,30 @@ internal sealed class HttpDelivery(IHttpClientFactory clients, TimeProvider time
         }
 
         return DeliveryResult.PermanentFailure(code is >= 300 and <= 399 ? reason + ", redirect not followed" : reason);
+    }
+
+    /// <summary>"HTTP 500 Internal Server Error: " and the body's first bytes; the status line alone when the body does not come within the attempt's time.</summary>
+    private static async Task<string> AnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var status = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}".TrimEnd();
+        var buffer = new byte[AnswerBodyBytes];
+        var filled = 0;
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            int read;
+            while (filled < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(filled), cancellationToken)) > 0)
+            {
+                filled += read;
+            }
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
+        {
+            // The classification stands on the status alone; the body was only for showing.
+        }
+
+        var text = Encoding.UTF8.GetString(buffer, 0, filled).Trim();
+        return text.Length > 0 ? $"{status}: {text}" : status;
     }
 
     /// <summary>Retry-After as seconds or as an HTTP date; null when absent or already past.</summary>

@@ -4,6 +4,8 @@ using System.Text;
 using MailHealth.Alerts;
 using MailHealth.Changes;
 using MailHealth.Checks;
+using MailHealth.Monitor.Dashboard;
+using MailHealth.Monitor.Findings;
 using MailHealth.Notifications;
 using MailHealth.Targets;
 using Microsoft.Extensions.Logging;
@@ -16,8 +18,10 @@ namespace MailHealth.Monitor.Notifications;
 /// that wants it: by the target's tags, the channel's events and its minimum severity. Only
 /// Opened and Resolved transitions notify (docs/alerts.md): acknowledgements are history only.
 /// The same event always gives the same notification ids, so a retried run enqueues nothing new.
+/// An opened alert carries its finding's fix as the dashboard shows it, and every notification a
+/// link to the target's page when the monitor's public URL is configured.
 /// </summary>
-public sealed class NotificationRouter(IOptions<NotificationOptions> options, ILogger<NotificationRouter> logger)
+public sealed class NotificationRouter(IOptions<NotificationOptions> options, DashboardLinks links, ILogger<NotificationRouter> logger)
 {
     private readonly NotificationOptions _options = options.Value;
 
@@ -36,6 +40,9 @@ public sealed class NotificationRouter(IOptions<NotificationOptions> options, IL
 
         var identity = $"alert\n{transition.AlertId}\n{transition.Kind}\n{transition.RunId ?? Stamp(transition.At)}";
         var title = AlertTitle(transition, target);
+        // What to do about it matters when it opens; a resolved alert needs nothing done.
+        var fix = kind == NotificationKind.AlertOpened ? FindingFixes.Catalogue.GetValueOrDefault(transition.Key.Code) : null;
+        var link = links.Target(target.Id)?.AbsoluteUri;
         var notifications = Matching(NotificationEvent.Alerts, tags, transition.Severity)
             .Select(channel => new Notification
             {
@@ -47,6 +54,8 @@ public sealed class NotificationRouter(IOptions<NotificationOptions> options, IL
                 Tags = [.. tags],
                 Title = title,
                 Text = transition.Message,
+                Fix = fix,
+                Link = link,
                 Severity = transition.Severity,
                 Code = transition.Key.Code,
                 Subject = transition.Key.Subject.Length > 0 ? transition.Key.Subject : null,
@@ -64,6 +73,7 @@ public sealed class NotificationRouter(IOptions<NotificationOptions> options, IL
         var identity = $"change\n{change.TargetId}\n{change.Item}\n{change.RunId}";
         var title = $"[CHANGE] {DisplayName(target)}: {change.Summary}";
         var text = $"{change.Summary}\nBefore: {change.Before ?? "(none)"}\nAfter: {change.After ?? "(none)"}";
+        var link = links.Target(target.Id)?.AbsoluteUri;
         var notifications = Matching(NotificationEvent.Changes, tags, severity: null)
             .Select(channel => new Notification
             {
@@ -75,6 +85,7 @@ public sealed class NotificationRouter(IOptions<NotificationOptions> options, IL
                 Tags = [.. tags],
                 Title = title,
                 Text = text,
+                Link = link,
                 Subject = change.Item,
                 RunId = change.RunId,
                 At = change.At,

@@ -6,14 +6,20 @@ namespace MailHealth.Monitor.Notifications;
 
 /// <summary>
 /// A Slack incoming-webhook message: <c>text</c> (the fallback shown in notifications) and
-/// <c>blocks</c> (a section with the title and the text, a context line with target, code,
-/// subject and run). Slack's mrkdwn needs &amp;, &lt; and &gt; escaped.
+/// <c>blocks</c> (a section with the title, the text, how to fix it and the link to the dashboard,
+/// a context line with target, code, subject and run). Slack's mrkdwn needs &amp;, &lt; and &gt;
+/// escaped, in a link's URL too; the fix text's <c>`code`</c> spans are mrkdwn already.
 /// </summary>
 public static class SlackMessage
 {
     public static JsonObject Build(Notification notification)
     {
-        var context = new List<string> { $"target `{Escape(notification.TargetId)}`" };
+        var context = new List<string>();
+        if (notification.TargetId.Length > 0)
+        {
+            context.Add($"target `{Escape(notification.TargetId)}`");
+        }
+
         if (notification.Code is { } code)
         {
             context.Add($"code `{Escape(code)}`");
@@ -30,6 +36,17 @@ public static class SlackMessage
         }
 
         context.Add(notification.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture));
+        var section = $"*{Escape(notification.Title)}*\n{Escape(notification.Text)}";
+        if (notification.Fix is { } fix)
+        {
+            section += $"\n*How to fix:* {Escape(fix)}";
+        }
+
+        if (notification.Link is { } link)
+        {
+            section += $"\n<{Escape(link)}|Open in the dashboard>";
+        }
+
         return new JsonObject
         {
             ["text"] = notification.Title,
@@ -40,7 +57,7 @@ public static class SlackMessage
                     ["text"] = new JsonObject
                     {
                         ["type"] = "mrkdwn",
-                        ["text"] = $"*{Escape(notification.Title)}*\n{Escape(notification.Text)}",
+                        ["text"] = section,
                     },
                 },
                 new JsonObject

@@ -9,7 +9,8 @@ namespace MailHealth.Monitor.Notifications;
 /// A Microsoft Teams Workflows webhook message: <c>{"type":"message","attachments":[{"contentType":
 /// "application/vnd.microsoft.card.adaptive","content":ADAPTIVE_CARD}]}</c>, the card version 1.4
 /// with the title coloured by severity (attention for critical, warning for warning, good for a
-/// resolved alert, accent otherwise), the text and a fact set.
+/// resolved alert, accent otherwise), the text, how to fix it, a fact set, and an Open URL action
+/// to the target's page on the dashboard.
 /// </summary>
 public static class TeamsMessage
 {
@@ -17,7 +18,12 @@ public static class TeamsMessage
 
     public static JsonObject Build(Notification notification)
     {
-        var facts = new JsonArray { Fact("Target", $"{notification.TargetId} ({notification.Domain})") };
+        var facts = new JsonArray();
+        if (notification.TargetId.Length > 0)
+        {
+            facts.Add(Fact("Target", $"{notification.TargetId} ({notification.Domain})"));
+        }
+
         if (notification.Severity is { } severity)
         {
             facts.Add(Fact("Severity", severity.ToString().ToLowerInvariant()));
@@ -39,24 +45,36 @@ public static class TeamsMessage
         }
 
         facts.Add(Fact("At", notification.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)));
+        var body = new JsonArray(
+            new JsonObject
+            {
+                ["type"] = "TextBlock",
+                ["text"] = notification.Title,
+                ["weight"] = "Bolder",
+                ["size"] = "Medium",
+                ["color"] = Colour(notification),
+                ["wrap"] = true,
+            },
+            new JsonObject { ["type"] = "TextBlock", ["text"] = notification.Text, ["wrap"] = true });
+        if (notification.Fix is { } fix)
+        {
+            // TextBlock markdown: bold works, code spans do not (their backticks stay, readable).
+            body.Add(new JsonObject { ["type"] = "TextBlock", ["text"] = $"**How to fix:** {fix}", ["wrap"] = true });
+        }
+
+        body.Add(new JsonObject { ["type"] = "FactSet", ["facts"] = facts });
         var card = new JsonObject
         {
             ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
             ["type"] = "AdaptiveCard",
             ["version"] = "1.4",
-            ["body"] = new JsonArray(
-                new JsonObject
-                {
-                    ["type"] = "TextBlock",
-                    ["text"] = notification.Title,
-                    ["weight"] = "Bolder",
-                    ["size"] = "Medium",
-                    ["color"] = Colour(notification),
-                    ["wrap"] = true,
-                },
-                new JsonObject { ["type"] = "TextBlock", ["text"] = notification.Text, ["wrap"] = true },
-                new JsonObject { ["type"] = "FactSet", ["facts"] = facts }),
+            ["body"] = body,
         };
+        if (notification.Link is { } link)
+        {
+            card["actions"] = new JsonArray(new JsonObject { ["type"] = "Action.OpenUrl", ["title"] = "Open in the dashboard", ["url"] = link });
+        }
+
         return new JsonObject
         {
             ["type"] = "message",

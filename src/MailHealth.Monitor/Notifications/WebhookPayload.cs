@@ -6,7 +6,7 @@ namespace MailHealth.Monitor.Notifications;
 
 /// <summary>
 /// The generic webhook's JSON body (camelCase; enums as camelCase strings; absent values as null):
-/// <c>{"id","kind","targetId","domain","tags","title","text","severity","code","subject","alertId","runId","at"}</c>.
+/// <c>{"id","kind","targetId","domain","tags","title","text","severity","code","subject","alertId","runId","at","fix","link"}</c>.
 /// </summary>
 public static class WebhookPayload
 {
@@ -30,7 +30,9 @@ public static class WebhookPayload
                 notification.Subject,
                 notification.AlertId,
                 notification.RunId,
-                notification.At.ToUniversalTime()),
+                notification.At.ToUniversalTime(),
+                notification.Fix,
+                notification.Link),
             Json);
 
     private sealed record Body(
@@ -46,5 +48,7 @@ public static class WebhookPayload
         string? Subject,
         string? AlertId,
         string? RunId,
-        DateTimeOffset At);
+        DateTimeOffset At,
+        string? Fix,
+        string? Link);
 }

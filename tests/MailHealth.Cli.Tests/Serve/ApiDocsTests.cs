@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using MailHealth.Testing;
+using MailHealth.Testing.Http;
 
 namespace MailHealth.Cli.Tests.Serve;
 
@@ -21,7 +22,14 @@ public sealed partial class ApiDocsTests
             .ToList();
         Assert.True(blocks.Count >= 8, $"docs/api.md has {blocks.Count} runnable blocks");
 
-        await using var serve = await ServeHarness.StartAsync("[]");
+        // The page's notification test: one webhook channel, to a receiver of the test's own.
+        await using var receiver = new HttpReceiver();
+        await using var serve = await ServeHarness.StartAsync("[]", settings: new Dictionary<string, string?>
+        {
+            ["MailHealth:Notifications:Channels:ops:Type"] = "webhook",
+            ["MailHealth:Notifications:Channels:ops:Url"] = receiver.Url().ToString(),
+            ["MailHealth:Notifications:Channels:ops:Secret"] = "docs-signing-key-0123456789",
+        });
         var script = new StringBuilder("set -euo pipefail\n");
         // The page waits ten seconds for the probe it queued; here the wait ends as soon as the run is stored.
         script.AppendLine("""sleep() { for _ in $(seq 600); do curl -s -H "x-functions-key: $MH_KEY" "$MH_URL/api/targets/docs-example/status" | grep -q '"runId"' && return 0; command sleep 0.1; done; return 1; }""");
@@ -51,6 +59,8 @@ public sealed partial class ApiDocsTests
         Assert.Contains("\"status\":400", outputs[^2], StringComparison.Ordinal);
         Assert.True(outputs[^2].Contains("port 70000 is out of range (1-65535)", StringComparison.Ordinal), outputs[^2]);
         Assert.Null(await serve.Get<MailHealth.Storage.Targets.TargetStore>().GetAsync("docs-example"));
+        Assert.Single(outputs, o => o.Contains("\"name\":\"ops\",\"type\":\"webhook\",\"outcome\":\"delivered\"", StringComparison.Ordinal));
+        Assert.Contains("\"kind\":\"test\"", Assert.Single(receiver.Requests).BodyText, StringComparison.Ordinal);
     }
 
     [GeneratedRegex("```sh\n(.*?)```", RegexOptions.Singleline)]

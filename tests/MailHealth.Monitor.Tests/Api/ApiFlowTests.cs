@@ -8,6 +8,7 @@ using MailHealth.Storage.Changes;
 using MailHealth.Storage.Queues;
 using MailHealth.Storage.Targets;
 using MailHealth.Testing;
+using MailHealth.Testing.Http;
 using MailHealth.Testing.Schemas;
 
 namespace MailHealth.Monitor.Tests.Api;
@@ -184,6 +185,31 @@ public sealed class ApiFlowTests
         Assert.Equal("3.1.0", document.GetProperty("openapi").GetString());
         var report = document.GetProperty("components").GetProperty("schemas").GetProperty("Report");
         Assert.Equal("#/components/schemas/ReportTarget", report.GetProperty("properties").GetProperty("target").GetProperty("$ref").GetString());
+    }
+
+    [Fact]
+    public async Task TestNotifications_SendsThroughEachChannel_AnswersWhatTheReceiverSaid_DeliveredOrNot()
+    {
+        await using var api = await ApiHost.StartAsync();
+        api.Webhook.Script(ScriptedReply.Ok, new ScriptedReply(503, Body: "down for maintenance"));
+
+        var delivered = await ApiAssert.JsonAsync(await api.Admin.PostAsync("/api/notifications/test", null), HttpStatusCode.OK, "NotificationTest");
+        var refused = await ApiAssert.JsonAsync(await api.Admin.PostAsync("/api/notifications/test?channel=OPS", null), HttpStatusCode.OK, "NotificationTest");
+
+        var first = Assert.Single(delivered.GetProperty("channels").EnumerateArray().ToList());
+        Assert.Equal(("ops", "webhook", "delivered"), (first.GetProperty("name").GetString(), first.GetProperty("type").GetString(), first.GetProperty("outcome").GetString()));
+        Assert.Equal("HTTP 200 OK: ok", first.GetProperty("answer").GetString());
+        Assert.False(first.TryGetProperty("reason", out _));
+        var second = Assert.Single(refused.GetProperty("channels").EnumerateArray().ToList());
+        Assert.Equal("refused", second.GetProperty("outcome").GetString());
+        Assert.Equal("HTTP 503 (ServiceUnavailable)", second.GetProperty("reason").GetString());
+        Assert.Equal("HTTP 503 ServiceUnavailable: down for maintenance", second.GetProperty("answer").GetString());
+        // Two test notifications reached the receiver, each named by the id the answer gave; nothing was stored or queued.
+        Assert.Equal(
+            [first.GetProperty("notificationId").GetString(), second.GetProperty("notificationId").GetString()],
+            api.Webhook.Requests.Select(r => r.Header("X-MailHealth-Delivery")));
+        Assert.All(api.Webhook.Requests, r => Assert.Contains("\"kind\":\"test\"", r.BodyText, StringComparison.Ordinal));
+        Assert.Equal(0, (await api.Get<NotificationQueue>().GetDepthAsync()).Messages);
     }
 
     private static ChangeEvent Change(string target, string item, string? before, string? after, int slot) =>

@@ -46,6 +46,9 @@ public sealed class ApiHost : IAsyncDisposable
 
     public HttpClient Admin { get; }
 
+    /// <summary>The receiver of the monitor's one channel, <c>ops</c> (a signed webhook).</summary>
+    public HttpReceiver Webhook => _webhook;
+
     public T Get<T>()
         where T : notnull => Services.GetRequiredService<T>();
 

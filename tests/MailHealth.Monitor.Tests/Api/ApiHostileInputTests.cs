@@ -39,6 +39,7 @@ public sealed class ApiHostileInputTests(ApiHostFixture fixture) : IClassFixture
         { "POST", "/api/alerts/shop.TLS_CERT_EXPIRED.0123456789abcdef/ack", null, HttpStatusCode.NotFound, null },
         { "GET", "/api/alerts?target=nope", null, HttpStatusCode.NotFound, null },
         { "GET", "/api/events?target=nope", null, HttpStatusCode.NotFound, null },
+        { "POST", "/api/notifications/test?channel=nope", null, HttpStatusCode.NotFound, null },
         { "GET", "/api/nothing-here", null, HttpStatusCode.NotFound, null },
 
         // Query parameters: unknown, repeated, out of range, wrong type.
@@ -59,6 +60,10 @@ public sealed class ApiHostileInputTests(ApiHostFixture fixture) : IClassFixture
         { "GET", "/api/alerts?target=Shop'", null, HttpStatusCode.BadRequest, "target" },
         { "GET", "/api/targets/shop/history?check=" + Huge, null, HttpStatusCode.BadRequest, "check" },
         { "GET", "/api/targets/shop/history?check=smtp%00", null, HttpStatusCode.BadRequest, "check" },
+        { "POST", "/api/notifications/test?channel=no%20such", null, HttpStatusCode.BadRequest, "channel" },
+        { "POST", "/api/notifications/test?channel=", null, HttpStatusCode.BadRequest, "channel" },
+        { "POST", "/api/notifications/test?channel=ops&channel=ops", null, HttpStatusCode.BadRequest, "channel" },
+        { "POST", "/api/notifications/test?to=ops", null, HttpStatusCode.BadRequest, "to" },
 
         // Times: not ISO-8601, without a zone, absurd, reversed.
         { "GET", "/api/targets/shop/history?from=yesterday", null, HttpStatusCode.BadRequest, "from" },
@@ -117,6 +122,7 @@ public sealed class ApiHostileInputTests(ApiHostFixture fixture) : IClassFixture
         Assert.Equal(["shop"], targets.Items.Select(t => t.Target.Id));
         Assert.True(targets.Items[0].Target.Enabled);
         Assert.Equal(0, (await api.Get<ProbeQueue>().GetDepthAsync()).Messages);
+        Assert.Empty(api.Webhook.Requests);
     }
 
     [Fact]

@@ -15,6 +15,7 @@ public sealed class ApiKeyTests(ApiHostFixture fixture) : IClassFixture<ApiHostF
         { "DELETE", "/api/targets/shop" },
         { "POST", "/api/targets/shop/probe" },
         { "POST", "/api/alerts/shop.TLS_CERT_EXPIRED.0123456789abcdef/ack" },
+        { "POST", "/api/notifications/test" },
     };
 
     public static TheoryData<string> Reads => new()
@@ -50,6 +51,7 @@ public sealed class ApiKeyTests(ApiHostFixture fixture) : IClassFixture<ApiHostF
         var shop = await api.Get<TargetStore>().GetAsync("shop");
         Assert.Equal("shop.example", shop!.Target.Domain);
         Assert.Equal(0, (await api.Get<ProbeQueue>().GetDepthAsync()).Messages);
+        Assert.Empty(api.Webhook.Requests);
     }
 
     [Fact]

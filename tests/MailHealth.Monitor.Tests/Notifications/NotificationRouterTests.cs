@@ -1,6 +1,7 @@
 using MailHealth.Alerts;
 using MailHealth.Changes;
 using MailHealth.Checks;
+using MailHealth.Monitor.Dashboard;
 using MailHealth.Notifications;
 using MailHealth.Targets;
 using MailHealth.Testing;
@@ -13,8 +14,9 @@ public sealed class NotificationRouterTests
     private static readonly DateTimeOffset At = TestClock.Start.AddMinutes(-5);
     private static readonly Target Example = new() { Id = "example-com", Domain = "example.com", DisplayDomain = "example.com" };
 
-    private static NotificationServices Services() => new(new Dictionary<string, string?>
+    private static NotificationServices Services(string? publicUrl = null) => new(new Dictionary<string, string?>
     {
+        ["MailHealth:Monitor:PublicUrl"] = publicUrl,
         // Every target, alerts only (the default).
         [$"{Channels}:all:Type"] = "slack",
         [$"{Channels}:all:Url"] = "https://hooks.example/all",
@@ -121,6 +123,37 @@ public sealed class NotificationRouterTests
         Assert.NotEqual(first[0].Id, first[1].Id);
         Assert.Empty(first.Select(n => n.Id).Intersect(resolved.Select(n => n.Id)));
         Assert.All(first, n => Assert.Matches("^[0-9a-f]{32}$", n.Id));
+    }
+
+    [Fact]
+    public void Route_Opened_CarriesTheFixTheDashboardShows_AndTheTargetsPage()
+    {
+        using var services = Services("https://monitor.example.com/mailhealth");
+
+        var opened = services.Router.Route(Transition(AlertTransitionKind.Opened), Example, ["prod"]);
+        var resolved = services.Router.Route(Transition(AlertTransitionKind.Resolved), Example, ["prod"]);
+
+        // The text of docs/findings.md, as the dashboard's findings.json serves it.
+        Assert.Equal("Renew the certificate and reload the server.", DashboardFiles.Default.Fixes["TLS_CERT_EXPIRED"]);
+        Assert.All(opened, n => Assert.Equal("Renew the certificate and reload the server.", n.Fix));
+        Assert.All(opened.Concat(resolved), n => Assert.Equal("https://monitor.example.com/mailhealth/#/target/example-com", n.Link));
+        // A resolved alert needs nothing fixed.
+        Assert.All(resolved, n => Assert.Null(n.Fix));
+    }
+
+    [Fact]
+    public void Route_WithoutPublicUrl_NoLink_ChangesLinkToo()
+    {
+        var change = new ChangeEvent("example-com", "spf", "v=spf1 -all", "v=spf1 mx -all", "SPF changed", At, "example-com/20261129T155000Z");
+        using var without = Services();
+        using var linked = Services("http://127.0.0.1:8080/");
+
+        Assert.All(without.Router.Route(Transition(AlertTransitionKind.Opened), Example, ["prod"]), n => Assert.Null(n.Link));
+        Assert.All(without.Router.Route(change, Example, ["prod"]), n => Assert.Null(n.Link));
+        var changed = linked.Router.Route(change, Example, ["prod"]);
+        Assert.NotEmpty(changed);
+        Assert.All(changed, n => Assert.Equal("http://127.0.0.1:8080/#/target/example-com", n.Link));
+        Assert.All(changed, n => Assert.Null(n.Fix));
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class WebhookChannelTests
         using var json = JsonDocument.Parse(request.Body);
         var root = json.RootElement;
         Assert.Equal(
-            ["id", "kind", "targetId", "domain", "tags", "title", "text", "severity", "code", "subject", "alertId", "runId", "at"],
+            ["id", "kind", "targetId", "domain", "tags", "title", "text", "severity", "code", "subject", "alertId", "runId", "at", "fix", "link"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(notification.Id, root.GetProperty("id").GetString());
         Assert.Equal("alertOpened", root.GetProperty("kind").GetString());
@@ -55,6 +55,9 @@ public sealed class WebhookChannelTests
         Assert.Equal(notification.AlertId, root.GetProperty("alertId").GetString());
         Assert.Equal(notification.RunId, root.GetProperty("runId").GetString());
         Assert.Equal(notification.At, root.GetProperty("at").GetDateTimeOffset());
+        // The sample has neither (NotificationContentTests route real alerts with them).
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("fix").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("link").ValueKind);
     }
 
     [Fact]

@@ -34,13 +34,17 @@ public static class AlertMailbox
     /// brackets) are in the Maildir and returns every copy found then; fewer when patience ran out
     /// (delivery is asynchronous after Postfix accepted the message).
     /// </summary>
-    public static async Task<IReadOnlyList<MimeMessage>> WaitForAsync(string messageId, int count, TimeSpan patience, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<MimeMessage>> WaitForAsync(string messageId, int count, TimeSpan patience, CancellationToken cancellationToken = default) =>
+        WaitForAsync(m => m.MessageId == messageId, count, patience, cancellationToken);
+
+    /// <summary>As <see cref="WaitForAsync(string, int, TimeSpan, CancellationToken)"/>, for the messages <paramref name="match"/> accepts.</summary>
+    public static async Task<IReadOnlyList<MimeMessage>> WaitForAsync(Func<MimeMessage, bool> match, int count, TimeSpan patience, CancellationToken cancellationToken = default)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(patience);
         while (true)
         {
-            var found = Read(messageId);
+            var found = Read(match);
             if (found.Count >= count)
             {
                 return found;
@@ -52,13 +56,16 @@ public static class AlertMailbox
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return Read(messageId);
+                return Read(match);
             }
         }
     }
 
     /// <summary>The messages with this Message-ID delivered so far.</summary>
-    public static IReadOnlyList<MimeMessage> Read(string messageId)
+    public static IReadOnlyList<MimeMessage> Read(string messageId) => Read(m => m.MessageId == messageId);
+
+    /// <summary>The messages delivered so far that <paramref name="match"/> accepts.</summary>
+    public static IReadOnlyList<MimeMessage> Read(Func<MimeMessage, bool> match)
     {
         var messages = new List<MimeMessage>();
         foreach (var folder in new[] { "new", "cur" })
@@ -72,7 +79,7 @@ public static class AlertMailbox
             foreach (var file in Directory.EnumerateFiles(path))
             {
                 var message = MimeMessage.Load(file);
-                if (message.MessageId == messageId)
+                if (match(message))
                 {
                     messages.Add(message);
                 }

@@ -1,16 +1,32 @@
+using System.Text;
 using System.Text.RegularExpressions;
 
-namespace MailHealth.Monitor.Dashboard;
+namespace MailHealth.Monitor.Findings;
 
 /// <summary>
 /// The "how to fix" text of every finding code, read from docs/findings.md (embedded in this
-/// assembly: one source for the documentation and the dashboard). Each table there whose first
-/// column is <c>code</c> and whose last is the fix contributes one entry per row; a row naming
-/// several codes (<c>DNS_TIMEOUT / DNS_SERVFAIL</c>) gives each the same text; a code documented
-/// twice keeps its first text.
+/// assembly: one source for the documentation, the dashboard and the notifications). Each table
+/// there whose first column is <c>code</c> and whose last is the fix contributes one entry per
+/// row; a row naming several codes (<c>DNS_TIMEOUT / DNS_SERVFAIL</c>) gives each the same text;
+/// a code documented twice keeps its first text.
 /// </summary>
 public static partial class FindingFixes
 {
+    /// <summary>The name docs/findings.md is embedded under (MailHealth.Monitor.csproj).</summary>
+    public const string Resource = "Findings.findings.md";
+
+    private static readonly Lazy<IReadOnlyDictionary<string, string>> Embedded = new(() =>
+    {
+        var assembly = typeof(FindingFixes).Assembly;
+        using var stream = assembly.GetManifestResourceStream(Resource)
+            ?? throw new InvalidOperationException($"resource '{Resource}' is not embedded in {assembly.GetName().Name}");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return Parse(reader.ReadToEnd());
+    });
+
+    /// <summary>The fix text per finding code of the embedded docs/findings.md, parsed once.</summary>
+    public static IReadOnlyDictionary<string, string> Catalogue => Embedded.Value;
+
     /// <summary>Parses the catalogue's Markdown; rows outside a code table are ignored.</summary>
     public static IReadOnlyDictionary<string, string> Parse(string markdown)
     {
@@ -53,7 +69,7 @@ public static partial class FindingFixes
     {
         // "| a | b |" -> ["a", "b"]; a pipe escaped as \| stays in its cell.
         var cells = new List<string>();
-        var current = new System.Text.StringBuilder();
+        var current = new StringBuilder();
         for (var i = 1; i < line.Length; i++)
         {
             if (line[i] == '\\' && i + 1 < line.Length && line[i + 1] == '|')
