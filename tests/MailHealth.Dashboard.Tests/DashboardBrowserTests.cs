@@ -195,7 +195,7 @@ public sealed class DashboardBrowserTests(SeededDashboard seeded) : IClassFixtur
         await refused.WaitForAsync();
         var why = await refused.InnerTextAsync();
         Assert.Contains("403", why, StringComparison.Ordinal);
-        Assert.Contains("admin key", why, StringComparison.Ordinal);
+        Assert.Contains("this key may only read; acknowledging an alert needs an admin key", why, StringComparison.Ordinal);
         Assert.Equal("open", await row.GetAttributeAsync("data-state"));
         Assert.Null((await store.FindAsync(alertId))!.Alert.AcknowledgedAt);
 

@@ -25,13 +25,14 @@ public sealed class SignInTests
         [PlatformSignIn.ScriptHeader] = "XMLHttpRequest",
     };
 
-    private static async Task<(int Status, JsonObject? Body)> CallAsync(FunctionsHarness app, string route, string method, string path, Dictionary<string, string> headers)
+    private static async Task<(int Status, JsonObject? Body, string? SignInOffer)> CallAsync(FunctionsHarness app, string route, string method, string path, Dictionary<string, string> headers)
     {
         var body = method == "PUT" ? """{"domain":"signed-in.example","ports":[25]}""" : null;
         var request = FunctionRequests.Request(app, method, path, body, headers);
         var id = path.StartsWith("/api/targets/", StringComparison.Ordinal) ? path.Split('/')[3] : null;
         var (status, _, answer) = await FunctionRequests.AnswerAsync(request, FunctionRequests.InvokeAsync(app, route, request, id));
-        return (status, answer.Length == 0 ? null : JsonNode.Parse(answer)?.AsObject());
+        var offer = request.HttpContext.Response.Headers[PlatformSignIn.OfferHeader].ToString();
+        return (status, answer.Length == 0 ? null : JsonNode.Parse(answer)?.AsObject(), offer.Length == 0 ? null : offer);
     }
 
     [Fact]
@@ -39,10 +40,10 @@ public sealed class SignInTests
     {
         await using var app = await FunctionsHarness.StartAsync(settings: Trusted);
 
-        var (written, _) = await CallAsync(app, "PutTarget", "PUT", "/api/targets/signed-in", SignedIn(PlatformSignIn.AdminRole));
-        var (read, _) = await CallAsync(app, "GetTarget", "GET", "/api/targets/signed-in", SignedIn(PlatformSignIn.ReadRole));
-        var (readOnly, readOnlyProblem) = await CallAsync(app, "DeleteTarget", "DELETE", "/api/targets/signed-in", SignedIn(PlatformSignIn.ReadRole));
-        var (noRole, noRoleProblem) = await CallAsync(app, "ListTargets", "GET", "/api/targets", SignedIn("Some.Other.Role"));
+        var (written, _, _) = await CallAsync(app, "PutTarget", "PUT", "/api/targets/signed-in", SignedIn(PlatformSignIn.AdminRole));
+        var (read, _, _) = await CallAsync(app, "GetTarget", "GET", "/api/targets/signed-in", SignedIn(PlatformSignIn.ReadRole));
+        var (readOnly, readOnlyProblem, _) = await CallAsync(app, "DeleteTarget", "DELETE", "/api/targets/signed-in", SignedIn(PlatformSignIn.ReadRole));
+        var (noRole, noRoleProblem, _) = await CallAsync(app, "ListTargets", "GET", "/api/targets", SignedIn("Some.Other.Role"));
 
         Assert.Equal(201, written);
         Assert.Equal(200, read);
@@ -59,11 +60,11 @@ public sealed class SignInTests
         var principal = ApiKeyTable.Principal("alice@example.test", PlatformSignIn.AdminRole);
 
         // A form another site's page posts carries the session cookie, so the platform's principal, but no script header.
-        var (forged, problem) = await CallAsync(app, "RequestProbe", "POST", "/api/targets/keys-table/probe", new() { [PlatformSignIn.PrincipalHeader] = principal });
-        var (bearer, _) = await CallAsync(app, "ListTargets", "GET", "/api/targets", new() { [PlatformSignIn.PrincipalHeader] = principal, ["Authorization"] = "Bearer token-the-platform-checked" });
+        var (forged, _, offer) = await CallAsync(app, "RequestProbe", "POST", "/api/targets/keys-table/probe", new() { [PlatformSignIn.PrincipalHeader] = principal });
+        var (bearer, _, _) = await CallAsync(app, "ListTargets", "GET", "/api/targets", new() { [PlatformSignIn.PrincipalHeader] = principal, ["Authorization"] = "Bearer token-the-platform-checked" });
 
         Assert.Equal(401, forged);
-        Assert.Equal(PlatformSignIn.LoginPath, (string)problem!["signIn"]!);
+        Assert.Equal(PlatformSignIn.LoginPath, offer);
         Assert.Equal(200, bearer);
     }
 
@@ -74,7 +75,7 @@ public sealed class SignInTests
         var headers = SignedIn(PlatformSignIn.AdminRole);
         headers[ApiKeys.Header] = ApiKeyTable.UnknownKey;
 
-        var (status, problem) = await CallAsync(app, "ListTargets", "GET", "/api/targets", headers);
+        var (status, problem, _) = await CallAsync(app, "ListTargets", "GET", "/api/targets", headers);
 
         Assert.Equal(401, status);
         Assert.Equal("the key is not valid", (string)problem!["detail"]!);
@@ -85,10 +86,10 @@ public sealed class SignInTests
     {
         await using var app = await FunctionsHarness.StartAsync(settings: new Dictionary<string, string?> { [FunctionsSettings.SignInSetting] = "true" });
 
-        var (status, problem) = await CallAsync(app, "ListTargets", "GET", "/api/targets", SignedIn(PlatformSignIn.AdminRole));
+        var (status, _, offer) = await CallAsync(app, "ListTargets", "GET", "/api/targets", SignedIn(PlatformSignIn.AdminRole));
 
         Assert.Null(app.Services.GetService<PlatformSignIn>());
         Assert.Equal(401, status);
-        Assert.False(problem!.ContainsKey("signIn"));
+        Assert.Null(offer);
     }
 }

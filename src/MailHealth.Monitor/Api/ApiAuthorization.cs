@@ -25,7 +25,7 @@ public sealed class ApiAuthorization(ApiKeys keys, PlatformSignIn? signIn = null
         {
             return keys.AccessOf(key) switch
             {
-                null => Unauthorized("the key is not valid"),
+                null => ApiProblem.Unauthorized("the key is not valid"),
                 var access when access >= required => null,
                 _ => ApiProblem.Forbidden("this route changes things and needs an admin key; the key given may only read"),
             };
@@ -41,9 +41,20 @@ public sealed class ApiAuthorization(ApiKeys keys, PlatformSignIn? signIn = null
             };
         }
 
-        return Unauthorized($"a key is required: send it in the {ApiKeys.Header} header (or the {ApiKeys.QueryParameter} query parameter)");
+        return ApiProblem.Unauthorized($"a key is required: send it in the {ApiKeys.Header} header (or the {ApiKeys.QueryParameter} query parameter)");
     }
 
-    // With sign-in configured, a 401 says where a browser signs in, so the dashboard can offer it.
-    private IResult Unauthorized(string detail) => ApiProblem.Unauthorized(detail, signIn is null ? null : PlatformSignIn.LoginPath);
+    /// <summary>
+    /// With sign-in configured, every answer names where a browser signs in (header
+    /// <see cref="PlatformSignIn.OfferHeader"/>), so the dashboard learns it from its anonymous
+    /// requests and offers it beside the key; without, nothing is added and both hosts answer alike.
+    /// </summary>
+    public void OfferSignIn(HttpResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (signIn is not null)
+        {
+            response.Headers[PlatformSignIn.OfferHeader] = PlatformSignIn.LoginPath;
+        }
+    }
 }

@@ -55,6 +55,7 @@ public sealed class ApiInvoker
     public async Task<IResult> InvokeAsync(string route, HttpRequest request, string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        _authorization.OfferSignIn(request.HttpContext.Response);
         if (_authorization.Check(request, Routes[route].Access) is { } refused)
         {
             return refused;

@@ -34,13 +34,8 @@ public static class ApiProblem
     public static IResult Conflict(string detail) =>
         Results.Problem(detail, title: "Conflict", statusCode: StatusCodes.Status409Conflict);
 
-    /// <summary>A 401; <paramref name="signIn"/>, when given, is where a browser may sign in instead of giving a key (member <c>signIn</c>).</summary>
-    public static IResult Unauthorized(string detail, string? signIn = null) =>
-        Results.Problem(
-            detail,
-            title: "Unauthorized",
-            statusCode: StatusCodes.Status401Unauthorized,
-            extensions: signIn is null ? null : new Dictionary<string, object?>(StringComparer.Ordinal) { ["signIn"] = signIn });
+    public static IResult Unauthorized(string detail) =>
+        Results.Problem(detail, title: "Unauthorized", statusCode: StatusCodes.Status401Unauthorized);
 
     public static IResult Forbidden(string detail) =>
         Results.Problem(detail, title: "Forbidden", statusCode: StatusCodes.Status403Forbidden);

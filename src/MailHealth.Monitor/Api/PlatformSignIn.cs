@@ -18,8 +18,11 @@ public sealed class PlatformSignIn
     public const string ReadRole = "MailHealth.Read";
     public const string AdminRole = "MailHealth.Admin";
 
-    /// <summary>Where a browser signs in (the platform's own endpoint); 401 answers name it in <c>signIn</c>.</summary>
+    /// <summary>Where a browser signs in (the platform's own endpoint).</summary>
     public const string LoginPath = "/.auth/login/aad";
+
+    /// <summary>The header of every API answer, while sign-in is on, that names <see cref="LoginPath"/>.</summary>
+    public const string OfferHeader = "X-MailHealth-Sign-In";
 
     /// <summary>The header the dashboard sends with every request; see <see cref="Read"/>.</summary>
     public const string ScriptHeader = "X-Requested-With";
