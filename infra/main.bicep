@@ -16,7 +16,7 @@ param environmentName string
 })
 param location string
 
-@description('Object id of the deploying user: may write Key Vault secrets and read the storage data. Empty: none.')
+@description('Object id of the deploying user: may write Key Vault secrets (the postprovision hook creates the API keys with it) and read the storage data. Empty: none.')
 param principalId string = ''
 
 @description('NCRONTAB schedule of the probes (six fields, seconds first). Keep it equal to monitorInterval.')

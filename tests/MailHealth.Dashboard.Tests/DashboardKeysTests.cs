@@ -72,12 +72,7 @@ public sealed class DashboardKeysTests : IAsyncLifetime
         await link.ClickAsync();
         await Page.Locator("[data-view=fleet] table.fleet").WaitForAsync();
         Assert.Null(await Page.EvaluateAsync<string?>("() => sessionStorage.getItem('mailhealth.key')"));
-        await Page.GotoAsync(new Uri(host.Address, "#/target/expired").ToString());
-        var row = Page.Locator($"tr[data-alert='{alert.Id}']");
-        await row.Locator("button.ack").ClickAsync();
-        var refused = row.Locator(".ack-msg.refused");
-        await refused.WaitForAsync();
-        var why = await refused.InnerTextAsync();
+        var (row, why) = await DashboardBrowser.AcknowledgeRefusedAsync(Page, host.Address, "expired", alert.Id);
         Assert.Contains("403", why, StringComparison.Ordinal);
         Assert.Contains("MailHealth.Admin", why, StringComparison.Ordinal);
         Assert.Null((await host.Get<AlertStore>().FindAsync(alert.Id))!.Alert.AcknowledgedAt);
