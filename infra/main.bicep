@@ -16,7 +16,7 @@ param environmentName string
 })
 param location string
 
-@description('Object id of the deploying user: may write Key Vault secrets and read the storage data. Empty: none.')
+@description('Object id of the deploying user: may write Key Vault secrets (the postprovision hook creates the API keys with it) and read the storage data. Empty: none.')
 param principalId string = ''
 
 @description('NCRONTAB schedule of the probes (six fields, seconds first). Keep it equal to monitorInterval.')
@@ -74,6 +74,9 @@ param maximumInstanceCount int = 40
 @description('Flex Consumption: memory of each instance (billed per GB-second while it executes). Probes wait on the network, not memory: 512 costs a quarter of 2048.')
 param instanceMemoryMB int = 2048
 
+@description('Entra ID sign-in for the dashboard (App Service Authentication): the client id of an app registration with the app roles MailHealth.Read and MailHealth.Admin (docs/deploy.md). Empty: off; the API takes keys only.')
+param entraClientId string = ''
+
 var tags = { 'azd-env-name': environmentName }
 
 resource group 'Microsoft.Resources/resourceGroups@2024-03-01' = {
@@ -102,6 +105,7 @@ module resources 'resources.bicep' = {
     vnetEnabled: vnetEnabled
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    entraClientId: entraClientId
   }
 }
 
@@ -112,5 +116,6 @@ output SERVICE_API_NAME string = resources.outputs.functionAppName
 output AZURE_FUNCTION_APP_NAME string = resources.outputs.functionAppName
 output AZURE_FUNCTION_APP_URL string = resources.outputs.functionAppUrl
 output AZURE_KEY_VAULT_NAME string = resources.outputs.keyVaultName
+output API_KEY_SECRETS string = resources.outputs.apiKeySecrets
 output AZURE_STORAGE_ACCOUNT_NAME string = resources.outputs.storageAccountName
 output NAT_PUBLIC_IP string = resources.outputs.natPublicIp

@@ -18,6 +18,7 @@ param smtpPort int
 param vnetEnabled bool
 param maximumInstanceCount int
 param instanceMemoryMB int
+param entraClientId string
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var functionAppName = 'func-mailhealth-${token}'
@@ -30,6 +31,19 @@ var secretNames = {
   smtpUserName: 'smtp-username'
   smtpPassword: 'smtp-password'
 }
+
+// The API's own keys, two slots of each kind so a key is rotated without a gap (docs/operations.md).
+// Their values are not in this template: the postprovision hook (hooks/api-keys.sh, given these
+// names by the output apiKeySecrets) creates each missing secret once with a random value and never
+// overwrites one, so `azd up` keeps the keys and a rotated key stays rotated.
+var apiReadKeySecrets = [
+  'api-read-key-0'
+  'api-read-key-1'
+]
+var apiAdminKeySecrets = [
+  'api-admin-key-0'
+  'api-admin-key-1'
+]
 
 // Built-in role definitions, by id (names in the comments).
 var roles = {
@@ -234,7 +248,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
-// A Key Vault reference, resolved by the platform with the app's identity.
+// A Key Vault reference, resolved by the platform with the app's identity. Versionless: a new
+// version of the secret is picked up without a redeploy (within a day, or at once on a refresh).
 func secretReference(vaultName string, secretName string) string =>
   '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=${secretName})'
 
@@ -249,7 +264,14 @@ var hostSettings = {
   MAILHEALTH_SCHEDULE: schedule
   MAILHEALTH_PROBE_QUEUE: 'mailhealth-probes'
   MAILHEALTH_NOTIFICATION_QUEUE: 'mailhealth-notifications'
+  MAILHEALTH_ENTRA_SIGN_IN: empty(entraClientId) ? 'false' : 'true'
 }
+
+// The keys the app checks itself on every API route (the host's own keys are never handed out).
+var apiKeySettings = union(
+  toObject(range(0, length(apiReadKeySecrets)), slot => 'MailHealth__Api__ReadKeys__${slot}', slot => secretReference(vault.name, apiReadKeySecrets[slot])),
+  toObject(range(0, length(apiAdminKeySecrets)), slot => 'MailHealth__Api__AdminKeys__${slot}', slot => secretReference(vault.name, apiAdminKeySecrets[slot]))
+)
 
 var monitorSettings = {
   MailHealth__Storage__TablePrefix: 'mailhealth'
@@ -284,7 +306,7 @@ var emailSettings = empty(emailRecipients) ? {} : union(
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app
   name: 'appsettings'
-  properties: union(hostSettings, monitorSettings, webhookSettings, emailSettings)
+  properties: union(hostSettings, monitorSettings, apiKeySettings, webhookSettings, emailSettings)
   dependsOn: [
     // The app starts on these settings: its identity must already reach storage, telemetry and the vault.
     blobOwner
@@ -293,6 +315,41 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     metricsPublisher
     secretsUser
   ]
+}
+
+// Optional Entra ID sign-in in front of the app (App Service Authentication), for the dashboard:
+// anonymous requests still reach the app, which checks its keys; a signed-in caller is judged by
+// its app roles MailHealth.Read and MailHealth.Admin (docs/deploy.md, Entra ID sign-in). Without a
+// client secret the platform signs in with the ID token alone (the registration must issue them).
+resource authentication 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(entraClientId)) {
+  parent: app
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: entraClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: false
+      }
+    }
+  }
 }
 
 resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
@@ -369,5 +426,6 @@ resource deployerTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = i
 output functionAppName string = app.name
 output functionAppUrl string = 'https://${app.properties.defaultHostName}'
 output keyVaultName string = vault.name
+output apiKeySecrets string = join(concat(apiReadKeySecrets, apiAdminKeySecrets), ' ')
 output storageAccountName string = storage.name
 output natPublicIp string = vnetEnabled ? natIp!.properties.ipAddress : ''

@@ -21,6 +21,16 @@ public static class FunctionsSettings
     /// <summary><c>PurgeHistory</c>: daily at 03:30 UTC, off the hour when other jobs cluster.</summary>
     public const string PurgeSchedule = "0 30 3 * * *";
 
+    /// <summary>
+    /// The app setting that lets callers signed in with Entra ID through App Service Authentication
+    /// use the API by their app roles (<c>true</c> or <c>false</c>; the template sets it with its
+    /// <c>entraClientId</c> parameter). Trusted only together with <see cref="PlatformAuthenticationSetting"/>.
+    /// </summary>
+    public const string SignInSetting = "MAILHEALTH_ENTRA_SIGN_IN";
+
+    /// <summary>Set by the platform, never by the template: <c>True</c> while App Service Authentication is on for the app.</summary>
+    public const string PlatformAuthenticationSetting = "WEBSITE_AUTH_ENABLED";
+
     /// <summary>The connection the queue triggers (and the host itself) use; <c>MailHealth:Storage</c> is taken from it.</summary>
     public const string StorageConnection = "AzureWebJobsStorage";
 

@@ -9,6 +9,7 @@ using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MailHealth.Functions;
@@ -34,21 +35,41 @@ public static class MailHealthFunctionsApp
         var builder = FunctionsApplication.CreateBuilder(args);
         configure?.Invoke(builder.Configuration);
         builder.ConfigureFunctionsWebApplication();
+        builder.Logging.KeepKeysOutOfLogs();
         AddMailHealthFunctions(builder.Services, builder.Configuration);
         AddTelemetry(builder.Services, builder.Configuration);
         services?.Invoke(builder.Services);
 
         var host = builder.Build();
         host.Services.GetRequiredService<IStartupValidator>().Validate();
+        if (host.Services.GetRequiredService<IOptions<SignInSettings>>().Value is { IsRequested: true, IsTrusted: false })
+        {
+            FunctionsLog.SignInNotTrusted(host.Services.GetRequiredService<ILogger<SignInSettings>>(), FunctionsSettings.SignInSetting, FunctionsSettings.PlatformAuthenticationSetting);
+        }
+
         return host;
     }
 
-    /// <summary>The monitor and its API (<c>AddMailHealthMonitor</c>, <c>AddMailHealthApi</c>) with storage taken from the triggers' connection, and the schedule setting checked.</summary>
+    /// <summary>
+    /// The monitor and its API (<c>AddMailHealthMonitor</c>, <c>AddMailHealthApi</c>: the app checks
+    /// its own keys) with storage taken from the triggers' connection, the schedule setting checked,
+    /// and Entra ID sign-in when asked for and the platform's authentication is on.
+    /// </summary>
     public static IServiceCollection AddMailHealthFunctions(IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddMailHealthMonitor(configuration);
         services.AddMailHealthApi(configuration);
+        var signIn = SignInSettings.Read(configuration);
+        services.AddOptions<SignInSettings>()
+            .Configure(settings => (settings.Requested, settings.Platform) = (signIn.Requested, signIn.Platform))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SignInSettings>, SignInSettings.Validator>();
+        if (signIn.IsTrusted)
+        {
+            services.AddSingleton<PlatformSignIn>();
+        }
+
         var storage = new FunctionsStorage(configuration);
         services.AddSingleton<IPostConfigureOptions<StorageOptions>>(storage);
         services.AddSingleton<IValidateOptions<StorageOptions>>(storage);

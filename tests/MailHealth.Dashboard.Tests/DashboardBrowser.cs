@@ -73,6 +73,17 @@ public static class DashboardBrowser
         await page.Locator("[data-view=fleet] table.fleet, [data-view=fleet] p.empty").First.WaitForAsync();
     }
 
+    /// <summary>Opens <paramref name="targetId"/>'s view, clicks Acknowledge on <paramref name="alertId"/>'s row and returns the row and the refusal it then shows.</summary>
+    public static async Task<(ILocator Row, string Refusal)> AcknowledgeRefusedAsync(IPage page, Uri address, string targetId, string alertId)
+    {
+        await page.GotoAsync(new Uri(address, $"#/target/{targetId}").ToString());
+        var row = page.Locator($"tr[data-alert='{alertId}']");
+        await row.Locator("button.ack").ClickAsync();
+        var refused = row.Locator(".ack-msg.refused");
+        await refused.WaitForAsync();
+        return (row, await refused.InnerTextAsync());
+    }
+
     private static string? FindOnPath(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(d => Path.Combine(d, name))

@@ -188,14 +188,9 @@ public sealed class DashboardBrowserTests(SeededDashboard seeded) : IClassFixtur
         Assert.Null((await store.FindAsync(alertId))!.Alert.AcknowledgedAt);
 
         await DashboardBrowser.SignInAsync(Page, Host.Address, DashboardHost.ReadKey);
-        await Page.GotoAsync(new Uri(Host.Address, "#/target/expired").ToString());
-        var row = Page.Locator($"tr[data-alert='{alertId}']");
-        await row.Locator("button.ack").ClickAsync();
-        var refused = row.Locator(".ack-msg.refused");
-        await refused.WaitForAsync();
-        var why = await refused.InnerTextAsync();
+        var (row, why) = await DashboardBrowser.AcknowledgeRefusedAsync(Page, Host.Address, "expired", alertId);
         Assert.Contains("403", why, StringComparison.Ordinal);
-        Assert.Contains("admin key", why, StringComparison.Ordinal);
+        Assert.Contains("this key may only read; acknowledging an alert needs an admin key", why, StringComparison.Ordinal);
         Assert.Equal("open", await row.GetAttributeAsync("data-state"));
         Assert.Null((await store.FindAsync(alertId))!.Alert.AcknowledgedAt);
 

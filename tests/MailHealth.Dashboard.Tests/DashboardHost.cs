@@ -57,7 +57,8 @@ public sealed class DashboardHost : IAsyncDisposable
     /// <paramref name="createStorage"/> false the tables are not created: every read of storage fails,
     /// as when the account's tables were deleted under a running monitor.
     /// </summary>
-    public static async Task<DashboardHost> StartAsync(string? prefix = null, bool createStorage = true)
+    /// <param name="signIn">Entra ID sign-in in front of the host, as the Functions app may have it: the API trusts the principal it passes on.</param>
+    public static async Task<DashboardHost> StartAsync(string? prefix = null, bool createStorage = true, PlatformSignInStandIn? signIn = null)
     {
         prefix ??= PeerStorage.UniquePrefix('d');
         var settings = PeerStorage.Settings(prefix);
@@ -73,7 +74,17 @@ public sealed class DashboardHost : IAsyncDisposable
         builder.Services.AddSingleton<IOptions<CheckOptions>>(Options.Create(Peers.Options()));
         builder.Services.AddMailHealthMonitor(builder.Configuration);
         builder.Services.AddMailHealthApi(builder.Configuration);
+        if (signIn is not null)
+        {
+            builder.Services.AddSingleton<PlatformSignIn>();
+        }
+
         var app = builder.Build();
+        if (signIn is not null)
+        {
+            app.Use(signIn.InvokeAsync);
+        }
+
         app.MapMailHealthApi();
         app.MapMailHealthDashboard();
         if (createStorage)

@@ -13,11 +13,14 @@ namespace MailHealth.Functions.Tests;
 /// The worker host as Program.cs builds it (<see cref="MailHealthFunctionsApp.Build"/>), with the
 /// app settings a deployment has, pointed at the peers: Azurite through <c>AzureWebJobsStorage</c>
 /// with tables and queues of its own (a unique prefix), unbound as the resolver, the test CA
-/// trusted, and a signed webhook channel to a loopback receiver. Removes its tables and queues.
+/// trusted, a signed webhook channel to a loopback receiver, and the API's read and admin keys.
+/// Removes its tables and queues.
 /// </summary>
 public sealed class FunctionsHarness : IAsyncDisposable
 {
     public const string WebhookSecret = "functions-signing-key-0123456789";
+    public const string ReadKey = "functions-read-key-0123456789";
+    public const string AdminKey = "functions-admin-key-0123456789";
 
     private FunctionsHarness(IHost host, HttpReceiver webhook)
     {
@@ -58,6 +61,8 @@ public sealed class FunctionsHarness : IAsyncDisposable
         ["MailHealth:Notifications:Channels:ops:Url"] = webhook.ToString(),
         ["MailHealth:Notifications:Channels:ops:Secret"] = WebhookSecret,
         ["MailHealth:Notifications:Channels:ops:Events:0"] = "Alerts",
+        ["MailHealth:Api:ReadKeys:0"] = ReadKey,
+        ["MailHealth:Api:AdminKeys:0"] = AdminKey,
     };
 
     public static async Task<FunctionsHarness> StartAsync(TimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null)

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using MailHealth.Functions.Triggers;
 using MailHealth.Storage.Queues;
@@ -6,6 +5,7 @@ using MailHealth.Storage.Targets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
+using static MailHealth.Functions.Tests.FunctionRequests;
 
 namespace MailHealth.Functions.Tests;
 
@@ -15,30 +15,11 @@ namespace MailHealth.Functions.Tests;
 /// </summary>
 public sealed class HttpFunctionTests
 {
-    private static HttpRequest Request(FunctionsHarness app, string method, string path, string? body = null)
-    {
-        var context = new DefaultHttpContext { RequestServices = app.Services };
-        context.Request.Method = method;
-        context.Request.Path = path;
-        if (body is not null)
-        {
-            var bytes = Encoding.UTF8.GetBytes(body);
-            context.Request.ContentType = "application/json";
-            context.Request.ContentLength = bytes.Length;
-            context.Request.Body = new MemoryStream(bytes);
-        }
-
-        context.Response.Body = new MemoryStream();
-        return context.Request;
-    }
-
     private static async Task<(int Status, string ContentType, JsonElement Body)> AnswerAsync(HttpRequest request, Task<IResult> function)
     {
-        var context = request.HttpContext;
-        await (await function).ExecuteAsync(context);
-        context.Response.Body.Position = 0;
-        using var document = await JsonDocument.ParseAsync(context.Response.Body);
-        return (context.Response.StatusCode, context.Response.ContentType ?? "", document.RootElement.Clone());
+        var (status, contentType, body) = await FunctionRequests.AnswerAsync(request, function);
+        using var document = JsonDocument.Parse(body);
+        return (status, contentType, document.RootElement.Clone());
     }
 
     [Fact]
@@ -47,9 +28,9 @@ public sealed class HttpFunctionTests
         await using var app = await FunctionsHarness.StartAsync();
         var http = app.Function<HttpApi>();
 
-        var put = Request(app, "PUT", "/api/targets/shop", """{"domain":"shop.example","ports":[25]}""");
+        var put = AdminRequest(app, "PUT", "/api/targets/shop", """{"domain":"shop.example","ports":[25]}""");
         var (created, _, _) = await AnswerAsync(put, http.PutTargetAsync(put, "shop", CancellationToken.None));
-        var get = Request(app, "GET", "/api/targets/shop");
+        var get = AdminRequest(app, "GET", "/api/targets/shop");
         var (status, _, target) = await AnswerAsync(get, http.GetTargetAsync(get, "shop", CancellationToken.None));
 
         Assert.Equal(StatusCodes.Status201Created, created);
@@ -85,7 +66,7 @@ public sealed class HttpFunctionTests
         await using var app = await FunctionsHarness.StartAsync();
         var http = app.Function<HttpApi>();
 
-        var get = Request(app, "GET", "/api/targets/nobody");
+        var get = AdminRequest(app, "GET", "/api/targets/nobody");
         var (status, contentType, problem) = await AnswerAsync(get, http.GetTargetAsync(get, "nobody", CancellationToken.None));
 
         Assert.Equal(StatusCodes.Status404NotFound, status);
@@ -100,7 +81,7 @@ public sealed class HttpFunctionTests
         await app.AddTargetAsync("good", "good.smtp.test");
         var http = app.Function<HttpApi>();
 
-        var post = Request(app, "POST", "/api/targets/good/probe");
+        var post = AdminRequest(app, "POST", "/api/targets/good/probe");
         var (status, _, _) = await AnswerAsync(post, http.RequestProbeAsync(post, "good", CancellationToken.None));
 
         Assert.Equal(StatusCodes.Status202Accepted, status);

@@ -13,7 +13,15 @@ public sealed class StartupTests
         var values = FunctionsHarness.Settings("fstartup", new Uri("http://127.0.0.1:9/hook"));
         foreach (var (key, value) in changes)
         {
-            values[key] = value;
+            // Null: the setting is not there at all (a null value would still bind a list's element).
+            if (value is null)
+            {
+                values.Remove(key);
+            }
+            else
+            {
+                values[key] = value;
+            }
         }
 
         var exception = Record.Exception(() => MailHealthFunctionsApp.Build([], configuration => configuration.AddInMemoryCollection(values)).Dispose());
@@ -50,6 +58,10 @@ public sealed class StartupTests
     [InlineData("MailHealth:Storage:ProbeQueueName", "other-probes", "MailHealth:Storage:ProbeQueueName: the Functions app takes this from the settings its triggers read")]
     [InlineData("MailHealth:Storage:AccountName", "otheraccount", "MailHealth:Storage:AccountName: the Functions app takes this from the settings its triggers read")]
     [InlineData(FunctionsSettings.StorageConnection, null, "AzureWebJobsStorage: not set")]
+    [InlineData("MailHealth:Api:AdminKeys:0", null, "MailHealth:Api:AdminKeys: at least one admin key is required to serve the API")]
+    [InlineData("MailHealth:Api:ReadKeys:0", "@Microsoft.KeyVault(VaultName=kv-mh;SecretName=api-read-key-0)", "MailHealth:Api:ReadKeys:0: is a Key Vault reference the platform could not resolve")]
+    [InlineData("MailHealth:Api:AdminKeys:0", "short", "MailHealth:Api:AdminKeys:0: is shorter than 16 characters")]
+    [InlineData(FunctionsSettings.SignInSetting, "yes", "MAILHEALTH_ENTRA_SIGN_IN: 'yes' is not true or false")]
     public void Build_BadSetting_StopsWithItsPath(string key, string? value, string expected)
     {
         var errors = StartupErrorsWith((key, value));

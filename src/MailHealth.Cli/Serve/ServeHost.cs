@@ -38,7 +38,8 @@ public sealed class ServeHost : IAsyncDisposable
     /// <summary>
     /// Defaults a configuration can override. The request logs of ASP.NET Core and HttpClient are
     /// kept at Warning because their Information lines carry URLs: a <c>code</c> key in a query
-    /// string, a Slack or Teams webhook URL (itself a secret).
+    /// string, a Slack or Teams webhook URL (itself a secret). The lines that carry a request's URL
+    /// stay at Warning whatever the configuration says (<see cref="ApiRequestLogging"/>).
     /// </summary>
     private static readonly Dictionary<string, string?> Defaults = new()
     {
@@ -110,6 +111,7 @@ public sealed class ServeHost : IAsyncDisposable
         // One line per event, or JSON with Logging:Console:FormatterName=json (Defaults).
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole();
+        builder.Logging.KeepKeysOutOfLogs();
         builder.Services.PostConfigure<JsonConsoleFormatterOptions>(json => json.TimestampFormat = json.TimestampFormat?.TrimEnd());
 
         var services = builder.Services;
@@ -140,13 +142,13 @@ public sealed class ServeHost : IAsyncDisposable
         }));
 
         var app = builder.Build();
-        var problems = SettingProblems(app.Services);
+        var problems = StartupValidation.Problems(app.Services);
         if (problems.Count == 0)
         {
             app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
             try
             {
-                // The API with serve's keys (MailHealth:Api): it refuses to be mapped without an admin key.
+                // The API, its keys checked by the application (MailHealth:Api), as in the Functions app.
                 app.MapMailHealthApi();
                 app.MapMailHealthDashboard();
             }
@@ -194,25 +196,6 @@ public sealed class ServeHost : IAsyncDisposable
     public Task StopAsync(CancellationToken cancellationToken) => App.StopAsync(cancellationToken);
 
     public ValueTask DisposeAsync() => App.DisposeAsync();
-
-    /// <summary>Every setting validated at once (as the host would at start), each problem named by its path; the API's missing admin key too.</summary>
-    private static List<string> SettingProblems(IServiceProvider services)
-    {
-        var problems = StartupValidation.Problems(services);
-        if (problems.Count > 0)
-        {
-            try
-            {
-                problems.AddRange(ApiSettings.KeyProblems(services.GetRequiredService<IOptions<ApiSettings>>().Value));
-            }
-            catch (Exception e) when (e is OptionsValidationException or InvalidOperationException)
-            {
-                // Already among the problems.
-            }
-        }
-
-        return problems;
-    }
 
     private static bool StorageConfigured(IConfiguration configuration)
     {

@@ -5,72 +5,73 @@ using Microsoft.Azure.Functions.Worker;
 namespace MailHealth.Functions.Triggers;
 
 /// <summary>
-/// One HTTP function per route of <see cref="ApiRoutes.All"/>: its name, method, route (the
+/// One HTTP function per route of <see cref="ApiRoutes.All"/>: its name, method and route (the
 /// path without its leading slash: host.json's route prefix is empty so that the dashboard can be
-/// served at <c>/</c>) and key level (read: function key, write: admin key), each a call to the
-/// handler both hosts share. The host checks the keys. The worker's ASP.NET Core integration
-/// executes the returned <see cref="IResult"/> on the request's HttpContext. Attributes need
-/// constants, so a test compares the built functions.metadata with <see cref="ApiRoutes.All"/>.
+/// served at <c>/</c>), each a call to <see cref="ApiInvoker"/>, which both hosts go through. Every
+/// function is anonymous to the host: the application checks its own read and admin keys
+/// (<c>MailHealth:Api</c>), so no caller ever needs the host's function or master keys. The worker's
+/// ASP.NET Core integration executes the returned <see cref="IResult"/> on the request's HttpContext.
+/// Attributes need constants, so a test compares the built functions.metadata with <see cref="ApiRoutes.All"/>.
 /// </summary>
-public sealed class HttpApi(MailHealthApi api)
+public sealed class HttpApi(ApiInvoker api)
 {
     [Function(ApiRoutes.GetHealth)]
     public Task<IResult> GetHealthAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest request, CancellationToken cancellationToken) =>
-        api.GetHealthAsync(request, cancellationToken);
+        api.InvokeAsync(ApiRoutes.GetHealth, request, cancellationToken);
 
     [Function(ApiRoutes.GetOpenApi)]
     public Task<IResult> GetOpenApiAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/openapi.json")] HttpRequest request, CancellationToken cancellationToken) =>
-        api.GetOpenApiAsync(request, cancellationToken);
+        api.InvokeAsync(ApiRoutes.GetOpenApi, request, cancellationToken);
 
     [Function(ApiRoutes.ListTargets)]
-    public Task<IResult> ListTargetsAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/targets")] HttpRequest request, CancellationToken cancellationToken) =>
-        api.ListTargetsAsync(request, cancellationToken);
+    public Task<IResult> ListTargetsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/targets")] HttpRequest request, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.ListTargets, request, cancellationToken);
 
     [Function(ApiRoutes.GetTarget)]
-    public Task<IResult> GetTargetAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/targets/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
-        api.GetTargetAsync(id, request, cancellationToken);
+    public Task<IResult> GetTargetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/targets/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.GetTarget, request, id, cancellationToken);
 
     [Function(ApiRoutes.PutTarget)]
-    public Task<IResult> PutTargetAsync([HttpTrigger(AuthorizationLevel.Admin, "put", Route = "api/targets/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
-        api.PutTargetAsync(id, request, cancellationToken);
+    public Task<IResult> PutTargetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/targets/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.PutTarget, request, id, cancellationToken);
 
     [Function(ApiRoutes.DeleteTarget)]
-    public Task<IResult> DeleteTargetAsync([HttpTrigger(AuthorizationLevel.Admin, "delete", Route = "api/targets/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
-        api.DeleteTargetAsync(id, request, cancellationToken);
+    public Task<IResult> DeleteTargetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/targets/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.DeleteTarget, request, id, cancellationToken);
 
     [Function(ApiRoutes.RequestProbe)]
-    public Task<IResult> RequestProbeAsync([HttpTrigger(AuthorizationLevel.Admin, "post", Route = "api/targets/{id}/probe")] HttpRequest request, string id, CancellationToken cancellationToken) =>
-        api.RequestProbeAsync(id, request, cancellationToken);
+    public Task<IResult> RequestProbeAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/targets/{id}/probe")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.RequestProbe, request, id, cancellationToken);
 
     [Function(ApiRoutes.GetStatus)]
-    public Task<IResult> GetStatusAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/targets/{id}/status")] HttpRequest request, string id, CancellationToken cancellationToken) =>
-        api.GetStatusAsync(id, request, cancellationToken);
+    public Task<IResult> GetStatusAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/targets/{id}/status")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.GetStatus, request, id, cancellationToken);
 
     [Function(ApiRoutes.ListStatus)]
-    public Task<IResult> ListStatusAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/status")] HttpRequest request, CancellationToken cancellationToken) =>
-        api.ListStatusAsync(request, cancellationToken);
+    public Task<IResult> ListStatusAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/status")] HttpRequest request, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.ListStatus, request, cancellationToken);
 
     [Function(ApiRoutes.GetHistory)]
-    public Task<IResult> GetHistoryAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/targets/{id}/history")] HttpRequest request, string id, CancellationToken cancellationToken) =>
-        api.GetHistoryAsync(id, request, cancellationToken);
+    public Task<IResult> GetHistoryAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/targets/{id}/history")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.GetHistory, request, id, cancellationToken);
 
     [Function(ApiRoutes.GetReport)]
-    public Task<IResult> GetReportAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/targets/{id}/report")] HttpRequest request, string id, CancellationToken cancellationToken) =>
-        api.GetReportAsync(id, request, cancellationToken);
+    public Task<IResult> GetReportAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/targets/{id}/report")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.GetReport, request, id, cancellationToken);
 
     [Function(ApiRoutes.ListAlerts)]
-    public Task<IResult> ListAlertsAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/alerts")] HttpRequest request, CancellationToken cancellationToken) =>
-        api.ListAlertsAsync(request, cancellationToken);
+    public Task<IResult> ListAlertsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/alerts")] HttpRequest request, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.ListAlerts, request, cancellationToken);
 
     [Function(ApiRoutes.AcknowledgeAlert)]
-    public Task<IResult> AcknowledgeAlertAsync([HttpTrigger(AuthorizationLevel.Admin, "post", Route = "api/alerts/{id}/ack")] HttpRequest request, string id, CancellationToken cancellationToken) =>
-        api.AcknowledgeAlertAsync(id, request, cancellationToken);
+    public Task<IResult> AcknowledgeAlertAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/alerts/{id}/ack")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.AcknowledgeAlert, request, id, cancellationToken);
 
     [Function(ApiRoutes.ListEvents)]
-    public Task<IResult> ListEventsAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/events")] HttpRequest request, CancellationToken cancellationToken) =>
-        api.ListEventsAsync(request, cancellationToken);
+    public Task<IResult> ListEventsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/events")] HttpRequest request, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.ListEvents, request, cancellationToken);
 
     [Function(ApiRoutes.TestNotifications)]
-    public Task<IResult> TestNotificationsAsync([HttpTrigger(AuthorizationLevel.Admin, "post", Route = "api/notifications/test")] HttpRequest request, CancellationToken cancellationToken) =>
-        api.TestNotificationsAsync(request, cancellationToken);
+    public Task<IResult> TestNotificationsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/notifications/test")] HttpRequest request, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.TestNotifications, request, cancellationToken);
 }

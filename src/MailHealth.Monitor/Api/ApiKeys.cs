@@ -1,14 +1,16 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace MailHealth.Monitor.Api;
 
 /// <summary>
-/// <c>serve</c>'s key check, the way the Functions host checks function and admin keys: the key
-/// comes in the <c>x-functions-key</c> header or the <c>code</c> query parameter; an admin key
-/// may do everything, a read key only what <see cref="ApiAccess.Read"/> allows. Keys are compared
-/// in constant time and never appear in an answer or a log.
+/// The API's own keys (<c>MailHealth:Api:ReadKeys</c> and <c>AdminKeys</c>), the same in both
+/// hosts: a key comes in the <c>x-functions-key</c> header or the <c>code</c> query parameter (the
+/// names callers of a Functions app already use); an admin key may call every route, a read key
+/// the routes of <see cref="ApiAccess.Read"/>. Keys are compared in constant time and never appear
+/// in an answer or a log.
 /// </summary>
 public sealed class ApiKeys
 {
@@ -18,45 +20,36 @@ public sealed class ApiKeys
     private readonly byte[][] _read;
     private readonly byte[][] _admin;
 
-    public ApiKeys(ApiSettings settings)
+    public ApiKeys(IOptions<ApiSettings> options)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        _read = [.. settings.ReadKeys.Select(Digest)];
-        _admin = [.. settings.AdminKeys.Select(Digest)];
+        ArgumentNullException.ThrowIfNull(options);
+        _read = [.. options.Value.ReadKeys.Select(Digest)];
+        _admin = [.. options.Value.AdminKeys.Select(Digest)];
     }
 
-    /// <summary>Null when the request may call a route of <paramref name="access"/>; else the 401 or 403 to answer with.</summary>
-    public IResult? Check(HttpRequest request, ApiAccess access)
+    /// <summary>The key the request carries (the header first), or null without one.</summary>
+    public static string? Given(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (access == ApiAccess.Anonymous)
-        {
-            return null;
-        }
-
         var given = request.Headers[Header].ToString();
         if (given.Length == 0)
         {
             given = request.Query[QueryParameter].ToString();
         }
 
-        if (given.Length == 0)
-        {
-            return ApiProblem.Unauthorized($"a key is required: send it in the {Header} header (or the {QueryParameter} query parameter)");
-        }
+        return given.Length == 0 ? null : given;
+    }
 
-        var digest = Digest(given);
-        if (_admin.Any(k => CryptographicOperations.FixedTimeEquals(k, digest)))
-        {
-            return null;
-        }
+    /// <summary>What <paramref name="key"/> may call: <see cref="ApiAccess.Admin"/>, <see cref="ApiAccess.Read"/>, or null for a key that is not one of these.</summary>
+    public ApiAccess? AccessOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var digest = Digest(key);
 
-        if (_read.Any(k => CryptographicOperations.FixedTimeEquals(k, digest)))
-        {
-            return access == ApiAccess.Read ? null : ApiProblem.Forbidden("this route changes things and needs an admin key; the key given may only read");
-        }
-
-        return ApiProblem.Unauthorized("the key is not valid");
+        // Every configured key is compared, whichever matches: the time taken says nothing about which kind it is.
+        var admin = _admin.Aggregate(false, (found, k) => CryptographicOperations.FixedTimeEquals(k, digest) | found);
+        var read = _read.Aggregate(false, (found, k) => CryptographicOperations.FixedTimeEquals(k, digest) | found);
+        return admin ? ApiAccess.Admin : read ? ApiAccess.Read : null;
     }
 
     // Equal-length digests: the comparison takes the same time whatever the key's length.

@@ -8,7 +8,11 @@ namespace MailHealth.Monitor.Api;
 
 public static class ApiServiceCollectionExtensions
 {
-    /// <summary>The API's handlers and settings (<c>MailHealth:Api</c>), on top of <see cref="MonitorServiceCollectionExtensions.AddMailHealthMonitor"/>.</summary>
+    /// <summary>
+    /// The API's handlers, its keys and settings (<c>MailHealth:Api</c>) and the invoker both hosts
+    /// call, on top of <see cref="MonitorServiceCollectionExtensions.AddMailHealthMonitor"/>. A host
+    /// that trusts a platform's sign-in registers <see cref="PlatformSignIn"/> too.
+    /// </summary>
     public static IServiceCollection AddMailHealthApi(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -16,6 +20,9 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<OpenApiDocument>();
         services.TryAddSingleton<TargetRemoval>();
         services.TryAddSingleton<MailHealthApi>();
+        services.TryAddSingleton<ApiKeys>();
+        services.TryAddSingleton<ApiAuthorization>();
+        services.TryAddSingleton<ApiInvoker>();
         return services;
     }
 }

@@ -3,9 +3,11 @@ using MailHealth.Settings;
 namespace MailHealth.Monitor.Api;
 
 /// <summary>
-/// The HTTP API's own settings (<c>MailHealth:Api</c>). The keys are <c>serve</c>'s: the Functions
-/// host checks its own function and admin keys and never reads these. Several keys of each kind
-/// are accepted so a key can be rotated without a gap (add the new one, move callers, remove the old).
+/// The HTTP API's own settings (<c>MailHealth:Api</c>), the same in both hosts: the application
+/// checks these keys itself (<see cref="ApiKeys"/>), in <c>serve</c> and in the Functions app, where
+/// they are Key Vault references (docs/deploy.md). Several keys of each kind are accepted so a key
+/// can be rotated without a gap (add the new one, move callers, remove the old). At least one admin
+/// key is required: a host without one refuses to start, naming the setting.
 /// </summary>
 public sealed class ApiSettings
 {
@@ -14,7 +16,10 @@ public sealed class ApiSettings
     /// <summary>Shortest key accepted: anything shorter is guessable.</summary>
     public const int MinimumKeyLength = 16;
 
-    /// <summary>Keys that may read (function level). Admin keys may read too.</summary>
+    /// <summary>How an app setting's value that is a Key Vault reference begins (<c>@Microsoft.KeyVault(SecretUri=...)</c>).</summary>
+    public const string KeyVaultReferencePrefix = "@Microsoft.KeyVault(";
+
+    /// <summary>Keys that may call the reading routes. Admin keys may read too.</summary>
     public List<string> ReadKeys { get; set; } = [];
 
     /// <summary>Keys that may also write: targets, probes, acknowledgements.</summary>
@@ -34,15 +39,11 @@ public sealed class ApiSettings
         {
             errors.Add(nameof(ReadKeys), "a key is both a read key and an admin key");
         }
-    }
 
-    /// <summary>What is wrong for a host that checks the keys itself (<c>serve</c>): it needs at least an admin key.</summary>
-    public static IReadOnlyList<string> KeyProblems(ApiSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        return settings.AdminKeys.Count == 0
-            ? [$"{Section}:{nameof(AdminKeys)}: at least one admin key is required to serve the API (set {Section}:{nameof(AdminKeys)}:0, or the environment variable MailHealth__Api__AdminKeys__0, to a secret of {MinimumKeyLength} characters or more)"]
-            : [];
+        if (settings.AdminKeys.Count == 0)
+        {
+            errors.Add(nameof(AdminKeys), $"at least one admin key is required to serve the API (set {Section}:{nameof(AdminKeys)}:0, or the environment variable MailHealth__Api__AdminKeys__0, to a secret of {MinimumKeyLength} characters or more)");
+        }
     }
 
     private static void CheckKeys(string name, List<string> keys, SettingErrors errors)
@@ -50,7 +51,13 @@ public sealed class ApiSettings
         for (var i = 0; i < keys.Count; i++)
         {
             // Never echo the key itself: the message ends up in logs.
-            if (string.IsNullOrWhiteSpace(keys[i]) || keys[i].Length < MinimumKeyLength)
+            if ((keys[i] ?? "").StartsWith(KeyVaultReferencePrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                // The platform leaves a reference it could not resolve in place: taken as a key, its
+                // well-formed, guessable text would open the API.
+                errors.Add($"{name}:{i}", "is a Key Vault reference the platform could not resolve (does the secret exist, may the app's identity read it?)");
+            }
+            else if (string.IsNullOrWhiteSpace(keys[i]) || keys[i].Length < MinimumKeyLength)
             {
                 errors.Add($"{name}:{i}", $"is shorter than {MinimumKeyLength} characters");
             }

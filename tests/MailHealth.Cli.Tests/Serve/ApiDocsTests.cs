@@ -56,6 +56,7 @@ public sealed partial class ApiDocsTests
         Assert.Contains("\"id\":\"docs-example\"", outputs[1], StringComparison.Ordinal);
         Assert.Contains("\"runId\":\"docs-example/", outputs[2], StringComparison.Ordinal);
         Assert.Contains("\"checks\":[{", outputs[2], StringComparison.Ordinal);
+        Assert.Contains(outputs, o => o.Contains("\"status\":401,\"detail\":\"the key is not valid\"", StringComparison.Ordinal));
         Assert.Contains("\"status\":400", outputs[^2], StringComparison.Ordinal);
         Assert.True(outputs[^2].Contains("port 70000 is out of range (1-65535)", StringComparison.Ordinal), outputs[^2]);
         Assert.Null(await serve.Get<MailHealth.Storage.Targets.TargetStore>().GetAsync("docs-example"));

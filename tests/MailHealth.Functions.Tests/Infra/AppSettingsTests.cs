@@ -63,10 +63,8 @@ public sealed class AppSettingsTests
         ["MailHealth:Notifications:Retry:InitialBackoff"] = "default 30 s",
         ["MailHealth:Notifications:Retry:MaxBackoff"] = "default 30 min",
 
-        // The API: the keys are serve's; on Azure the Functions host checks its own function and admin keys.
-        ["MailHealth:Api:ReadKeys:{n}"] = "serve's keys, never read by the Functions host",
-        ["MailHealth:Api:AdminKeys:{n}"] = "serve's keys, never read by the Functions host",
         ["MailHealth:Api:MaxBodyBytes"] = "default 64 KiB",
+        [FunctionsSettings.PlatformAuthenticationSetting] = "set by the platform itself while App Service Authentication is on",
     };
 
     /// <summary>Set by the template for the Functions host itself, which the worker never reads.</summary>

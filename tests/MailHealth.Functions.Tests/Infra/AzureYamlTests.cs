@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace MailHealth.Functions.Tests.Infra;
 
-/// <summary>azure.yaml deploys the Functions project as the service azd's template outputs name, on the infra that exists.</summary>
+/// <summary>azure.yaml deploys the Functions project as the service azd's template outputs name, on the infra that exists, and runs the hook that creates the API's keys.</summary>
 public sealed class AzureYamlTests
 {
     private static YamlMappingNode Root()
@@ -26,6 +26,18 @@ public sealed class AzureYamlTests
         Assert.Equal("dotnet", Scalar(root, "services", "api", "language"));
         var project = Path.GetFullPath(Path.Combine(Peers.RepoRoot, Scalar(root, "services", "api", "project")));
         Assert.True(File.Exists(Path.Combine(project, "MailHealth.Functions.csproj")), project);
+    }
+
+    [Fact]
+    public void PostprovisionHook_IsTheApiKeysScript_RunBySh()
+    {
+        var root = Root();
+
+        // azd runs it after every provisioning, with the template's outputs in the environment.
+        Assert.Equal("sh", Scalar(root, "hooks", "postprovision", "shell"));
+        Assert.Equal("false", Scalar(root, "hooks", "postprovision", "continueOnError"));
+        Assert.True(File.Exists(Path.Combine(Peers.RepoRoot, Scalar(root, "hooks", "postprovision", "run"))));
+        Assert.EndsWith("api-keys.sh", Scalar(root, "hooks", "postprovision", "run"), StringComparison.Ordinal);
     }
 
     [Fact]

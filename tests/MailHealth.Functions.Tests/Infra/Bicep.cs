@@ -41,7 +41,7 @@ public static class Bicep
         // Offline: no telemetry. main.bicepparam reads the azd environment: build it with the defaults.
         start.Environment["BICEP_TELEMETRY_ENABLED"] = "false";
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("AZURE_", StringComparison.Ordinal) || k.StartsWith("ALERT_", StringComparison.Ordinal)
-            || k.StartsWith("SMTP_", StringComparison.Ordinal) || k.StartsWith("MAILHEALTH_", StringComparison.Ordinal) || k == "VNET_ENABLED").ToList())
+            || k.StartsWith("SMTP_", StringComparison.Ordinal) || k.StartsWith("MAILHEALTH_", StringComparison.Ordinal) || k.StartsWith("ENTRA_", StringComparison.Ordinal) || k == "VNET_ENABLED").ToList())
         {
             start.Environment.Remove(name);
         }

@@ -6,7 +6,7 @@ using MailHealth.Storage.Targets;
 
 namespace MailHealth.Monitor.Tests.Api;
 
-/// <summary>Keys as the Functions host checks them: reads need a key, writes the admin key; a refused request changes nothing and never echoes a key.</summary>
+/// <summary>The application's keys, as both hosts check them (ApiAuthorization): reads need a key, writes an admin key; a refused request changes nothing and never echoes a key.</summary>
 public sealed class ApiKeyTests(ApiHostFixture fixture) : IClassFixture<ApiHostFixture>
 {
     public static TheoryData<string, string> Writes => new()

@@ -1,9 +1,11 @@
 // MailHealth dashboard: one ES module, no build step. It reads only the keyed HTTP API of the
 // monitor that serves it (same origin) and renders two views: the fleet (#/) and one target
-// (#/target/ID). Every status is shown as a shape, a word and a colour.
+// (#/target/ID). Every status is shown as a shape, a word and a colour. It is let in by a key of
+// the monitor's own API, or, where the Functions app has Entra ID sign-in, by the signed-in account.
 import uPlot from './uPlot.esm.js';
 
 const KEY_STORAGE = 'mailhealth.key';
+const SIGNED_IN_STORAGE = 'mailhealth.signedIn'; // '1' while the platform's sign-in lets this tab in without a key
 const REFRESH_MS = 30_000;
 const PAGE_CAP = 10; // pages of a list followed at most in one refresh
 const HISTORY_PAGE = 1000;
@@ -159,8 +161,20 @@ function key() {
   return sessionStorage.getItem(KEY_STORAGE) || '';
 }
 
+function signedIn() {
+  return sessionStorage.getItem(SIGNED_IN_STORAGE) === '1';
+}
+
+function forgetCredentials() {
+  sessionStorage.removeItem(KEY_STORAGE);
+  sessionStorage.removeItem(SIGNED_IN_STORAGE);
+}
+
+// A request to the API. X-Requested-With says it comes from this page's script: a page of another
+// site cannot send it, so the API lets a signed-in session (its cookie goes with same-origin
+// requests) count only for such requests. Every answer of a monitor with sign-in names where to sign in.
 async function api(path, options = {}) {
-  const headers = { accept: 'application/json' };
+  const headers = { accept: 'application/json', 'x-requested-with': 'XMLHttpRequest' };
   const given = options.key ?? key();
   if (given) headers['x-functions-key'] = given;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -171,11 +185,12 @@ async function api(path, options = {}) {
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       cache: 'no-store',
-      credentials: 'omit',
+      credentials: 'same-origin',
     });
   } catch (e) {
     throw new ApiError(0, `the monitor could not be reached (${e.message})`);
   }
+  state.signIn = response.headers.get('x-mailhealth-sign-in') || state.signIn;
   if (response.ok) {
     return response.status === 204 ? null : response.json();
   }
@@ -274,6 +289,7 @@ const state = {
   range: '24h',
   ackMessages: new Map(), // alert id -> { text, kind }
   lastHealth: null,
+  signIn: null, // where a browser signs in, when the monitor offers Entra ID sign-in
 };
 
 const $ = (id) => document.getElementById(id);
@@ -318,7 +334,7 @@ function route() {
 }
 
 async function refresh({ navigated = false, force = false } = {}) {
-  if (!key()) {
+  if (!key() && !signedIn()) {
     renderKeyForm();
     return;
   }
@@ -329,6 +345,7 @@ async function refresh({ navigated = false, force = false } = {}) {
   if (navigated) state.history = null;
   $('refresh').hidden = false;
   $('change-key').hidden = false;
+  $('change-key').textContent = key() ? 'Change key' : 'Use a key';
   try {
     const focusKey = rememberFocus();
     if (state.view.name === 'fleet') {
@@ -346,8 +363,11 @@ async function refresh({ navigated = false, force = false } = {}) {
   } catch (e) {
     if (generation !== state.generation) return;
     if (e instanceof ApiError && e.status === 401) {
-      sessionStorage.removeItem(KEY_STORAGE);
-      renderKeyForm(`The key was refused (401): ${e.problem?.detail || 'it is not valid'}. Enter a read key or an admin key.`);
+      const hadKey = Boolean(key());
+      forgetCredentials();
+      renderKeyForm(hadKey
+        ? 'Refused (401): no key, or the key is not valid. Enter a read key or an admin key.'
+        : 'Refused (401): the sign-in is no longer valid. Sign in again, or enter a read key or an admin key.');
       return;
     }
     showError(`Could not load ${state.view.name === 'fleet' ? 'the fleet' : `target ${state.view.id}`}: ${e.message}.`);
@@ -362,7 +382,10 @@ async function refresh({ navigated = false, force = false } = {}) {
 // ---------------------------------------------------------------------------------------------
 // The key form.
 
-function renderKeyForm(message) {
+// The form that asks for a key. Unless told not to (`probe: false`, after "Change key"), it first
+// asks the anonymous health route whether the monitor offers Entra ID sign-in and, if so, whether
+// this browser is signed in already: then it goes on without a key.
+function renderKeyForm(message, { probe = true } = {}) {
   $('refresh').hidden = true;
   $('change-key').hidden = true;
   $('alert-count').replaceChildren();
@@ -371,13 +394,15 @@ function renderKeyForm(message) {
   clearError();
   const input = h('input', { id: 'key-input', name: 'key', type: 'password', autocomplete: 'off', required: true, spellcheck: 'false', 'aria-describedby': 'key-help key-error' });
   const error = h('p', { id: 'key-error', class: 'form-error', role: 'alert' }, message || '');
+  const signIn = h('p', { id: 'sign-in', class: 'sign-in', hidden: true });
   const form = h('form', { class: 'key-form', 'data-view': 'key', 'aria-labelledby': 'key-title' },
     h('h1', { id: 'key-title' }, 'Enter your API key'),
-    h('p', { id: 'key-help' }, 'A read key shows the dashboard; acknowledging an alert needs an admin key. ',
+    h('p', { id: 'key-help' }, 'Use a key of this monitor\'s API: a read key shows the dashboard; acknowledging an alert needs an admin key. ',
       'The key stays in this browser tab (session storage) and is sent only to this monitor, in the x-functions-key header.'),
     h('label', { for: 'key-input' }, 'API key'),
     h('div', { class: 'key-row' }, input, h('button', { type: 'submit' }, 'Open the dashboard')),
-    error);
+    error,
+    signIn);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const given = input.value.trim();
@@ -387,16 +412,48 @@ function renderKeyForm(message) {
       await api('targets?limit=1', { key: given });
     } catch (e) {
       error.textContent = e.status === 401
-        ? `That key was refused (401): ${e.problem?.detail || 'it is not valid'}.`
+        ? 'That key was refused (401): the key is not valid for this monitor.'
         : `The key could not be checked: ${e.message}.`;
       input.focus();
       return;
     }
+    sessionStorage.removeItem(SIGNED_IN_STORAGE);
     sessionStorage.setItem(KEY_STORAGE, given);
     refresh({ navigated: true });
   });
   $('main').replaceChildren(form);
   input.focus();
+  if (probe) offerSignIn(form, signIn, error);
+  else showSignIn(signIn);
+}
+
+async function offerSignIn(form, signIn, error) {
+  try {
+    await api('health', { key: '' });
+  } catch {
+    // health may answer 503 (storage): its sign-in header counts all the same
+  }
+  if (!state.signIn || !form.isConnected) return;
+  try {
+    await api('targets?limit=1', { key: '' });
+  } catch (e) {
+    if (!form.isConnected) return;
+    // 403: signed in, but the account has neither app role.
+    if (e.status === 403 && !error.textContent) error.textContent = `Signed in, but refused (403): ${e.problem?.detail || 'the account may not read'}. Enter a key instead.`;
+    showSignIn(signIn);
+    return;
+  }
+  if (!form.isConnected) return;
+  sessionStorage.setItem(SIGNED_IN_STORAGE, '1');
+  refresh({ navigated: true });
+}
+
+function showSignIn(signIn) {
+  if (!state.signIn) return;
+  const back = encodeURIComponent(location.pathname + location.hash);
+  signIn.replaceChildren('Or ', h('a', { href: `${state.signIn}?post_login_redirect_uri=${back}`, id: 'sign-in-link' }, 'sign in with your organisation account'),
+    ' (Entra ID): the roles MailHealth.Read and MailHealth.Admin let you read and acknowledge without a key.');
+  signIn.hidden = false;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -699,8 +756,11 @@ async function acknowledge(alert, button, message) {
     await refresh({ force: true });
   } catch (e) {
     let text;
-    if (e.status === 403) text = 'Refused (403): the key in use may only read. Acknowledging needs an admin key: use "Change key" and enter one.';
-    else if (e.status === 401) text = 'Refused (401): the key is not valid any more.';
+    if (e.status === 403) {
+      text = key()
+        ? 'Refused (403): this key may only read; acknowledging an alert needs an admin key. Use "Change key" and enter one.'
+        : `Refused (403): ${e.problem?.detail || 'this account may only read'}. Acknowledging an alert needs an admin key or the MailHealth.Admin role.`;
+    } else if (e.status === 401) text = 'Refused (401): no key, or the key is not valid any more.';
     else if (e.status === 409) text = `Not acknowledged (409): ${e.problem?.detail || 'the alert is not open any more'}.`;
     else text = `Not acknowledged: ${e.message}.`;
     state.ackMessages.set(alert.id, { text, kind: 'refused' });
@@ -963,9 +1023,9 @@ function start() {
   $('legend').replaceChildren(...['pass', 'warn', 'fail', 'error', 'none'].map((st) => h('span', { class: 'legend-item' }, badge(st), ` ${STATUS[st].title}`)));
   $('refresh').addEventListener('click', () => refresh({ navigated: false }));
   $('change-key').addEventListener('click', () => {
-    sessionStorage.removeItem(KEY_STORAGE);
+    forgetCredentials();
     state.ackMessages.clear();
-    renderKeyForm();
+    renderKeyForm('', { probe: false });
   });
   window.addEventListener('hashchange', () => refresh({ navigated: true }));
   document.addEventListener('visibilitychange', () => {
