@@ -96,9 +96,9 @@ public sealed class HttpFunctionTests
         await using var app = await FunctionsHarness.StartAsync();
         var http = app.Function<HttpApi>();
 
-        var post = Request(app, "POST", "/api/notifications/test");
+        var post = AdminRequest(app, "POST", "/api/notifications/test");
         var (status, _, answer) = await AnswerAsync(post, http.TestNotificationsAsync(post, CancellationToken.None));
-        var unknown = Request(app, "POST", "/api/notifications/test");
+        var unknown = AdminRequest(app, "POST", "/api/notifications/test");
         unknown.QueryString = new QueryString("?channel=nope");
         var (notFound, _, _) = await AnswerAsync(unknown, http.TestNotificationsAsync(unknown, CancellationToken.None));
 
