@@ -85,12 +85,21 @@ internal sealed class CheckCommandOptions
         DefaultValueFactory = _ => 60,
     };
 
+    public Option<string[]> AllowNetworks { get; } = new("--allow-network")
+    {
+        Description = "Let the checker connect to this special-purpose network (loopback, private-use, CGNAT, unique-local...), "
+            + "which it refuses by default; repeatable. Link-local and the cloud metadata addresses are never allowed.",
+        HelpName = "CIDR",
+        Arity = ArgumentArity.ZeroOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     /// <summary>Adds the argument and every option to <paramref name="command"/>, in help order.</summary>
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Add(Domains);
-        foreach (var option in new Option[] { TargetsFile, Concurrency, Hosts, Ports, DkimSelectors, BimiSelector, SendingIps, Dns, Dnsbl, CaFile, RelayTest, Json, Timeout })
+        foreach (var option in new Option[] { TargetsFile, Concurrency, Hosts, Ports, DkimSelectors, BimiSelector, SendingIps, Dns, Dnsbl, CaFile, RelayTest, Json, Timeout, AllowNetworks })
         {
             command.Add(option);
         }
@@ -113,7 +122,8 @@ internal sealed class CheckCommandOptions
             parse.GetValue(Dnsbl),
             parse.GetValue(CaFile),
             parse.GetValue(RelayTest),
-            parse.GetValue(Timeout));
+            parse.GetValue(Timeout),
+            parse.GetValue(AllowNetworks) ?? []);
     }
 
     private static Option<bool> JsonOption()

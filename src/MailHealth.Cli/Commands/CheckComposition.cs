@@ -2,6 +2,7 @@ using System.Globalization;
 using MailHealth.Checks;
 using MailHealth.Composition;
 using MailHealth.Dns;
+using MailHealth.Network;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,14 @@ public static class CheckComposition
         if (input.CaFile is { } caFile && CheckOptions.LoadRootsProblem(caFile, []) is { } problem)
         {
             throw new UsageException($"--ca-file: {problem}");
+        }
+
+        foreach (var network in input.AllowedNetworks)
+        {
+            if (AddressPolicy.NetworkProblem(network, out _) is { } networkProblem)
+            {
+                throw new UsageException($"--allow-network '{network}' {networkProblem}");
+            }
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(input)).Build();
@@ -68,6 +77,11 @@ public static class CheckComposition
             [Checks(nameof(CheckOptions.RunDeadline))] = Show(timeout * 3),
             [Checks(nameof(CheckOptions.TrustRootsFile))] = input.CaFile,
         };
+        for (var i = 0; i < input.AllowedNetworks.Count; i++)
+        {
+            settings[Checks($"{nameof(CheckOptions.AllowedNetworks)}:{i}")] = input.AllowedNetworks[i];
+        }
+
         for (var i = 0; i < input.Dns.Count; i++)
         {
             settings[$"{DnsSettings.Section}:{nameof(DnsSettings.Servers)}:{i}"] = input.Dns[i];

@@ -14,4 +14,5 @@ public sealed record CheckInput(
     IReadOnlyList<string>? Dnsbl,
     string? CaFile,
     bool RelayTest,
-    int TimeoutSeconds);
+    int TimeoutSeconds,
+    IReadOnlyList<string> AllowedNetworks);
