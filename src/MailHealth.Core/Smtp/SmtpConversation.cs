@@ -175,7 +175,7 @@ internal static class SmtpConversation
                         {
                             TargetHost = IPAddress.TryParse(host.Name, out _) ? "" : host.Name,
                             RemoteCertificateValidationCallback = certificate.Accept,
-                            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                            CertificateChainPolicy = ProbeSmtpClient.HandshakeChainPolicy(),
                             // Every probe sees the certificate the server presents now (see ProbeSmtpClient).
                             AllowTlsResume = false,
                         },
