@@ -30,6 +30,12 @@ public sealed record AddressVerdict
     /// <summary>The address, its range and what stops the connection, for a report or a message.</summary>
     public string Refusal => $"{this}: {Consequence}";
 
+    /// <summary>
+    /// The range and what stops the connection, without the address: for a message about a host
+    /// that belongs to a secret (a webhook URL), "loopback (127.0.0.0/8, RFC 1122 ...): refused unless ...".
+    /// </summary>
+    public string RangeRefusal => $"{Range?.Name} ({Range?.Network}, {Range?.Source}): {Consequence}";
+
     /// <summary>The verdict as report evidence.</summary>
     public Dictionary<string, object?> ToEvidence() => new()
     {

@@ -1,3 +1,5 @@
+using MailHealth.Network;
+
 namespace MailHealth.Monitor.Notifications;
 
 /// <summary>
@@ -28,6 +30,17 @@ public sealed record DeliveryResult
         new(DeliveryOutcome.RetryableFailure, reason, retryAfter);
 
     public static DeliveryResult PermanentFailure(string reason) => new(DeliveryOutcome.PermanentFailure, reason, null);
+
+    /// <summary>
+    /// The address policy refused every address of the receiver or server (docs/address-policy.md):
+    /// permanent, since retrying does not change the policy. The reason names the ranges only: the
+    /// host and its address belong to the URL, a secret.
+    /// </summary>
+    public static DeliveryResult NotAllowed(AddressRefusedException refused)
+    {
+        ArgumentNullException.ThrowIfNull(refused);
+        return PermanentFailure($"not connected: the destination's addresses are {string.Join("; ", refused.Verdicts.Select(v => v.RangeRefusal).Distinct())}");
+    }
 
     public override string ToString() => Reason is null ? Outcome.ToString() : $"{Outcome}: {Reason}";
 }

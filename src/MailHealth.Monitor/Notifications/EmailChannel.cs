@@ -85,7 +85,7 @@ internal sealed class EmailChannel : INotificationChannel
         }
         catch (AddressRefusedException e)
         {
-            return DeliveryResult.PermanentFailure(HttpDelivery.NotAllowedReason(e));
+            return DeliveryResult.NotAllowed(e);
         }
         catch (AuthenticationException)
         {

@@ -38,23 +38,12 @@ internal sealed class HttpDelivery(IHttpClientFactory clients, TimeProvider time
         }
         catch (HttpRequestException e) when (AddressRefusedException.Find(e) is { } refused)
         {
-            return DeliveryResult.PermanentFailure(NotAllowedReason(refused));
+            return DeliveryResult.NotAllowed(refused);
         }
         catch (HttpRequestException e)
         {
             return DeliveryResult.RetryableFailure($"request failed ({e.HttpRequestError})");
         }
-    }
-
-    /// <summary>
-    /// Why a receiver was not connected to, by the ranges of its addresses only (the address and
-    /// the host belong to the URL, a secret). Permanent: retrying does not change the policy.
-    /// </summary>
-    public static string NotAllowedReason(AddressRefusedException refused)
-    {
-        ArgumentNullException.ThrowIfNull(refused);
-        var ranges = refused.Verdicts.Select(v => $"{v.Range?.Name ?? "public"} ({v.Range?.Network}), {v.Consequence}").Distinct();
-        return $"not connected: the receiver's addresses are {string.Join("; ", ranges)}";
     }
 
     public static DeliveryResult Classify(HttpResponseMessage response, DateTimeOffset now)

@@ -243,6 +243,6 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
     /// <summary>Why the policy refuses <paramref name="host"/> when it is an address; null for a name (judged when resolved) or a permitted address.</summary>
     private string? Refusal(string host) =>
         IPAddress.TryParse(host, out var address) && _addressPolicy.Judge(address) is { Permitted: false } verdict
-            ? $"the host is {verdict.Range?.Name} ({verdict.Range?.Network}, {verdict.Range?.Source}), {verdict.Consequence}"
+            ? $"the host is {verdict.RangeRefusal}"
             : null;
 }

@@ -16,14 +16,20 @@ public sealed class MxPrivateAddressTests
     private static Task<MxResult> LookupAsync(string domain) =>
         MxLookup.LookupAsync(Peers.Context(Peers.Target(domain)), CancellationToken.None);
 
+    /// <summary>The result's one finding, MX_PRIVATE_ADDRESS of <paramref name="severity"/>.</summary>
+    private static Finding PrivateAddress(MxResult result, Severity severity)
+    {
+        var finding = Assert.Single(result.Check.Findings);
+        Assert.Equal((MxFindingCodes.PrivateAddress, severity), (finding.Code, finding.Severity));
+        return finding;
+    }
+
     [Fact]
     public async Task Lookup_MxOnlyOnPrivateAddresses_Critical()
     {
         var result = await LookupAsync("private.mx.test");
 
-        var finding = Assert.Single(result.Check.Findings);
-        Assert.Equal(MxFindingCodes.PrivateAddress, finding.Code);
-        Assert.Equal(Severity.Critical, finding.Severity);
+        var finding = PrivateAddress(result, Severity.Critical);
         Assert.Equal("mx.private.mx.test", finding.Subject);
         Assert.Equal(
             "MX host mx.private.mx.test resolves to 10.0.0.5 (private-use, 10.0.0.0/8, RFC 1918); fd00::25 (unique-local, fc00::/7, RFC 4193), "
@@ -41,9 +47,7 @@ public sealed class MxPrivateAddressTests
     {
         var result = await LookupAsync("partprivate.mx.test");
 
-        var finding = Assert.Single(result.Check.Findings);
-        Assert.Equal(MxFindingCodes.PrivateAddress, finding.Code);
-        Assert.Equal(Severity.Warning, finding.Severity);
+        var finding = PrivateAddress(result, Severity.Warning);
         Assert.Contains("192.168.0.25 (private-use, 192.168.0.0/16, RFC 1918)", finding.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Peers.Address(1, 1).ToString(), finding.Message, StringComparison.Ordinal);
         Assert.Contains("senders that try that address fail", finding.Message, StringComparison.Ordinal);
@@ -54,9 +58,7 @@ public sealed class MxPrivateAddressTests
     {
         var result = await LookupAsync("privateimplicit.mx.test");
 
-        var finding = Assert.Single(result.Check.Findings);
-        Assert.Equal(MxFindingCodes.PrivateAddress, finding.Code);
-        Assert.Equal(Severity.Critical, finding.Severity);
+        var finding = PrivateAddress(result, Severity.Critical);
         Assert.StartsWith("privateimplicit.mx.test, the implicit MX (no MX record), resolves to 172.16.0.25 (private-use, 172.16.0.0/12, RFC 1918)", finding.Message, StringComparison.Ordinal);
         Assert.Equal(MailHostSource.ImplicitMx, result.Hosts.Source);
     }
@@ -66,9 +68,7 @@ public sealed class MxPrivateAddressTests
     {
         var result = await LookupAsync("metadata.mx.test");
 
-        var finding = Assert.Single(result.Check.Findings);
-        Assert.Equal(MxFindingCodes.PrivateAddress, finding.Code);
-        Assert.Equal(Severity.Critical, finding.Severity);
+        var finding = PrivateAddress(result, Severity.Critical);
         Assert.Contains("169.254.169.254 (cloud instance metadata (Azure, AWS, Google Cloud)", finding.Message, StringComparison.Ordinal);
         var address = Assert.Single(Assert.IsType<List<Dictionary<string, object?>>>(finding.Evidence!["addresses"]));
         Assert.Equal("never", address["rule"]);

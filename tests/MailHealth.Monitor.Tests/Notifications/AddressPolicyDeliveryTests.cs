@@ -55,7 +55,7 @@ public sealed class AddressPolicyDeliveryTests
         var refused = await SendAsync(settings, "ops", AddressPolicy.PublicOnly);
 
         Assert.Equal(DeliveryOutcome.PermanentFailure, refused.Outcome);
-        Assert.StartsWith("not connected: the receiver's addresses are loopback (127.0.0.0/8), refused unless MailHealth:Checks:AllowedNetworks names it", refused.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("not connected: the destination's addresses are loopback (127.0.0.0/8, RFC 1122 section 3.2.1.3): refused unless MailHealth:Checks:AllowedNetworks names it", refused.Reason, StringComparison.Ordinal);
         Assert.DoesNotContain(receiver.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), refused.Reason, StringComparison.Ordinal);
 
         var allowed = await SendAsync(settings, "ops", Peers.Options().AddressPolicy);
@@ -72,7 +72,7 @@ public sealed class AddressPolicyDeliveryTests
         var refused = await SendAsync(settings, "mail", AddressPolicy.PublicOnly);
 
         Assert.Equal(DeliveryOutcome.PermanentFailure, refused.Outcome);
-        Assert.StartsWith("not connected: the receiver's addresses are loopback (127.0.0.0/8)", refused.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("not connected: the destination's addresses are loopback (127.0.0.0/8", refused.Reason, StringComparison.Ordinal);
 
         var allowed = await SendAsync(settings, "mail", Peers.Options().AddressPolicy);
         Assert.Equal(DeliveryOutcome.RetryableFailure, allowed.Outcome);
@@ -80,9 +80,9 @@ public sealed class AddressPolicyDeliveryTests
     }
 
     [Theory]
-    [InlineData("https://169.254.169.254/hook", "Url: the host is cloud instance metadata (Azure, AWS, Google Cloud) (169.254.169.254/32, the clouds' metadata service documentation), never connected to, whatever the settings say")]
-    [InlineData("https://[fe80::1]/hook", "Url: the host is link-local (fe80::/10, RFC 4291 section 2.5.6), never connected to, whatever the settings say")]
-    [InlineData("https://10.0.0.5/hook", "Url: the host is private-use (10.0.0.0/8, RFC 1918), refused unless MailHealth:Checks:AllowedNetworks names it")]
+    [InlineData("https://169.254.169.254/hook", "Url: the host is cloud instance metadata (Azure, AWS, Google Cloud) (169.254.169.254/32, the clouds' metadata service documentation): never connected to, whatever the settings say")]
+    [InlineData("https://[fe80::1]/hook", "Url: the host is link-local (fe80::/10, RFC 4291 section 2.5.6): never connected to, whatever the settings say")]
+    [InlineData("https://10.0.0.5/hook", "Url: the host is private-use (10.0.0.0/8, RFC 1918): refused unless MailHealth:Checks:AllowedNetworks names it")]
     [InlineData("http://hooks.example/hook", "Url: plain http is only for a loopback receiver (127.0.0.1, [::1], localhost); use https")]
     [InlineData("http://10.0.0.5/hook", "Url: plain http is only for a loopback receiver (127.0.0.1, [::1], localhost); use https")]
     public void Validate_WebhookUrlThatCannotWork_StopsStartUp(string url, string problem)
@@ -93,7 +93,7 @@ public sealed class AddressPolicyDeliveryTests
     }
 
     [Theory]
-    [InlineData("http://127.0.0.1:9/hook", "Url: the host is loopback (127.0.0.0/8, RFC 1122 section 3.2.1.3), refused unless MailHealth:Checks:AllowedNetworks names it")]
+    [InlineData("http://127.0.0.1:9/hook", "Url: the host is loopback (127.0.0.0/8, RFC 1122 section 3.2.1.3): refused unless MailHealth:Checks:AllowedNetworks names it")]
     [InlineData("http://localhost:9/hook", "Url: plain http to a loopback receiver needs loopback allowed (MailHealth:Checks:AllowedNetworks); use https")]
     public void Validate_PlainHttpToLoopbackNotAllowed_StopsStartUp(string url, string problem)
     {
@@ -120,6 +120,6 @@ public sealed class AddressPolicyDeliveryTests
 
         var failures = NotificationOptionsTests.StartUpFailures(settings);
 
-        Assert.Equal([$"{Channels}:mail:Host: the host is Azure platform address (WireServer, DNS, health probes) (168.63.129.16/32, Azure's documentation of 168.63.129.16), never connected to, whatever the settings say"], failures);
+        Assert.Equal([$"{Channels}:mail:Host: the host is Azure platform address (WireServer, DNS, health probes) (168.63.129.16/32, Azure's documentation of 168.63.129.16): never connected to, whatever the settings say"], failures);
     }
 }
