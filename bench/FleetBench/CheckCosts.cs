@@ -88,7 +88,7 @@ internal static class CheckCosts
     /// <summary>The checker as <c>mailhealth check</c> composes it; with <paramref name="only"/>, just that check (by registration order).</summary>
     private static ServiceProvider Compose(int? only, bool shareProbes = true)
     {
-        var settings = new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(Peers.LoopbackNetworkSettings())
         {
             ["MailHealth:Dns:Servers:0"] = RecursivePeer.Endpoint.Address.ToString(),
             ["MailHealth:Checks:TrustRootsFile"] = Peers.CaFile,

@@ -107,11 +107,12 @@ internal static class MailHealthRun
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[]
-        {
+        string[] arguments =
+        [
             "-o", timeFile, "-f", "%e %U %S %M", "dotnet", cli, "check", "--targets", file, "--json", "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture),
-            "--dns", RecursivePeer.Endpoint.Address.ToString(), "--ca-file", Peers.CaFile, "--timeout", "30",
-        })
+            "--dns", RecursivePeer.Endpoint.Address.ToString(), "--ca-file", Peers.CaFile, "--timeout", "30", .. Peers.LoopbackNetworkArguments,
+        ];
+        foreach (var arg in arguments)
         {
             start.ArgumentList.Add(arg);
         }

@@ -10,7 +10,7 @@ namespace MailHealth.Cli.Tests;
 public sealed class CheckCommandPostfixTests
 {
     private static readonly string[] Peer =
-        ["--dns", $"{RecursivePeer.Endpoint.Address}", "--ca-file", Peers.CaFile, "--dnsbl", "bl.rep.test", "--dnsbl", "dbl.rep.test"];
+        ["--dns", $"{RecursivePeer.Endpoint.Address}", "--ca-file", Peers.CaFile, "--dnsbl", "bl.rep.test", "--dnsbl", "dbl.rep.test", .. Peers.LoopbackNetworkArguments];
 
     private static Task<CliRunner.Outcome> CheckAsync(params string[] args) => CliRunner.RunAsync(["check", .. args, .. Peer]);
 
@@ -93,7 +93,7 @@ public sealed class EnvironmentCollection;
 [Collection(nameof(EnvironmentCollection))]
 public sealed class CheckCommandCredentialTests
 {
-    private static readonly string[] Peer = ["--dns", $"{RecursivePeer.Endpoint.Address}", "--ca-file", Peers.CaFile, "--dnsbl", "bl.rep.test"];
+    private static readonly string[] Peer = ["--dns", $"{RecursivePeer.Endpoint.Address}", "--ca-file", Peers.CaFile, "--dnsbl", "bl.rep.test", .. Peers.LoopbackNetworkArguments];
 
     private static Task<CliRunner.Outcome> CheckAsync(params string[] args) => CliRunner.RunAsync(["check", .. args, .. Peer]);
 

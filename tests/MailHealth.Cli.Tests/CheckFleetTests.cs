@@ -7,7 +7,7 @@ namespace MailHealth.Cli.Tests;
 /// <summary><c>mailhealth check</c> over several targets: JSON Lines, the summary, the targets file, the exit code.</summary>
 public sealed class CheckFleetTests
 {
-    private static string[] Peer => ["--dns", $"{RecursivePeer.Endpoint.Address}", "--ca-file", Peers.CaFile, "--dnsbl", "bl.rep.test"];
+    private static string[] Peer => ["--dns", $"{RecursivePeer.Endpoint.Address}", "--ca-file", Peers.CaFile, "--dnsbl", "bl.rep.test", .. Peers.LoopbackNetworkArguments];
 
     [Fact]
     public async Task Check_SeveralDomainsJson_OneReportPerLineAndTheWorstExitCode()
@@ -47,7 +47,7 @@ public sealed class CheckFleetTests
                 ] }
                 """);
 
-            var outcome = await CliRunner.RunAsync(["check", "--targets", file, "--json", "--concurrency", "2", .. Peer[..4]]);
+            var outcome = await CliRunner.RunAsync(["check", "--targets", file, "--json", "--concurrency", "2", .. Peer[..4], .. Peers.LoopbackNetworkArguments]);
 
             Assert.Equal(ExitCodes.Critical, outcome.ExitCode);
 
@@ -71,7 +71,7 @@ public sealed class CheckFleetTests
             var targets = Enumerable.Range(1, 60).Select(i => $$"""{ "domain": "d{{i}}.fleet.test", "ports": [25], "dnsbl": ["bl.rep.test"] }""");
             await File.WriteAllTextAsync(file, $$"""{ "targets": [ {{string.Join(",", targets)}} ] }""");
 
-            var outcome = await CliRunner.RunAsync(["check", "--targets", file, "--json", "--concurrency", "8", .. Peer[..4]]);
+            var outcome = await CliRunner.RunAsync(["check", "--targets", file, "--json", "--concurrency", "8", .. Peer[..4], .. Peers.LoopbackNetworkArguments]);
 
             var reports = outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
             Assert.Equal(60, reports.Select(r => r.GetProperty("target").GetProperty("id").GetString()).Distinct().Count());
@@ -147,7 +147,7 @@ public sealed class CheckFleetTests
 
         var outcome = await CliRunner.RunAsync([
             "check", .. domains, "--ports", "25", "--json", "--concurrency", "1", "--timeout", "5",
-            "--dns", $"{server.EndPoint}", "--dnsbl", "bl.provider.example"]);
+            "--dns", $"{server.EndPoint}", "--dnsbl", "bl.provider.example", .. Peers.LoopbackNetworkArguments]);
 
         Assert.Equal(4, outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.All(domains, d => Assert.Equal(1, server.QueriesFor(d, 15)));

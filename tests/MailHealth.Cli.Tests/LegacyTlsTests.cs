@@ -10,7 +10,7 @@ namespace MailHealth.Cli.Tests;
 public sealed class LegacyTlsTests
 {
     private static readonly string[] Args =
-        ["check", "legacytls.smtp.test", "--dns", $"{RecursivePeer.Endpoint.Address}", "--ca-file", Peers.CaFile, "--dnsbl", "bl.rep.test", "--json"];
+        ["check", "legacytls.smtp.test", "--dns", $"{RecursivePeer.Endpoint.Address}", "--ca-file", Peers.CaFile, "--dnsbl", "bl.rep.test", "--json", .. Peers.LoopbackNetworkArguments];
 
     private static Dictionary<string, string> Policy(string file) =>
         new() { ["OPENSSL_CONF"] = Path.Combine(AppContext.BaseDirectory, "OpenSsl", file) };

@@ -13,7 +13,7 @@ public sealed class ReportSchemaTests
         [
             "check", "demo.test", "expired.smtp.test", "good.smtp.test", "nonexistent.invalid", "--json",
             "--dkim-selector", "mail", "--bimi-selector", "brand", "--sending-ip", "127.0.0.2",
-            "--dns", $"{RecursivePeer.Endpoint.Address}", "--ca-file", Peers.CaFile, "--dnsbl", "bl.rep.test",
+            "--dns", $"{RecursivePeer.Endpoint.Address}", "--ca-file", Peers.CaFile, "--dnsbl", "bl.rep.test", .. Peers.LoopbackNetworkArguments,
         ]);
 
         var lines = outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -42,7 +42,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
         where T : class => ActivatorUtilities.CreateInstance<T>(Services);
 
     /// <summary>The settings of a deployment on the peers; <paramref name="prefix"/> keeps tables and queues apart from other tests.</summary>
-    public static Dictionary<string, string?> Settings(string prefix, Uri webhook) => new()
+    public static Dictionary<string, string?> Settings(string prefix, Uri webhook) => new(Peers.LoopbackNetworkSettings())
     {
         [FunctionsSettings.StorageConnection] = Peers.AzuriteConnectionString,
         [FunctionsSettings.ScheduleSetting] = FunctionsSettings.DefaultSchedule,

@@ -69,12 +69,26 @@ public static class Peers
         UseCache = false,
     });
 
-    /// <summary>Check options for tests: the test CA trusted, short deadlines.</summary>
+    /// <summary>
+    /// The loopback networks the peers ($MH_NET.0.0/16), the tests' socket servers (127.0.0.1) and
+    /// one test zone's AAAA (::1) use: the address policy refuses loopback unless it is allowed.
+    /// </summary>
+    public static IReadOnlyList<string> LoopbackNetworks { get; } = ["127.0.0.0/8", "::1/128"];
+
+    /// <summary><see cref="LoopbackNetworks"/> as settings (<c>MailHealth:Checks:AllowedNetworks:N</c>), for a host's configuration.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> LoopbackNetworkSettings() =>
+        LoopbackNetworks.Select((network, i) => KeyValuePair.Create($"{CheckOptions.Section}:{nameof(CheckOptions.AllowedNetworks)}:{i}", (string?)network));
+
+    /// <summary><see cref="LoopbackNetworks"/> as <c>mailhealth check</c> options.</summary>
+    public static IReadOnlyList<string> LoopbackNetworkArguments { get; } = [.. LoopbackNetworks.SelectMany(network => new[] { "--allow-network", network })];
+
+    /// <summary>Check options for tests: the test CA trusted, loopback allowed, short deadlines.</summary>
     public static CheckOptions Options(Func<CheckOptions, CheckOptions>? adjust = null)
     {
         var options = new CheckOptions
         {
             ExtraTrustRoots = TestRoots(),
+            AllowedNetworks = [.. LoopbackNetworks],
             ConnectTimeout = TimeSpan.FromSeconds(3),
             GreetingTimeout = TimeSpan.FromSeconds(5),
             CommandTimeout = TimeSpan.FromSeconds(5),

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using MailHealth.Network;
 using MailHealth.Settings;
 
 namespace MailHealth.Checks;
@@ -11,6 +12,8 @@ namespace MailHealth.Checks;
 public sealed class CheckOptions
 {
     public const string Section = "MailHealth:Checks";
+
+    private AddressPolicy? _addressPolicy;
 
     /// <summary>TCP connect, per address. Default 10 s.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -67,6 +70,17 @@ public sealed class CheckOptions
     /// <summary>Certificates expiring within this many days are a warning. Default 21.</summary>
     public int CertificateWarningDays { get; init; } = 21;
 
+    /// <summary>
+    /// Special-purpose networks (CIDR) the monitor may connect to: loopback, private-use, carrier-grade
+    /// NAT, unique-local and the other ranges the address policy refuses by default. Default none;
+    /// the never ranges (link-local, the cloud metadata and platform addresses, multicast) cannot be
+    /// allowed (docs/address-policy.md). Webhooks and e-mail pass the same policy.
+    /// </summary>
+    public IList<string> AllowedNetworks { get; init; } = [];
+
+    /// <summary>The address policy of <see cref="AllowedNetworks"/>, built on first use (after validation).</summary>
+    public AddressPolicy AddressPolicy => _addressPolicy ??= AddressPolicy.Parse(AllowedNetworks);
+
     /// <summary>What is wrong with these settings, each named by its path under <see cref="Section"/>.</summary>
     public static void Validate(CheckOptions options, SettingErrors errors)
     {
@@ -89,6 +103,14 @@ public sealed class CheckOptions
         if (options.CertificateWarningDays < options.CertificateCriticalDays)
         {
             errors.Add(nameof(CertificateWarningDays), $"{options.CertificateWarningDays} is less than CertificateCriticalDays ({options.CertificateCriticalDays})");
+        }
+
+        for (var i = 0; i < options.AllowedNetworks.Count; i++)
+        {
+            if (AddressPolicy.NetworkProblem(options.AllowedNetworks[i], out _) is { } networkProblem)
+            {
+                errors.Add($"{nameof(AllowedNetworks)}:{i}", $"'{options.AllowedNetworks[i]}' {networkProblem}");
+            }
         }
 
         if (options.TrustRootsFile is { } file && LoadRootsProblem(file, new X509Certificate2Collection()) is { } problem)

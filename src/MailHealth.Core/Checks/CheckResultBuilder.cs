@@ -1,5 +1,6 @@
 
 using MailHealth.Dns;
+using MailHealth.Network;
 
 namespace MailHealth.Checks;
 
@@ -97,6 +98,24 @@ public sealed class CheckResultBuilder
         Add(DnsFindingCodes.LookupIncomplete, Severity.Info, $"{answer.Describe()}: {uncertain}",
             new Dictionary<string, object?> { ["query"] = $"{answer.Type} {answer.Name}", ["answer"] = answer.Describe() }, subject);
         return true;
+    }
+
+    /// <summary>
+    /// A finding that <paramref name="what"/>, from the domain's public DNS, resolves to addresses
+    /// the address policy refuses (docs/address-policy.md): no internet address, so senders cannot
+    /// use them, and the monitor does not connect to them. Critical when the host has no other
+    /// address (<paramref name="consequence"/> then says what is lost), else a warning: senders fall
+    /// back to the other addresses.
+    /// </summary>
+    public CheckResultBuilder AddNotOnTheInternet(
+        string code, string what, string host, IReadOnlyList<AddressVerdict> refused, bool noOtherAddress, string consequence, string subject)
+    {
+        ArgumentNullException.ThrowIfNull(refused);
+        var (severity, why) = noOtherAddress
+            ? (Severity.Critical, consequence)
+            : (Severity.Warning, "senders that try that address fail and must fall back to the others");
+        return Add(code, severity, $"{what} resolves to {string.Join("; ", refused)}, not an internet address: {why}; the monitor does not connect to it",
+            new Dictionary<string, object?> { ["host"] = host, ["addresses"] = refused.Select(v => v.ToEvidence()).ToList() }, subject);
     }
 
     /// <summary>Milliseconds since the builder was made, by the injected clock.</summary>

@@ -60,6 +60,7 @@ public static class CheckServiceCollectionExtensions
             sp.GetRequiredService<IOptions<DnsSettings>>().Value.ToResolverOptions(sp.GetRequiredService<SharingLimit>()),
             sp.GetRequiredService<NetworkLimiter>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.AddAddressPolicy();
         services.TryAddSingleton(CheckServices.Default);
         services.TryAddSingleton(sp => new SharedProbes(
             sp.GetRequiredService<SharingLimit>().Apply(sp.GetRequiredService<IOptions<CheckOptions>>().Value.ShareProbesFor),
@@ -81,6 +82,17 @@ public static class CheckServiceCollectionExtensions
 
         services.TryAddSingleton<DomainChecker>();
         services.TryAddSingleton<FleetRunner>();
+        return services;
+    }
+
+    /// <summary>
+    /// The address policy every connection passes (<see cref="CheckOptions.AddressPolicy"/>, from
+    /// <c>MailHealth:Checks:AllowedNetworks</c>), for the connections made outside the checks:
+    /// webhooks, e-mail and whatever comes later.
+    /// </summary>
+    public static IServiceCollection AddAddressPolicy(this IServiceCollection services)
+    {
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<CheckOptions>>().Value.AddressPolicy);
         return services;
     }
 }

@@ -110,6 +110,19 @@ public sealed class MtaStsCheck : ICheck
             return;
         }
 
+        if (fetch.NotAllowed.Count > 0)
+        {
+            // The host's name is the domain's own (mta-sts.DOMAIN in its public DNS): an address
+            // no sender can reach is the domain's fault, not a choice of the monitor.
+            var all = fetch.Outcome == PolicyFetchOutcome.AddressNotAllowed;
+            result.AddNotOnTheInternet(MtaStsFindingCodes.PolicyPrivateAddress, $"the policy host {policyHost}", policyHost, fetch.NotAllowed, all,
+                "senders cannot fetch the policy and continue as if the domain had no MTA-STS", hostSubject);
+            if (all)
+            {
+                return;
+            }
+        }
+
         if (fetch.Outcome is PolicyFetchOutcome.TooLarge)
         {
             result.Add(MtaStsFindingCodes.PolicyInvalid, Severity.Critical,

@@ -12,6 +12,13 @@ public static class MtaStsFindingCodes
     public const string PolicyUnreachable = "MTASTS_POLICY_UNREACHABLE";
     public const string PolicyInvalid = "MTASTS_POLICY_INVALID";
 
+    /// <summary>
+    /// The policy host resolves to addresses that are not on the internet: senders cannot fetch the
+    /// policy from them, and the monitor does not connect to them (docs/address-policy.md). Critical
+    /// when the host has no other address (as MTASTS_POLICY_UNREACHABLE), else a warning.
+    /// </summary>
+    public const string PolicyPrivateAddress = "MTASTS_POLICY_PRIVATE_ADDRESS";
+
     /// <summary>Critical in mode enforce, a warning in mode testing.</summary>
     public const string MxMismatch = "MTASTS_MX_MISMATCH";
 

@@ -6,6 +6,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using MailHealth.Checks;
 using MailHealth.Dns;
+using MailHealth.Network;
 using MailHealth.Smtp;
 
 namespace MailHealth.MtaSts;
@@ -69,6 +70,7 @@ public static class MtaStsPolicyFetcher
             Body = body,
             Certificate = seen.Certificate,
             Addresses = seen.Addresses,
+            NotAllowed = seen.NotAllowed,
             ElapsedMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
         };
 
@@ -118,6 +120,12 @@ public static class MtaStsPolicyFetcher
         if (seen.Unresolvable is { } unresolvable)
         {
             return result(PolicyFetchOutcome.HostUnresolvable, $"the {document.Name} host has no address ({unresolvable})");
+        }
+
+        if (!seen.Connected && seen.NotAllowed.Count > 0 && seen.NotAllowed.Count == seen.Addresses.Count)
+        {
+            return result(PolicyFetchOutcome.AddressNotAllowed,
+                $"the {document.Name} host resolves only to addresses the monitor does not connect to: {string.Join("; ", seen.ConnectErrors)}");
         }
 
         if (seen.Certificate is { } certificate && !IsAcceptable(certificate))
@@ -217,31 +225,29 @@ public static class MtaStsPolicyFetcher
             throw new HttpRequestException($"{endpoint.Host} has no address");
         }
 
+        // Every refused address, also those after the one that answers: a sender may pick any of them.
+        seen.NotAllowed.AddRange(answer.Addresses.Select(options.AddressPolicy.Judge).Where(v => !v.Permitted));
         foreach (var address in answer.Addresses)
         {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             using var attempt = new CancellationTokenSource(options.ConnectTimeout, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attempt.Token);
             try
             {
-                await socket.ConnectAsync(new IPEndPoint(address, endpoint.Port), linked.Token).ConfigureAwait(false);
+                var socket = await GuardedConnector.ConnectAsync(options.AddressPolicy, new IPEndPoint(address, endpoint.Port), linked.Token).ConfigureAwait(false);
                 seen.Connected = true;
                 return new NetworkStream(socket, ownsSocket: true);
             }
+            catch (AddressRefusedException e)
+            {
+                seen.ConnectErrors.Add(e.Verdicts[0].Refusal);
+            }
             catch (SocketException e)
             {
-                socket.Dispose();
                 seen.ConnectErrors.Add($"{address}: {e.SocketErrorCode}");
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                socket.Dispose();
                 seen.ConnectErrors.Add($"{address}: no answer within {options.ConnectTimeout.TotalSeconds:0.#} s");
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
             }
         }
 
@@ -307,6 +313,9 @@ public static class MtaStsPolicyFetcher
         public bool Connected { get; set; }
 
         public List<string> ConnectErrors { get; } = [];
+
+        /// <summary>The addresses the address policy refused.</summary>
+        public List<AddressVerdict> NotAllowed { get; } = [];
 
         public CertificateReport? Certificate { get; set; }
     }

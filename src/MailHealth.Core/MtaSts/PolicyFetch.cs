@@ -1,4 +1,5 @@
 using MailHealth.Dns;
+using MailHealth.Network;
 using MailHealth.Smtp;
 
 namespace MailHealth.MtaSts;
@@ -31,6 +32,9 @@ public sealed record PolicyFetch
     public DnsAnswer? DnsFailure { get; init; }
 
     public IReadOnlyList<string> Addresses { get; init; } = [];
+
+    /// <summary>The host's addresses the address policy refused (docs/address-policy.md); none were connected to.</summary>
+    public IReadOnlyList<AddressVerdict> NotAllowed { get; init; } = [];
 
     public long ElapsedMs { get; init; }
 }

@@ -12,6 +12,9 @@ public enum PolicyFetchOutcome
     /// <summary>The policy host's address lookup timed out or failed: could not check.</summary>
     DnsFailure,
 
+    /// <summary>Every address of the host is one the address policy refuses: nothing was connected to.</summary>
+    AddressNotAllowed,
+
     /// <summary>No TCP connection to any address of the policy host.</summary>
     ConnectFailed,
 

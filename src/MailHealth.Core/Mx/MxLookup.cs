@@ -131,8 +131,27 @@ public static class MxLookup
             }
         }
 
+        JudgeAddresses(context, result, $"MX host {exchange}", exchange, resolved.Addresses);
         var host = new MailHost(exchange, preference, resolved.Addresses);
         return (host, new { preference, exchange, cname = alias, addresses = resolved.Addresses.Select(a => a.ToString()).ToList() }, unknown);
+    }
+
+    /// <summary>
+    /// MX_PRIVATE_ADDRESS for the addresses of a mail host that the address policy refuses: such an
+    /// address is no internet address (a real misconfiguration, often an internal address published
+    /// by mistake), so senders on the internet cannot deliver to it and the probe does not connect
+    /// to it. Critical when the host has no other address, as MX_HOST_UNRESOLVABLE; a warning when
+    /// senders can fall back to its other addresses. An operator who monitors internal mail allows
+    /// its network (MailHealth:Checks:AllowedNetworks), and then the host is probed and not flagged.
+    /// </summary>
+    private static void JudgeAddresses(CheckContext context, CheckResultBuilder result, string what, string host, IReadOnlyList<IPAddress> addresses)
+    {
+        var refused = addresses.Select(context.Options.AddressPolicy.Judge).Where(v => !v.Permitted).ToList();
+        if (refused.Count > 0)
+        {
+            result.AddNotOnTheInternet(MxFindingCodes.PrivateAddress, what, host, refused, refused.Count == addresses.Count,
+                "mail from the internet cannot be delivered to it", host);
+        }
     }
 
     private static async Task<MxResult> ImplicitMxAsync(CheckContext context, CheckResultBuilder result, CancellationToken cancellationToken)
@@ -144,6 +163,7 @@ public static class MxLookup
             // RFC 5321 section 5.1: with no MX, the domain's own address is the implicit MX.
             result.Evidence("implicitMx", true);
             result.Evidence("addresses", resolved.Addresses.Select(a => a.ToString()).ToList());
+            JudgeAddresses(context, result, $"{domain}, the implicit MX (no MX record),", domain, resolved.Addresses);
             var host = new MailHost(domain, null, resolved.Addresses);
             return new MxResult(result.Build(), new MailHostSet([host], MailHostSource.ImplicitMx));
         }

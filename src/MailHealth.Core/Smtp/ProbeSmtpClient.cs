@@ -25,12 +25,19 @@ internal sealed class ProbeSmtpClient(IProtocolLogger logger) : SmtpClient(logge
     {
         var options = base.GetSslClientAuthenticationOptions(host, validationCallback);
         options.AllowTlsResume = false;
-        options.CertificateChainPolicy = new X509ChainPolicy
-        {
-            TrustMode = X509ChainTrustMode.CustomRootTrust,
-            RevocationMode = X509RevocationMode.NoCheck,
-            DisableCertificateDownloads = true,
-        };
+        options.CertificateChainPolicy = HandshakeChainPolicy();
         return options;
     }
+
+    /// <summary>
+    /// The chain a probe's handshake builds: no store searched, nothing fetched. A certificate's
+    /// AIA or CRL URL is the server's to choose; fetching it would be a connection the address
+    /// policy never saw (docs/address-policy.md).
+    /// </summary>
+    public static X509ChainPolicy HandshakeChainPolicy() => new()
+    {
+        TrustMode = X509ChainTrustMode.CustomRootTrust,
+        RevocationMode = X509RevocationMode.NoCheck,
+        DisableCertificateDownloads = true,
+    };
 }

@@ -9,6 +9,9 @@ internal enum SmtpConnectFailure
     /// <summary>Every address stayed silent until the connect timeout (a filter, or our own egress).</summary>
     TimedOut,
 
+    /// <summary>The address policy refused every address: no connection was tried (docs/address-policy.md).</summary>
+    NotAllowed,
+
     /// <summary>Our side could not even try (no route, no such address family): the check is an error.</summary>
     Unreachable,
 }

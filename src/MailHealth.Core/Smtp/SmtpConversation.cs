@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using MailHealth.Checks;
+using MailHealth.Network;
 using MailHealth.Targets;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -37,7 +38,8 @@ internal static class SmtpConversation
         var socket = await ConnectAsync(context, host, port, observation, linked.Token).ConfigureAwait(false);
         if (socket is null)
         {
-            if (cancellationToken.IsCancellationRequested)
+            // A refusal of every address is the reason, whatever became of the run meanwhile.
+            if (cancellationToken.IsCancellationRequested && observation.ConnectFailure != SmtpConnectFailure.NotAllowed)
             {
                 observation.Cancelled = "the run was cancelled or ran out of time before the connection was made";
             }
@@ -89,19 +91,25 @@ internal static class SmtpConversation
         var time = context.Time;
         var refused = false;
         var timedOut = false;
+        var notAllowed = 0;
         foreach (var address in host.Addresses)
         {
             var attemptStarted = time.GetTimestamp();
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             using var connectTimeout = new CancellationTokenSource(context.Options.ConnectTimeout, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connectTimeout.Token);
             try
             {
-                await socket.ConnectAsync(new IPEndPoint(address, port.Port), linked.Token).ConfigureAwait(false);
+                var socket = await GuardedConnector.ConnectAsync(context.Options.AddressPolicy, new IPEndPoint(address, port.Port), linked.Token)
+                    .ConfigureAwait(false);
                 observation.Address = address;
                 observation.Timings["connectMs"] = Ms(time, attemptStarted);
                 observation.ConnectAttempts.Add($"{address}: connected");
                 return socket;
+            }
+            catch (AddressRefusedException e)
+            {
+                notAllowed++;
+                observation.ConnectAttempts.Add(e.Verdicts[0].Refusal);
             }
             catch (OperationCanceledException)
             {
@@ -123,7 +131,6 @@ internal static class SmtpConversation
                 observation.ConnectAttempts.Add($"{address}: {e.SocketErrorCode}");
             }
 
-            socket.Dispose();
             if (cancellationToken.IsCancellationRequested)
             {
                 break;
@@ -132,6 +139,7 @@ internal static class SmtpConversation
 
         observation.ConnectFailure = refused ? SmtpConnectFailure.Refused
             : timedOut ? SmtpConnectFailure.TimedOut
+            : notAllowed == host.Addresses.Count ? SmtpConnectFailure.NotAllowed
             : SmtpConnectFailure.Unreachable;
         return null;
     }
@@ -167,7 +175,7 @@ internal static class SmtpConversation
                         {
                             TargetHost = IPAddress.TryParse(host.Name, out _) ? "" : host.Name,
                             RemoteCertificateValidationCallback = certificate.Accept,
-                            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                            CertificateChainPolicy = ProbeSmtpClient.HandshakeChainPolicy(),
                             // Every probe sees the certificate the server presents now (see ProbeSmtpClient).
                             AllowTlsResume = false,
                         },

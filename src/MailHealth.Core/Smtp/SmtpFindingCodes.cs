@@ -17,6 +17,12 @@ public static class SmtpFindingCodes
     public const string AuthFailed = "SMTP_AUTH_FAILED";
     public const string OpenRelay = "SMTP_OPEN_RELAY";
 
+    /// <summary>
+    /// A host the target names (<c>hosts</c>) resolves only to addresses the address policy
+    /// refuses: not probed. The monitor's settings, not the server, decide this (docs/address-policy.md).
+    /// </summary>
+    public const string AddressNotAllowed = "SMTP_ADDRESS_NOT_ALLOWED";
+
     /// <summary>The server stopped answering after the greeting (a command or the whole probe ran out of time).</summary>
     public const string Timeout = "SMTP_TIMEOUT";
 

@@ -71,6 +71,10 @@ internal static class SmtpFindingRules
                 result.Add(SmtpFindingCodes.ConnectTimeout, Severity.Critical,
                     $"no answer to the TCP connect within {SmtpConversation.Seconds(options.ConnectTimeout)}: a firewall drops the traffic or the host is down", attempts);
                 break;
+            case SmtpConnectFailure.NotAllowed:
+                // We refused to look: that says nothing of the server (docs/address-policy.md).
+                result.MarkError($"not probed: the address policy refuses every address ({string.Join("; ", seen.ConnectAttempts)})");
+                break;
             default:
                 result.MarkError($"could not connect from here: {string.Join("; ", seen.ConnectAttempts)}");
                 break;

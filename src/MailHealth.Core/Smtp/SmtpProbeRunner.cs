@@ -8,20 +8,29 @@ public static class SmtpProbeRunner
     public static async Task<IReadOnlyList<SmtpProbeOutcome>> ProbeAllAsync(CheckContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var hosts = (await context.MailHosts.ConfigureAwait(false)).Hosts
-            .DistinctBy(h => h.Name, StringComparer.OrdinalIgnoreCase)
-            .ToList();
+        var mailHosts = await context.MailHosts.ConfigureAwait(false);
+        var hosts = mailHosts.Hosts.DistinctBy(h => h.Name, StringComparer.OrdinalIgnoreCase).ToList();
         var ports = context.Target.Ports.Distinct().ToList();
-        var probes = hosts.SelectMany(host => ports.Select(port => ProbeOneAsync(context, host, port, cancellationToken)));
+        var named = mailHosts.Source == MailHostSource.Explicit;
+        var probes = hosts.SelectMany(host => ports.Select(port => ProbeOneAsync(context, host, port, named, cancellationToken)));
         return await Task.WhenAll(probes).ConfigureAwait(false);
     }
 
-    private static async Task<SmtpProbeOutcome> ProbeOneAsync(CheckContext context, MailHost host, Targets.PortSpec port, CancellationToken cancellationToken)
+    private static async Task<SmtpProbeOutcome> ProbeOneAsync(
+        CheckContext context, MailHost host, Targets.PortSpec port, bool namedByTarget, CancellationToken cancellationToken)
     {
         if (host.Addresses.Count == 0)
         {
             // Nothing to connect to: the result says so (status error) without taking a slot.
             return await SmtpProbe.ProbeAsync(context, host, port, cancellationToken).ConfigureAwait(false);
+        }
+
+        var verdicts = host.Addresses.Select(context.Options.AddressPolicy.Judge).ToList();
+        if (verdicts.All(v => !v.Permitted))
+        {
+            // Nothing we may connect to: said without a slot, and never shared, since what it
+            // means depends on whether the target named the host.
+            return SmtpProbe.NotAllowed(context, host, port, verdicts, namedByTarget);
         }
 
         if (context.SharedProbes is not { } shared || !SharedProbes.CanShare(context.Target, port))

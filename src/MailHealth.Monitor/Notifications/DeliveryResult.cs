@@ -1,3 +1,5 @@
+using MailHealth.Network;
+
 namespace MailHealth.Monitor.Notifications;
 
 /// <summary>
@@ -53,6 +55,17 @@ public sealed record DeliveryResult
         });
         var line = string.Join(' ', spaced.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         return this with { Answer = line.Length <= MaxAnswerLength ? line : line[..(MaxAnswerLength - 1)] + "\u2026" };
+    }
+
+    /// <summary>
+    /// The address policy refused every address of the receiver or server (docs/address-policy.md):
+    /// permanent, since retrying does not change the policy. The reason names the ranges only: the
+    /// host and its address belong to the URL, a secret.
+    /// </summary>
+    public static DeliveryResult NotAllowed(AddressRefusedException refused)
+    {
+        ArgumentNullException.ThrowIfNull(refused);
+        return PermanentFailure($"not connected: the destination's addresses are {string.Join("; ", refused.Verdicts.Select(v => v.RangeRefusal).Distinct())}");
     }
 
     public override string ToString() => Reason is null ? Outcome.ToString() : $"{Outcome}: {Reason}";

@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using MailHealth.Network;
 using MailHealth.Notifications;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -13,23 +14,26 @@ namespace MailHealth.Monitor.Notifications;
 /// E-mail through a submission server with MailKit: 587 with STARTTLS required or 465 with
 /// implicit TLS (RFC 8314), then AUTH, then one message. The server's certificate must chain to
 /// the system's roots or to the channel's CaFile and match the host. SMTP 4xx, timeouts and
-/// connection errors are retryable; 5xx and a refused login are permanent. Reasons carry reply
-/// codes and error kinds only: never the password, never the server's words, which go with the
-/// result as its <see cref="DeliveryResult.Answer"/> (the reply to DATA, or the refusal).
+/// connection errors are retryable; 5xx, a refused login and an address the address policy
+/// refuses (docs/address-policy.md) are permanent. Reasons carry reply codes and error kinds only:
+/// never the password, never the server's words, which go with the result as its
+/// <see cref="DeliveryResult.Answer"/> (the reply to DATA, or the refusal).
 /// </summary>
 internal sealed class EmailChannel : INotificationChannel
 {
     private readonly ChannelOptions _options;
     private readonly TimeProvider _time;
+    private readonly AddressPolicy _addressPolicy;
     private readonly X509Certificate2Collection _extraRoots;
     private readonly MailboxAddress _from;
     private readonly IReadOnlyList<MailboxAddress> _to;
 
-    public EmailChannel(string name, ChannelOptions options, TimeProvider time)
+    public EmailChannel(string name, ChannelOptions options, TimeProvider time, AddressPolicy addressPolicy)
     {
         Name = name;
         _options = options;
         _time = time;
+        _addressPolicy = addressPolicy;
         _extraRoots = [];
         if (options.CaFile is { Length: > 0 } caFile)
         {
@@ -66,7 +70,9 @@ internal sealed class EmailChannel : INotificationChannel
         var stage = "connect";
         try
         {
-            await client.ConnectAsync(_options.Host!, _options.Port, SocketOptions(_options.Security, _options.Port), linked.Token);
+            // Our own connect, through the address policy; MailKit talks over the socket.
+            using var socket = await GuardedConnector.ConnectAsync(_addressPolicy, _options.Host!, _options.Port, GuardedConnector.SystemResolveAsync, linked.Token);
+            await client.ConnectAsync(socket, _options.Host!, _options.Port, SocketOptions(_options.Security, _options.Port), linked.Token);
             stage = "AUTH";
             await client.AuthenticateAsync(_options.UserName!, _options.Password!, linked.Token);
             stage = "send";
@@ -78,6 +84,10 @@ internal sealed class EmailChannel : INotificationChannel
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return DeliveryResult.RetryableFailure($"no answer within {_options.Timeout.TotalSeconds:0.#} s ({stage})");
+        }
+        catch (AddressRefusedException e)
+        {
+            return DeliveryResult.NotAllowed(e);
         }
         catch (AuthenticationException e)
         {

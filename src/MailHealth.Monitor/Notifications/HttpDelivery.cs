@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using MailHealth.Network;
 
 namespace MailHealth.Monitor.Notifications;
 
@@ -42,6 +43,10 @@ internal sealed class HttpDelivery(IHttpClientFactory clients, TimeProvider time
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return DeliveryResult.RetryableFailure($"no answer within {timeout.TotalSeconds:0.#} s");
+        }
+        catch (HttpRequestException e) when (AddressRefusedException.Find(e) is { } refused)
+        {
+            return DeliveryResult.NotAllowed(refused);
         }
         catch (HttpRequestException e)
         {

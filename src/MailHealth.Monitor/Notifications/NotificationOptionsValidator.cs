@@ -1,5 +1,8 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using MailHealth.Checks;
+using MailHealth.Network;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -14,17 +17,21 @@ namespace MailHealth.Monitor.Notifications;
 public sealed class NotificationOptionsValidator : IValidateOptions<NotificationOptions>
 {
     private readonly IConfiguration? _section;
+    private readonly AddressPolicy _addressPolicy;
 
     public NotificationOptionsValidator()
+        : this(null, AddressPolicy.PublicOnly)
     {
     }
 
     /// <param name="section">The <c>MailHealth:Notifications</c> section the options were bound from: the binder drops a
     /// channel whose value it cannot convert (an unknown Type, a Port of "abc") without a word, so the
     /// validator compares the configured channel names with the bound ones.</param>
-    public NotificationOptionsValidator(IConfiguration section)
+    /// <param name="addressPolicy">Where the monitor may connect: a receiver or server given as an address it refuses cannot work.</param>
+    public NotificationOptionsValidator(IConfiguration? section, AddressPolicy addressPolicy)
     {
         _section = section;
+        _addressPolicy = addressPolicy;
     }
 
     private static readonly TimeSpan MinTimeout = TimeSpan.FromSeconds(1);
@@ -71,7 +78,7 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
         return $"{path}: a value cannot be read (check Port, Timeout, Security, MinimumSeverity, Events)";
     }
 
-    private static void ValidateChannel(string name, ChannelOptions channel, List<string> errors)
+    private void ValidateChannel(string name, ChannelOptions channel, List<string> errors)
     {
         var path = $"{NotificationOptions.SectionPath}:Channels:{name}";
         if (!IsValidChannelName(name))
@@ -110,9 +117,13 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
             return;
         }
 
-        if (!IsHttpUrl(channel.Url))
+        if (!Uri.TryCreate(channel.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
         {
             errors.Add($"{path}:Url: not an absolute http(s) URL");
+        }
+        else
+        {
+            ValidateReceiver($"{path}:Url", url, errors);
         }
 
         if (channel.Type == ChannelType.Webhook && (channel.Secret is null || channel.Secret.Length < MinSecretLength))
@@ -121,11 +132,15 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
         }
     }
 
-    private static void ValidateEmail(string path, ChannelOptions channel, List<string> errors)
+    private void ValidateEmail(string path, ChannelOptions channel, List<string> errors)
     {
         if (string.IsNullOrWhiteSpace(channel.Host) || Uri.CheckHostName(channel.Host) == UriHostNameType.Unknown)
         {
             errors.Add($"{path}:Host: missing or not a host name or address");
+        }
+        else if (Refusal(channel.Host) is { } refusal)
+        {
+            errors.Add($"{path}:Host: {refusal}");
         }
 
         if (channel.Port is < 1 or > 65535)
@@ -203,6 +218,31 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
         }
     }
 
-    private static bool IsHttpUrl(string? url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+    /// <summary>
+    /// A webhook URL is https, except to a loopback receiver the address policy allows (the tests,
+    /// the demo); a receiver given as an address the policy refuses cannot work. Neither message
+    /// quotes the URL (a secret for Slack and Teams).
+    /// </summary>
+    private void ValidateReceiver(string path, Uri url, List<string> errors)
+    {
+        if (url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback)
+        {
+            errors.Add($"{path}: plain http is only for a loopback receiver (127.0.0.1, [::1], localhost); use https");
+        }
+        else if (url.Scheme == Uri.UriSchemeHttp && url.HostNameType == UriHostNameType.Dns
+            && !_addressPolicy.Judge(IPAddress.Loopback).Permitted && !_addressPolicy.Judge(IPAddress.IPv6Loopback).Permitted)
+        {
+            errors.Add($"{path}: plain http to a loopback receiver needs loopback allowed ({CheckOptions.Section}:{nameof(CheckOptions.AllowedNetworks)}); use https");
+        }
+        else if (Refusal(url.DnsSafeHost) is { } refusal)
+        {
+            errors.Add($"{path}: {refusal}");
+        }
+    }
+
+    /// <summary>Why the policy refuses <paramref name="host"/> when it is an address; null for a name (judged when resolved) or a permitted address.</summary>
+    private string? Refusal(string host) =>
+        IPAddress.TryParse(host, out var address) && _addressPolicy.Judge(address) is { Permitted: false } verdict
+            ? $"the host is {verdict.RangeRefusal}"
+            : null;
 }

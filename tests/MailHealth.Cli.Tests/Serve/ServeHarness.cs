@@ -72,7 +72,7 @@ internal sealed class ServeHarness : IAsyncDisposable
             ["MailHealth:Api:AdminKeys:0"] = AdminKey,
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        foreach (var (key, value) in harness.Concat(settings ?? new Dictionary<string, string?>()))
+        foreach (var (key, value) in harness.Concat(Peers.LoopbackNetworkSettings()).Concat(settings ?? new Dictionary<string, string?>()))
         {
             values[key] = value;
         }

@@ -307,7 +307,7 @@ public sealed class BlocklistCheckTests
     {
         var ips = Enumerable.Range(0, 50).Select(i => Peers.Address(59, i)).ToList();
         var zones = Enumerable.Range(0, 10).Select(i => $"bench{i}.rep.test").ToList();
-        var options = Peers.Options(o => new CheckOptions { MaxConcurrency = 4, ExtraTrustRoots = o.ExtraTrustRoots });
+        var options = Peers.Options(o => new CheckOptions { MaxConcurrency = 4, ExtraTrustRoots = o.ExtraTrustRoots, AllowedNetworks = o.AllowedNetworks });
         var context = Peers.Context(
             Peers.Target("good.rep.test", t => t with { DnsblZones = zones, SendingIps = ips }), options, dns: RecursivePeer.Resolver());
 

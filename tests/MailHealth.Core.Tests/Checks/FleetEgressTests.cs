@@ -33,6 +33,7 @@ public sealed class FleetEgressTests
         {
             ExtraTrustRoots = o.ExtraTrustRoots,
             HeloName = o.HeloName,
+            AllowedNetworks = o.AllowedNetworks,
             ConnectTimeout = TimeSpan.FromSeconds(1),
             ProbeDeadline = TimeSpan.FromSeconds(20),
         });

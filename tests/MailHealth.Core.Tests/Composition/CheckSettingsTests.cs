@@ -1,3 +1,4 @@
+using System.Net;
 using MailHealth.Checks;
 using MailHealth.Composition;
 using MailHealth.Dns;
@@ -70,11 +71,36 @@ public sealed class CheckSettingsTests
     [InlineData("MailHealth:Dns:Retries", "9", "MailHealth:Dns:Retries: 9 is not in 0-5")]
     [InlineData("MailHealth:Network:MaxConcurrency", "0", "MailHealth:Network:MaxConcurrency: 0 is not in 1-4096")]
     [InlineData("MailHealth:Fleet:MaxConcurrentTargets", "5000", "MailHealth:Fleet:MaxConcurrentTargets: 5000 is not in 1-1024")]
+    [InlineData("MailHealth:Checks:AllowedNetworks:0", "169.254.0.0/16", "MailHealth:Checks:AllowedNetworks:0: '169.254.0.0/16' lies in link-local (169.254.0.0/16, RFC 3927), which is never connected to, whatever the settings say")]
+    [InlineData("MailHealth:Checks:AllowedNetworks:0", "168.63.129.16/32", "MailHealth:Checks:AllowedNetworks:0: '168.63.129.16/32' lies in Azure platform address")]
+    [InlineData("MailHealth:Checks:AllowedNetworks:0", "10.0.0.5/8", "MailHealth:Checks:AllowedNetworks:0: '10.0.0.5/8' has host bits set after the /8 prefix: the network is 10.0.0.0/8")]
+    [InlineData("MailHealth:Checks:AllowedNetworks:0", "10.0.0.0", "MailHealth:Checks:AllowedNetworks:0: '10.0.0.0' is not a network in CIDR notation")]
     [InlineData("MailHealth:Checks:MaxConcurency", "4", "MailHealth:Checks:MaxConcurency: not a setting")]
     [InlineData("MailHealth:Checks:ProbeDeadline", "soon", "MailHealth:Checks:ProbeDeadline")]
     public void BadSetting_StopsStartUp_NamingItsPath(string key, string value, string expected)
     {
         Assert.Contains(expected, StartupError((key, value)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AllowedNetworks_AreTheAddressPolicyOfEveryConnection()
+    {
+        using var services = Build(("MailHealth:Checks:AllowedNetworks:0", "10.0.0.0/8"), ("MailHealth:Checks:AllowedNetworks:1", "fd00::/8"));
+        services.GetRequiredService<IStartupValidator>().Validate();
+
+        var policy = services.GetRequiredService<AddressPolicy>();
+        Assert.Same(services.GetRequiredService<IOptions<CheckOptions>>().Value.AddressPolicy, policy);
+        Assert.Equal([IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("fd00::/8")], policy.AllowedNetworks);
+        Assert.True(policy.Judge(IPAddress.Parse("10.0.0.5")).Permitted);
+        Assert.False(policy.Judge(IPAddress.Parse("127.0.0.1")).Permitted);
+    }
+
+    [Fact]
+    public void AllowedNetworks_DefaultNone()
+    {
+        using var services = Build();
+
+        Assert.Empty(services.GetRequiredService<AddressPolicy>().AllowedNetworks);
     }
 
     [Fact]

@@ -29,6 +29,7 @@ public sealed class MtaStsCheckTests
     private static CheckOptions Options(TimeSpan? fetchTimeout = null, bool trustTestCa = true) => new()
     {
         ExtraTrustRoots = trustTestCa ? Peers.TestRoots() : [],
+        AllowedNetworks = [.. Peers.LoopbackNetworks],
         ConnectTimeout = TimeSpan.FromSeconds(3),
         MtaStsPolicyTimeout = fetchTimeout ?? TimeSpan.FromSeconds(10),
     };

@@ -23,6 +23,7 @@ public sealed class SmtpHostileServerTests
     {
         ExtraTrustRoots = o.ExtraTrustRoots,
         HeloName = o.HeloName,
+        AllowedNetworks = o.AllowedNetworks,
         ConnectTimeout = Long,
         GreetingTimeout = Long,
         CommandTimeout = Short,
@@ -35,6 +36,7 @@ public sealed class SmtpHostileServerTests
     {
         ExtraTrustRoots = o.ExtraTrustRoots,
         HeloName = o.HeloName,
+        AllowedNetworks = o.AllowedNetworks,
         ConnectTimeout = Long,
         GreetingTimeout = Long,
         CommandTimeout = Long,
@@ -46,6 +48,7 @@ public sealed class SmtpHostileServerTests
     {
         ExtraTrustRoots = o.ExtraTrustRoots,
         HeloName = o.HeloName,
+        AllowedNetworks = o.AllowedNetworks,
         ConnectTimeout = Long,
         GreetingTimeout = Short,
         CommandTimeout = Long,
@@ -57,6 +60,7 @@ public sealed class SmtpHostileServerTests
     {
         ExtraTrustRoots = o.ExtraTrustRoots,
         HeloName = o.HeloName,
+        AllowedNetworks = o.AllowedNetworks,
         ConnectTimeout = Short,
         GreetingTimeout = Long,
         CommandTimeout = Long,
@@ -85,6 +89,7 @@ public sealed class SmtpHostileServerTests
         var outcome = await ProbeAsync(server, SmtpRole.Smtp, o => new CheckOptions
         {
             HeloName = o.HeloName,
+            AllowedNetworks = o.AllowedNetworks,
             GreetingTimeout = TimeSpan.FromMinutes(5),
             ProbeDeadline = Short,
         });
@@ -102,6 +107,7 @@ public sealed class SmtpHostileServerTests
         var outcome = await ProbeAsync(server, SmtpRole.Smtp, o => new CheckOptions
         {
             HeloName = o.HeloName,
+            AllowedNetworks = o.AllowedNetworks,
             GreetingSlowThreshold = TimeSpan.FromMilliseconds(200),
             GreetingTimeout = TimeSpan.FromSeconds(5),
         });
@@ -242,6 +248,7 @@ public sealed class SmtpHostileServerTests
         var outcome = await ProbeAsync(server, SmtpRole.Smtp, o => new CheckOptions
         {
             HeloName = o.HeloName,
+            AllowedNetworks = o.AllowedNetworks,
             CommandTimeout = TimeSpan.FromSeconds(10),
             ProbeDeadline = TimeSpan.FromSeconds(20),
         });
@@ -302,7 +309,7 @@ public sealed class SmtpHostileServerTests
         await using var server = HostileSmtpServers.Silent();
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
-        var outcome = await ProbeAsync(server, SmtpRole.Smtp, o => new CheckOptions { HeloName = o.HeloName }, cancel.Token);
+        var outcome = await ProbeAsync(server, SmtpRole.Smtp, o => new CheckOptions { HeloName = o.HeloName, AllowedNetworks = o.AllowedNetworks }, cancel.Token);
 
         Assert.Equal(CheckStatus.Error, outcome.Result.Status);
         Assert.Empty(outcome.Result.Findings);

@@ -123,6 +123,7 @@ public sealed class SmtpProbePostfixTests
         {
             ExtraTrustRoots = o.ExtraTrustRoots,
             HeloName = o.HeloName,
+            AllowedNetworks = o.AllowedNetworks,
             CertificateWarningDays = 10,
             CertificateCriticalDays = 5,
         });
@@ -160,7 +161,7 @@ public sealed class SmtpProbePostfixTests
     public async Task Probe_TestCaNotTrusted_GoodHostIsUntrusted()
     {
         // Without --ca-file the test CA is just another unknown root: the system store alone decides.
-        var outcome = await ProbeAsync("good", Port587, options: o => new CheckOptions { HeloName = o.HeloName });
+        var outcome = await ProbeAsync("good", Port587, options: o => new CheckOptions { HeloName = o.HeloName, AllowedNetworks = o.AllowedNetworks });
 
         Assert.Equal([(SmtpFindingCodes.CertUntrusted, Severity.Critical)], Problems(outcome));
     }

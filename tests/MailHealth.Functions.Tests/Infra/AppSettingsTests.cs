@@ -32,6 +32,7 @@ public sealed class AppSettingsTests
         ["MailHealth:Checks:ProbeSender"] = "only for the opt-in relay test; default a reserved address",
         ["MailHealth:Checks:RelayTestRecipient"] = "only for the opt-in relay test; default a reserved address",
         ["MailHealth:Checks:TrustRootsFile"] = "a private CA's file: there is no file in a deployment; the system store is trusted",
+        ["MailHealth:Checks:AllowedNetworks:{n}"] = "default none: a deployment probes the internet, never its own network (docs/address-policy.md)",
 
         // DNS: Azure's resolver (the system's) by default.
         ["MailHealth:Dns:Servers:{n}"] = "default: the system's resolvers (Azure DNS)",
@@ -92,6 +93,7 @@ public sealed class AppSettingsTests
         Assert.Contains("MAILHEALTH_SCHEDULE", CodeSettings.All);
         Assert.Contains("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", CodeSettings.All);
         Assert.DoesNotContain(CodeSettings.All, s => s.Contains("ExtraTrustRoots", StringComparison.Ordinal));
+        Assert.DoesNotContain(CodeSettings.All, s => s.Contains("AddressPolicy", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using MailHealth.Checks;
 using MailHealth.Monitor.Notifications;
+using MailHealth.Network;
 using MailHealth.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -156,10 +157,12 @@ public sealed class NotificationOptionsTests
     }
 
     /// <summary>What a host's start-up validation (IStartupValidator, run by the host before it starts) refuses.</summary>
-    private static IReadOnlyList<string> StartUpFailures(Dictionary<string, string?> settings)
+    /// <param name="settings">The notification settings.</param>
+    /// <param name="addressPolicy">Default: the peers' (loopback allowed).</param>
+    internal static IReadOnlyList<string> StartUpFailures(Dictionary<string, string?> settings, AddressPolicy? addressPolicy = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        using var provider = new ServiceCollection().AddLogging().AddMailHealthNotifications(configuration).BuildServiceProvider();
+        using var provider = new ServiceCollection().AddLogging().AddSingleton(addressPolicy ?? Peers.Options().AddressPolicy).AddMailHealthNotifications(configuration).BuildServiceProvider();
         try
         {
             provider.GetRequiredService<IStartupValidator>().Validate();

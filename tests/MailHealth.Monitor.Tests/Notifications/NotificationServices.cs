@@ -1,5 +1,6 @@
 using MailHealth.Checks;
 using MailHealth.Monitor.Notifications;
+using MailHealth.Network;
 using MailHealth.Notifications;
 using MailHealth.Testing;
 using Microsoft.Extensions.Configuration;
@@ -12,7 +13,8 @@ namespace MailHealth.Monitor.Tests.Notifications;
 
 /// <summary>
 /// The notification services as a host composes them (AddMailHealthNotifications over in-memory
-/// configuration), with a fake clock and every log line captured by a real logging provider.
+/// configuration), with a fake clock, every log line captured by a real logging provider, and the
+/// peers' address policy (loopback allowed: the receivers are on loopback) unless another is given.
 /// </summary>
 internal sealed class NotificationServices : IDisposable
 {
@@ -20,7 +22,7 @@ internal sealed class NotificationServices : IDisposable
 
     private readonly ServiceProvider _provider;
 
-    public NotificationServices(IDictionary<string, string?> settings, int seed = 7)
+    public NotificationServices(IDictionary<string, string?> settings, int seed = 7, AddressPolicy? addressPolicy = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         Time = new FakeTimeProvider(Start);
@@ -28,6 +30,7 @@ internal sealed class NotificationServices : IDisposable
         services.AddSingleton<TimeProvider>(Time);
         services.AddSingleton(new Random(seed));
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
+        services.AddSingleton(addressPolicy ?? Peers.Options().AddressPolicy);
         services.AddMailHealthNotifications(configuration);
         _provider = services.BuildServiceProvider(validateScopes: true);
     }
