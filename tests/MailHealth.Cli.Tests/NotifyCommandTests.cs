@@ -41,7 +41,7 @@ public sealed class NotifyCommandTests
             channels[name] = new Dictionary<string, object> { ["Type"] = "webhook", ["Url"] = url.ToString(), ["Secret"] = Secret, ["Timeout"] = "00:00:10" };
         }
 
-        var json = JsonSerializer.Serialize(new { targets = Array.Empty<object>(), MailHealth = new { Notifications = new { Channels = channels } } });
+        var json = JsonSerializer.Serialize(new { targets = Array.Empty<object>(), MailHealth = new { Checks = new { AllowedNetworks = Peers.LoopbackNetworks }, Notifications = new { Channels = channels } } });
         var path = Path.Combine(Directory.CreateTempSubdirectory("notify-config-").FullName, "serve.json");
         await File.WriteAllTextAsync(path, json);
         return path;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using MailHealth.Dns;
+using MailHealth.Network;
 
 namespace MailHealth.Cli.Commands;
 

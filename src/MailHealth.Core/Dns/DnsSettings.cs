@@ -1,3 +1,4 @@
+using MailHealth.Network;
 using MailHealth.Settings;
 using MailHealth.Sharing;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using MailHealth.Dns;
+using MailHealth.Network;
 
 namespace MailHealth.Targets;
 

@@ -1,3 +1,4 @@
+using MailHealth.Checks;
 using MailHealth.Composition;
 using MailHealth.Monitor;
 using MailHealth.Monitor.Dashboard;
@@ -20,8 +21,7 @@ public static class NotificationServiceCollectionExtensions
     /// no request logging: the factory's logger would write the URL, which is a secret for Slack and
     /// Teams) and the links to the dashboard (<c>MailHealth:Monitor:PublicUrl</c>, validated with
     /// the rest of <c>MailHealth:Monitor</c>). Webhooks and e-mail connect through the address policy
-    /// of <c>MailHealth:Checks:AllowedNetworks</c> (the checks' own, when AddMailHealthChecks bound
-    /// it; otherwise public addresses only).
+    /// of <c>MailHealth:Checks:AllowedNetworks</c>, the checks' own (public addresses only when unset).
     /// </summary>
     public static IServiceCollection AddMailHealthNotifications(this IServiceCollection services, IConfiguration configuration)
     {
@@ -29,6 +29,9 @@ public static class NotificationServiceCollectionExtensions
         services.AddOptions<NotificationOptions>()
             .Bind(section)
             .ValidateOnStart();
+        // The policy is the checks' (MailHealth:Checks:AllowedNetworks): bound here too, so a host
+        // that composes the notifications alone (`mailhealth notify test`) honours the same setting.
+        services.AddValidatedSettings<CheckOptions>(configuration, CheckOptions.Section, CheckOptions.Validate);
         services.AddAddressPolicy();
         services.AddSingleton<IValidateOptions<NotificationOptions>>(sp => new NotificationOptionsValidator(section, sp.GetRequiredService<AddressPolicy>()));
         services.TryAddSingleton(TimeProvider.System);

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 
-namespace MailHealth.Dns;
+namespace MailHealth.Network;
 
 /// <summary>
 /// The one strict parser for addresses people type (command line, configuration, API): an IPv4
