@@ -18,6 +18,7 @@ public static class CliApp
             CheckCommand.Create(output, error, errorIsTerminal, TimeProvider.System),
             SpfCommand.Create(output, TimeProvider.System),
             ServeCommand.Create(output, error),
+            ReportsCommand.Create(output),
         };
 
         // No response files: "@example.net" (a sender without local-part) and "@x" are arguments.

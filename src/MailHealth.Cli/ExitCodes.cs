@@ -9,6 +9,9 @@ public static class ExitCodes
     /// <summary><c>check</c> found at least one critical finding.</summary>
     public const int Critical = 1;
 
+    /// <summary><c>reports parse</c>: at least one input (or a report in it) is invalid.</summary>
+    public const int InvalidInput = 1;
+
     /// <summary>Bad usage or bad input: nothing was checked.</summary>
     public const int Usage = 2;
 }
