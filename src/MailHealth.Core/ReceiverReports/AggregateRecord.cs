@@ -39,6 +39,6 @@ public sealed record AggregateRecord
     /// <summary>auth_results: the SPF results (one in practice).</summary>
     public IReadOnlyList<SpfAuthResult> SpfResults { get; init; } = [];
 
-    /// <summary>DMARC passed: an aligned DKIM or SPF pass (RFC 9989 section 4.4).</summary>
+    /// <summary>DMARC passed: an aligned DKIM or SPF pass (RFC 9989 section 4.1).</summary>
     public bool DmarcPass => Dkim == AggregateValues.Pass || Spf == AggregateValues.Pass;
 }

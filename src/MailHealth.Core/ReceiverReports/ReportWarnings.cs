@@ -19,13 +19,13 @@ public sealed class ReportWarnings
     public int Count => _order.Count + (_others > 0 ? 1 : 0);
 
     /// <summary>A warning about the report as a whole (its metadata, its container).</summary>
-    public void Add(string message) => Note(message, example: null);
+    internal void Add(string message) => Note(message, example: null);
 
     /// <summary>
     /// A deviation in one record: <paramref name="message"/> names the kind (the same text for every
     /// record), <paramref name="example"/> the record and value of its first occurrence.
     /// </summary>
-    public void Note(string message, string? example)
+    internal void Note(string message, string? example)
     {
         if (_byMessage.TryGetValue(message, out var tally))
         {

@@ -50,7 +50,7 @@ public sealed class AggregateDeviationTests
         var read = ParseXml(Report(
             new AggregateRow { SourceIp = "192.0.2.1" },
             new AggregateRow { SourceIp = "192.0.2.999" },
-            new AggregateRow { SourceIp = "1.2.3" },
+            new AggregateRow { SourceIp = "198.51.100" },
             new AggregateRow { SourceIp = null },
             new AggregateRow { SourceIp = "198.51.100.7", Count = "12x" },
             new AggregateRow { SourceIp = "198.51.100.8", Count = "" },
