@@ -14,7 +14,9 @@ public sealed class SettingErrors(string section)
 
     public void Add(string setting, string message) => _errors.Add($"{section}:{setting}: {message}");
 
-    public void Range(string setting, int value, int min, int max)
+    public void Range(string setting, int value, int min, int max) => Range(setting, (long)value, min, max);
+
+    public void Range(string setting, long value, long min, long max)
     {
         if (value < min || value > max)
         {

@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace MailHealth.Cli.Commands;
+
+/// <summary><c>mailhealth reports ...</c>: DMARC aggregate and SMTP TLS reports that receivers send (docs/reports.md).</summary>
+internal static class ReportsCommand
+{
+    public static Command Create(TextWriter output) =>
+        new("reports", "Read the DMARC aggregate and SMTP TLS reports that receivers send.")
+        {
+            ReportsParseCommand.Create(output),
+        };
+}
