@@ -82,7 +82,7 @@ public static class ApiEndpoints
         catch (Exception e)
         {
             ApiLog.Failed(context.RequestServices.GetRequiredService<ILogger<MailHealthApi>>(), route.Name, e);
-            result = e is Azure.RequestFailedException
+            result = e is Storage.Availability.StorageUnavailableException
                 ? ApiProblem.Unavailable("storage could not be reached; try again")
                 : Results.Problem("the request failed on the server; it is logged", title: "Internal error", statusCode: StatusCodes.Status500InternalServerError);
         }

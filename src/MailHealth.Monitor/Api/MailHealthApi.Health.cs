@@ -57,10 +57,10 @@ public sealed partial class MailHealthApi
                 new QueueHealth(Queue(probeDepth), Queue(notificationDepth)),
                 new EgressHealth(verdict)));
         }
-        catch (Azure.RequestFailedException e)
+        catch (Storage.Availability.StorageUnavailableException e)
         {
-            // The message names the service's error code, never the account key or a SAS.
-            return ApiProblem.Unavailable($"storage could not be read ({e.Status} {e.ErrorCode})");
+            // The message names the service's status and error code, never the account key or a SAS.
+            return ApiProblem.Unavailable(e.Message);
         }
     }
 

@@ -57,6 +57,12 @@ public class StorageQueue<T>
         return [.. messages.Value.Select(m => new ReceivedMessage<T>(Deserialize(m.Body.ToString()), m.MessageId, m.PopReceipt, m.DequeueCount))];
     }
 
+    /// <summary>Puts <paramref name="message"/> on the poison queue, where the Functions host moves a message after its last failed attempt.</summary>
+    public async Task SendToPoisonAsync(T message, CancellationToken cancellationToken = default)
+    {
+        await PoisonClient.SendMessageAsync(Serialize(message), cancellationToken: cancellationToken);
+    }
+
     public async Task DeleteAsync(ReceivedMessage<T> message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
