@@ -3,6 +3,7 @@ using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using MailHealth.Monitor;
 using MailHealth.Monitor.Api;
+using MailHealth.Monitor.Scheduling;
 using MailHealth.Storage.Configuration;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
@@ -52,10 +53,7 @@ public static class MailHealthFunctionsApp
         var storage = new FunctionsStorage(configuration);
         services.AddSingleton<IPostConfigureOptions<StorageOptions>>(storage);
         services.AddSingleton<IValidateOptions<StorageOptions>>(storage);
-        services.AddOptions<ScheduleSettings>()
-            .Configure(settings => ScheduleSettings.Bind(settings, configuration))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ScheduleSettings>, ScheduleSettings.Validator>();
+        services.AddMailHealthSchedule(configuration, ScheduleTimers.Functions);
         return services;
     }
 

@@ -1,4 +1,5 @@
 using MailHealth.Functions;
+using MailHealth.Monitor;
 using MailHealth.Storage.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
