@@ -3,6 +3,7 @@ using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using MailHealth.Monitor;
 using MailHealth.Monitor.Api;
+using MailHealth.Monitor.Availability;
 using MailHealth.Monitor.Scheduling;
 using MailHealth.Storage.Configuration;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -44,7 +45,7 @@ public static class MailHealthFunctionsApp
         return host;
     }
 
-    /// <summary>The monitor and its API (<c>AddMailHealthMonitor</c>, <c>AddMailHealthApi</c>) with storage taken from the triggers' connection, and the schedule setting checked.</summary>
+    /// <summary>The monitor and its API (<c>AddMailHealthMonitor</c>, <c>AddMailHealthApi</c>) with storage taken from the triggers' connection, the schedule setting checked, and the tables and queues created in the background.</summary>
     public static IServiceCollection AddMailHealthFunctions(IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -54,6 +55,9 @@ public static class MailHealthFunctionsApp
         services.AddSingleton<IPostConfigureOptions<StorageOptions>>(storage);
         services.AddSingleton<IValidateOptions<StorageOptions>>(storage);
         services.AddMailHealthSchedule(configuration, ScheduleTimers.Functions);
+        // The tables and queues are created in the background: a storage outage or a role
+        // assignment that has not propagated yet must neither stop nor stall the worker's start.
+        services.AddHostedService<StorageStartupService>();
         return services;
     }
 

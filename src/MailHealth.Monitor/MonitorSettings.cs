@@ -29,6 +29,15 @@ public sealed class MonitorSettings
     public TimeSpan MessageVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// How long the monitor's own work waits for storage in all: a run's reads and writes (its
+    /// checks have their own deadline), the schedule's tick, the start-up's creation of the tables
+    /// and queues. Past it the work fails as a storage outage: a run's message is retried, a tick's
+    /// slot is recorded as lost. Default 1 min, 5 s-30 min; with the checks' RunDeadline it should
+    /// stay within <see cref="MessageVisibilityTimeout"/>, or a second worker takes the message meanwhile.
+    /// </summary>
+    public TimeSpan StorageDeadline { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// <see cref="Interval"/> as <paramref name="configuration"/> sets it (the default when unset),
     /// or null when it is not a valid one: the settings' validation names that problem itself.
     /// </summary>
@@ -55,5 +64,6 @@ public sealed class MonitorSettings
         errors.Range(nameof(EgressMinimumTargets), settings.EgressMinimumTargets, 1, 1000);
         errors.Range(nameof(RetentionDays), settings.RetentionDays, 1, 3650);
         errors.Range(nameof(MessageVisibilityTimeout), settings.MessageVisibilityTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        errors.Range(nameof(StorageDeadline), settings.StorageDeadline, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(30));
     }
 }

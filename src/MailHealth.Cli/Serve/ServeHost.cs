@@ -1,8 +1,9 @@
 using MailHealth.Cli.Serve.Metrics;
 using MailHealth.Monitor;
 using MailHealth.Monitor.Api;
+using MailHealth.Monitor.Availability;
 using MailHealth.Monitor.Dashboard;
-using MailHealth.Storage.Configuration;
+using MailHealth.Storage.Availability;
 using MailHealth.Storage.Targets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -85,15 +86,21 @@ public sealed class ServeHost : IAsyncDisposable
         _ = Services.GetRequiredService<ProcessMetrics>();
         _ = Services.GetRequiredService<FleetMetrics>();
 
-        await Services.GetRequiredService<StorageInitializer>().InitializeAsync(cancellationToken).ConfigureAwait(false);
+        // Before listening: serve stops (exit 1) when storage cannot be reached within the monitor's storage deadline.
+        await Services.GetRequiredService<StorageStartup>().InitializeAsync(cancellationToken).ConfigureAwait(false);
         if (File is { Targets.Count: > 0 } file)
         {
             var store = Services.GetRequiredService<TargetStore>();
-            foreach (var target in file.Targets)
-            {
-                await store.UpsertAsync(target, cancellationToken).ConfigureAwait(false);
-            }
-
+            await Services.GetRequiredService<StorageDeadline>().RunAsync(
+                Services.GetRequiredService<IOptions<MonitorSettings>>().Value.StorageDeadline,
+                async ct =>
+                {
+                    foreach (var target in file.Targets)
+                    {
+                        await store.UpsertAsync(target, ct).ConfigureAwait(false);
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
             ServeLog.TargetsSeeded(Services.GetRequiredService<ILogger<ServeHost>>(), file.Targets.Count, file.Path);
         }
 

@@ -69,4 +69,8 @@ public sealed class HttpApi(MailHealthApi api)
     [Function(ApiRoutes.ListEvents)]
     public Task<IResult> ListEventsAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/events")] HttpRequest request, CancellationToken cancellationToken) =>
         api.ListEventsAsync(request, cancellationToken);
+
+    [Function(ApiRoutes.GetHealthDetail)]
+    public Task<IResult> GetHealthDetailAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/health/detail")] HttpRequest request, CancellationToken cancellationToken) =>
+        api.GetHealthDetailAsync(request, cancellationToken);
 }

@@ -21,6 +21,7 @@ public static class ApiEndpoints
     private static readonly Dictionary<string, Handler> Handlers = new(StringComparer.Ordinal)
     {
         [ApiRoutes.GetHealth] = (api, r, _, ct) => api.GetHealthAsync(r, ct),
+        [ApiRoutes.GetHealthDetail] = (api, r, _, ct) => api.GetHealthDetailAsync(r, ct),
         [ApiRoutes.GetOpenApi] = (api, r, _, ct) => api.GetOpenApiAsync(r, ct),
         [ApiRoutes.ListTargets] = (api, r, _, ct) => api.ListTargetsAsync(r, ct),
         [ApiRoutes.GetTarget] = (api, r, id, ct) => api.GetTargetAsync(id, r, ct),
@@ -82,9 +83,7 @@ public static class ApiEndpoints
         catch (Exception e)
         {
             ApiLog.Failed(context.RequestServices.GetRequiredService<ILogger<MailHealthApi>>(), route.Name, e);
-            result = e is Storage.Availability.StorageUnavailableException
-                ? ApiProblem.Unavailable("storage could not be reached; try again")
-                : Results.Problem("the request failed on the server; it is logged", title: "Internal error", statusCode: StatusCodes.Status500InternalServerError);
+            result = ApiProblem.Internal();
         }
 
         await Execute(context, result).ConfigureAwait(false);

@@ -45,6 +45,8 @@ public sealed class AppSettingsTests
         // Storage's retries and deadlines: the documented defaults are set for Azure Storage.
         ["MailHealth:Storage:NetworkTimeout"] = "default 10 s",
         ["MailHealth:Storage:MaxRetries"] = "default 3",
+        ["MailHealth:Monitor:StorageDeadline"] = "default 1 min: a run's storage work, the schedule's tick, the start-up",
+        ["MailHealth:Api:StorageDeadline"] = "default 10 s, then 503 with Retry-After",
 
         ["MailHealth:Monitor:EgressWindow"] = "default 30 min",
         ["MailHealth:Monitor:EgressMinimumTargets"] = "default 2",
