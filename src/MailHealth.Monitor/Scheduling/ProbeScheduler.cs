@@ -33,7 +33,9 @@ public sealed class ProbeScheduler(
     ILogger<ProbeScheduler> logger)
 {
     /// <summary>Queues the slot that the current time falls in; returns it and how many requests were queued.</summary>
-    /// <exception cref="StorageUnavailableException">Storage failed the tick: the slot is recorded as lost.</exception>
+    /// <exception cref="StorageUnavailableException">
+    /// Storage failed the tick; when that was before all the slot's probes were queued, the slot is recorded as lost.
+    /// </exception>
     public async Task<(DateTimeOffset Slot, int Queued)> ScheduleAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();

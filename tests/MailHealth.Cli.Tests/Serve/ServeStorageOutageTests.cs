@@ -84,6 +84,18 @@ public sealed class ServeStorageOutageTests
         Assert.Equal(1, metrics.Value("mailhealth_schedule_slots_lost_total"));
     }
 
+    [Fact]
+    public async Task Start_StoreFrozen_FailsAsAnOutageWithinTheDeadline_NotAfterTheClientsRetries()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync(Peers.Address(0, 114));
+        await azurite.FreezeAsync();
+
+        // serve exits 1 on this (ServeCommand); before, it waited for the SDK's 4 tries of 100 s per table.
+        var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => ServeHarness.StartAsync("[]", settings: OutageSettings(azurite)).WaitAsync(Guard));
+
+        Assert.Equal("storage did not answer within 5 s", error.Message);
+    }
+
     /// <summary>
     /// The API and the storage clients at their defaults (the 503 comes from the deadline a user
     /// gets); the monitor's own deadline and the retry of a message short; a daily schedule, so
