@@ -54,7 +54,7 @@ public sealed partial class MailHealthApi
         var problems = new List<string>();
         if (availability.Current is { } outage)
         {
-            problems.Add($"storage has not answered since {outage.Since:u}");
+            problems.Add($"storage has been unavailable since {outage.Since:u}");
         }
 
         if (startup.Problem is not null)

@@ -76,20 +76,13 @@ public class StorageQueue<T>
         return messages.Value;
     }
 
-    /// <summary>Approximate counts of both queues (the service's estimate; a missing queue counts 0).</summary>
+    /// <summary>Approximate counts of both queues (the service's estimate; a missing queue is storage not initialized yet, <see cref="Availability.StorageUnavailableException"/>).</summary>
     public async Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken = default) =>
         new(Name, await CountAsync(Client, cancellationToken), await CountAsync(PoisonClient, cancellationToken));
 
     private static async Task<int> CountAsync(QueueClient queue, CancellationToken cancellationToken)
     {
-        try
-        {
-            var properties = await queue.GetPropertiesAsync(cancellationToken);
-            return properties.Value.ApproximateMessagesCount;
-        }
-        catch (Azure.RequestFailedException e) when (e.Status == 404)
-        {
-            return 0;
-        }
+        var properties = await queue.GetPropertiesAsync(cancellationToken);
+        return properties.Value.ApproximateMessagesCount;
     }
 }

@@ -57,7 +57,7 @@ public sealed class ServeStorageOutageTests
         // The process is up and says what it knows without asking the store.
         using var liveness = JsonDocument.Parse(await serve.Http.GetStringAsync(new Uri("/api/health", UriKind.Relative)));
         Assert.Equal("degraded", liveness.RootElement.GetProperty("status").GetString());
-        Assert.Contains(liveness.RootElement.GetProperty("problems").EnumerateArray(), p => p.GetString()!.StartsWith("storage has not answered since", StringComparison.Ordinal));
+        Assert.Contains(liveness.RootElement.GetProperty("problems").EnumerateArray(), p => p.GetString()!.StartsWith("storage has been unavailable since", StringComparison.Ordinal));
         var lost = Assert.Single(serve.Get<OutageRecorder>().PendingSlots);
         using var detail = JsonDocument.Parse(await (await admin.GetAsync(new Uri("/api/health/detail", UriKind.Relative))).Content.ReadAsStringAsync());
         Assert.Equal(lost.Slot, detail.RootElement.GetProperty("lostSlots")[0].GetProperty("slot").GetDateTimeOffset());

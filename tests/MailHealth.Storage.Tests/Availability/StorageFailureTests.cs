@@ -99,6 +99,21 @@ public sealed class StorageFailureTests
     }
 
     [Fact]
+    public async Task Get_TablesNotCreated_UnavailableNotAbsent()
+    {
+        // Tables under a prefix nobody created: the monitor's start-up has not run (yet).
+        var availability = new StorageAvailability(TimeProvider.System);
+        var account = new StorageAccount(new StorageOptions { ConnectionString = Peers.AzuriteConnectionString, TablePrefix = PeerStorage.UniquePrefix('u') }, availability);
+
+        var read = await Assert.ThrowsAsync<StorageUnavailableException>(() => new TargetStore(account).GetAsync("shop").WaitAsync(Guard));
+        var list = await Assert.ThrowsAsync<StorageUnavailableException>(() => new TargetStore(account).ListAsync().WaitAsync(Guard));
+
+        Assert.Equal("storage has no such table or queue (TableNotFound): they are not created yet", read.Message);
+        Assert.Equal((404, "TableNotFound"), (list.Status, list.ErrorCode));
+        Assert.NotNull(availability.Current);
+    }
+
+    [Fact]
     public async Task Deadline_FrozenStore_UnavailableAtTheDeadline_AndTheStoreAnswersOnceThawed()
     {
         await using var azurite = await AzuriteProcess.StartAsync(Peers.Address(0, 110));
