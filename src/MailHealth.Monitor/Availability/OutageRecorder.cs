@@ -44,7 +44,12 @@ public sealed partial class OutageRecorder(
     {
         lock (gate)
         {
-            pending.TryAdd(slot, new LostSlot(slot, time.GetUtcNow(), reason));
+            // A second tick of the same slot that fails loses nothing more.
+            if (!pending.TryAdd(slot, new LostSlot(slot, time.GetUtcNow(), reason)))
+            {
+                return;
+            }
+
             if (pending.Count > MaxPendingSlots)
             {
                 pending.Remove(pending.Keys.First());
