@@ -1,3 +1,4 @@
+using MailHealth.Monitor.Scheduling;
 using MailHealth.Storage.Configuration;
 
 namespace MailHealth.Functions;
@@ -9,17 +10,17 @@ namespace MailHealth.Functions;
 /// </summary>
 public static class FunctionsSettings
 {
-    /// <summary>The app setting holding <c>ScheduleProbes</c>' NCRONTAB expression (six fields, seconds first).</summary>
-    public const string ScheduleSetting = "MAILHEALTH_SCHEDULE";
+    /// <summary>The app setting holding <c>ScheduleProbes</c>' NCRONTAB expression (six fields, seconds first): <see cref="ScheduleSettings.ScheduleSetting"/>.</summary>
+    public const string ScheduleSetting = ScheduleSettings.ScheduleSetting;
 
     /// <summary>The timer expression of <c>ScheduleProbes</c>: the host resolves it from <see cref="ScheduleSetting"/>, which must exist.</summary>
     public const string ScheduleExpression = "%" + ScheduleSetting + "%";
 
     /// <summary>The documented default of <see cref="ScheduleSetting"/>, set by the template: every 5 minutes, as <c>MailHealth:Monitor:Interval</c>'s default.</summary>
-    public const string DefaultSchedule = "0 */5 * * * *";
+    public const string DefaultSchedule = ScheduleSettings.DefaultSchedule;
 
-    /// <summary><c>PurgeHistory</c>: daily at 03:30 UTC, off the hour when other jobs cluster.</summary>
-    public const string PurgeSchedule = "0 30 3 * * *";
+    /// <summary><c>PurgeHistory</c>: <see cref="ScheduleSettings.DefaultPurgeSchedule"/>, as serve's default (the timer takes no setting here).</summary>
+    public const string PurgeSchedule = ScheduleSettings.DefaultPurgeSchedule;
 
     /// <summary>
     /// The app setting that lets callers signed in with Entra ID through App Service Authentication

@@ -3,6 +3,8 @@ using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using MailHealth.Monitor;
 using MailHealth.Monitor.Api;
+using MailHealth.Monitor.Availability;
+using MailHealth.Monitor.Scheduling;
 using MailHealth.Storage.Configuration;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
@@ -53,7 +55,8 @@ public static class MailHealthFunctionsApp
     /// <summary>
     /// The monitor and its API (<c>AddMailHealthMonitor</c>, <c>AddMailHealthApi</c>: the app checks
     /// its own keys) with storage taken from the triggers' connection, the schedule setting checked,
-    /// and Entra ID sign-in when asked for and the platform's authentication is on.
+    /// the tables and queues created in the background, and Entra ID sign-in when asked for and the
+    /// platform's authentication is on.
     /// </summary>
     public static IServiceCollection AddMailHealthFunctions(IServiceCollection services, IConfiguration configuration)
     {
@@ -73,10 +76,10 @@ public static class MailHealthFunctionsApp
         var storage = new FunctionsStorage(configuration);
         services.AddSingleton<IPostConfigureOptions<StorageOptions>>(storage);
         services.AddSingleton<IValidateOptions<StorageOptions>>(storage);
-        services.AddOptions<ScheduleSettings>()
-            .Configure(settings => ScheduleSettings.Bind(settings, configuration))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ScheduleSettings>, ScheduleSettings.Validator>();
+        services.AddMailHealthSchedule(configuration, ScheduleTimers.Functions);
+        // The tables and queues are created in the background: a storage outage or a role
+        // assignment that has not propagated yet must neither stop nor stall the worker's start.
+        services.AddHostedService<StorageStartupService>();
         return services;
     }
 

@@ -1,6 +1,5 @@
 using MailHealth.Functions;
-using MailHealth.Storage.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using MailHealth.Monitor;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -22,8 +21,8 @@ catch (Exception e) when (StartupErrors.Of(e) is { Count: > 0 } errors)
 
 using (host)
 {
-    // Idempotent: the tables and queues exist before the first trigger fires.
-    await host.Services.GetRequiredService<StorageInitializer>().InitializeAsync();
+    // The tables and queues are created by a hosted service (StorageStartupService) once the
+    // worker runs, retried while storage does not let it: the health says so meanwhile.
     await host.RunAsync();
 }
 

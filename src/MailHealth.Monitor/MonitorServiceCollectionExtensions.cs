@@ -1,6 +1,7 @@
 using MailHealth.Composition;
 using MailHealth.Egress;
 using MailHealth.Monitor.Alerts;
+using MailHealth.Monitor.Availability;
 using MailHealth.Monitor.Delivery;
 using MailHealth.Monitor.Metrics;
 using MailHealth.Monitor.Notifications;
@@ -16,6 +17,7 @@ using MailHealth.Storage.Egress;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace MailHealth.Monitor;
@@ -50,6 +52,9 @@ public static class MonitorServiceCollectionExtensions
         services.TryAddSingleton<QueueWorker>();
         services.TryAddSingleton<AlertAcknowledger>();
         services.TryAddSingleton<RetentionService>();
+        services.TryAddSingleton<OutageRecorder>();
+        services.TryAddSingleton<StorageStartup>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutageRecorderService>());
         return services;
     }
 }

@@ -37,6 +37,15 @@ public sealed class MonitorSettings
     public string? PublicUrl { get; set; }
 
     /// <summary>
+    /// How long the monitor's own work waits for storage in all: a run's reads and writes (its
+    /// checks have their own deadline), the schedule's tick, the start-up's creation of the tables
+    /// and queues. Past it the work fails as a storage outage: a run's message is retried, a tick's
+    /// slot is recorded as lost. Default 1 min, 5 s-30 min; with the checks' RunDeadline it should
+    /// stay within <see cref="MessageVisibilityTimeout"/>, or a second worker takes the message meanwhile.
+    /// </summary>
+    public TimeSpan StorageDeadline { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// <see cref="Interval"/> as <paramref name="configuration"/> sets it (the default when unset),
     /// or null when it is not a valid one: the settings' validation names that problem itself.
     /// </summary>
@@ -67,5 +76,7 @@ public sealed class MonitorSettings
         {
             errors.Add(nameof(PublicUrl), "not an absolute http(s) URL without user, query or fragment (the dashboard's address, such as https://mailhealth.example.com/)");
         }
+
+        errors.Range(nameof(StorageDeadline), settings.StorageDeadline, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(30));
     }
 }

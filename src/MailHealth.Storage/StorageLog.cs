@@ -11,6 +11,6 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 7102, Level = LogLevel.Debug, Message = "Fingerprint of run {RunId} raced another writer (attempt {Attempt}); reading again")]
     public static partial void FingerprintRetry(ILogger logger, string runId, int attempt);
 
-    [LoggerMessage(EventId = 7110, Level = LogLevel.Information, Message = "Retention purge before {Before:o}: {Runs} run entities, {Changes} change events, {Notifications} notifications deleted")]
-    public static partial void Purged(ILogger logger, DateTimeOffset before, int runs, int changes, int notifications);
+    [LoggerMessage(EventId = 7110, Level = LogLevel.Information, Message = "Retention purge before {Before:o}: {Runs} run entities, {Changes} change events, {Notifications} notifications, {Outages} outage records deleted")]
+    public static partial void Purged(ILogger logger, DateTimeOffset before, int runs, int changes, int notifications, int outages);
 }

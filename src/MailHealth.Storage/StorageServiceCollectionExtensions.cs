@@ -1,4 +1,5 @@
 using MailHealth.Storage.Alerts;
+using MailHealth.Storage.Availability;
 using MailHealth.Storage.Changes;
 using MailHealth.Storage.Configuration;
 using MailHealth.Storage.Heartbeats;
@@ -18,7 +19,8 @@ namespace MailHealth.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the stores, queues, purge and <see cref="StorageInitializer"/> as singletons,
+    /// Registers the stores, queues, purge, <see cref="StorageInitializer"/>, and what tells of
+    /// storage outages (<see cref="StorageAvailability"/>, <see cref="StorageDeadline"/>) as singletons,
     /// with <see cref="StorageOptions"/> bound from <c>MailHealth:Storage</c> and validated at
     /// start-up (a host that starts validates them before serving; others on first use).
     /// </summary>
@@ -29,6 +31,9 @@ public static class StorageServiceCollectionExtensions
             .Bind(configuration.GetSection(StorageOptions.SectionPath))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<StorageAvailability>();
+        services.TryAddSingleton<StorageDeadline>();
         services.TryAddSingleton<StorageAccount>();
         services.TryAddSingleton<StorageInitializer>();
         services.TryAddSingleton<TargetStore>();
@@ -42,6 +47,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<NotificationQueue>();
         services.TryAddSingleton<HistoryPurge>();
         services.TryAddSingleton<HeartbeatStore>();
+        services.TryAddSingleton<OutageStore>();
         return services;
     }
 }

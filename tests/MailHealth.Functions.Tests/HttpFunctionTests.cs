@@ -112,14 +112,14 @@ public sealed class HttpFunctionTests
     }
 
     [Fact]
-    public async Task GetHealth_AfterTheSchedule_Ok()
+    public async Task GetHealthDetail_AfterTheSchedule_Ok()
     {
         await using var app = await FunctionsHarness.StartAsync();
         await app.Function<ScheduleProbes>().RunAsync(new TimerInfo(), CancellationToken.None);
         var http = app.Function<HttpApi>();
 
-        var get = Request(app, "GET", "/api/health");
-        var (status, _, health) = await AnswerAsync(get, http.GetHealthAsync(get, CancellationToken.None));
+        var get = AdminRequest(app, "GET", "/api/health/detail");
+        var (status, _, health) = await AnswerAsync(get, http.GetHealthDetailAsync(get, CancellationToken.None));
 
         Assert.Equal(StatusCodes.Status200OK, status);
         Assert.Equal("ok", health.GetProperty("status").GetString());

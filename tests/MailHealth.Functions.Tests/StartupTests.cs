@@ -1,3 +1,4 @@
+using MailHealth.Monitor;
 using MailHealth.Storage.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,9 +50,10 @@ public sealed class StartupTests
     [InlineData("MailHealth:Notifications:Channels:ops:Url", "not a url", "MailHealth:Notifications:Channels:ops:Url")]
     [InlineData("MailHealth:Checks:MaxConcurrency", "many", "MailHealth:Checks:MaxConcurrency")]
     [InlineData(FunctionsSettings.ScheduleSetting, null, "MAILHEALTH_SCHEDULE: not set")]
-    [InlineData(FunctionsSettings.ScheduleSetting, "00:05:00", "MAILHEALTH_SCHEDULE: '00:05:00' is not a six-field NCRONTAB expression")]
+    [InlineData(FunctionsSettings.ScheduleSetting, "00:05:00", "MAILHEALTH_SCHEDULE: '00:05:00' is not a cron expression of six fields")]
     [InlineData(FunctionsSettings.ScheduleSetting, "0 */10 * * * *", "MAILHEALTH_SCHEDULE: '0 */10 * * * *' ticks 10 min after Mon 00:00:00, but MailHealth:Monitor:Interval is 5 min")]
     [InlineData(FunctionsSettings.ScheduleSetting, "0 61 * * * *", "MAILHEALTH_SCHEDULE: '0 61 * * * *' is not a valid cron expression")]
+    [InlineData("MAILHEALTH_PURGE_SCHEDULE", "0 0 4 * * *", "MAILHEALTH_PURGE_SCHEDULE: the Functions app purges at the fixed '0 30 3 * * *'")]
     [InlineData(FunctionsSettings.ProbeQueueSetting, null, "MAILHEALTH_PROBE_QUEUE: not set")]
     [InlineData(FunctionsSettings.NotificationQueueSetting, null, "MAILHEALTH_NOTIFICATION_QUEUE: not set")]
     [InlineData(FunctionsSettings.ProbeQueueSetting, "Bad_Queue", "MailHealth:Storage:ProbeQueueName: 'Bad_Queue'")]

@@ -49,6 +49,15 @@ public sealed class AzuriteProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// Freezes the emulator (SIGSTOP): the kernel still accepts connections, nothing answers them.
+    /// The store that hangs, unlike <see cref="StopAsync"/>'s store that refuses.
+    /// </summary>
+    public Task FreezeAsync() => SignalAsync("-STOP");
+
+    /// <summary>Lets a frozen emulator go on (SIGCONT): it answers what waited meanwhile.</summary>
+    public Task ThawAsync() => SignalAsync("-CONT");
+
+    /// <summary>
     /// Stops the emulator (an outage of the store): its data stays on disk. SIGTERM first, since
     /// Azurite writes its database on the way out (a real account loses nothing it acknowledged).
     /// </summary>
@@ -56,10 +65,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
     {
         if (_process is { HasExited: false } process)
         {
-            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await term.WaitForExitAsync();
-            }
+            // A frozen process would keep the SIGTERM pending until the grace period ran out.
+            await ThawAsync();
+            await SignalAsync("-TERM");
 
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             try
@@ -100,5 +108,14 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
 
         throw new InvalidOperationException($"azurite did not listen on {Address}:{port}");
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        if (_process is { HasExited: false } process)
+        {
+            using var kill = Process.Start("kill", [signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+        }
     }
 }

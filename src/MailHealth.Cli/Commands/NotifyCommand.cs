@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MailHealth.Cli.Serve;
+using MailHealth.Monitor;
 using MailHealth.Monitor.Notifications;
 using MailHealth.Reports;
 using Microsoft.Extensions.Configuration;
@@ -63,7 +64,7 @@ internal static class NotifyCommand
         services.AddLogging();
         services.AddMailHealthNotifications(configuration);
         await using var provider = services.BuildServiceProvider();
-        if (StartupValidation.Problems(provider) is { Count: > 0 } problems)
+        if (StartupErrors.Collect(provider) is { Count: > 0 } problems)
         {
             throw new UsageException(string.Join('\n', problems));
         }

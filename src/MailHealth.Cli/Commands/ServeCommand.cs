@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Azure;
 using MailHealth.Cli.Serve;
+using MailHealth.Storage.Availability;
 using Microsoft.Extensions.Hosting;
 
 namespace MailHealth.Cli.Commands;
@@ -33,9 +33,9 @@ internal static class ServeCommand
             {
                 await host.StartAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is RequestFailedException or HttpRequestException or AggregateException)
+            catch (StorageUnavailableException e)
             {
-                await error.WriteLineAsync($"mailhealth: storage is not reachable: {e.Message.Split('\n')[0]}").ConfigureAwait(false);
+                await error.WriteLineAsync($"mailhealth: storage is not reachable: {e.Message}").ConfigureAwait(false);
                 return 1;
             }
 

@@ -1,18 +1,14 @@
-using System.Globalization;
 using MailHealth.Cli.Serve.Metrics;
 using MailHealth.Monitor;
 using MailHealth.Monitor.Api;
+using MailHealth.Monitor.Availability;
 using MailHealth.Monitor.Dashboard;
-using MailHealth.Monitor.Retention;
-using MailHealth.Monitor.Scheduling;
-using MailHealth.Settings;
-using MailHealth.Storage.Configuration;
+using MailHealth.Storage.Availability;
 using MailHealth.Storage.Targets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -34,26 +30,6 @@ public sealed class ServeHost : IAsyncDisposable
 
     /// <summary>Used when no storage is configured: the local Azurite's well-known development account.</summary>
     public const string DevelopmentStorage = "UseDevelopmentStorage=true";
-
-    /// <summary>
-    /// Defaults a configuration can override. The request logs of ASP.NET Core and HttpClient are
-    /// kept at Warning because their Information lines carry URLs: a <c>code</c> key in a query
-    /// string, a Slack or Teams webhook URL (itself a secret). The lines that carry a request's URL
-    /// stay at Warning whatever the configuration says (<see cref="ApiRequestLogging"/>).
-    /// </summary>
-    private static readonly Dictionary<string, string?> Defaults = new()
-    {
-        ["Logging:LogLevel:Default"] = "Information",
-        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
-        ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
-        ["Logging:Console:FormatterName"] = "simple",
-        ["Logging:Console:FormatterOptions:SingleLine"] = "true",
-        ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",
-        ["Logging:Console:FormatterOptions:TimestampFormat"] = "yyyy-MM-ddTHH:mm:ss.fffZ ",
-        [ServeSettings.ScheduleSetting] = ServeSettings.DefaultSchedule,
-        [ServeSettings.PurgeScheduleSetting] = ServeSettings.DefaultPurgeSchedule,
-    };
 
     private ServeHost(WebApplication app, ServeConfigFile? file)
     {
@@ -79,91 +55,19 @@ public sealed class ServeHost : IAsyncDisposable
         var file = options.ConfigFile is { } path ? await ServeConfigFile.ReadAsync(path, cancellationToken).ConfigureAwait(false) : null;
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        var configuration = builder.Configuration;
-        configuration.Sources.Clear();
-        configuration.AddInMemoryCollection(Defaults);
-        ServeConfigFile.AddSettings(configuration, file);
-        if (options.Settings is { } settings)
-        {
-            configuration.AddInMemoryCollection(settings);
-        }
-
-        if (!StorageConfigured(configuration))
-        {
-            configuration.AddInMemoryCollection(new Dictionary<string, string?> { [StorageOptions.SectionPath + ":ConnectionString"] = DevelopmentStorage });
-        }
-
-        var schedule = ReadSchedule(configuration, ServeSettings.ScheduleSetting, out var scheduleProblem);
-        var purgeSchedule = ReadSchedule(configuration, ServeSettings.PurgeScheduleSetting, out var purgeProblem);
-        if (schedule is null || purgeSchedule is null)
-        {
-            throw new UsageException(string.Join('\n', new[] { scheduleProblem, purgeProblem }.Where(p => p.Length > 0)));
-        }
-
-        if (MonitorSettings.ReadInterval(configuration) is { } interval && schedule.MismatchWith(interval, ServeSettings.ScheduleSetting) is { } mismatch)
-        {
-            throw new UsageException(mismatch);
-        }
-
-        builder.WebHost.UseUrls(options.Urls ?? configuration["Urls"] ?? DefaultUrls);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
-
-        // One line per event, or JSON with Logging:Console:FormatterName=json (Defaults).
-        builder.Logging.ClearProviders();
-        builder.Logging.AddConsole();
-        builder.Logging.KeepKeysOutOfLogs();
-        builder.Services.PostConfigure<JsonConsoleFormatterOptions>(json => json.TimestampFormat = json.TimestampFormat?.TrimEnd());
-
-        var services = builder.Services;
-        services.AddSingleton(options.Time ?? TimeProvider.System);
-        services.AddMailHealthMonitor(configuration);
-        services.AddMailHealthApi(configuration);
-        services.AddValidatedSettings<ServeSettings>(configuration, ServeSettings.Section, ServeSettings.Validate);
-        // The worker's own bound abandons the work in hand; the host's only has to outlast it. Read
-        // raw here (HostOptions are built before validation reports a bad value, which it then does).
-        var shutdown = TimeSpan.TryParse(configuration[ServeSettings.Section + ":" + nameof(ServeSettings.ShutdownTimeout)], CultureInfo.InvariantCulture, out var bound)
-            && bound > TimeSpan.Zero && bound <= TimeSpan.FromMinutes(10) ? bound : new ServeSettings().ShutdownTimeout;
-        services.Configure<HostOptions>(host => host.ShutdownTimeout = shutdown + TimeSpan.FromSeconds(10));
-
-        services.AddSingleton<WorkSignal>();
-        services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
-        services.AddSingleton<FleetMetrics>();
-        services.AddSingleton<ProcessMetrics>();
-        services.AddHostedService<QueueWorkerService>();
-        services.AddSingleton<IHostedService>(sp => Job(sp, "Schedule", schedule, sp.GetRequiredService<IOptions<ServeSettings>>().Value.ScheduleOnStart, async (s, ct) =>
-        {
-            await s.GetRequiredService<ProbeScheduler>().ScheduleAsync(ct).ConfigureAwait(false);
-            s.GetRequiredService<WorkSignal>().Notify();
-        }));
-        services.AddSingleton<IHostedService>(sp => Job(sp, "Purge", purgeSchedule, runOnStart: false, async (s, ct) =>
-        {
-            var purged = await s.GetRequiredService<RetentionService>().PurgeAsync(ct).ConfigureAwait(false);
-            ServeLog.Purged(s.GetRequiredService<ILogger<CronJobService>>(), purged.RunEntities, purged.ChangeEvents, purged.Notifications);
-        }));
+        ServeConfiguration.Apply(builder.Configuration, options, file);
+        ConfigureWebHost(builder, options);
+        builder.Services.AddServe(builder.Configuration, options);
 
         var app = builder.Build();
-        var problems = StartupValidation.Problems(app.Services);
-        if (problems.Count == 0)
-        {
-            app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
-            try
-            {
-                // The API, its keys checked by the application (MailHealth:Api), as in the Functions app.
-                app.MapMailHealthApi();
-                app.MapMailHealthDashboard();
-            }
-            catch (OptionsValidationException e)
-            {
-                problems = [.. e.Failures];
-            }
-        }
-
+        var problems = StartupErrors.Collect(app.Services);
         if (problems.Count > 0)
         {
             await app.DisposeAsync().ConfigureAwait(false);
             throw new UsageException(string.Join('\n', problems));
         }
 
+        MapEndpoints(app);
         return new ServeHost(app, file);
     }
 
@@ -178,15 +82,21 @@ public sealed class ServeHost : IAsyncDisposable
         _ = Services.GetRequiredService<ProcessMetrics>();
         _ = Services.GetRequiredService<FleetMetrics>();
 
-        await Services.GetRequiredService<StorageInitializer>().InitializeAsync(cancellationToken).ConfigureAwait(false);
+        // Before listening: serve stops (exit 1) when storage cannot be reached within the monitor's storage deadline.
+        await Services.GetRequiredService<StorageStartup>().InitializeAsync(cancellationToken).ConfigureAwait(false);
         if (File is { Targets.Count: > 0 } file)
         {
             var store = Services.GetRequiredService<TargetStore>();
-            foreach (var target in file.Targets)
-            {
-                await store.UpsertAsync(target, cancellationToken).ConfigureAwait(false);
-            }
-
+            await Services.GetRequiredService<StorageDeadline>().RunAsync(
+                Services.GetRequiredService<IOptions<MonitorSettings>>().Value.StorageDeadline,
+                async ct =>
+                {
+                    foreach (var target in file.Targets)
+                    {
+                        await store.UpsertAsync(target, ct).ConfigureAwait(false);
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
             ServeLog.TargetsSeeded(Services.GetRequiredService<ILogger<ServeHost>>(), file.Targets.Count, file.Path);
         }
 
@@ -197,41 +107,22 @@ public sealed class ServeHost : IAsyncDisposable
 
     public ValueTask DisposeAsync() => App.DisposeAsync();
 
-    private static bool StorageConfigured(IConfiguration configuration)
+    /// <summary>Kestrel on <c>--urls</c> (or the <c>Urls</c> setting), and the console log: one line per event, or JSON with <c>Logging:Console:FormatterName=json</c>.</summary>
+    private static void ConfigureWebHost(WebApplicationBuilder builder, ServeOptions options)
     {
-        var storage = configuration.GetSection(StorageOptions.SectionPath);
-        return !string.IsNullOrEmpty(storage["ConnectionString"]) || !string.IsNullOrEmpty(storage["AccountName"])
-            || !string.IsNullOrEmpty(storage["TableServiceUri"]) || !string.IsNullOrEmpty(storage["QueueServiceUri"]);
+        builder.WebHost.UseUrls(options.Urls ?? builder.Configuration["Urls"] ?? DefaultUrls);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole();
+        builder.Logging.KeepKeysOutOfLogs();
+        builder.Services.PostConfigure<JsonConsoleFormatterOptions>(json => json.TimestampFormat = json.TimestampFormat?.TrimEnd());
     }
 
-    private static CronSchedule? ReadSchedule(IConfiguration configuration, string setting, out string problem)
+    /// <summary><c>/metrics</c>, the API (its keys checked by the application, <c>MailHealth:Api</c>, as in the Functions app) and the dashboard.</summary>
+    private static void MapEndpoints(WebApplication app)
     {
-        var schedule = CronSchedule.TryParse(configuration[setting], out problem);
-        problem = schedule is null ? $"{setting}: {problem}" : "";
-        return schedule;
-    }
-
-    private static CronJobService Job(IServiceProvider services, string name, CronSchedule schedule, bool runOnStart, Func<IServiceProvider, CancellationToken, Task> job)
-    {
-        var metrics = services.GetRequiredService<ProcessMetrics>();
-        return new CronJobService(
-            name,
-            schedule,
-            runOnStart,
-            async ct =>
-            {
-                try
-                {
-                    await job(services, ct).ConfigureAwait(false);
-                    metrics.Ticked(name, succeeded: true);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-                {
-                    metrics.Ticked(name, succeeded: false);
-                    throw;
-                }
-            },
-            services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<ILogger<CronJobService>>());
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
+        app.MapMailHealthApi();
+        app.MapMailHealthDashboard();
     }
 }

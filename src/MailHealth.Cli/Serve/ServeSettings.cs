@@ -2,20 +2,10 @@ using MailHealth.Settings;
 
 namespace MailHealth.Cli.Serve;
 
-/// <summary><c>serve</c>'s own settings (<c>MailHealth:Serve</c>); defaults and ranges in docs/configuration.md.</summary>
+/// <summary><c>serve</c>'s own settings (<c>MailHealth:Serve</c>); defaults and ranges in docs/configuration.md. Its schedules are <see cref="Monitor.Scheduling.ScheduleSettings"/>, as the Functions app's.</summary>
 public sealed class ServeSettings
 {
     public const string Section = "MailHealth:Serve";
-
-    /// <summary>The probe schedule's setting, as the Functions app names it (a top-level app setting).</summary>
-    public const string ScheduleSetting = "MAILHEALTH_SCHEDULE";
-
-    /// <summary>The retention purge's schedule setting.</summary>
-    public const string PurgeScheduleSetting = "MAILHEALTH_PURGE_SCHEDULE";
-
-    public const string DefaultSchedule = "0 */5 * * * *";
-
-    public const string DefaultPurgeSchedule = "0 30 3 * * *";
 
     /// <summary>After Ctrl+C, how long messages in hand may run before they are abandoned (left on the queue). Default 30 s, 1 s-10 min.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using MailHealth.Dns;
+using MailHealth.Network;
 
 namespace MailHealth.ReceiverReports;
 

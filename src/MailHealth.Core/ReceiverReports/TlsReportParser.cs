@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using MailHealth.Dns;
+using MailHealth.Network;
 
 namespace MailHealth.ReceiverReports;
 

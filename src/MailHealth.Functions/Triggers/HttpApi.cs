@@ -74,4 +74,8 @@ public sealed class HttpApi(ApiInvoker api)
     [Function(ApiRoutes.TestNotifications)]
     public Task<IResult> TestNotificationsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/notifications/test")] HttpRequest request, CancellationToken cancellationToken) =>
         api.InvokeAsync(ApiRoutes.TestNotifications, request, cancellationToken);
+
+    [Function(ApiRoutes.GetHealthDetail)]
+    public Task<IResult> GetHealthDetailAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health/detail")] HttpRequest request, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.GetHealthDetail, request, cancellationToken);
 }

@@ -40,6 +40,26 @@ public static class ApiProblem
     public static IResult Forbidden(string detail) =>
         Results.Problem(detail, title: "Forbidden", statusCode: StatusCodes.Status403Forbidden);
 
-    public static IResult Unavailable(string detail) =>
-        Results.Problem(detail, title: "Storage unavailable", statusCode: StatusCodes.Status503ServiceUnavailable);
+    /// <summary>How long a caller is asked to wait after a storage outage: outages last minutes, and sooner only adds load to a store that is failing.</summary>
+    public static readonly TimeSpan StorageRetryAfter = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Storage is out (or did not answer within the API's deadline): 503 with <c>Retry-After</c>,
+    /// and since when this process has seen it out. Extensions add to it (the health's lost slots).
+    /// </summary>
+    public static IResult StorageUnavailable(string detail, DateTimeOffset? since, IDictionary<string, object?>? extensions = null)
+    {
+        var all = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>(), StringComparer.Ordinal);
+        if (since is { } time)
+        {
+            all["unavailableSince"] = time;
+        }
+
+        var problem = Results.Problem(detail, title: "Storage unavailable", statusCode: StatusCodes.Status503ServiceUnavailable, extensions: all);
+        return new RetryAfterResult(problem, StorageRetryAfter);
+    }
+
+    /// <summary>A failure that is not the caller's and not storage's: 500, its internals only in the log.</summary>
+    public static IResult Internal() =>
+        Results.Problem("the request failed on the server; it is logged", title: "Internal error", statusCode: StatusCodes.Status500InternalServerError);
 }

@@ -23,6 +23,7 @@ public sealed record ApiRoute(string Name, string Method, string Template, ApiAc
 public static class ApiRoutes
 {
     public const string GetHealth = "GetHealth";
+    public const string GetHealthDetail = "GetHealthDetail";
     public const string GetOpenApi = "GetOpenApi";
     public const string ListTargets = "ListTargets";
     public const string GetTarget = "GetTarget";
@@ -41,6 +42,7 @@ public static class ApiRoutes
     public static IReadOnlyList<ApiRoute> All { get; } =
     [
         new(GetHealth, "GET", "health", ApiAccess.Anonymous),
+        new(GetHealthDetail, "GET", "health/detail", ApiAccess.Read),
         new(GetOpenApi, "GET", "openapi.json", ApiAccess.Anonymous),
         new(ListTargets, "GET", "targets", ApiAccess.Read),
         new(GetTarget, "GET", "targets/{id}", ApiAccess.Read),

@@ -28,11 +28,18 @@ public sealed class ApiSettings
     /// <summary>Largest request body accepted (a target definition). Default 64 KiB, 1 KiB-1 MiB.</summary>
     public int MaxBodyBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// How long a request waits for storage in all before it answers 503 with <c>Retry-After</c>:
+    /// a caller is better told at once that storage is out than kept waiting. Default 10 s, 1 s-1 min.
+    /// </summary>
+    public TimeSpan StorageDeadline { get; set; } = TimeSpan.FromSeconds(10);
+
     public static void Validate(ApiSettings settings, SettingErrors errors)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(errors);
         errors.Range(nameof(MaxBodyBytes), settings.MaxBodyBytes, 1024, 1024 * 1024);
+        errors.Range(nameof(StorageDeadline), settings.StorageDeadline, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
         CheckKeys(nameof(ReadKeys), settings.ReadKeys, errors);
         CheckKeys(nameof(AdminKeys), settings.AdminKeys, errors);
         if (settings.ReadKeys.Intersect(settings.AdminKeys, StringComparer.Ordinal).Any())

@@ -16,7 +16,10 @@ public sealed partial class MailHealthApi
     };
 
     /// <summary><c>GET /api/alerts?state=open|resolved|all&amp;target=&amp;limit=&amp;continuation=</c>: open by default; pending findings are not alerts yet.</summary>
-    public async Task<IResult> ListAlertsAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> ListAlertsAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        AnswerAsync(ApiRoutes.ListAlerts, ct => ListAlertsCoreAsync(request, ct), cancellationToken);
+
+    private async Task<IResult> ListAlertsCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var query = ApiQuery.Of(request, "state", "target", "limit", "continuation");
         var state = query.Choice("state", "open", "open", "resolved", "all");
@@ -51,7 +54,10 @@ public sealed partial class MailHealthApi
     /// <c>POST /api/alerts/{id}/ack</c> with an optional body <c>{"by": "name"}</c>: acknowledges an
     /// open alert (200, again: 200 unchanged); a pending or resolved one is a 409 saying why.
     /// </summary>
-    public async Task<IResult> AcknowledgeAlertAsync(string id, HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> AcknowledgeAlertAsync(string id, HttpRequest request, CancellationToken cancellationToken) =>
+        AnswerAsync(ApiRoutes.AcknowledgeAlert, ct => AcknowledgeAlertCoreAsync(id, request, ct), cancellationToken);
+
+    private async Task<IResult> AcknowledgeAlertCoreAsync(string id, HttpRequest request, CancellationToken cancellationToken)
     {
         var query = ApiQuery.Of(request);
         if (AlertIdProblem(id) is { } idProblem)

@@ -1,4 +1,6 @@
 using MailHealth.Egress;
+using MailHealth.Storage.Availability;
+using MailHealth.Storage.Heartbeats;
 using MailHealth.Storage.Queues;
 using Microsoft.AspNetCore.Http;
 
@@ -6,13 +8,69 @@ namespace MailHealth.Monitor.Api;
 
 public sealed partial class MailHealthApi
 {
+    /// <summary>Outages and lost slots the detailed health lists at most, newest first.</summary>
+    private const int OutagesShown = 20;
+
+    /// <summary>Slots lost this recently make the detailed health degraded; older ones are only listed.</summary>
+    private static readonly TimeSpan RecentLoss = TimeSpan.FromDays(1);
+
     /// <summary>
-    /// <c>GET /api/health</c> (anonymous): whether the monitor itself works: when the schedule
-    /// last ran, the queues' backlog and poison messages, the port-25 egress verdict. 200 with
-    /// <c>status</c> ok or degraded (each problem named); 503 when storage cannot be read.
-    /// Nothing in it is a secret or names a target.
+    /// <c>GET /api/health</c> (anonymous): liveness, cheap enough for anyone to poll. It answers
+    /// from this process's memory alone, never from storage: 200 with <c>status</c> ok, or degraded
+    /// when this process sees storage out, its tables not created yet, or schedule slots lost and
+    /// not recorded yet. Nothing in it names a queue, a target or a secret.
     /// </summary>
-    public async Task<IResult> GetHealthAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> GetHealthAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        AnswerAsync(ApiRoutes.GetHealth, _ => Task.FromResult(Liveness(request)), cancellationToken);
+
+    /// <summary>
+    /// <c>GET /api/health/detail</c> (read key): whether the monitor itself works: when the schedule
+    /// last ran, the queues' backlog and poison messages, the port-25 egress verdict, and storage's
+    /// outages with the schedule slots they cost. 200 with <c>status</c> ok or degraded (each
+    /// problem named); while storage is out, the 503 says since when and the slots lost so far.
+    /// </summary>
+    public Task<IResult> GetHealthDetailAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        AnswerAsync(
+            ApiRoutes.GetHealthDetail,
+            ct => GetHealthDetailCoreAsync(request, ct),
+            cancellationToken,
+            e => ApiProblem.StorageUnavailable(e.Message, availability.Current?.Since, new Dictionary<string, object?> { ["lostSlots"] = outages.PendingSlots }));
+
+    private IResult Liveness(HttpRequest request)
+    {
+        var query = ApiQuery.Of(request);
+        if (query.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var problems = StorageProblems();
+        return ApiJson.Ok(new MonitorLiveness(problems.Count == 0 ? "ok" : "degraded", time.GetUtcNow(), problems));
+    }
+
+    /// <summary>What this process knows against storage without asking it.</summary>
+    private List<string> StorageProblems()
+    {
+        var problems = new List<string>();
+        if (availability.Current is { } outage)
+        {
+            problems.Add($"storage has been unavailable since {outage.Since:u}");
+        }
+
+        if (startup.Problem is not null)
+        {
+            problems.Add("storage's tables and queues are not created yet");
+        }
+
+        if (outages.PendingSlots.Count is > 0 and var lost)
+        {
+            problems.Add($"{lost} schedule slot(s) lost to a storage outage, not recorded yet");
+        }
+
+        return problems;
+    }
+
+    private async Task<IResult> GetHealthDetailCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var query = ApiQuery.Of(request);
         if (query.Problem is { } problem)
@@ -22,60 +80,65 @@ public sealed partial class MailHealthApi
 
         var now = time.GetUtcNow();
         var interval = monitor.Value.Interval;
-        try
+        var schedule = await heartbeats.GetScheduleAsync(cancellationToken).ConfigureAwait(false);
+        var probeDepth = await probes.GetDepthAsync(cancellationToken).ConfigureAwait(false);
+        var notificationDepth = await notifications.GetDepthAsync(cancellationToken).ConfigureAwait(false);
+        var verdict = await egress.ReadVerdictAsync(monitor.Value.EgressMinimumTargets, cancellationToken).ConfigureAwait(false);
+        var (storageOutages, lostSlots) = await outages.ReadAsync(OutagesShown, cancellationToken).ConfigureAwait(false);
+
+        var problems = new List<string>();
+        if (schedule is null)
         {
-            var schedule = await heartbeats.GetScheduleAsync(cancellationToken).ConfigureAwait(false);
-            var probeDepth = await probes.GetDepthAsync(cancellationToken).ConfigureAwait(false);
-            var notificationDepth = await notifications.GetDepthAsync(cancellationToken).ConfigureAwait(false);
-            var verdict = await egress.ReadVerdictAsync(monitor.Value.EgressMinimumTargets, cancellationToken).ConfigureAwait(false);
-
-            var problems = new List<string>();
-            if (schedule is null)
-            {
-                problems.Add("the schedule has not run yet");
-            }
-            else if (now - schedule.At > 2 * interval)
-            {
-                problems.Add($"the schedule last ran at {schedule.At:u}, more than two intervals ago");
-            }
-
-            foreach (var depth in new[] { probeDepth, notificationDepth }.Where(d => d.PoisonMessages > 0))
-            {
-                problems.Add($"{depth.PoisonMessages} message(s) in {depth.QueueName}-poison");
-            }
-
-            if (verdict == EgressVerdict.Blocked)
-            {
-                problems.Add("outbound port 25 looks blocked: port-25 results are not the targets' fault");
-            }
-
-            return ApiJson.Ok(new MonitorHealth(
-                problems.Count == 0 ? "ok" : "degraded",
-                now,
-                problems,
-                schedule is null ? null : new ScheduleHealth(schedule.At, schedule.Slot, schedule.Queued, (int)interval.TotalSeconds),
-                new QueueHealth(Queue(probeDepth), Queue(notificationDepth)),
-                new EgressHealth(verdict)));
+            problems.Add("the schedule has not run yet");
         }
-        catch (Azure.RequestFailedException e)
+        else if (now - schedule.At > 2 * interval)
         {
-            // The message names the service's error code, never the account key or a SAS.
-            return ApiProblem.Unavailable($"storage could not be read ({e.Status} {e.ErrorCode})");
+            problems.Add($"the schedule last ran at {schedule.At:u}, more than two intervals ago");
         }
+
+        foreach (var depth in new[] { probeDepth, notificationDepth }.Where(d => d.PoisonMessages > 0))
+        {
+            problems.Add($"{depth.PoisonMessages} message(s) in {depth.QueueName}-poison");
+        }
+
+        if (verdict == EgressVerdict.Blocked)
+        {
+            problems.Add("outbound port 25 looks blocked: port-25 results are not the targets' fault");
+        }
+
+        if (startup.Problem is { } initialization)
+        {
+            problems.Add($"storage's tables and queues are not created yet: {initialization}");
+        }
+
+        if (lostSlots.Count(s => s.Slot > now - RecentLoss) is > 0 and var recent)
+        {
+            problems.Add($"{recent} schedule slot(s) lost to storage outages in the last 24 hours (see storage.lostSlots)");
+        }
+
+        return ApiJson.Ok(new MonitorHealth(
+            problems.Count == 0 ? "ok" : "degraded",
+            now,
+            problems,
+            schedule is null ? null : new ScheduleHealth(schedule.At, schedule.Slot, schedule.Queued, (int)interval.TotalSeconds),
+            new QueueHealth(Queue(probeDepth), Queue(notificationDepth)),
+            new EgressHealth(verdict),
+            new StorageHealth(storageOutages, lostSlots)));
     }
 
     /// <summary><c>GET /api/openapi.json</c> (anonymous): the document describing every route and schema.</summary>
-    public Task<IResult> GetOpenApiAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var query = ApiQuery.Of(request);
-        return Task.FromResult(query.Problem ?? openApi.Result());
-    }
+    public Task<IResult> GetOpenApiAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        AnswerAsync(ApiRoutes.GetOpenApi, _ => Task.FromResult(ApiQuery.Of(request).Problem ?? openApi.Result()), cancellationToken);
 
     private static QueueBacklog Queue(QueueDepth depth) => new(depth.QueueName, depth.Messages, depth.PoisonMessages);
 }
 
-/// <summary>What <c>/health</c> answers.</summary>
-public sealed record MonitorHealth(string Status, DateTimeOffset CheckedAt, IReadOnlyList<string> Problems, ScheduleHealth? Schedule, QueueHealth Queues, EgressHealth Egress);
+/// <summary>What <c>/health</c> answers: this process's own view, without asking storage.</summary>
+public sealed record MonitorLiveness(string Status, DateTimeOffset CheckedAt, IReadOnlyList<string> Problems);
+
+/// <summary>What <c>/health/detail</c> answers.</summary>
+public sealed record MonitorHealth(
+    string Status, DateTimeOffset CheckedAt, IReadOnlyList<string> Problems, ScheduleHealth? Schedule, QueueHealth Queues, EgressHealth Egress, StorageHealth Storage);
 
 /// <summary>The schedule's last tick and the interval it should tick at.</summary>
 public sealed record ScheduleHealth(DateTimeOffset LastRunAt, DateTimeOffset Slot, int Queued, int IntervalSeconds);
@@ -87,3 +150,6 @@ public sealed record QueueBacklog(string Name, int Depth, int Poison);
 
 /// <summary>Whether this monitor's own outbound port 25 works, judged from the fleet's recent probes (docs/egress.md).</summary>
 public sealed record EgressHealth(EgressVerdict Port25);
+
+/// <summary>The newest storage outages the monitor's processes saw, and the schedule slots whose tick they failed, newest first.</summary>
+public sealed record StorageHealth(IReadOnlyList<StorageOutage> Outages, IReadOnlyList<LostSlot> LostSlots);

@@ -12,7 +12,10 @@ public sealed partial class MailHealthApi
     private const int MaxCheckIdLength = 300;
 
     /// <summary><c>GET /api/targets/{id}/status</c>: the latest result of every check (one partition read).</summary>
-    public async Task<IResult> GetStatusAsync(string id, HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> GetStatusAsync(string id, HttpRequest request, CancellationToken cancellationToken) =>
+        AnswerAsync(ApiRoutes.GetStatus, ct => GetStatusCoreAsync(id, request, ct), cancellationToken);
+
+    private async Task<IResult> GetStatusCoreAsync(string id, HttpRequest request, CancellationToken cancellationToken)
     {
         var query = ApiQuery.Of(request);
         var targetId = query.TargetId(id);
@@ -40,7 +43,10 @@ public sealed partial class MailHealthApi
     /// <c>GET /api/status?limit=&amp;continuation=</c>: the latest status of every target, a page of
     /// targets at a time in id order (the fleet at a glance in one request, not one per target).
     /// </summary>
-    public async Task<IResult> ListStatusAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> ListStatusAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        AnswerAsync(ApiRoutes.ListStatus, ct => ListStatusCoreAsync(request, ct), cancellationToken);
+
+    private async Task<IResult> ListStatusCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var query = ApiQuery.Of(request, "limit", "continuation");
         var limit = query.Limit(100);
@@ -69,7 +75,10 @@ public sealed partial class MailHealthApi
     }
 
     /// <summary><c>GET /api/targets/{id}/history?check=&amp;from=&amp;to=&amp;limit=&amp;continuation=</c>: runs newest first.</summary>
-    public async Task<IResult> GetHistoryAsync(string id, HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> GetHistoryAsync(string id, HttpRequest request, CancellationToken cancellationToken) =>
+        AnswerAsync(ApiRoutes.GetHistory, ct => GetHistoryCoreAsync(id, request, ct), cancellationToken);
+
+    private async Task<IResult> GetHistoryCoreAsync(string id, HttpRequest request, CancellationToken cancellationToken)
     {
         var query = ApiQuery.Of(request, "check", "from", "to", "limit", "continuation");
         var targetId = query.TargetId(id);
@@ -97,7 +106,10 @@ public sealed partial class MailHealthApi
     }
 
     /// <summary><c>GET /api/targets/{id}/report</c>: the latest full report, exactly as <c>mailhealth check --json</c> prints one.</summary>
-    public async Task<IResult> GetReportAsync(string id, HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> GetReportAsync(string id, HttpRequest request, CancellationToken cancellationToken) =>
+        AnswerAsync(ApiRoutes.GetReport, ct => GetReportCoreAsync(id, request, ct), cancellationToken);
+
+    private async Task<IResult> GetReportCoreAsync(string id, HttpRequest request, CancellationToken cancellationToken)
     {
         var query = ApiQuery.Of(request);
         var targetId = query.TargetId(id);
@@ -117,7 +129,10 @@ public sealed partial class MailHealthApi
     }
 
     /// <summary><c>GET /api/events?target=&amp;from=&amp;to=&amp;limit=&amp;continuation=</c>: change events newest first, of one target or all.</summary>
-    public async Task<IResult> ListEventsAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> ListEventsAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        AnswerAsync(ApiRoutes.ListEvents, ct => ListEventsCoreAsync(request, ct), cancellationToken);
+
+    private async Task<IResult> ListEventsCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var query = ApiQuery.Of(request, "target", "from", "to", "limit", "continuation");
         var target = query.Text("target") is { } given ? query.TargetId(given, "target") : null;

@@ -8,7 +8,10 @@ namespace MailHealth.Monitor.Api;
 public sealed partial class MailHealthApi
 {
     /// <summary><c>GET /api/targets?limit=&amp;continuation=</c>: targets in id order, as their definitions.</summary>
-    public Task<IResult> ListTargetsAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> ListTargetsAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        AnswerAsync(ApiRoutes.ListTargets, ct => ListTargetsCoreAsync(request, ct), cancellationToken);
+
+    private Task<IResult> ListTargetsCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var query = ApiQuery.Of(request, "limit", "continuation");
         var limit = query.Limit(100);
@@ -26,7 +29,10 @@ public sealed partial class MailHealthApi
     }
 
     /// <summary><c>GET /api/targets/{id}</c>: the target's definition, as <c>PUT</c> takes it.</summary>
-    public async Task<IResult> GetTargetAsync(string id, HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> GetTargetAsync(string id, HttpRequest request, CancellationToken cancellationToken) =>
+        AnswerAsync(ApiRoutes.GetTarget, ct => GetTargetCoreAsync(id, request, ct), cancellationToken);
+
+    private async Task<IResult> GetTargetCoreAsync(string id, HttpRequest request, CancellationToken cancellationToken)
     {
         var query = ApiQuery.Of(request);
         var targetId = query.TargetId(id);
@@ -44,7 +50,10 @@ public sealed partial class MailHealthApi
     /// target definition, validated by the same rules as the targets file; its id, if given, must
     /// be the route's.
     /// </summary>
-    public async Task<IResult> PutTargetAsync(string id, HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> PutTargetAsync(string id, HttpRequest request, CancellationToken cancellationToken) =>
+        AnswerAsync(ApiRoutes.PutTarget, ct => PutTargetCoreAsync(id, request, ct), cancellationToken);
+
+    private async Task<IResult> PutTargetCoreAsync(string id, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var query = ApiQuery.Of(request);
@@ -78,7 +87,10 @@ public sealed partial class MailHealthApi
     }
 
     /// <summary><c>DELETE /api/targets/{id}</c>: removes the target with its latest status, history and alerts (204).</summary>
-    public async Task<IResult> DeleteTargetAsync(string id, HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> DeleteTargetAsync(string id, HttpRequest request, CancellationToken cancellationToken) =>
+        AnswerAsync(ApiRoutes.DeleteTarget, ct => DeleteTargetCoreAsync(id, request, ct), cancellationToken);
+
+    private async Task<IResult> DeleteTargetCoreAsync(string id, HttpRequest request, CancellationToken cancellationToken)
     {
         var query = ApiQuery.Of(request);
         var targetId = query.TargetId(id);
@@ -97,7 +109,10 @@ public sealed partial class MailHealthApi
     /// not the schedule's slot, so it adds a run instead of rewriting the scheduled one; a repeated
     /// request within the same second is the same run.
     /// </summary>
-    public async Task<IResult> RequestProbeAsync(string id, HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> RequestProbeAsync(string id, HttpRequest request, CancellationToken cancellationToken) =>
+        AnswerAsync(ApiRoutes.RequestProbe, ct => RequestProbeCoreAsync(id, request, ct), cancellationToken);
+
+    private async Task<IResult> RequestProbeCoreAsync(string id, HttpRequest request, CancellationToken cancellationToken)
     {
         var query = ApiQuery.Of(request);
         var targetId = query.TargetId(id);

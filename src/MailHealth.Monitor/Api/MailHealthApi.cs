@@ -1,8 +1,10 @@
 using System.Text.Json;
 using MailHealth.Monitor.Alerts;
+using MailHealth.Monitor.Availability;
 using MailHealth.Monitor.Notifications;
 using MailHealth.Monitor.Targets;
 using MailHealth.Storage.Alerts;
+using MailHealth.Storage.Availability;
 using MailHealth.Storage.Changes;
 using MailHealth.Storage.Egress;
 using MailHealth.Storage.Heartbeats;
@@ -12,6 +14,7 @@ using MailHealth.Storage.Queues;
 using MailHealth.Storage.Runs;
 using MailHealth.Storage.Targets;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MailHealth.Monitor.Api;
@@ -20,8 +23,10 @@ namespace MailHealth.Monitor.Api;
 /// The HTTP API's handlers, written once for both hosts: <c>serve</c> maps them on Kestrel
 /// (<see cref="ApiEndpoints.MapMailHealthApi"/>), the Functions app calls them from one HTTP
 /// function per route. They read what was stored and write targets, probe requests and
-/// acknowledgements, and send test notifications; keys are the host's business. Every input a caller chose is checked before
-/// it reaches storage, so nothing a caller sends answers 500.
+/// acknowledgements, and send test notifications; keys are checked before them
+/// (<see cref="ApiInvoker"/>). Every input a caller chose is checked before it reaches storage, so
+/// nothing a caller sends answers 500. Every route answers through <see cref="AnswerAsync"/>, so
+/// both hosts answer a storage outage and a failure alike.
 /// </summary>
 public sealed partial class MailHealthApi(
     TargetStore targets,
@@ -37,10 +42,41 @@ public sealed partial class MailHealthApi(
     EgressSignalStore egress,
     OpenApiDocument openApi,
     NotificationTester notificationTester,
+    OutageRecorder outages,
+    StorageStartup startup,
+    StorageAvailability availability,
+    StorageDeadline deadline,
     IOptions<MonitorSettings> monitor,
     IOptions<ApiSettings> settings,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<MailHealthApi> logger)
 {
+    /// <summary>
+    /// Answers a route with <paramref name="handler"/>, which waits for storage at most
+    /// <see cref="ApiSettings.StorageDeadline"/>: a storage outage, or that deadline, answers 503
+    /// with <c>Retry-After</c>; any other failure a 500 without internals, logged. Here, not in a
+    /// host, so that <c>serve</c> and the Functions app answer the same.
+    /// </summary>
+    /// <param name="unavailable">The 503 to answer, when a route says more than that storage is out.</param>
+    private async Task<IResult> AnswerAsync(
+        string route, Func<CancellationToken, Task<IResult>> handler, CancellationToken cancellationToken, Func<StorageUnavailableException, IResult>? unavailable = null)
+    {
+        try
+        {
+            return await deadline.RunAsync(settings.Value.StorageDeadline, handler, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageUnavailableException e)
+        {
+            ApiLog.StorageUnavailable(logger, route, e.Message);
+            return unavailable?.Invoke(e) ?? ApiProblem.StorageUnavailable(e.Message, availability.Current?.Since);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            ApiLog.Failed(logger, route, e);
+            return ApiProblem.Internal();
+        }
+    }
+
     /// <summary>Answers a paged read, or 400 when the continuation token is not one this query returned.</summary>
     private static async Task<IResult> PageAsync<T>(Func<Task<StoredPage<T>>> read)
     {

@@ -15,12 +15,14 @@ public sealed class MonitorInstruments : IDisposable
 
     private readonly Counter<long> runs;
     private readonly Histogram<double> runDuration;
+    private readonly Counter<long> slotsLost;
 
     public MonitorInstruments()
     {
         Meter = new Meter(new MeterOptions(MeterName) { Scope = this });
         runs = Meter.CreateCounter<long>("mailhealth.runs", "{run}", "Runs stored by this process, by overall status.");
         runDuration = Meter.CreateHistogram<double>("mailhealth.run.duration", "s", "Time from a run's start to its stored result.");
+        slotsLost = Meter.CreateCounter<long>("mailhealth.schedule.slots_lost", "{slot}", "Schedule slots whose tick in this process storage failed.");
     }
 
     public Meter Meter { get; }
@@ -32,6 +34,9 @@ public sealed class MonitorInstruments : IDisposable
         runs.Add(1, tag);
         runDuration.Record(Math.Max(0, duration.TotalSeconds), tag);
     }
+
+    /// <summary>A schedule slot whose tick storage failed.</summary>
+    public void SlotLost() => slotsLost.Add(1);
 
     public void Dispose() => Meter.Dispose();
 }

@@ -75,7 +75,7 @@ public sealed partial class QueueWorker(
         {
             if (message.DequeueCount > MaxDequeueCount)
             {
-                await queue.PoisonClient.SendMessageAsync(StorageQueue<T>.Serialize(message.Message), cancellationToken: cancellationToken).ConfigureAwait(false);
+                await queue.SendToPoisonAsync(message.Message, cancellationToken).ConfigureAwait(false);
                 await queue.DeleteAsync(message, cancellationToken).ConfigureAwait(false);
                 LogPoisoned(logger, queue.Name, message.MessageId, message.DequeueCount);
                 return;

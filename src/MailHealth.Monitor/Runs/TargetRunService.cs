@@ -8,6 +8,7 @@ using MailHealth.Notifications;
 using MailHealth.Reports;
 using MailHealth.Runs;
 using MailHealth.Storage.Alerts;
+using MailHealth.Storage.Availability;
 using MailHealth.Storage.Changes;
 using MailHealth.Storage.Latest;
 using MailHealth.Storage.Notifications;
@@ -27,6 +28,9 @@ namespace MailHealth.Monitor.Runs;
 /// move the alert state machine, and put the resulting notifications in the outbox and on the
 /// queue. Every step is keyed by the run id (target + slot), so a repeated message rewrites the
 /// same rows and queues the same notifications (the outbox keeps one of each) instead of adding.
+/// Its reads and writes wait for storage at most <see cref="MonitorSettings.StorageDeadline"/>
+/// (the checks have their own deadline): then the run fails as a storage outage and its message is
+/// retried, stored once when storage answers again.
 /// </summary>
 public sealed class TargetRunService(
     TargetStore targets,
@@ -39,6 +43,7 @@ public sealed class TargetRunService(
     AlertStore alerts,
     OutboxStore outbox,
     NotificationQueue notificationQueue,
+    StorageDeadline deadline,
     NotificationRouter router,
     IOptions<MonitorSettings> settings,
     IOptions<AlertSettings> alertSettings,
@@ -49,11 +54,13 @@ public sealed class TargetRunService(
     /// <summary>Attempts at the alert write when another worker changed the target's alerts in between.</summary>
     private const int AlertAttempts = 5;
 
+    /// <exception cref="StorageUnavailableException">Storage failed the run; nothing of it is lost while its message is retried.</exception>
     public async Task<TargetRunOutcome> RunAsync(ProbeRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var runId = new RunId(request.TargetId, request.Slot);
-        var stored = await targets.GetAsync(request.TargetId, cancellationToken).ConfigureAwait(false);
+        var limit = settings.Value.StorageDeadline;
+        var stored = await deadline.RunAsync(limit, ct => targets.GetAsync(request.TargetId, ct), cancellationToken).ConfigureAwait(false);
         if (stored is null || !stored.Target.Enabled)
         {
             var reason = stored is null ? "the target no longer exists" : "the target is disabled";
@@ -61,8 +68,13 @@ public sealed class TargetRunService(
             return new TargetRunOutcome { RunId = runId, SkippedBecause = reason };
         }
 
-        var target = stored.Target;
-        var report = await checker.RunAsync(target, cancellationToken).ConfigureAwait(false);
+        var report = await checker.RunAsync(stored.Target, cancellationToken).ConfigureAwait(false);
+        return await deadline.RunAsync(limit, ct => StoreAsync(runId, stored.Target, report, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Judges egress against the fleet, then stores the run and all that follows from it.</summary>
+    private async Task<TargetRunOutcome> StoreAsync(RunId runId, Target target, Report report, CancellationToken cancellationToken)
+    {
         var fleet = await egress.RecordAndReadAsync(target.Id, EgressAnalysis.SignalsOf(report), cancellationToken).ConfigureAwait(false);
         report = EgressAnalysis.Apply(report, fleet, settings.Value.EgressMinimumTargets);
 

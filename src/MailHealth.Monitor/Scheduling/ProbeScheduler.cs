@@ -1,5 +1,7 @@
+using MailHealth.Monitor.Availability;
 using MailHealth.Monitor.Runs;
 using MailHealth.Runs;
+using MailHealth.Storage.Availability;
 using MailHealth.Storage.Heartbeats;
 using MailHealth.Storage.Notifications;
 using MailHealth.Storage.Queues;
@@ -13,7 +15,10 @@ namespace MailHealth.Monitor.Scheduling;
 /// The schedule's tick, for both hosts (the Functions timer, <c>serve</c>'s in-process clock):
 /// one probe request per enabled target for the current slot (fan-out: the queue's consumers share
 /// the work), and the outbox's due notifications queued again in case their message was lost.
-/// Each slot is queued once, by the first tick that claims it, however many processes tick.
+/// Each slot is queued once, by the first tick that claims it, however many processes tick. A
+/// tick that storage fails (within <see cref="MonitorSettings.StorageDeadline"/>) loses its slot:
+/// no later tick queues it, so the loss is recorded (<see cref="OutageRecorder"/>), counted and
+/// shown in the detailed health, not only logged.
 /// </summary>
 public sealed class ProbeScheduler(
     TargetStore targets,
@@ -21,22 +26,50 @@ public sealed class ProbeScheduler(
     OutboxStore outbox,
     NotificationQueue notifications,
     HeartbeatStore heartbeats,
+    StorageDeadline deadline,
+    OutageRecorder outages,
     IOptions<MonitorSettings> settings,
     TimeProvider time,
     ILogger<ProbeScheduler> logger)
 {
     /// <summary>Queues the slot that the current time falls in; returns it and how many requests were queued.</summary>
+    /// <exception cref="StorageUnavailableException">
+    /// Storage failed the tick; when that was before all the slot's probes were queued, the slot is recorded as lost.
+    /// </exception>
     public async Task<(DateTimeOffset Slot, int Queued)> ScheduleAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var interval = settings.Value.Interval;
         var slot = RunId.SlotOf(now + EarlyTickTolerance(interval), interval);
+        int? queued;
+        try
+        {
+            queued = await deadline.RunAsync(settings.Value.StorageDeadline, ct => QueueSlotAsync(slot, now, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageUnavailableException e)
+        {
+            outages.SlotLost(slot, e.Message);
+            throw;
+        }
+
+        if (queued is { } count)
+        {
+            // The slot's probes are queued whatever happens now: a failure from here on fails the tick, not the slot.
+            await deadline.RunAsync(settings.Value.StorageDeadline, ct => FinishTickAsync(slot, now, count, ct), cancellationToken).ConfigureAwait(false);
+        }
+
+        return (slot, queued ?? 0);
+    }
+
+    /// <summary>Claims the slot and queues its probes: how many, or null when another tick had claimed it.</summary>
+    private async Task<int?> QueueSlotAsync(DateTimeOffset slot, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         if (!await heartbeats.TryClaimSlotAsync(slot, now, cancellationToken).ConfigureAwait(false))
         {
             // Another process (or an earlier tick of this one) queued this slot: a second fan-out
             // would only probe every server twice. The claimer also re-queues lost notifications.
             MonitorLog.SlotAlreadyScheduled(logger, slot);
-            return (slot, 0);
+            return null;
         }
 
         var queued = 0;
@@ -46,6 +79,11 @@ public sealed class ProbeScheduler(
             queued++;
         }
 
+        return queued;
+    }
+
+    private async Task FinishTickAsync(DateTimeOffset slot, DateTimeOffset now, int queued, CancellationToken cancellationToken)
+    {
         // An entry whose message was lost (a crash between the outbox and the queue, or a worker
         // that died holding its claim) is still pending a whole interval after it was due: queue it
         // again. A second message for it would be harmless (the dispatcher's claim sends it once),
@@ -55,10 +93,9 @@ public sealed class ProbeScheduler(
             await notifications.SendAsync(new NotificationDelivery(entry.Notification.Id, entry.Notification.Channel), null, cancellationToken).ConfigureAwait(false);
         }
 
-        // Last: a heartbeat says the whole tick happened (GET /api/health reads it).
+        // Last: a heartbeat says the whole tick happened (GET /api/health/detail reads it).
         await heartbeats.RecordScheduleAsync(new ScheduleHeartbeat(now, slot, queued), cancellationToken).ConfigureAwait(false);
         MonitorLog.Scheduled(logger, slot, queued);
-        return (slot, queued);
     }
 
     /// <summary>

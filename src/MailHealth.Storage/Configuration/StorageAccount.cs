@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Queues;
+using MailHealth.Storage.Availability;
 using Microsoft.Extensions.Options;
 
 namespace MailHealth.Storage.Configuration;
@@ -12,12 +13,13 @@ namespace MailHealth.Storage.Configuration;
 /// </summary>
 public sealed class StorageAccount
 {
-    public StorageAccount(IOptions<StorageOptions> options)
-        : this(options.Value)
+    public StorageAccount(IOptions<StorageOptions> options, StorageAvailability availability)
+        : this(options.Value, availability)
     {
     }
 
-    public StorageAccount(StorageOptions options)
+    /// <param name="availability">Where the clients report failures and answers; a tracker of its own when null.</param>
+    public StorageAccount(StorageOptions options, StorageAvailability? availability = null)
     {
         var errors = StorageOptionsValidator.Errors(options).ToList();
         if (errors.Count > 0)
@@ -26,10 +28,13 @@ public sealed class StorageAccount
         }
 
         Options = options;
+        Availability = availability ?? new StorageAvailability(TimeProvider.System);
+        var tableOptions = StorageClientOptions.Configure(new TableClientOptions(), options, Availability);
+        var queueOptions = StorageClientOptions.Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }, options, Availability);
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
-            Tables = new TableServiceClient(options.ConnectionString);
-            Queues = new QueueServiceClient(options.ConnectionString, QueueOptions());
+            Tables = new TableServiceClient(options.ConnectionString, tableOptions);
+            Queues = new QueueServiceClient(options.ConnectionString, queueOptions);
         }
         else
         {
@@ -39,12 +44,15 @@ public sealed class StorageAccount
             {
                 ManagedIdentityClientId = options.ManagedIdentityClientId,
             });
-            Tables = new TableServiceClient(tableUri, credential);
-            Queues = new QueueServiceClient(queueUri, credential, QueueOptions());
+            Tables = new TableServiceClient(tableUri, credential, tableOptions);
+            Queues = new QueueServiceClient(queueUri, credential, queueOptions);
         }
     }
 
     public StorageOptions Options { get; }
+
+    /// <summary>Whether storage answers, as this account's clients have seen it.</summary>
+    public StorageAvailability Availability { get; }
 
     public TableServiceClient Tables { get; }
 
@@ -64,6 +72,4 @@ public sealed class StorageAccount
         Options.NotificationQueueName,
         Options.NotificationQueueName + "-poison",
     ];
-
-    private static QueueClientOptions QueueOptions() => new() { MessageEncoding = QueueMessageEncoding.Base64 };
 }

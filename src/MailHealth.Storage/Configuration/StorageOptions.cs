@@ -31,4 +31,18 @@ public sealed class StorageOptions
 
     /// <summary>The queue of notification deliveries. Default <c>mailhealth-notifications</c>.</summary>
     public string NotificationQueueName { get; set; } = "mailhealth-notifications";
+
+    /// <summary>
+    /// How long one try of a request may wait for the service (<c>Retry.NetworkTimeout</c> of the
+    /// clients). Default 10 s, 1 s-5 min: a table transaction is at most 4 MiB, so a try that is
+    /// silent for 10 s is a hung connection, not a slow upload; the SDK's own default is 100 s.
+    /// </summary>
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How many times the clients try a failed request again (<c>Retry.MaxRetries</c>). Default 3,
+    /// 0-10: with <see cref="StorageClientOptions"/>'s backoff, a call that keeps failing fast
+    /// gives up after about 4 s; a caller's deadline (an API request's, a run's) may end it sooner.
+    /// </summary>
+    public int MaxRetries { get; set; } = 3;
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using MailHealth.Settings;
 using Microsoft.Extensions.Options;
 
 namespace MailHealth.Storage.Configuration;
@@ -66,6 +67,14 @@ public sealed partial class StorageOptionsValidator : IValidateOptions<StorageOp
         if (string.Equals(options.ProbeQueueName, options.NotificationQueueName, StringComparison.Ordinal))
         {
             yield return $"{Path}: ProbeQueueName and NotificationQueueName must differ";
+        }
+
+        var retry = new SettingErrors(Path);
+        retry.Range(nameof(StorageOptions.NetworkTimeout), options.NetworkTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
+        retry.Range(nameof(StorageOptions.MaxRetries), options.MaxRetries, 0, 10);
+        foreach (var error in retry.Errors)
+        {
+            yield return error;
         }
     }
 

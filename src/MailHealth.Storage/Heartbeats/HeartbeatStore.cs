@@ -7,7 +7,7 @@ namespace MailHealth.Storage.Heartbeats;
 
 /// <summary>
 /// The monitor's own pulse, table <c>{prefix}heartbeats</c>: one row per kind (now the schedule's
-/// tick), overwritten on each beat, so <c>GET /api/health</c> can say when the schedule last ran
+/// tick), overwritten on each beat, so <c>GET /api/health/detail</c> can say when the schedule last ran
 /// whichever process or Functions instance ran it; and the claim of the schedule's current slot,
 /// so that of several processes ticking the same slot only the first queues its probes.
 /// </summary>

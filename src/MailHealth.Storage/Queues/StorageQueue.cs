@@ -57,6 +57,12 @@ public class StorageQueue<T>
         return [.. messages.Value.Select(m => new ReceivedMessage<T>(Deserialize(m.Body.ToString()), m.MessageId, m.PopReceipt, m.DequeueCount))];
     }
 
+    /// <summary>Puts <paramref name="message"/> on the poison queue, where the Functions host moves a message after its last failed attempt.</summary>
+    public async Task SendToPoisonAsync(T message, CancellationToken cancellationToken = default)
+    {
+        await PoisonClient.SendMessageAsync(Serialize(message), cancellationToken: cancellationToken);
+    }
+
     public async Task DeleteAsync(ReceivedMessage<T> message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -70,20 +76,13 @@ public class StorageQueue<T>
         return messages.Value;
     }
 
-    /// <summary>Approximate counts of both queues (the service's estimate; a missing queue counts 0).</summary>
+    /// <summary>Approximate counts of both queues (the service's estimate; a missing queue is storage not initialized yet, <see cref="Availability.StorageUnavailableException"/>).</summary>
     public async Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken = default) =>
         new(Name, await CountAsync(Client, cancellationToken), await CountAsync(PoisonClient, cancellationToken));
 
     private static async Task<int> CountAsync(QueueClient queue, CancellationToken cancellationToken)
     {
-        try
-        {
-            var properties = await queue.GetPropertiesAsync(cancellationToken);
-            return properties.Value.ApproximateMessagesCount;
-        }
-        catch (Azure.RequestFailedException e) when (e.Status == 404)
-        {
-            return 0;
-        }
+        var properties = await queue.GetPropertiesAsync(cancellationToken);
+        return properties.Value.ApproximateMessagesCount;
     }
 }

@@ -1,4 +1,5 @@
 using MailHealth.Storage.Changes;
+using MailHealth.Storage.Heartbeats;
 using MailHealth.Storage.Notifications;
 using MailHealth.Storage.Runs;
 using MailHealth.Storage.Targets;
@@ -10,11 +11,12 @@ namespace MailHealth.Storage.Retention;
 /// <summary>
 /// Removes history older than a cut-off: per target, the run rows and change events before it
 /// (key ranges of the target's partitions, newest-first keys put the old ones at the end), the
-/// cross-target change index, and outbox entries that are done. Alerts and their transitions
-/// are kept (they are few and are the record of what happened).
+/// cross-target change index, outbox entries that are done, and the records of storage outages and
+/// the schedule slots they cost. Alerts and their transitions are kept (they are few and are the
+/// record of what happened).
 /// </summary>
 public sealed class HistoryPurge(
-    TargetStore targets, RunStore runs, ChangeEventStore changes, OutboxStore outbox, ILogger<HistoryPurge>? logger = null)
+    TargetStore targets, RunStore runs, ChangeEventStore changes, OutboxStore outbox, OutageStore outages, ILogger<HistoryPurge>? logger = null)
 {
     private readonly ILogger logger = logger ?? NullLogger<HistoryPurge>.Instance;
 
@@ -32,8 +34,9 @@ public sealed class HistoryPurge(
 
         changeEvents += await changes.PurgeIndexAsync(before, cancellationToken);
         var notifications = await outbox.PurgeAsync(before, cancellationToken);
-        StorageLog.Purged(logger, before, runEntities, changeEvents, notifications);
-        return new PurgeResult(runEntities, changeEvents, notifications);
+        var outageRecords = await outages.PurgeAsync(before, cancellationToken);
+        StorageLog.Purged(logger, before, runEntities, changeEvents, notifications, outageRecords);
+        return new PurgeResult(runEntities, changeEvents, notifications, outageRecords);
     }
 
     public async Task<(int RunEntities, int ChangeEvents)> PurgeTargetAsync(string targetId, DateTimeOffset before, CancellationToken cancellationToken = default) =>

@@ -43,6 +43,12 @@ public sealed class AppSettingsTests
         ["MailHealth:Network:MaxConcurrency"] = "default 256, above host.json's batch of runs",
         ["MailHealth:Fleet:MaxConcurrentTargets"] = "serve's fleet runner; the Functions app scales by queue messages",
 
+        // Storage's retries and deadlines: the documented defaults are set for Azure Storage.
+        ["MailHealth:Storage:NetworkTimeout"] = "default 10 s",
+        ["MailHealth:Storage:MaxRetries"] = "default 3",
+        ["MailHealth:Monitor:StorageDeadline"] = "default 1 min: a run's storage work, the schedule's tick, the start-up",
+        ["MailHealth:Api:StorageDeadline"] = "default 10 s, then 503 with Retry-After",
+
         ["MailHealth:Monitor:EgressWindow"] = "default 30 min",
         ["MailHealth:Monitor:EgressMinimumTargets"] = "default 2",
         ["MailHealth:Monitor:MessageVisibilityTimeout"] = "serve's queue worker; the Functions host keeps a message hidden while its function runs",

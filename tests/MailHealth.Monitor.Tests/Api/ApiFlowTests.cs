@@ -126,15 +126,21 @@ public sealed class ApiFlowTests
         await using var api = await ApiHost.StartAsync();
         await api.AddTargetAsync("good", "good.smtp.test");
 
-        var health = await ApiAssert.JsonAsync(await api.Client.GetAsync("/api/health"), HttpStatusCode.OK, "Health");
+        var health = await ApiAssert.JsonAsync(await api.Read.GetAsync("/api/health/detail"), HttpStatusCode.OK, "Health");
         Assert.Equal("degraded", health.GetProperty("status").GetString());
         Assert.Contains("the schedule has not run yet", health.GetProperty("problems").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(0, health.GetProperty("storage").GetProperty("lostSlots").GetArrayLength());
+
+        // The anonymous health is this process's liveness: nothing of the schedule, the queues or storage's contents.
+        var liveness = await ApiAssert.JsonAsync(await api.Client.GetAsync("/api/health"), HttpStatusCode.OK, "Liveness");
+        Assert.Equal("ok", liveness.GetProperty("status").GetString());
+        Assert.False(liveness.TryGetProperty("queues", out _));
 
         var accepted = await ApiAssert.JsonAsync(await api.Admin.PostAsync("/api/targets/good/probe", null), HttpStatusCode.Accepted, "ProbeAccepted");
         Assert.StartsWith("good/", accepted.GetProperty("runId").GetString(), StringComparison.Ordinal);
         await api.Get<ProbeScheduler>().ScheduleAsync(CancellationToken.None);
 
-        health = await ApiAssert.JsonAsync(await api.Client.GetAsync("/api/health"), HttpStatusCode.OK, "Health");
+        health = await ApiAssert.JsonAsync(await api.Read.GetAsync("/api/health/detail"), HttpStatusCode.OK, "Health");
         Assert.Equal("ok", health.GetProperty("status").GetString());
         Assert.Equal(1, health.GetProperty("schedule").GetProperty("queued").GetInt32());
         Assert.Equal(2, health.GetProperty("queues").GetProperty("probes").GetProperty("depth").GetInt32());

@@ -1,6 +1,8 @@
+using MailHealth.Monitor.Availability;
 using MailHealth.Monitor.Scheduling;
 using MailHealth.Notifications;
 using MailHealth.Runs;
+using MailHealth.Storage.Availability;
 using MailHealth.Storage.Heartbeats;
 using MailHealth.Storage.Notifications;
 using MailHealth.Storage.Queues;
@@ -76,6 +78,8 @@ public sealed class ProbeSchedulerTests
             monitor.Get<OutboxStore>(),
             monitor.Get<NotificationQueue>(),
             monitor.Get<HeartbeatStore>(),
+            monitor.Get<StorageDeadline>(),
+            monitor.Get<OutageRecorder>(),
             monitor.Get<IOptions<MonitorSettings>>(),
             new FakeTimeProvider(MonitorHarness.Slot(2) + TimeSpan.FromMinutes(1)),
             NullLogger<ProbeScheduler>.Instance);

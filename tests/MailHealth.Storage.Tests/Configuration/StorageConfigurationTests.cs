@@ -24,6 +24,8 @@ public sealed class StorageConfigurationTests
     [InlineData("TablePrefix", "has-dash", "MailHealth:Storage:TablePrefix")]
     [InlineData("ProbeQueueName", "Upper", "MailHealth:Storage:ProbeQueueName")]
     [InlineData("NotificationQueueName", "a--b", "MailHealth:Storage:NotificationQueueName")]
+    [InlineData("NetworkTimeout", "00:00:00", "MailHealth:Storage:NetworkTimeout: 00:00:00 is not in 00:00:01-00:05:00")]
+    [InlineData("MaxRetries", "11", "MailHealth:Storage:MaxRetries: 11 is not in 0-10")]
     public void AddMailHealthStorage_BadName_FailsNamingTheSetting(string setting, string value, string path)
     {
         using var provider = Services(new Dictionary<string, string?>

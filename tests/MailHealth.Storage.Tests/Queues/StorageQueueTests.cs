@@ -1,5 +1,6 @@
 using System.Text;
 using Azure.Storage.Queues;
+using MailHealth.Storage.Availability;
 using MailHealth.Storage.Queues;
 using MailHealth.Storage.Tests.Infrastructure;
 using MailHealth.Testing;
@@ -63,11 +64,13 @@ public sealed class StorageQueueTests(AzuriteAccount azurite) : IClassFixture<Az
     }
 
     [Fact]
-    public async Task GetDepthAsync_MissingQueues_CountZero()
+    public async Task GetDepthAsync_MissingQueues_StorageNotInitialized()
     {
-        var depth = await new TestQueue(azurite, "missing").GetDepthAsync();
+        // Not a depth of zero: a queue that does not exist is a monitor whose start-up has not created it.
+        var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => new TestQueue(azurite, "missing").GetDepthAsync());
 
-        Assert.Equal((0, 0), (depth.Messages, depth.PoisonMessages));
+        Assert.Equal("QueueNotFound", error.ErrorCode);
+        Assert.Equal(404, error.Status);
     }
 
     [Theory]

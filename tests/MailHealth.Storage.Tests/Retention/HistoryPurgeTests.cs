@@ -1,5 +1,6 @@
 using MailHealth.Changes;
 using MailHealth.Storage.Changes;
+using MailHealth.Storage.Heartbeats;
 using MailHealth.Storage.Notifications;
 using MailHealth.Storage.Retention;
 using MailHealth.Storage.Runs;
@@ -16,7 +17,7 @@ public sealed class HistoryPurgeTests(AzuriteAccount azurite) : IClassFixture<Az
         var targets = new TargetStore(azurite.Account);
         var runs = new RunStore(azurite.Account);
         var changes = new ChangeEventStore(azurite.Account);
-        var purge = new HistoryPurge(targets, runs, changes, new OutboxStore(azurite.Account));
+        var purge = new HistoryPurge(targets, runs, changes, new OutboxStore(azurite.Account), new OutageStore(azurite.Account));
         foreach (var id in new[] { "purge-a", "purge-b" })
         {
             await targets.UpsertAsync(TestReports.Target(id));

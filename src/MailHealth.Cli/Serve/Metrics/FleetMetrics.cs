@@ -1,6 +1,8 @@
 using System.Globalization;
+using MailHealth.Monitor.Api;
 using MailHealth.Monitor.Metrics;
 using MailHealth.Smtp;
+using MailHealth.Storage.Availability;
 using MailHealth.Storage.Runs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,6 +21,8 @@ public sealed class FleetMetrics
     private static readonly string[] CheckLabels = ["target", "check", "kind", "port"];
 
     private readonly FleetSnapshotReader reader;
+    private readonly StorageDeadline deadline;
+    private readonly IOptions<ApiSettings> api;
     private readonly IOptions<ServeSettings> settings;
     private readonly TimeProvider time;
     private readonly ILogger<FleetMetrics> logger;
@@ -39,10 +43,19 @@ public sealed class FleetMetrics
     private readonly LabelledGauge[] all;
     private DateTimeOffset? readAt;
 
-    public FleetMetrics(CollectorRegistry registry, FleetSnapshotReader reader, IOptions<ServeSettings> settings, TimeProvider time, ILogger<FleetMetrics> logger)
+    public FleetMetrics(
+        CollectorRegistry registry,
+        FleetSnapshotReader reader,
+        StorageDeadline deadline,
+        IOptions<ApiSettings> api,
+        IOptions<ServeSettings> settings,
+        TimeProvider time,
+        ILogger<FleetMetrics> logger)
     {
         ArgumentNullException.ThrowIfNull(registry);
         this.reader = reader;
+        this.deadline = deadline;
+        this.api = api;
         this.settings = settings;
         this.time = time;
         this.logger = logger;
@@ -80,7 +93,8 @@ public sealed class FleetMetrics
             FleetSnapshot snapshot;
             try
             {
-                snapshot = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                // A scrape is a caller like an API request: it waits for storage as long, then serves what it had.
+                snapshot = await deadline.RunAsync(api.Value.StorageDeadline, reader.ReadAsync, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

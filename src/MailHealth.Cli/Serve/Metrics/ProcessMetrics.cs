@@ -15,6 +15,7 @@ public sealed class ProcessMetrics : IDisposable
     private readonly Counter runs;
     private readonly Histogram runDuration;
     private readonly Counter scheduleTicks;
+    private readonly Counter slotsLost;
 
     public ProcessMetrics(CollectorRegistry registry, MonitorInstruments instruments)
     {
@@ -26,6 +27,7 @@ public sealed class ProcessMetrics : IDisposable
             Buckets = [0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 180],
         });
         scheduleTicks = factory.CreateCounter("mailhealth_schedule_ticks_total", "Schedule occurrences this process handled, by job and outcome.", "job", "outcome");
+        slotsLost = factory.CreateCounter("mailhealth_schedule_slots_lost_total", "Schedule slots whose tick in this process storage failed (none of their probes, or not all, were queued).");
 
         // Only this host's meter: another host in the same process (tests) has its own.
         listener.InstrumentPublished = (instrument, l) =>
@@ -40,6 +42,10 @@ public sealed class ProcessMetrics : IDisposable
             if (instrument.Name == "mailhealth.runs")
             {
                 runs.WithLabels(StatusOf(tags)).Inc(value);
+            }
+            else if (instrument.Name == "mailhealth.schedule.slots_lost")
+            {
+                slotsLost.Inc(value);
             }
         });
         listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>

@@ -461,7 +461,7 @@ function showSignIn(signIn) {
 
 async function loadFleet() {
   const [health, targets, alerts, latest] = await Promise.all([
-    api('health').catch((e) => ({ failed: e })),
+    api('health/detail').catch((e) => ({ failed: e })),
     pages('targets?limit=200'),
     pages('alerts?state=open&limit=1000'),
     pages('status?limit=200'),
@@ -644,7 +644,7 @@ async function loadTarget(id) {
     loadHistory(id),
     pages(`alerts?state=all&target=${target}&limit=200`),
     api(`events?target=${target}&limit=50`),
-    api('health').catch((e) => ({ failed: e })),
+    api('health/detail').catch((e) => ({ failed: e })),
     fixes(),
     pages('alerts?state=open&limit=1000'),
   ]);

@@ -1,0 +1,57 @@
+using MailHealth.Monitor.Scheduling;
+using Microsoft.Extensions.Configuration;
+
+namespace MailHealth.Monitor.Tests.Scheduling;
+
+/// <summary>The schedule settings both hosts read: defaults in serve, the probe schedule required and the purge's fixed in Functions.</summary>
+public sealed class ScheduleSettingsTests
+{
+    private static ScheduleSettings Read(ScheduleTimers timers, params (string Key, string Value)[] values)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
+            .Build();
+        var settings = new ScheduleSettings();
+        settings.Read(configuration, timers);
+        return settings;
+    }
+
+    [Fact]
+    public void Read_InProcess_NothingSet_TheDefaults()
+    {
+        var settings = Read(ScheduleTimers.InProcess);
+
+        Assert.Empty(settings.Problems);
+        Assert.Equal(ScheduleSettings.DefaultSchedule, settings.Probes?.Expression);
+        Assert.Equal(ScheduleSettings.DefaultPurgeSchedule, settings.Purge?.Expression);
+    }
+
+    [Fact]
+    public void Read_Functions_NoSchedule_NotSet()
+    {
+        var settings = Read(ScheduleTimers.Functions);
+
+        Assert.Null(settings.Probes);
+        Assert.Equal(["MAILHEALTH_SCHEDULE: not set; the ScheduleProbes timer needs it (default 0 */5 * * * *, every 5 minutes)"], settings.Problems);
+    }
+
+    [Fact]
+    public void Read_Functions_APurgeSchedule_RefusedNotIgnored()
+    {
+        var settings = Read(ScheduleTimers.Functions, ("MAILHEALTH_SCHEDULE", "0 */5 * * * *"), ("MAILHEALTH_PURGE_SCHEDULE", "0 0 4 * * *"));
+
+        Assert.StartsWith("MAILHEALTH_PURGE_SCHEDULE: the Functions app purges at the fixed '0 30 3 * * *'", Assert.Single(settings.Problems), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ScheduleTimers.InProcess)]
+    [InlineData(ScheduleTimers.Functions)]
+    public void Read_EitherHost_TheSameRules(ScheduleTimers timers)
+    {
+        var settings = Read(timers, ("MAILHEALTH_SCHEDULE", "0 */10 * * * *"), ("MailHealth:Monitor:Interval", "00:05:00"));
+        var malformed = Read(timers, ("MAILHEALTH_SCHEDULE", "*/5 * * * *"));
+
+        Assert.StartsWith("MAILHEALTH_SCHEDULE: '0 */10 * * * *' ticks 10 min after", Assert.Single(settings.Problems), StringComparison.Ordinal);
+        Assert.StartsWith("MAILHEALTH_SCHEDULE: '*/5 * * * *' is not a cron expression of six fields", Assert.Single(malformed.Problems), StringComparison.Ordinal);
+    }
+}
