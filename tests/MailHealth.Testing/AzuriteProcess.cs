@@ -50,9 +50,15 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     /// <summary>
     /// Freezes the emulator (SIGSTOP): the kernel still accepts connections, nothing answers them.
-    /// The store that hangs, unlike <see cref="StopAsync"/>'s store that refuses.
+    /// The store that hangs, unlike <see cref="StopAsync"/>'s store that refuses. Disposing what it
+    /// returns thaws it: declared after the harnesses that use the store, it thaws before they clean
+    /// up, so a failed assertion is reported as itself, not as their clean-up's outage.
     /// </summary>
-    public Task FreezeAsync() => SignalAsync("-STOP");
+    public async Task<IAsyncDisposable> FreezeAsync()
+    {
+        await SignalAsync("-STOP");
+        return new Thawing(this);
+    }
 
     /// <summary>Lets a frozen emulator go on (SIGCONT): it answers what waited meanwhile.</summary>
     public Task ThawAsync() => SignalAsync("-CONT");
@@ -117,5 +123,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
             using var kill = Process.Start("kill", [signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             await kill.WaitForExitAsync();
         }
+    }
+
+    private sealed class Thawing(AzuriteProcess azurite) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await azurite.ThawAsync();
     }
 }

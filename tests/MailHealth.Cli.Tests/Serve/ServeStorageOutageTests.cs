@@ -42,10 +42,9 @@ public sealed class ServeStorageOutageTests
         var runId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString();
         await ServeHarness.EventuallyAsync(() => Task.FromResult(silent.Accepted > 0 ? (object)true : null), "the run connects to the silent host");
 
-        await azurite.FreezeAsync();
+        await using var frozen = await azurite.FreezeAsync();
         var tick = Assert.ThrowsAsync<StorageUnavailableException>(() => serve.Get<ProbeScheduler>().ScheduleAsync(CancellationToken.None).WaitAsync(Guard));
-        var answers = await Task.WhenAll(RouteRequest.All("slow")
-            .Where(r => r.Route.Name is not (ApiRoutes.GetHealth or ApiRoutes.GetOpenApi))
+        var answers = await Task.WhenAll(RouteRequest.NeedingStorage("slow")
             .Select(async r => (Request: r, Answer: await admin.SendAsync(Request(r)))));
         await tick;
 
@@ -88,7 +87,7 @@ public sealed class ServeStorageOutageTests
     public async Task Start_StoreFrozen_FailsAsAnOutageWithinTheDeadline_NotAfterTheClientsRetries()
     {
         await using var azurite = await AzuriteProcess.StartAsync(Peers.Address(0, 114));
-        await azurite.FreezeAsync();
+        await using var frozen = await azurite.FreezeAsync();
 
         // serve exits 1 on this (ServeCommand); before, it waited for the SDK's 4 tries of 100 s per table.
         var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => ServeHarness.StartAsync("[]", settings: OutageSettings(azurite)).WaitAsync(Guard));

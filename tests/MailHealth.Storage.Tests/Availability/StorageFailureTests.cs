@@ -123,7 +123,7 @@ public sealed class StorageFailureTests
         var store = new TargetStore(account);
         var deadline = new StorageDeadline(availability, TimeProvider.System);
 
-        await azurite.FreezeAsync();
+        await using var frozen = await azurite.FreezeAsync();
         var error = await Assert.ThrowsAsync<StorageUnavailableException>(
             () => deadline.RunAsync(TimeSpan.FromSeconds(1), ct => store.GetAsync("shop", ct), CancellationToken.None).WaitAsync(Guard));
         Assert.Equal("storage did not answer within 1 s", error.Message);

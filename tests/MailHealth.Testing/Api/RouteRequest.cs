@@ -20,6 +20,19 @@ public sealed record RouteRequest(ApiRoute Route, string Id, string Path, string
     public static IReadOnlyList<RouteRequest> All(string targetId) =>
         [.. ApiRoutes.All.Select(route => Of(route, targetId))];
 
+    /// <summary>
+    /// The routes that answer without storage: the liveness health and the OpenAPI document from
+    /// memory, the notification test through the channels. A storage outage leaves them answering.
+    /// </summary>
+    public static IReadOnlySet<string> WithoutStorage { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        ApiRoutes.GetHealth, ApiRoutes.GetOpenApi, ApiRoutes.TestNotifications,
+    };
+
+    /// <summary>As <see cref="All"/>, only the routes that read or write storage.</summary>
+    public static IReadOnlyList<RouteRequest> NeedingStorage(string targetId) =>
+        [.. All(targetId).Where(r => !WithoutStorage.Contains(r.Route.Name))];
+
     private static RouteRequest Of(ApiRoute route, string targetId)
     {
         var id = route.Name switch
