@@ -109,9 +109,11 @@ internal static class InternetBench
     private static async Task ProfileAsync(string title, TargetSet set, int concurrency)
     {
         await using var timeline = new RunTimeline();
+        using var collections = new GcReasons();
         var busy = ProcStat.MachineBusySeconds();
         var run = await CheckCosts.OnceAsync(null, set, concurrency, timeline.Instrument);
         RunProfile.Print(title, run, timeline, ProcStat.MachineBusySeconds() - busy);
+        Console.WriteLine($"    why the collector ran: {collections.Describe()}");
     }
 
     /// <summary>A run with what it asked of the resolver (in all and by type), what the resolver asked Knot, and the machine's busy CPU seconds meanwhile.</summary>

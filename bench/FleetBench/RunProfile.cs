@@ -1,5 +1,4 @@
 using System.Globalization;
-using MailHealth.Checks;
 
 namespace MailHealth.Bench;
 
@@ -8,7 +7,7 @@ internal static class RunProfile
 {
     public static void Print(string title, CheckCosts.Measurement run, RunTimeline timeline, double machineBusy)
     {
-        var runs = run.Reports.Select(r => (r.FinishedAt - r.StartedAt).TotalMilliseconds).ToList();
+        var runs = run.Reports.Select(r => r.Milliseconds).ToList();
         Console.WriteLine($"  {title}: {run.Reports.Count} domains in {run.Wall:0.00} s; a domain's run p50 {Percentile(runs, 50):0} ms, p90 {Percentile(runs, 90):0} ms");
         foreach (var group in timeline.Spans.GroupBy(s => s.Name).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
@@ -17,7 +16,7 @@ internal static class RunProfile
         }
 
         var cores = Environment.ProcessorCount;
-        Console.WriteLine($"    CPU: this process {run.CpuSeconds:0.00} s over {run.Wall:0.00} s = {run.CpuSeconds / run.Wall:0.00} of {cores} cores; the whole machine busy {machineBusy / run.Wall:0.00} of {cores} cores; {run.Gc}");
+        Console.WriteLine($"    CPU: this process {run.CpuSeconds:0.00} s over {run.Wall:0.00} s = {run.CpuSeconds / run.Wall:0.00} of {cores} cores; the whole machine busy {machineBusy / run.Wall:0.00} of {cores} cores; every thread stopped for the collector {run.GcPause.TotalSeconds / run.Wall * 100:0.0}% of the wall time ({run.Gc})");
         var samples = timeline.Samples.ToList();
         if (samples.Count == 0)
         {
@@ -49,7 +48,4 @@ internal static class RunProfile
     /// <summary>The statuses of one check kind over the reports, for the note ("smtp: 998 pass, 2 warn").</summary>
     public static string Statuses(CheckCosts.Measurement run, string kind) =>
         string.Join(", ", run.Reports.SelectMany(r => r.Checks).Where(c => c.Kind == kind).GroupBy(c => c.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
-
-    public static int Count(CheckCosts.Measurement run, string kind, Func<CheckResult, bool> where) =>
-        run.Reports.SelectMany(r => r.Checks).Count(c => c.Kind == kind && where(c));
 }

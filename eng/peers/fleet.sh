@@ -20,7 +20,7 @@
 #                 .141.1:443 every MTA-STS policy host: listening sockets of the delaying proxy,
 #                 relayed with the delay each way to Postfix's fleet listeners (.80.25-28:25, one
 #                 certificate valid for *.mx.internet.test and *.providerK.internet.test) and to
-#                 an nginx of the fleet's own (.80.80:443, one certificate naming every policy host)
+#                 an nginx of the fleet's own (.80.80:443, certificates of 100 policy hosts each)
 #   .80.59:5300   the proxy's control port (delay MS, stats)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -47,8 +47,8 @@ fleet_generate() {
     # The parent as generated: its DS records are added to a copy once Knot has signed the domains.
     cp "$FLEET_DIR/gen/zones/internet.test.zone" "$FLEET_DIR/gen/parent.zone.orig"
     echo "$stamp" >"$FLEET_DIR/gen/stamp"
-    # The policy hosts' certificate names them all: made again for a new fleet.
-    rm -f "$MH_STATE"/certs/fleet-sts.*
+    # The policy hosts' certificates name them: made again for a new fleet.
+    rm -f "$MH_STATE"/certs/fleet-sts*
   fi
 }
 
@@ -94,12 +94,19 @@ fleet_postfix_stop() {
   postfix -c "$run" reload >/dev/null 2>&1 || true
 }
 
+# The policy hosts' names in certificates of at most 100 names each, one nginx server per
+# certificate (chosen by SNI): a certificate naming every host would be unlike any real policy
+# host's, and decoding its thousands of names costs the client megabytes per handshake.
+FLEET_STS_PER_CERT=100
+
 fleet_nginx_start() {
-  local dir="$FLEET_DIR/nginx"
-  mkdir -p "$dir/tmp"
-  fleet_cert fleet-sts "$FLEET_DIR/gen/sts-hosts.txt"
+  local dir="$FLEET_DIR/nginx" chunk name
+  mkdir -p "$dir/tmp" "$dir/names"
+  rm -f "$dir"/names/sts-*
+  split -l "$FLEET_STS_PER_CERT" -d -a 3 "$FLEET_DIR/gen/sts-hosts.txt" "$dir/names/sts-"
   mh_stop_pidfile "$dir/nginx.pid"
-  cat >"$dir/nginx.conf" <<CONF
+  {
+    cat <<CONF
 user root;
 worker_processes 1;
 daemon on;
@@ -113,19 +120,28 @@ http {
   fastcgi_temp_path $dir/tmp/fastcgi;
   uwsgi_temp_path $dir/tmp/uwsgi;
   scgi_temp_path $dir/tmp/scgi;
+  server_names_hash_max_size 16384;
+  server_names_hash_bucket_size 128;
   types { }
   default_type text/plain;
+CONF
+    for chunk in "$dir"/names/sts-*; do
+      name="fleet-$(basename "$chunk")"
+      fleet_cert "$name" "$chunk"
+      cat <<CONF
   server {
     listen $MH_NET.80.80:443 ssl;
-    server_name _;
-    ssl_certificate $MH_STATE/certs/fleet-sts.chain.pem;
-    ssl_certificate_key $MH_STATE/certs/fleet-sts.key;
+    server_name $(tr '\n' ' ' <"$chunk");
+    ssl_certificate $MH_STATE/certs/$name.chain.pem;
+    ssl_certificate_key $MH_STATE/certs/$name.key;
     root $FLEET_DIR/gen/www/\$host;
     location / { return 404; }
     location = /.well-known/mta-sts.txt { }
   }
-}
 CONF
+    done
+    echo "}"
+  } >"$dir/nginx.conf"
   nginx -t -q -c "$dir/nginx.conf" -p "$dir" 2>"$dir/check.log" || { cat "$dir/check.log" >&2; return 1; }
   nginx -c "$dir/nginx.conf" -p "$dir"
   mh_wait_port "$MH_NET.80.80" 443 10
