@@ -147,6 +147,14 @@ CONF
   mh_wait_port "$MH_NET.80.80" 443 10
 }
 
+# fleet_knot_template ID [POLICY]: a zone template reading the generated files as they are (Knot
+# signs in memory at every load and never writes them back), signed by POLICY when given.
+fleet_knot_template() {
+  printf '  - id: %s\n    storage: "%s"\n    file: "%%s.zone"\n' "$1" "$FLEET_DIR/gen/zones"
+  printf '    zonefile-load: whole\n    zonefile-sync: -1\n    journal-content: none\n    semantic-checks: off\n'
+  if [ -n "${2:-}" ]; then printf '    dnssec-signing: on\n    dnssec-policy: %s\n' "$2"; fi
+}
+
 fleet_knot_start() {
   local dir="$FLEET_DIR/knot" conf zone kind
   mkdir -p "$dir/db"
@@ -172,40 +180,15 @@ policy:
   - id: parent
     algorithm: ecdsap256sha256
 template:
-  - id: default
-    storage: "$FLEET_DIR/gen/zones"
-    file: "%s.zone"
-    zonefile-load: whole
-    # The generated files stay as generated: Knot signs in memory at every load.
-    zonefile-sync: -1
-    journal-content: none
-    semantic-checks: off
-  - id: signed
-    storage: "$FLEET_DIR/gen/zones"
-    file: "%s.zone"
-    zonefile-load: whole
-    zonefile-sync: -1
-    journal-content: none
-    semantic-checks: off
-    dnssec-signing: on
-    dnssec-policy: child
-  - id: parent
-    storage: "$FLEET_DIR/gen/zones"
-    file: "%s.zone"
-    zonefile-load: whole
-    zonefile-sync: -1
-    journal-content: none
-    semantic-checks: off
-    dnssec-signing: on
-    dnssec-policy: parent
-zone:
 CONF
+    fleet_knot_template default
+    fleet_knot_template signed child
+    fleet_knot_template parent parent
+    echo "zone:"
+    # zones.txt names each zone's kind: unsigned (the default template), signed or parent.
     while read -r zone kind; do
-      case "$kind" in
-        signed) printf '  - domain: %s\n    template: signed\n' "$zone" ;;
-        parent) printf '  - domain: %s\n    template: parent\n' "$zone" ;;
-        *) printf '  - domain: %s\n' "$zone" ;;
-      esac
+      printf '  - domain: %s\n' "$zone"
+      if [ "$kind" != unsigned ]; then printf '    template: %s\n' "$kind"; fi
     done <"$FLEET_DIR/gen/zones.txt"
   } >"$conf"
   knotc -c "$conf" conf-check >/dev/null
