@@ -73,6 +73,8 @@ public sealed class LatencyProxyTests
         var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = new SocketServer(async (socket, stop) =>
         {
+            // A small window of its own, so what waits for it is bounded (see the flood below).
+            socket.ReceiveBufferSize = 4096;
             var first = new byte[1];
             await socket.ReceiveAsync(first, stop);
             if (first[0] == (byte)'S')
@@ -89,7 +91,10 @@ public sealed class LatencyProxyTests
         using var stuck = await ConnectAsync(proxy.Endpoints[0]);
         await stuck.SendAsync("S"u8.ToArray());
         await stalled.Task.WaitAsync(Bound);
-        var flood = new byte[8 * 1024 * 1024];
+        // More than every buffer on the way can hold (the client's send buffer, the proxy's receive
+        // buffer, autotuned up to net.ipv4.tcp_rmem's 32 MiB here, its 1 MiB window, its send buffer,
+        // the server's small one): the send stays unfinished while the server does not read.
+        var flood = new byte[64 * 1024 * 1024];
         var flooding = stuck.SendAsync(flood);
 
         using var other = await ConnectAsync(proxy.Endpoints[0]);
