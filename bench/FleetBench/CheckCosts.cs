@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using MailHealth.Checks;
 using MailHealth.Composition;
 using MailHealth.Egress;
@@ -22,13 +23,14 @@ internal static class CheckCosts
     public static async Task RunAsync(int size, int concurrency, string? onlyKind)
     {
         Console.WriteLine($"cost of each check, in process: {size} targets of fleet.test, concurrency {concurrency}, --ports 25");
-        await MeasureAsync(only: null, Math.Min(size, 100), concurrency);
+        var set = TargetSet.FleetTest(size);
+        await MeasureAsync(only: null, set.Take(100), concurrency);
         if (onlyKind is null)
         {
-            Print("all checks", await MeasureAsync(only: null, size, concurrency));
+            Print("all checks", await MeasureAsync(only: null, set, concurrency));
         }
 
-        using var registered = Compose(only: null);
+        using var registered = Compose(only: null, set.Dns);
         var kinds = registered.GetServices<ICheck>().Select(c => c.Kind).ToList();
         for (var i = 0; i < kinds.Count; i++)
         {
@@ -37,7 +39,7 @@ internal static class CheckCosts
                 continue;
             }
 
-            var one = await MeasureAsync(i, size, concurrency);
+            var one = await MeasureAsync(i, set, concurrency);
             Print(one.Kinds, one);
         }
     }
@@ -46,51 +48,61 @@ internal static class CheckCosts
     /// <param name="shareProbes">False: every target makes its own SMTP probes, as if each had its own MX host.</param>
     public static async Task<(double Wall, string Gc)> WallAsync(string? kind, int size, int concurrency, bool shareProbes = true)
     {
-        using var registered = Compose(only: null);
-        int? index = kind is null ? null : registered.GetServices<ICheck>().Select(c => c.Kind).ToList().IndexOf(kind);
-        await MeasureAsync(index, Math.Min(size, 100), concurrency, shareProbes);
-        var measured = await MeasureAsync(index, size, concurrency, shareProbes);
+        var set = TargetSet.FleetTest(size);
+        int? index = IndexOf(kind);
+        await MeasureAsync(index, set.Take(100), concurrency, shareProbes);
+        var measured = await MeasureAsync(index, set, concurrency, shareProbes);
         return (measured.Wall, measured.Gc);
     }
 
-    private static void Print(string name, Measurement m) =>
-        Console.WriteLine($"  {name,-12} wall {m.Wall,6:0.00} s  CPU {m.CpuSeconds,6:0.00} s  {m.CpuSeconds * 1000 / m.Reports,6:0.00} CPU ms/target  {m.Reports} reports; {m.Gc}");
+    /// <summary>
+    /// One run of <paramref name="kind"/> alone (null: every check) over <paramref name="set"/>, in a
+    /// newly composed checker (nothing kept from an earlier run), without a warm-up: a cold run
+    /// stays cold. <paramref name="adjust"/> may decorate the services (the profile's timers).
+    /// </summary>
+    public static Task<Measurement> OnceAsync(string? kind, TargetSet set, int concurrency, Action<IServiceCollection>? adjust = null) =>
+        MeasureAsync(IndexOf(kind), set, concurrency, shareProbes: true, adjust);
 
-    private static async Task<Measurement> MeasureAsync(int? only, int size, int concurrency, bool shareProbes = true)
+    private static int? IndexOf(string? kind)
     {
-        await using var services = Compose(only, shareProbes);
+        using var registered = Compose(only: null, RecursivePeer.Endpoint);
+        return kind is null ? null : registered.GetServices<ICheck>().Select(c => c.Kind).ToList().IndexOf(kind);
+    }
+
+    private static void Print(string name, Measurement m) =>
+        Console.WriteLine($"  {name,-12} wall {m.Wall,6:0.00} s  CPU {m.CpuSeconds,6:0.00} s  {m.CpuSeconds * 1000 / m.Reports.Count,6:0.00} CPU ms/target  {m.Reports.Count} reports; {m.Gc}");
+
+    private static async Task<Measurement> MeasureAsync(int? only, TargetSet set, int concurrency, bool shareProbes = true, Action<IServiceCollection>? adjust = null)
+    {
+        await using var services = Compose(only, set.Dns, shareProbes, adjust);
         var fleet = services.GetRequiredService<FleetRunner>();
         var kinds = string.Join(",", services.GetServices<ICheck>().Select(c => c.Kind));
-        var targets = Enumerable.Range(1, size).Select(i => TargetValidator.Validate(new TargetDefinition
-        {
-            Id = $"d{i}",
-            Domain = $"d{i}.fleet.test",
-            Ports = ["25"],
-            Dnsbl = ["bl.rep.test"],
-        }).Target!);
+        var targets = set.Targets();
         using var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
         var pause = GC.GetTotalPauseDuration();
         var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var allocated = GC.GetTotalAllocatedBytes();
         var clock = Stopwatch.StartNew();
-        var reports = 0;
-        await foreach (var _ in fleet.RunAsync(targets, new EgressSignalWindow(TimeProvider.System, TimeSpan.FromDays(1)), maxConcurrentTargets: concurrency))
+        // What the note needs of each report, not the report: holding a thousand reports' evidence
+        // would give the collector a heap the CLI never has.
+        var reports = new List<RunSummary>();
+        await foreach (var report in fleet.RunAsync(targets, new EgressSignalWindow(TimeProvider.System, TimeSpan.FromDays(1)), maxConcurrentTargets: concurrency))
         {
-            reports++;
+            reports.Add(new RunSummary((report.FinishedAt - report.StartedAt).TotalMilliseconds, [.. report.Checks.Select(c => (c.Kind, c.Status))]));
         }
 
         process.Refresh();
         var gc = string.Create(CultureInfo.InvariantCulture, $"GC pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:0} ms, gen0 {GC.CollectionCount(0) - gcs.Item1}, gen1 {GC.CollectionCount(1) - gcs.Item2}, gen2 {GC.CollectionCount(2) - gcs.Item3}, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1048576.0:0} MB");
-        return new Measurement(kinds, clock.Elapsed.TotalSeconds, (process.TotalProcessorTime - cpu).TotalSeconds, reports, gc);
+        return new Measurement(kinds, clock.Elapsed.TotalSeconds, (process.TotalProcessorTime - cpu).TotalSeconds, reports, gc, GC.GetTotalPauseDuration() - pause);
     }
 
     /// <summary>The checker as <c>mailhealth check</c> composes it; with <paramref name="only"/>, just that check (by registration order).</summary>
-    private static ServiceProvider Compose(int? only, bool shareProbes = true)
+    private static ServiceProvider Compose(int? only, IPEndPoint dns, bool shareProbes = true, Action<IServiceCollection>? adjust = null)
     {
         var settings = new Dictionary<string, string?>(Peers.LoopbackNetworkSettings())
         {
-            ["MailHealth:Dns:Servers:0"] = RecursivePeer.Endpoint.Address.ToString(),
+            ["MailHealth:Dns:Servers:0"] = dns.ToString(),
             ["MailHealth:Checks:TrustRootsFile"] = Peers.CaFile,
         };
         if (!shareProbes)
@@ -110,8 +122,13 @@ internal static class CheckCosts
             }
         }
 
+        adjust?.Invoke(services);
         return services.BuildServiceProvider();
     }
 
-    private sealed record Measurement(string Kinds, double Wall, double CpuSeconds, int Reports, string Gc);
+    /// <summary>One measured run: the checks registered, wall and CPU seconds, each report's summary, the GC figures and pause.</summary>
+    public sealed record Measurement(string Kinds, double Wall, double CpuSeconds, IReadOnlyList<RunSummary> Reports, string Gc, TimeSpan GcPause);
+
+    /// <summary>A report's duration and the status of each of its checks.</summary>
+    public sealed record RunSummary(double Milliseconds, IReadOnlyList<(string Kind, CheckStatus Status)> Checks);
 }

@@ -27,4 +27,12 @@ internal static class ProcStat
         Fields(pid) is { } fields
             ? fields[11..(withReapedChildren ? 15 : 13)].Sum(f => long.Parse(f, CultureInfo.InvariantCulture)) / 100.0
             : 0;
+
+    /// <summary>CPU seconds every core of the machine has been busy since boot (all of /proc/stat's first line but idle and iowait).</summary>
+    public static double MachineBusySeconds()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..].Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        // user nice system idle iowait irq softirq steal (guest time is already in user).
+        return (fields[..8].Sum() - fields[3] - fields[4]) / 100.0;
+    }
 }

@@ -10,13 +10,14 @@ using MailHealth.Testing;
 // concurrency, in the same run. Reports wall time, SMTP probes per second, CPU seconds and peak
 // memory of each, and the ratio. Needs the peers (MH_NET=... eng/peers/peers.sh start) and the
 // CLI published as eng/run.sh publishes it (artifacts/mailhealth). With --per-check [KIND],
-// the cost of each check (or of KIND) instead (CheckCosts), in this process.
-var sizes = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && int.TryParse(a, out _) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal)))
+// the cost of each check (or of KIND) instead (CheckCosts), in this process. With --internet
+// [N] [--only like|full|profile], issue 17's side-by-side on the internet-like fleet instead
+// (InternetBench; eng/peers/fleet.sh start first).
+// Numbers are sizes, except the value of an option that takes one.
+string[] valued = ["--concurrency", "--repeat", "--per-check", "--only"];
+var given = args.Where((a, i) => int.TryParse(a, out _) && (i == 0 || !valued.Contains(args[i - 1])))
     .Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
-if (sizes.Count == 0)
-{
-    sizes = [100, 1000];
-}
+var sizes = given.Count > 0 ? given : [100, 1000];
 
 var concurrencyAt = Array.IndexOf(args, "--concurrency");
 var concurrency = concurrencyAt >= 0 ? int.Parse(args[concurrencyAt + 1], CultureInfo.InvariantCulture) : 16;
@@ -25,6 +26,8 @@ var concurrency = concurrencyAt >= 0 ? int.Parse(args[concurrencyAt + 1], Cultur
 var repeatAt = Array.IndexOf(args, "--repeat");
 var repeat = repeatAt >= 0 ? int.Parse(args[repeatAt + 1], CultureInfo.InvariantCulture) : 3;
 var perCheckAt = Array.IndexOf(args, "--per-check");
+var internetAt = Array.IndexOf(args, "--internet");
+var onlyAt = Array.IndexOf(args, "--only");
 if (perCheckAt >= 0)
 {
     var kind = perCheckAt + 1 < args.Length && !args[perCheckAt + 1].StartsWith("--", StringComparison.Ordinal) && !int.TryParse(args[perCheckAt + 1], out _) ? args[perCheckAt + 1] : null;
@@ -42,6 +45,12 @@ if (!File.Exists(cli))
 {
     Console.Error.WriteLine($"publish the CLI first, as eng/run.sh does: dotnet publish src/MailHealth.Cli -c Release --use-current-runtime --self-contained false -o artifacts/mailhealth ({cli} is missing)");
     return 2;
+}
+
+if (internetAt >= 0)
+{
+    // Issue 17's side-by-side on the internet-like fleet (eng/peers/fleet.sh): 1,000 domains at concurrency 64 unless told.
+    return await InternetBench.RunAsync(cli, given.Count > 0 ? given[0] : 1000, concurrencyAt >= 0 ? concurrency : 64, onlyAt >= 0 ? args[onlyAt + 1] : null);
 }
 
 var exporter = Blackbox.Find();
@@ -90,166 +99,3 @@ foreach (var size in sizes)
 }
 
 return 0;
-
-/// <summary>One run of the CLI under /usr/bin/time (wall, CPU, peak RSS of the whole process).</summary>
-internal static class MailHealthRun
-{
-    public sealed record Result(double Wall, double CpuSeconds, double PeakRssMb, int Lines, int SmtpPassed, int SmtpProbes, IReadOnlyList<(string Peer, double Seconds)> PeersCpu);
-
-    public static async Task<Result> RunAsync(string cli, int size, int concurrency)
-    {
-        var file = Path.Combine(Path.GetTempPath(), $"fleetbench-{size}.json");
-        var targets = Enumerable.Range(1, size).Select(i => new { id = $"d{i}", domain = $"d{i}.fleet.test", ports = new[] { 25 }, dnsbl = new[] { "bl.rep.test" } });
-        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { targets }));
-        var timeFile = Path.GetTempFileName();
-        var start = new ProcessStartInfo("/usr/bin/time")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        string[] arguments =
-        [
-            "-o", timeFile, "-f", "%e %U %S %M", "dotnet", cli, "check", "--targets", file, "--json", "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture),
-            "--dns", RecursivePeer.Endpoint.Address.ToString(), "--ca-file", Peers.CaFile, "--timeout", "30", .. Peers.LoopbackNetworkArguments,
-        ];
-        foreach (var arg in arguments)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var peersBefore = PeerCpu.Snapshot();
-        using var process = Process.Start(start)!;
-        var lines = 0;
-        var smtpPassed = 0;
-        var smtpProbes = 0;
-        var errors = process.StandardError.ReadToEndAsync();
-        while (await process.StandardOutput.ReadLineAsync() is { } line)
-        {
-            lines++;
-            using var report = JsonDocument.Parse(line);
-            var smtp = report.RootElement.GetProperty("checks").EnumerateArray().Where(c => c.GetProperty("kind").GetString() == "smtp").ToList();
-            smtpPassed += smtp.Count(c => c.GetProperty("status").GetString() == "pass");
-            smtpProbes += smtp.Count(c => !c.GetProperty("evidence").TryGetProperty("sharedProbe", out _));
-        }
-
-        await process.WaitForExitAsync();
-        var peersCpu = PeerCpu.Between(peersBefore, PeerCpu.Snapshot());
-        var stderr = await errors;
-        if (lines != size)
-        {
-            // A CLI that failed (a broken publish, a bad option) must not pass for a fast one.
-            throw new InvalidOperationException($"mailhealth printed {lines} report(s) for {size} target(s), exit code {process.ExitCode}: {stderr.Trim()}");
-        }
-
-        var parts = (await File.ReadAllTextAsync(timeFile)).Trim().Split('\n')[^1].Split(' ');
-        File.Delete(timeFile);
-        File.Delete(file);
-        double Number(int i) => double.Parse(parts[i], CultureInfo.InvariantCulture);
-        return new Result(Number(0), Number(1) + Number(2), Number(3) / 1024, lines, smtpPassed, smtpProbes, peersCpu);
-    }
-}
-
-/// <summary>prometheus-blackbox-exporter (Debian package) probing one listener with STARTTLS.</summary>
-internal static class Blackbox
-{
-    public static string Find()
-    {
-        foreach (var path in new[] { "/usr/bin/prometheus-blackbox-exporter", "/usr/sbin/prometheus-blackbox-exporter" })
-        {
-            if (File.Exists(path))
-            {
-                return path;
-            }
-        }
-
-        throw new InvalidOperationException("install the peer: apt-get install -y prometheus-blackbox-exporter");
-    }
-
-    public sealed record Result(double Wall, double CpuSeconds, double PeakRssMb, int Succeeded, IReadOnlyList<(string Peer, double Seconds)> PeersCpu);
-
-    public static async Task<Result> RunAsync(string exporter, string listener, int size, int concurrency)
-    {
-        var dir = Directory.CreateTempSubdirectory("fleetbench-blackbox").FullName;
-        var config = Path.Combine(dir, "blackbox.yml");
-        // The STARTTLS dialogue blackbox_exporter's documentation shows: greeting, EHLO, STARTTLS, handshake, QUIT.
-        await File.WriteAllTextAsync(config, $"""
-            modules:
-              smtp_starttls:
-                prober: tcp
-                timeout: 30s
-                tcp:
-                  tls_config:
-                    ca_file: "{Peers.CaFile}"
-                    server_name: mx.good.smtp.test
-                  query_response:
-                    - expect: "^220 "
-                    - send: "EHLO probe.mailhealth.test\r"
-                    - expect: "^250-STARTTLS"
-                    - send: "STARTTLS\r"
-                    - expect: "^220"
-                    - starttls: true
-                    - send: "EHLO probe.mailhealth.test\r"
-                    - expect: "^250 "
-                    - send: "QUIT\r"
-            """);
-        var address = $"{Peers.Address(0, 90)}:9115";
-        var start = new ProcessStartInfo(exporter) { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add($"--config.file={config}");
-        start.ArgumentList.Add($"--web.listen-address={address}");
-        using var process = Process.Start(start)!;
-        _ = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        try
-        {
-            for (var i = 0; i < 100; i++)
-            {
-                try
-                {
-                    (await http.GetAsync($"http://{address}/metrics")).EnsureSuccessStatusCode();
-                    break;
-                }
-                catch (HttpRequestException)
-                {
-                    await Task.Delay(100);
-                }
-            }
-
-            var cpuBefore = ProcStat.CpuSeconds(process.Id);
-            var peersBefore = PeerCpu.Snapshot();
-            var clock = Stopwatch.StartNew();
-            var succeeded = 0;
-            using var slots = new SemaphoreSlim(concurrency);
-            await Task.WhenAll(Enumerable.Range(0, size).Select(async _ =>
-            {
-                await slots.WaitAsync();
-                try
-                {
-                    var body = await http.GetStringAsync($"http://{address}/probe?module=smtp_starttls&target={listener}");
-                    if (body.Contains("probe_success 1", StringComparison.Ordinal))
-                    {
-                        Interlocked.Increment(ref succeeded);
-                    }
-                }
-                finally
-                {
-                    slots.Release();
-                }
-            }));
-            var wall = clock.Elapsed.TotalSeconds;
-            return new Result(wall, ProcStat.CpuSeconds(process.Id) - cpuBefore, PeakRssMb(process.Id), succeeded, PeerCpu.Between(peersBefore, PeerCpu.Snapshot()));
-        }
-        finally
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    private static double PeakRssMb(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
-    }
-}

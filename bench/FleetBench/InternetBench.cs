@@ -1,0 +1,137 @@
+using System.Globalization;
+using MailHealth.Smtp;
+
+namespace MailHealth.Bench;
+
+/// <summary>
+/// Issue 17's side-by-side on the internet-like fleet (eng/peers/fleet.sh): MailHealth and
+/// blackbox_exporter in the same run, at the same concurrency, on the same hosts, each a cold
+/// first cycle (the resolver's cache emptied) and a warm second one. Like for like (MailHealth's
+/// SMTP check alone against blackbox_exporter's STARTTLS probe) with the fleet's latency and
+/// without; the full suite with latency; the DNS questions the monitor asks its resolver; and
+/// where a domain's run spends its time (<see cref="RunTimeline"/>).
+/// </summary>
+internal static class InternetBench
+{
+    private const int CyclesPerDay = 24 * 60 / 5;
+
+    public static async Task<int> RunAsync(string cli, int size, int concurrency, string? only)
+    {
+        if (!InternetFleet.IsRunning)
+        {
+            Console.Error.WriteLine("start the fleet first: MH_NET=... eng/peers/fleet.sh start (after eng/peers/peers.sh start)");
+            return 2;
+        }
+
+        var exporter = Blackbox.Find();
+        var domains = InternetFleet.Domains(size);
+        var set = new TargetSet([.. domains.Select(d => d.Domain)], InternetFleet.Resolver);
+        var hosts = domains.Select(d => $"{d.MxAddress}:25").ToList();
+        Console.WriteLine($"internet-like fleet: {set.Count} domains ({domains.Count(d => d.Provider)} on providers' shared MX hosts), concurrency {concurrency}, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the start");
+        var summary = new List<string>();
+        try
+        {
+            if (only is null or "like")
+            {
+                foreach (var latency in new[] { 20, 0 })
+                {
+                    await InternetFleet.SetDelayAsync(latency);
+                    await InternetFleet.FlushResolverAsync();
+                    Console.WriteLine();
+                    Console.WriteLine($"like for like: MailHealth's smtp check alone (in process) against blackbox_exporter's STARTTLS probe, latency {latency} ms each way");
+                    foreach (var cycle in new[] { "cold", "warm" })
+                    {
+                        var ours = await CountedAsync(() => SmtpAloneAsync(set, concurrency));
+                        var theirs = await Blackbox.RunAsync(exporter, hosts, InternetFleet.ServerName, concurrency);
+                        var ratio = ours.Result.Wall / theirs.Wall;
+                        Console.WriteLine($"  {cycle}: mailhealth {ours.Result.Wall:0.00} s (smtp {RunProfile.Statuses(ours.Result, SmtpCheck.KindName)}; {ours.Questions / (double)set.Count:0.0} questions/domain to the resolver), blackbox_exporter {theirs.Wall:0.00} s ({theirs.Succeeded} of {hosts.Count} succeeded): ratio {ratio:0.00}");
+                        summary.Add($"like for like, {latency} ms, {cycle}: ratio {ratio:0.00} ({ours.Result.Wall:0.00} s / {theirs.Wall:0.00} s)" + (cycle == "warm" ? $"; target <= 1.0 {(ratio <= 1.0 ? "met" : "NOT met")}" : ""));
+                    }
+                }
+
+                await InternetFleet.SetDelayAsync(20);
+            }
+
+            if (only is null or "full")
+            {
+                await InternetFleet.FlushResolverAsync();
+                Console.WriteLine();
+                Console.WriteLine($"full suite (`mailhealth check --targets`, every check, port 25) against blackbox_exporter's bare STARTTLS probes of the same hosts, latency 20 ms each way");
+                foreach (var cycle in new[] { "cold", "warm" })
+                {
+                    var ours = await CountedAsync(() => MailHealthRun.RunAsync(cli, set.Domains, concurrency, InternetFleet.Resolver.Address.ToString()));
+                    var theirs = await Blackbox.RunAsync(exporter, hosts, InternetFleet.ServerName, concurrency);
+                    var ratio = ours.Result.Wall / theirs.Wall;
+                    var perDomain = ours.Questions / (double)set.Count;
+                    Console.WriteLine($"  {cycle}: mailhealth {ours.Result.Wall:0.00} s (CPU {ours.Result.CpuSeconds:0.00} s, peak RSS {ours.Result.PeakRssMb:0} MB, {ours.Result.SmtpPassed} smtp passed), blackbox_exporter {theirs.Wall:0.00} s ({theirs.Succeeded} succeeded): ratio {ratio:0.00}; the machine busy {ours.MachineBusy / ours.Result.Wall:0.00} of {Environment.ProcessorCount} cores during mailhealth's run");
+                    Console.WriteLine($"    DNS: {perDomain:0.0} questions per domain to the resolver ({Describe(ours.ByType, set.Count)}); the resolver asked Knot {ours.Upstream / (double)set.Count:0.0} per domain over the delayed link");
+                    summary.Add($"full suite, 20 ms, {cycle}: ratio {ratio:0.00} ({ours.Result.Wall:0.00} s / {theirs.Wall:0.00} s)" + (cycle == "warm" ? $"; target <= 1.0 {(ratio <= 1.0 ? "met" : "NOT met")}" : ""));
+                    summary.Add($"DNS questions per domain per cycle, {cycle}: {perDomain:0.0}" + (cycle == "warm"
+                        ? $" (steady state; target <= 10 {(perDomain <= 10 ? "met" : "NOT met")}); per day {perDomain * CyclesPerDay:0} per domain ({CyclesPerDay} cycles, discovery included in every one: DKIM selectors are guessed each cycle today)"
+                        : ""));
+                }
+            }
+
+            if (only is null or "profile")
+            {
+                Console.WriteLine();
+                Console.WriteLine("where the time goes: the full suite in process, latency 20 ms each way, spans of every check and shared stage, and what the process waited on");
+                await InternetFleet.FlushResolverAsync();
+                await ProfileAsync("one domain at a time, resolver cold", set.Take(20), 1);
+                await ProfileAsync($"{concurrency} at a time, resolver cold", set, concurrency);
+                await ProfileAsync($"{concurrency} at a time, resolver warm", set, concurrency);
+                await ProfileAsync("one domain at a time, resolver warm", set.Take(20), 1);
+            }
+        }
+        finally
+        {
+            await InternetFleet.SetDelayAsync(20);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("summary (issue 17, item 2):");
+        foreach (var line in summary)
+        {
+            Console.WriteLine("  " + line);
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// MailHealth's SMTP check alone: the MX lookup, a probe of each MX host on port 25, the
+    /// certificate judged. The one place to change once targets choose their checks (issue 17):
+    /// then run the CLI here with <c>checks: [smtp]</c> in the targets file instead.
+    /// </summary>
+    private static Task<CheckCosts.Measurement> SmtpAloneAsync(TargetSet set, int concurrency) =>
+        CheckCosts.OnceAsync(SmtpCheck.KindName, set, concurrency);
+
+    private static async Task ProfileAsync(string title, TargetSet set, int concurrency)
+    {
+        await using var timeline = new RunTimeline();
+        using var collections = new GcReasons();
+        var busy = ProcStat.MachineBusySeconds();
+        var run = await CheckCosts.OnceAsync(null, set, concurrency, timeline.Instrument);
+        RunProfile.Print(title, run, timeline, ProcStat.MachineBusySeconds() - busy);
+        Console.WriteLine($"    why the collector ran: {collections.Describe()}");
+    }
+
+    /// <summary>A run with what it asked of the resolver (in all and by type), what the resolver asked Knot, and the machine's busy CPU seconds meanwhile.</summary>
+    private static async Task<Counted<T>> CountedAsync<T>(Func<Task<T>> run)
+    {
+        var before = await InternetFleet.ResolverCountersAsync();
+        var upstream = await InternetFleet.UpstreamQuestionsAsync();
+        var busy = ProcStat.MachineBusySeconds();
+        var result = await run();
+        var machine = ProcStat.MachineBusySeconds() - busy;
+        var asked = InternetFleet.Between(before, await InternetFleet.ResolverCountersAsync());
+        return new Counted<T>(result, asked.GetValueOrDefault("total.num.queries"), await InternetFleet.UpstreamQuestionsAsync() - upstream, asked, machine);
+    }
+
+    private static string Describe(IReadOnlyDictionary<string, long> byType, int domains) =>
+        string.Join(", ", byType.Where(p => p.Key.StartsWith("num.query.type.", StringComparison.Ordinal) && p.Value > 0)
+            .OrderByDescending(p => p.Value)
+            .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key["num.query.type.".Length..]} {p.Value / (double)domains:0.0}")));
+
+    private sealed record Counted<T>(T Result, long Questions, long Upstream, IReadOnlyDictionary<string, long> ByType, double MachineBusy);
+}
