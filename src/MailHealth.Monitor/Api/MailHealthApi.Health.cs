@@ -80,11 +80,18 @@ public sealed partial class MailHealthApi
 
         var now = time.GetUtcNow();
         var interval = monitor.Value.Interval;
-        var schedule = await heartbeats.GetScheduleAsync(cancellationToken).ConfigureAwait(false);
-        var probeDepth = await probes.GetDepthAsync(cancellationToken).ConfigureAwait(false);
-        var notificationDepth = await notifications.GetDepthAsync(cancellationToken).ConfigureAwait(false);
-        var verdict = await egress.ReadVerdictAsync(monitor.Value.EgressMinimumTargets, cancellationToken).ConfigureAwait(false);
-        var (storageOutages, lostSlots) = await outages.ReadAsync(OutagesShown, cancellationToken).ConfigureAwait(false);
+        // Side by side: the dashboard asks for this with every refresh, and each is a storage call.
+        var scheduleRead = heartbeats.GetScheduleAsync(cancellationToken);
+        var probeDepthRead = probes.GetDepthAsync(cancellationToken);
+        var notificationDepthRead = notifications.GetDepthAsync(cancellationToken);
+        var verdictRead = egress.ReadVerdictAsync(monitor.Value.EgressMinimumTargets, cancellationToken);
+        var outagesRead = outages.ReadAsync(OutagesShown, cancellationToken);
+        await Task.WhenAll(scheduleRead, probeDepthRead, notificationDepthRead, verdictRead, outagesRead).ConfigureAwait(false);
+        var schedule = await scheduleRead.ConfigureAwait(false);
+        var probeDepth = await probeDepthRead.ConfigureAwait(false);
+        var notificationDepth = await notificationDepthRead.ConfigureAwait(false);
+        var verdict = await verdictRead.ConfigureAwait(false);
+        var (storageOutages, lostSlots) = await outagesRead.ConfigureAwait(false);
 
         var problems = new List<string>();
         if (schedule is null)
