@@ -89,9 +89,10 @@ public sealed class ApiReadCache : IDisposable
     /// <summary>
     /// Keeps <paramref name="value"/> (about <paramref name="bytes"/> bytes) read from storage after
     /// <paramref name="readAt"/> (<see cref="Mark"/>), unless this process wrote what it depends on
-    /// (<paramref name="scope"/>) since: the read may have begun before that write ended.
+    /// (<paramref name="scope"/>) since: the read may have begun before that write ended. Kept one
+    /// cycle, or <paramref name="maxAge"/> when shorter.
     /// </summary>
-    public void Set(string key, object value, long bytes, ReadScope scope, long readAt)
+    public void Set(string key, object value, long bytes, ReadScope scope, long readAt, TimeSpan? maxAge = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
@@ -104,7 +105,7 @@ public sealed class ApiReadCache : IDisposable
         var size = bytes + (2L * key.Length) + scope.Bytes + EntryOverhead;
         if (size <= _largestEntry && !_writes.WrittenSince(readAt, scope))
         {
-            _cache.Set(key, new Entry(value, scope, readAt), new MemoryCacheEntryOptions { Size = size, AbsoluteExpirationRelativeToNow = _maxAge });
+            _cache.Set(key, new Entry(value, scope, readAt), new MemoryCacheEntryOptions { Size = size, AbsoluteExpirationRelativeToNow = maxAge < _maxAge ? maxAge : _maxAge });
         }
     }
 

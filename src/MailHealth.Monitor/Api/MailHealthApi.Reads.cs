@@ -28,7 +28,7 @@ public sealed partial class MailHealthApi
             return outcome.Other!;
         }
 
-        reads.Set(key, body, body.Content.Length, outcome.Scope!, readAt);
+        reads.Set(key, body, body.Content.Length, outcome.Scope!, readAt, outcome.KeepFor);
         return ReadAnswer.Of(request, body, cacheControl);
     }
 
@@ -68,12 +68,15 @@ public sealed partial class MailHealthApi
     private static string KeyOf(int number) => number.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>What a read route found in storage: a body and what it depends on, or another answer (a 404, a 400) that is never kept.</summary>
-internal readonly record struct ReadOutcome(CachedBody? Body, ReadScope? Scope, IResult? Other)
+/// <summary>
+/// What a read route found in storage: a body, what it depends on and how long it may be kept when
+/// less than a cycle, or another answer (a 404, a 400) that is never kept.
+/// </summary>
+internal readonly record struct ReadOutcome(CachedBody? Body, ReadScope? Scope, IResult? Other, TimeSpan? KeepFor = null)
 {
-    public static ReadOutcome Found<T>(T value, ReadScope scope) => Found(CachedBody.Of(value), scope);
+    public static ReadOutcome Found<T>(T value, ReadScope scope, TimeSpan? keepFor = null) => Found(CachedBody.Of(value), scope, keepFor);
 
-    public static ReadOutcome Found(CachedBody body, ReadScope scope) => new(body, scope, null);
+    public static ReadOutcome Found(CachedBody body, ReadScope scope, TimeSpan? keepFor = null) => new(body, scope, null, keepFor);
 
     public static ReadOutcome Answer(IResult answer) => new(null, null, answer);
 }

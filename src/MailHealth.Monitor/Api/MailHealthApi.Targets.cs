@@ -141,7 +141,16 @@ public sealed partial class MailHealthApi
 
         var now = time.GetUtcNow();
         var slot = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
-        await probes.SendAsync(new ProbeRequest(targetId, slot), null, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await probes.SendAsync(new ProbeRequest(targetId, slot), null, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The probe queue's depth in the detailed health.
+            writes.WroteMonitorState();
+        }
+
         return ApiJson.Ok(new ProbeAccepted(targetId, slot, new RunId(targetId, slot).ToString()), StatusCodes.Status202Accepted);
     }
 

@@ -4,10 +4,14 @@ namespace MailHealth.Monitor.Caching;
 /// What a copy of stored data depends on, so that a write can tell whether it is stale
 /// (<see cref="WriteClock.WrittenSince"/>): the targets it shows, whether it lists targets (so an
 /// added or removed one changes it), or whether any target's write may change it (a list across
-/// the fleet, such as the open alerts).
+/// the fleet, such as the open alerts), or whether it shows the monitor's own state (the schedule's
+/// tick, the queues, the outages recorded).
 /// </summary>
-public sealed record ReadScope(IReadOnlyList<string> Targets, bool Membership = false, bool AnyTarget = false)
+public sealed record ReadScope(IReadOnlyList<string> Targets, bool Membership = false, bool AnyTarget = false, bool MonitorState = false)
 {
+    /// <summary>Depends on the monitor's own state: the schedule's tick, a probe queued, outages recorded.</summary>
+    public static ReadScope Monitor { get; } = new([], MonitorState: true);
+
     /// <summary>Depends on any write to any target.</summary>
     public static ReadScope Fleet { get; } = new([], AnyTarget: true);
 

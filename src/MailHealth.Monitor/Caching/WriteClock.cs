@@ -5,8 +5,8 @@ namespace MailHealth.Monitor.Caching;
 /// <summary>
 /// A logical clock of what this process has written, for those that keep copies of stored data
 /// (the API's read cache): every write a process makes that a reader may have copied (a run
-/// stored, a target put or removed, an alert acknowledged, the retention purge) ticks it, under the
-/// target it concerns. A reader takes <see cref="Now"/> before it reads storage and later asks
+/// stored, a target put or removed, an alert acknowledged, the retention purge, the schedule's tick)
+/// ticks it, under the target it concerns. A reader takes <see cref="Now"/> before it reads storage and later asks
 /// <see cref="WrittenSince"/> whether its copy may be older than what this process wrote since.
 /// Writers tick after their writes (after a failed one too: part of it may have landed), so a copy
 /// read while a write was under way is never taken for current. Other processes' writes are not
@@ -18,6 +18,7 @@ public sealed class WriteClock
     private long _now;
     private long _anyTarget;
     private long _membership;
+    private long _monitorState;
     private long _everything;
 
     /// <summary>The time of the latest write; a copy read from storage after this is at least as new.</summary>
@@ -40,6 +41,9 @@ public sealed class WriteClock
         Advance(ref _membership, Now);
     }
 
+    /// <summary>The monitor's own state was written: the schedule ticked, a probe was queued, outages were recorded.</summary>
+    public void WroteMonitorState() => Advance(ref _monitorState, Interlocked.Increment(ref _now));
+
     /// <summary>Writes across every target (the retention purge): no copy is current any more.</summary>
     public void WroteEverything() => Advance(ref _everything, Interlocked.Increment(ref _now));
 
@@ -50,6 +54,7 @@ public sealed class WriteClock
         return Volatile.Read(ref _everything) > since
             || (scope.AnyTarget && Volatile.Read(ref _anyTarget) > since)
             || (scope.Membership && Volatile.Read(ref _membership) > since)
+            || (scope.MonitorState && Volatile.Read(ref _monitorState) > since)
             || scope.Targets.Any(t => _targets.TryGetValue(t, out var at) && at > since);
     }
 

@@ -36,6 +36,7 @@ public sealed class ServeReadCacheTests
         "/api/targets/shop",
         "/api/alerts?state=all",
         "/api/alerts?state=all&target=shop",
+        "/api/health/detail",
     ];
 
     [Fact]

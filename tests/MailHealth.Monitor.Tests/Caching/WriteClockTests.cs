@@ -58,4 +58,22 @@ public sealed class WriteClockTests
         Assert.True(clock.WrittenSince(before, ReadScope.TargetIds));
         Assert.False(clock.WrittenSince(clock.Now, ReadScope.Target("shop")));
     }
+
+    [Fact]
+    public void WroteMonitorState_MakesTheMonitorsOwnStateStale_NotTheTargets()
+    {
+        var clock = new WriteClock();
+        var before = clock.Now;
+
+        clock.WroteMonitorState();
+
+        Assert.True(clock.WrittenSince(before, ReadScope.Monitor));
+        Assert.False(clock.WrittenSince(before, ReadScope.Fleet));
+        Assert.False(clock.WrittenSince(before, ReadScope.Target("shop")));
+
+        // A target's run leaves the monitor's state alone (its copy goes with its short age).
+        var after = clock.Now;
+        clock.Wrote("shop");
+        Assert.False(clock.WrittenSince(after, ReadScope.Monitor));
+    }
 }
