@@ -56,6 +56,12 @@ internal sealed class CheckCommandOptions
         Arity = ArgumentArity.ZeroOrMore,
     };
 
+    public Option<string?> Checks { get; } = new("--checks")
+    {
+        Description = "Run only these checks, comma separated: mx, smtp, spf, dkim, dmarc, mta-sts, tls-rpt, dnssec, dane, bimi, ptr, dnsbl. Default: every check.",
+        HelpName = "KIND,...",
+    };
+
     public Option<string[]> Dns { get; } = CommonOptions.Dns();
 
     public Option<string[]> Dnsbl { get; } = new("--dnsbl")
@@ -99,7 +105,7 @@ internal sealed class CheckCommandOptions
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Add(Domains);
-        foreach (var option in new Option[] { TargetsFile, Concurrency, Hosts, Ports, DkimSelectors, BimiSelector, SendingIps, Dns, Dnsbl, CaFile, RelayTest, Json, Timeout, AllowNetworks })
+        foreach (var option in new Option[] { TargetsFile, Concurrency, Hosts, Ports, DkimSelectors, BimiSelector, SendingIps, Checks, Dns, Dnsbl, CaFile, RelayTest, Json, Timeout, AllowNetworks })
         {
             command.Add(option);
         }
@@ -118,6 +124,7 @@ internal sealed class CheckCommandOptions
             parse.GetValue(DkimSelectors) ?? [],
             parse.GetValue(BimiSelector),
             parse.GetValue(SendingIps) ?? [],
+            parse.GetValue(Checks),
             parse.GetValue(Dns) ?? [],
             parse.GetValue(Dnsbl),
             parse.GetValue(CaFile),

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using MailHealth.Checks;
 using MailHealth.Dns;
+using MailHealth.Targets;
 
 namespace MailHealth.Blocklists;
 
@@ -12,7 +13,7 @@ namespace MailHealth.Blocklists;
 /// </summary>
 public sealed class BlocklistCheck(BlocklistCatalog catalog) : ICheck
 {
-    public const string KindName = "dnsbl";
+    public const string KindName = CheckKinds.Dnsbl;
 
     public BlocklistCheck()
         : this(BlocklistCatalog.Default)

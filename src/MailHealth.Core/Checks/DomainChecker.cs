@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace MailHealth.Checks;
 
 /// <summary>
-/// Runs every check of one target once and gathers the report. Checks run concurrently; a check
+/// Runs the checks of one target once (every check, or those the target chose: <see cref="CheckKinds.IsReported"/>)
+/// and gathers the report. Checks run concurrently; a check
 /// that throws becomes an <c>error</c> result and is logged with its stack (a bug in one check
 /// must not hide the others, nor another target's run).
 /// </summary>
@@ -60,7 +61,10 @@ public sealed class DomainChecker
         // A view of the resolver for this run: a question asked twice in the run is answered once.
         var context = new CheckContext(target, _dns.ForRun(), _options, _time, _services, linked.Token, _network, _sharedProbes);
 
-        var runs = _checks.Select(check => RunOneAsync(check, context, linked.Token)).ToList();
+        var runs = _checks
+            .Where(check => CheckKinds.IsReported(target, check.Kind))
+            .Select(check => RunOneAsync(check, context, linked.Token))
+            .ToList();
         var results = (await Task.WhenAll(runs).ConfigureAwait(false)).SelectMany(r => r).ToList();
         cancellationToken.ThrowIfCancellationRequested();
 

@@ -1,5 +1,6 @@
 using MailHealth.Checks;
 using MailHealth.Dns;
+using MailHealth.Targets;
 
 namespace MailHealth.Dkim;
 
@@ -10,7 +11,7 @@ namespace MailHealth.Dkim;
 /// </summary>
 public sealed class DkimCheck : ICheck
 {
-    public const string KindName = "dkim";
+    public const string KindName = CheckKinds.Dkim;
 
     /// <summary>Selectors widely used by mail providers and signing software, probed when none is configured.</summary>
     public static IReadOnlyList<string> CommonSelectors { get; } =

@@ -3,6 +3,7 @@ using DnsClient;
 using DnsClient.Protocol;
 using MailHealth.Checks;
 using MailHealth.Dns;
+using MailHealth.Targets;
 
 namespace MailHealth.Mx;
 
@@ -12,7 +13,7 @@ namespace MailHealth.Mx;
 /// </summary>
 public static class MxLookup
 {
-    public const string Kind = "mx";
+    public const string Kind = CheckKinds.Mx;
 
     public static async Task<MxResult> LookupAsync(CheckContext context, CancellationToken cancellationToken)
     {

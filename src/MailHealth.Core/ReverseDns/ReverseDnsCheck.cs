@@ -4,6 +4,7 @@ using DnsClient.Protocol;
 using MailHealth.Checks;
 using MailHealth.Dns;
 using MailHealth.Smtp;
+using MailHealth.Targets;
 
 namespace MailHealth.ReverseDns;
 
@@ -14,7 +15,7 @@ namespace MailHealth.ReverseDns;
 /// </summary>
 public sealed class ReverseDnsCheck : ICheck
 {
-    public const string KindName = "ptr";
+    public const string KindName = CheckKinds.Ptr;
 
     public string Kind => KindName;
 

@@ -38,6 +38,12 @@ public sealed record Target
     /// <summary>A disabled target stays stored but is not scheduled.</summary>
     public bool Enabled { get; init; } = true;
 
+    /// <summary>
+    /// The kinds of check to run (<see cref="CheckKinds"/>), in report order. Null: every check,
+    /// the full suite. What a report holds: <see cref="CheckKinds.IsReported"/>.
+    /// </summary>
+    public IReadOnlyList<string>? Checks { get; init; }
+
     /// <summary>Free labels (lower case) that route notifications to channels.</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 

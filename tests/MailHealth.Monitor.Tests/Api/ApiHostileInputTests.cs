@@ -90,6 +90,8 @@ public sealed class ApiHostileInputTests(ApiHostFixture fixture) : IClassFixture
         { "PUT", "/api/targets/new", """{"domain": "new.example", "colour": "red"}""", HttpStatusCode.BadRequest, "body.colour" },
         { "PUT", "/api/targets/new", """{"domain": "new.example", "ports": [70000]}""", HttpStatusCode.BadRequest, "body.ports[0]" },
         { "PUT", "/api/targets/new", """{"domain": "not a domain"}""", HttpStatusCode.BadRequest, "body.domain" },
+        { "PUT", "/api/targets/new", """{"domain": "new.example", "checks": ["smtp", "everything"]}""", HttpStatusCode.BadRequest, "body.checks[1]" },
+        { "PUT", "/api/targets/new", """{"domain": "new.example", "checks": []}""", HttpStatusCode.BadRequest, "body.checks" },
         { "PUT", "/api/targets/new", """{"hosts": ["mx.example"]}""", HttpStatusCode.BadRequest, "body.domain" },
         { "PUT", "/api/targets/new", """{"id": "other", "domain": "new.example"}""", HttpStatusCode.BadRequest, "body.id" },
         { "PUT", "/api/targets/new", """{"domain": "new.example", "tags": [""" + string.Join(',', Enumerable.Repeat("\"t\"", 20000)) + "]}", HttpStatusCode.RequestEntityTooLarge, null },
