@@ -61,10 +61,16 @@ public sealed class DomainChecker
         // A view of the resolver for this run: a question asked twice in the run is answered once.
         var context = new CheckContext(target, _dns.ForRun(), _options, _time, _services, linked.Token, _network, _sharedProbes);
 
-        var runs = _checks
-            .Where(check => CheckKinds.IsReported(target, check.Kind))
-            .Select(check => RunOneAsync(check, context, linked.Token))
-            .ToList();
+        var chosen = _checks.Where(check => CheckKinds.IsReported(target, check.Kind)).ToList();
+        if (chosen.Any(check => CheckKinds.ReadingProbes.Contains(check.Kind)))
+        {
+            // The probes start as soon as the mail hosts are known, not when the first check that
+            // reads them gets there (DANE asks its TLSA records first): the run's DNS work then
+            // goes on beside the probes, never before them (issue 17).
+            _ = context.SmtpProbes;
+        }
+
+        var runs = chosen.Select(check => RunOneAsync(check, context, linked.Token)).ToList();
         var results = (await Task.WhenAll(runs).ConfigureAwait(false)).SelectMany(r => r).ToList();
         cancellationToken.ThrowIfCancellationRequested();
 

@@ -80,16 +80,7 @@ public sealed class DkimCheck : ICheck
         var name = KeyName(selector, context.Target.Domain);
         // Made before the query so that the result's duration covers it.
         var result = context.Result($"{KindName}:{selector}", KindName, selector);
-        DnsAnswer answer;
-        await context.Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            answer = await context.Dns.GetTxtAsync(name, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            context.Concurrency.Release();
-        }
+        var answer = await context.AskInSlotAsync((dns, ct) => dns.GetTxtAsync(name, ct), cancellationToken).ConfigureAwait(false);
 
         var records = answer.FailureCode is null ? answer.TxtRecords().Select(DkimKeyRecord.Parse).ToList() : [];
         return new SelectorLookup(selector, name, answer, records, result);

@@ -69,16 +69,7 @@ public sealed class ReverseDnsCheck : ICheck
     {
         var subject = address.ToString();
         var result = context.Result($"ptr:{subject}", KindName, subject);
-        DnsAnswer ptr;
-        await context.Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ptr = await context.Dns.GetPtrAsync(address, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            context.Concurrency.Release();
-        }
+        var ptr = await context.AskInSlotAsync((dns, ct) => dns.GetPtrAsync(address, ct), cancellationToken).ConfigureAwait(false);
 
         result.Evidence("query", ptr.Describe());
         if (result.AddLookupFailure(ptr, $"the PTR lookup of {subject} failed"))
@@ -104,18 +95,8 @@ public sealed class ReverseDnsCheck : ICheck
     private static async Task ConfirmAsync(
         CheckContext context, CheckResultBuilder result, IPAddress address, IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
-        var forwards = await Task.WhenAll(names.Select(async name =>
-        {
-            await context.Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                return await context.Dns.GetAddressesAsync(name, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                context.Concurrency.Release();
-            }
-        })).ConfigureAwait(false);
+        var forwards = await Task.WhenAll(names.Select(name =>
+            context.AskInSlotAsync((dns, ct) => dns.GetAddressesAsync(name, ct), cancellationToken))).ConfigureAwait(false);
 
         result.Evidence("forward", forwards.Select(f => new
         {

@@ -22,6 +22,9 @@ public static class CheckKinds
     /// <summary>Every kind, in report order: the full suite, a target's default.</summary>
     public static IReadOnlyList<string> All { get; } = [Mx, Smtp, Spf, Dkim, Dmarc, MtaSts, TlsRpt, Dnssec, Dane, Bimi, Ptr, Dnsbl];
 
+    /// <summary>The kinds that read the SMTP probes (their results, the certificates and greetings they saw).</summary>
+    public static IReadOnlyList<string> ReadingProbes { get; } = [Smtp, MtaSts, Dane, Ptr];
+
     /// <summary>The kind as written in <c>checks</c> (any case), or null when there is no such kind.</summary>
     public static string? Parse(string text)
     {

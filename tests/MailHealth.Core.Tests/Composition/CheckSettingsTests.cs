@@ -70,6 +70,7 @@ public sealed class CheckSettingsTests
     [InlineData("MailHealth:Dns:Servers:0", "127.0.0.1:0", "MailHealth:Dns:Servers:0")]
     [InlineData("MailHealth:Dns:Retries", "9", "MailHealth:Dns:Retries: 9 is not in 0-5")]
     [InlineData("MailHealth:Network:MaxConcurrency", "0", "MailHealth:Network:MaxConcurrency: 0 is not in 1-4096")]
+    [InlineData("MailHealth:Network:MaxDnsQueries", "5000", "MailHealth:Network:MaxDnsQueries: 5000 is not in 1-4096")]
     [InlineData("MailHealth:Fleet:MaxConcurrentTargets", "5000", "MailHealth:Fleet:MaxConcurrentTargets: 5000 is not in 1-1024")]
     [InlineData("MailHealth:Checks:AllowedNetworks:0", "169.254.0.0/16", "MailHealth:Checks:AllowedNetworks:0: '169.254.0.0/16' lies in link-local (169.254.0.0/16, RFC 3927), which is never connected to, whatever the settings say")]
     [InlineData("MailHealth:Checks:AllowedNetworks:0", "168.63.129.16/32", "MailHealth:Checks:AllowedNetworks:0: '168.63.129.16/32' lies in Azure platform address")]

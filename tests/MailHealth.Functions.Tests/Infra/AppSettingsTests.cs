@@ -41,6 +41,7 @@ public sealed class AppSettingsTests
         ["MailHealth:Dns:UseCache"] = "default on",
         ["MailHealth:Dns:MaximumCacheAge"] = "default 1 min, at most half the schedule's interval",
         ["MailHealth:Network:MaxConcurrency"] = "default 256, above host.json's batch of runs",
+        ["MailHealth:Network:MaxDnsQueries"] = "default 256 questions in flight, its own bound beside the connections'",
         ["MailHealth:Fleet:MaxConcurrentTargets"] = "serve's fleet runner; the Functions app scales by queue messages",
 
         ["MailHealth:Monitor:EgressWindow"] = "default 30 min",
