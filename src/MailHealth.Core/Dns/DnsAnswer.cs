@@ -20,6 +20,13 @@ public sealed record DnsAnswer(
     /// <summary>How long the answer may be kept: its TTL, or for a negative answer the SOA's (RFC 2308). Zero: not to be kept.</summary>
     internal TimeSpan Lifetime { get; init; }
 
+    /// <summary>
+    /// Answered by a caching resolver: recursion available (RA) and not given with authority (AA),
+    /// so the resolver holds it for its TTL. An authoritative server's answer (AA, or no RA) is
+    /// the zone as it is now.
+    /// </summary>
+    internal bool FromResolver { get; init; }
+
     /// <summary>True when the question was answered (records, no data, or no such name).</summary>
     public bool Answered => Outcome is DnsOutcome.Success or DnsOutcome.NoData or DnsOutcome.NxDomain;
 

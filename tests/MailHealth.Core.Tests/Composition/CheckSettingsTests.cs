@@ -69,6 +69,8 @@ public sealed class CheckSettingsTests
     [InlineData("MailHealth:Dns:Servers:0", "1.2.3", "MailHealth:Dns:Servers:0: '1.2.3' is not")]
     [InlineData("MailHealth:Dns:Servers:0", "127.0.0.1:0", "MailHealth:Dns:Servers:0")]
     [InlineData("MailHealth:Dns:Retries", "9", "MailHealth:Dns:Retries: 9 is not in 0-5")]
+    [InlineData("MailHealth:Dns:MaximumCacheAge", "2.00:00:00", "MailHealth:Dns:MaximumCacheAge: 2.00:00:00 is not in")]
+    [InlineData("MailHealth:Dns:CacheCapacity", "-1", "MailHealth:Dns:CacheCapacity: -1 is not in 0-10000000")]
     [InlineData("MailHealth:Network:MaxConcurrency", "0", "MailHealth:Network:MaxConcurrency: 0 is not in 1-4096")]
     [InlineData("MailHealth:Network:MaxDnsQueries", "5000", "MailHealth:Network:MaxDnsQueries: 5000 is not in 1-4096")]
     [InlineData("MailHealth:Fleet:MaxConcurrentTargets", "5000", "MailHealth:Fleet:MaxConcurrentTargets: 5000 is not in 1-1024")]

@@ -16,7 +16,6 @@ namespace MailHealth.Testing.Dns;
 /// </summary>
 public sealed class ScriptedDnsServer : IAsyncDisposable
 {
-    private const int Ttl = 60;
     private readonly ScriptedZone _zone;
     private readonly Socket _udp;
     private readonly SocketServer _tcp;
@@ -38,6 +37,15 @@ public sealed class ScriptedDnsServer : IAsyncDisposable
 
     /// <summary>Where to point a resolver: UDP and TCP listen on this address and port.</summary>
     public IPEndPoint EndPoint { get; }
+
+    /// <summary>The TTL of every record it sends, in seconds. Default 60.</summary>
+    public int TimeToLive { get; set; } = 60;
+
+    /// <summary>
+    /// Answer as a caching resolver does (RA set, AA clear) instead of as the authoritative server
+    /// it is by default (AA set, RA clear).
+    /// </summary>
+    public bool AsResolver { get; set; }
 
     /// <summary>Queries received so far, over UDP and TCP: proves the client did ask.</summary>
     public int Queries => Volatile.Read(ref _queries);
@@ -253,10 +261,10 @@ public sealed class ScriptedDnsServer : IAsyncDisposable
             return DnsFaultReply.For(fault, query, question.End, overTcp);
         }
 
-        var message = new List<byte>(DnsWire.ReplyHeader(query, question.End, answer.Rcode, answer.Records.Count));
+        var message = new List<byte>(DnsWire.ReplyHeader(query, question.End, answer.Rcode, answer.Records.Count, asResolver: AsResolver));
         foreach (var (owner, record) in answer.Records)
         {
-            message.AddRange(DnsWire.Record(owner, record, Ttl));
+            message.AddRange(DnsWire.Record(owner, record, TimeToLive));
         }
 
         if (overTcp || message.Count <= DnsWire.MaxUdpSize(query, question.End))
@@ -265,7 +273,7 @@ public sealed class ScriptedDnsServer : IAsyncDisposable
         }
 
         // Too big for UDP: the header and question only, with TC set (RFC 1035 section 4.1.1).
-        return DnsReply.Send(DnsWire.ReplyHeader(query, question.End, answer.Rcode, truncated: true));
+        return DnsReply.Send(DnsWire.ReplyHeader(query, question.End, answer.Rcode, truncated: true, asResolver: AsResolver));
     }
 
     private static (string Name, ushort Type) Key(string name, ushort type) => (name.TrimEnd('.').ToLowerInvariant(), type);
