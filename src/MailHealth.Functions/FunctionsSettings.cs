@@ -21,6 +21,9 @@ public static class FunctionsSettings
     /// <summary><c>PurgeHistory</c>: daily at 03:30 UTC, off the hour when other jobs cluster.</summary>
     public const string PurgeSchedule = "0 30 3 * * *";
 
+    /// <summary><c>SweepDkimSelectors</c>: daily at 04:00 UTC, after the purge (docs/findings.md, DKIM).</summary>
+    public const string DkimSweepSchedule = "0 0 4 * * *";
+
     /// <summary>
     /// The app setting that lets callers signed in with Entra ID through App Service Authentication
     /// use the API by their app roles (<c>true</c> or <c>false</c>; the template sets it with its

@@ -2,6 +2,7 @@ using MailHealth.Composition;
 using MailHealth.Egress;
 using MailHealth.Monitor.Alerts;
 using MailHealth.Monitor.Delivery;
+using MailHealth.Monitor.Dkim;
 using MailHealth.Monitor.Metrics;
 using MailHealth.Monitor.Notifications;
 using MailHealth.Monitor.Queues;
@@ -51,6 +52,7 @@ public static class MonitorServiceCollectionExtensions
         services.TryAddSingleton<QueueWorker>();
         services.TryAddSingleton<AlertAcknowledger>();
         services.TryAddSingleton<RetentionService>();
+        services.TryAddSingleton<DkimSweepService>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using MailHealth.Storage.Alerts;
 using MailHealth.Storage.Changes;
 using MailHealth.Storage.Configuration;
+using MailHealth.Storage.Dkim;
 using MailHealth.Storage.Heartbeats;
 using MailHealth.Storage.Latest;
 using MailHealth.Storage.Notifications;
@@ -42,6 +43,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<NotificationQueue>();
         services.TryAddSingleton<HistoryPurge>();
         services.TryAddSingleton<HeartbeatStore>();
+        services.TryAddSingleton<DkimSelectorStore>();
         return services;
     }
 }

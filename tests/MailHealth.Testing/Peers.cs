@@ -4,6 +4,7 @@ using MailHealth.Checks;
 using MailHealth.Composition;
 using MailHealth.Dns;
 using MailHealth.Fleet;
+using MailHealth.Memory;
 using MailHealth.Targets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -100,8 +101,8 @@ public static class Peers
     }
 
     /// <summary>A context for running one check against the peers, with the real shared stages.</summary>
-    public static CheckContext Context(Target target, CheckOptions? options = null, TimeProvider? time = null, DnsResolver? dns = null) =>
-        new(target, dns ?? Resolver(), options ?? Options(), time ?? TimeProvider.System, CheckServices.Default, CancellationToken.None);
+    public static CheckContext Context(Target target, CheckOptions? options = null, TimeProvider? time = null, DnsResolver? dns = null, TargetMemory? memory = null) =>
+        new(target, dns ?? Resolver(), options ?? Options(), time ?? TimeProvider.System, CheckServices.Default, CancellationToken.None, memory: memory);
 
     /// <summary>The services a host composes (<c>AddMailHealthChecks</c>), on the test resolver and options.</summary>
     public static ServiceProvider Services(DnsResolver? dns = null, CheckOptions? options = null, TimeProvider? time = null) =>

@@ -38,7 +38,7 @@ internal sealed class CheckCommandOptions
 
     public Option<string[]> DkimSelectors { get; } = new("--dkim-selector")
     {
-        Description = "DKIM selector to check; repeatable. Default: a few common selectors are tried, for information.",
+        Description = "DKIM selector to check; repeatable. Default: the common selectors are tried, and what is found is reported for information.",
         HelpName = "SELECTOR",
         Arity = ArgumentArity.ZeroOrMore,
     };

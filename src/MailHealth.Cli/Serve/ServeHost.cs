@@ -3,6 +3,7 @@ using MailHealth.Cli.Serve.Metrics;
 using MailHealth.Monitor;
 using MailHealth.Monitor.Api;
 using MailHealth.Monitor.Dashboard;
+using MailHealth.Monitor.Dkim;
 using MailHealth.Monitor.Retention;
 using MailHealth.Monitor.Scheduling;
 using MailHealth.Settings;
@@ -24,7 +25,7 @@ namespace MailHealth.Cli.Serve;
 
 /// <summary>
 /// The whole monitor in one process (<c>mailhealth serve</c>): the monitor's services on
-/// storage, the in-process schedule and purge, a worker draining the shared queues, Prometheus
+/// storage, the in-process schedule, purge and DKIM selector sweep, a worker draining the shared queues, Prometheus
 /// metrics at <c>/metrics</c> and the HTTP API, on Kestrel. Composition only: what it runs lives
 /// in MailHealth.Monitor, the same services the Functions app calls.
 /// </summary>
@@ -53,6 +54,7 @@ public sealed class ServeHost : IAsyncDisposable
         ["Logging:Console:FormatterOptions:TimestampFormat"] = "yyyy-MM-ddTHH:mm:ss.fffZ ",
         [ServeSettings.ScheduleSetting] = ServeSettings.DefaultSchedule,
         [ServeSettings.PurgeScheduleSetting] = ServeSettings.DefaultPurgeSchedule,
+        [ServeSettings.DkimSweepScheduleSetting] = ServeSettings.DefaultDkimSweepSchedule,
     };
 
     private ServeHost(WebApplication app, ServeConfigFile? file)
@@ -95,9 +97,10 @@ public sealed class ServeHost : IAsyncDisposable
 
         var schedule = ReadSchedule(configuration, ServeSettings.ScheduleSetting, out var scheduleProblem);
         var purgeSchedule = ReadSchedule(configuration, ServeSettings.PurgeScheduleSetting, out var purgeProblem);
-        if (schedule is null || purgeSchedule is null)
+        var dkimSweepSchedule = ReadSchedule(configuration, ServeSettings.DkimSweepScheduleSetting, out var dkimSweepProblem);
+        if (schedule is null || purgeSchedule is null || dkimSweepSchedule is null)
         {
-            throw new UsageException(string.Join('\n', new[] { scheduleProblem, purgeProblem }.Where(p => p.Length > 0)));
+            throw new UsageException(string.Join('\n', new[] { scheduleProblem, purgeProblem, dkimSweepProblem }.Where(p => p.Length > 0)));
         }
 
         if (MonitorSettings.ReadInterval(configuration) is { } interval && schedule.MismatchWith(interval, ServeSettings.ScheduleSetting) is { } mismatch)
@@ -140,6 +143,8 @@ public sealed class ServeHost : IAsyncDisposable
             var purged = await s.GetRequiredService<RetentionService>().PurgeAsync(ct).ConfigureAwait(false);
             ServeLog.Purged(s.GetRequiredService<ILogger<CronJobService>>(), purged.RunEntities, purged.ChangeEvents, purged.Notifications);
         }));
+        services.AddSingleton<IHostedService>(sp => Job(sp, "DkimSweep", dkimSweepSchedule, runOnStart: false, async (s, ct) =>
+            await s.GetRequiredService<DkimSweepService>().SweepDueAsync(ct).ConfigureAwait(false)));
 
         var app = builder.Build();
         var problems = StartupValidation.Problems(app.Services);

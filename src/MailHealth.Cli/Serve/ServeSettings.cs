@@ -17,6 +17,11 @@ public sealed class ServeSettings
 
     public const string DefaultPurgeSchedule = "0 30 3 * * *";
 
+    /// <summary>The daily DKIM selector sweep's schedule setting.</summary>
+    public const string DkimSweepScheduleSetting = "MAILHEALTH_DKIM_SWEEP_SCHEDULE";
+
+    public const string DefaultDkimSweepSchedule = "0 0 4 * * *";
+
     /// <summary>After Ctrl+C, how long messages in hand may run before they are abandoned (left on the queue). Default 30 s, 1 s-10 min.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

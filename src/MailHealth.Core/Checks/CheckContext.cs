@@ -1,4 +1,5 @@
 using MailHealth.Dns;
+using MailHealth.Memory;
 using MailHealth.Mx;
 using MailHealth.Network;
 using MailHealth.Smtp;
@@ -24,7 +25,8 @@ public sealed class CheckContext
         CheckServices services,
         CancellationToken runCancellation,
         NetworkLimiter? network = null,
-        SharedProbes? sharedProbes = null)
+        SharedProbes? sharedProbes = null,
+        TargetMemory? memory = null)
     {
         Target = target;
         Dns = dns;
@@ -33,6 +35,7 @@ public sealed class CheckContext
         Services = services;
         Network = network ?? NetworkLimiter.Unbounded;
         SharedProbes = sharedProbes;
+        Memory = memory;
         Concurrency = new SemaphoreSlim(options.MaxConcurrency);
         DnsConcurrency = new SemaphoreSlim(options.MaxConcurrency);
         _mx = new(() => services.LookupMx(this, runCancellation));
@@ -52,6 +55,9 @@ public sealed class CheckContext
 
     /// <summary>The process-wide bound shared with every other run; SMTP probes and HTTPS fetches take a slot (DNS queries take theirs in the resolver).</summary>
     public NetworkLimiter Network { get; }
+
+    /// <summary>What the monitor remembers about the target between runs (its DKIM selectors); null: a one-off check, which finds what it needs inline.</summary>
+    public TargetMemory? Memory { get; }
 
     /// <summary>Probes shared with the other runs of the process; null: this run probes on its own.</summary>
     public SharedProbes? SharedProbes { get; }

@@ -1,4 +1,5 @@
 using MailHealth.Dns;
+using MailHealth.Memory;
 using MailHealth.Network;
 using MailHealth.Reports;
 using MailHealth.Smtp;
@@ -52,14 +53,18 @@ public sealed class DomainChecker
     /// <summary>The checks, in report order.</summary>
     public IReadOnlyList<ICheck> Checks => _checks;
 
-    public async Task<Report> RunAsync(Target target, CancellationToken cancellationToken)
+    /// <summary>A one-off run (<c>mailhealth check</c>): nothing remembered, what is needed is found inline.</summary>
+    public Task<Report> RunAsync(Target target, CancellationToken cancellationToken) => RunAsync(target, null, cancellationToken);
+
+    /// <summary>A run with what the monitor remembers about the target (<paramref name="memory"/>: its DKIM selectors).</summary>
+    public async Task<Report> RunAsync(Target target, TargetMemory? memory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         var startedAt = _time.GetUtcNow();
         using var deadline = new CancellationTokenSource(_options.RunDeadline, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         // A view of the resolver for this run: a question asked twice in the run is answered once.
-        var context = new CheckContext(target, _dns.ForRun(), _options, _time, _services, linked.Token, _network, _sharedProbes);
+        var context = new CheckContext(target, _dns.ForRun(), _options, _time, _services, linked.Token, _network, _sharedProbes, memory);
 
         var chosen = _checks.Where(check => CheckKinds.IsReported(target, check.Kind)).ToList();
         if (chosen.Any(check => CheckKinds.ReadingProbes.Contains(check.Kind)))

@@ -20,7 +20,7 @@ public sealed record Target
 
     public IReadOnlyList<PortSpec> Ports { get; init; } = PortSpec.Defaults;
 
-    /// <summary>DKIM selectors to check. Empty: a short list of common selectors is tried, for information only.</summary>
+    /// <summary>DKIM selectors to check. Empty: those receivers reported and those the discovery sweep finds (docs/findings.md, DKIM).</summary>
     public IReadOnlyList<string> DkimSelectors { get; init; } = [];
 
     /// <summary>A BIMI selector to check besides "default" (the BIMI-Selector header of the domain's mail). Null: default only.</summary>

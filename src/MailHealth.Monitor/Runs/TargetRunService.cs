@@ -2,6 +2,7 @@ using MailHealth.Alerts;
 using MailHealth.Changes;
 using MailHealth.Checks;
 using MailHealth.Egress;
+using MailHealth.Monitor.Dkim;
 using MailHealth.Monitor.Metrics;
 using MailHealth.Monitor.Notifications;
 using MailHealth.Notifications;
@@ -30,6 +31,7 @@ namespace MailHealth.Monitor.Runs;
 /// </summary>
 public sealed class TargetRunService(
     TargetStore targets,
+    DkimSweepService dkimSweeps,
     DomainChecker checker,
     IEgressSignalWindow egress,
     RunStore runs,
@@ -62,7 +64,9 @@ public sealed class TargetRunService(
         }
 
         var target = stored.Target;
-        var report = await checker.RunAsync(target, cancellationToken).ConfigureAwait(false);
+        // What the monitor remembers of the target (its DKIM selectors), swept first on its first run.
+        var memory = await dkimSweeps.RecallAsync(target, cancellationToken).ConfigureAwait(false);
+        var report = await checker.RunAsync(target, memory, cancellationToken).ConfigureAwait(false);
         var fleet = await egress.RecordAndReadAsync(target.Id, EgressAnalysis.SignalsOf(report), cancellationToken).ConfigureAwait(false);
         report = EgressAnalysis.Apply(report, fleet, settings.Value.EgressMinimumTargets);
 
