@@ -14,6 +14,12 @@ public sealed record DnsAnswer(
     bool Authenticated = false,
     string? Error = null)
 {
+    /// <summary>
+    /// The name the answer's records belong to when the asked name is an alias: the target of the
+    /// CNAME chain the server followed (RFC 1034 section 3.6.2); null when it is not an alias.
+    /// </summary>
+    public string? CanonicalName { get; init; }
+
     /// <summary>The RRSIG records over the asked type that came with the answer (the DO bit is set).</summary>
     public IReadOnlyList<RRSigRecord> Signatures { get; init; } = [];
 

@@ -156,8 +156,10 @@ public sealed class DnsResolver
                 return new DnsAnswer(name, typeName, outcome, [], false, $"{code} ({response.ErrorMessage})");
             }
 
-            // Keep the records of the asked type; CNAMEs are followed by the server.
+            // Keep the records of the asked type; CNAMEs are followed by the server, and where the
+            // chain ends is kept, so no check needs a question of its own to learn that a name is an alias.
             var records = response.Answers.Where(r => r.RecordType == (ResourceRecordType)type).ToList();
+            var aliases = response.Answers.OfType<CNameRecord>().ToList();
             return new DnsAnswer(
                 name,
                 typeName,
@@ -166,6 +168,7 @@ public sealed class DnsResolver
                 response.Header.IsAuthenticData)
             {
                 Signatures = [.. response.Answers.OfType<RRSigRecord>().Where(r => r.CoveredType == (ResourceRecordType)type)],
+                CanonicalName = type == QueryType.CNAME || aliases.Count == 0 ? null : aliases[^1].CanonicalName.Value.TrimEnd('.'),
                 // The shortest TTL of what was read (a CNAME on the way included).
                 Lifetime = records.Count > 0
                     ? TimeSpan.FromSeconds(response.Answers.Min(r => r.InitialTimeToLive))
