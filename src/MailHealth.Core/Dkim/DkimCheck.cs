@@ -72,6 +72,14 @@ public sealed class DkimCheck : ICheck
         }
 
         summary.Metric("selectorsKnown", remembered.Count);
+        var dormant = memory.DkimSelectors.Select(s => s.Selector).Except(remembered.Select(r => r.Selector)).ToList();
+        if (dormant.Count > 0)
+        {
+            // Reported long ago and not found by guessing: no longer checked, which says nothing
+            // about their keys. Named so, they are unread, not removed (docs/changes.md).
+            summary.Evidence("uncheckedSelectors", dormant);
+        }
+
         if (remembered.Count == 0)
         {
             if (memory.LastDkimSweep is { Outcome: DkimSweepOutcome.Unanswered, FailureCode: { } code } failed)

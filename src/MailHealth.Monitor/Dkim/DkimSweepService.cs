@@ -117,7 +117,7 @@ public sealed class DkimSweepService(
         using var bound = new SemaphoreSlim(checkOptions.Value.MaxConcurrency);
         var sweep = await DkimSelectorSweep.SweepAsync(dns.ForRun(), target.Domain, known, bound, cancellationToken).ConfigureAwait(false);
         var record = sweep.ToRecord(target.Domain, time.GetUtcNow());
-        await selectors.SaveSweepAsync(target.Id, record, sweep.Found, cancellationToken).ConfigureAwait(false);
+        await selectors.SaveSweepAsync(target.Id, record, sweep.Found, sweep.Unanswered, cancellationToken).ConfigureAwait(false);
         DkimSweepLog.Swept(logger, target.Id, target.Domain, record.Outcome, sweep.Found.Count, record.Questions);
         return record;
     }

@@ -33,14 +33,17 @@ public sealed class DkimSelectorStore(StorageAccount account)
     /// <summary>
     /// Records a sweep of the target's domain: the selectors it found are discovered now; those a
     /// sweep found before and this one did not lose that mark (and go, unless a receiver reported
-    /// them). A sweep of another domain than the last (the target's domain changed) starts afresh:
-    /// nothing of the old domain is kept. A sweep that got no answer changes nothing (it is not
-    /// remembered: the next run sweeps again).
+    /// them); those whose question got no answer (<paramref name="unanswered"/>) stay as they were.
+    /// A sweep of another domain than the last (the target's domain changed) starts afresh:
+    /// nothing of the old domain is kept. A sweep that got no answer at all changes nothing (it is
+    /// not remembered: the next run sweeps again).
     /// </summary>
-    public async Task SaveSweepAsync(string targetId, DkimSweepRecord sweep, IReadOnlyCollection<string> found, CancellationToken cancellationToken = default)
+    public async Task SaveSweepAsync(
+        string targetId, DkimSweepRecord sweep, IReadOnlyCollection<string> found, IReadOnlyCollection<string>? unanswered = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sweep);
         ArgumentNullException.ThrowIfNull(found);
+        unanswered ??= [];
         if (sweep.Outcome == DkimSweepOutcome.Unanswered)
         {
             return;
@@ -50,7 +53,7 @@ public sealed class DkimSelectorStore(StorageAccount account)
         {
             var actions = new List<TableTransactionAction>();
             var sameDomain = rows.Sweep?.GetString("Domain") == sweep.Domain;
-            foreach (var (selector, row) in rows.Selectors.Where(r => !found.Contains(r.Key)))
+            foreach (var (selector, row) in rows.Selectors.Where(r => !found.Contains(r.Key) && !(sameDomain && unanswered.Contains(r.Key))))
             {
                 if (!sameDomain || row.GetDateTimeOffset("ReportedAt") is null)
                 {

@@ -61,6 +61,8 @@ public sealed class DkimRememberedSelectorsTests
         var summary = Assert.Single(results);
         Assert.Equal(DkimFindingCodes.NoSelector, Assert.Single(summary.Findings).Code);
         Assert.Equal(0, questions);
+        // No longer checked, which says nothing about its key: named so (docs/changes.md).
+        Assert.Equal(["rsa1024"], Assert.IsAssignableFrom<IEnumerable<string>>(summary.Evidence["uncheckedSelectors"]));
     }
 
     [Fact]

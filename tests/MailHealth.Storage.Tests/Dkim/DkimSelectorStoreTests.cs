@@ -54,6 +54,17 @@ public sealed class DkimSelectorStoreTests(AzuriteAccount azurite) : IClassFixtu
     }
 
     [Fact]
+    public async Task SaveSweep_ASelectorUnansweredThisTime_IsKeptAsItWas()
+    {
+        await store.SaveSweepAsync("unknown", Sweep(Day1), ["k1", "k2"]);
+
+        await store.SaveSweepAsync("unknown", Sweep(Day2), ["k1"], unanswered: ["k2"]);
+
+        var memory = await store.GetAsync("unknown");
+        Assert.Equal([("k1", Day2), ("k2", Day1)], memory.DkimSelectors.Select(s => (s.Selector, s.DiscoveredAt!.Value)));
+    }
+
+    [Fact]
     public async Task SaveSweep_OfAnotherDomain_StartsAfresh()
     {
         await store.SaveSweepAsync("moved", Sweep(Day1), ["selector1"]);
