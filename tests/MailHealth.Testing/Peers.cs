@@ -100,6 +100,19 @@ public static class Peers
         return adjust is null ? options : adjust(options);
     }
 
+    /// <summary>
+    /// <see cref="Options"/> for a test that holds a server's greeting until it has seen what it
+    /// waits for: the probe waits two minutes for a greeting, so only the test decides when it comes.
+    /// </summary>
+    public static CheckOptions PatientOptions(int maxConcurrency = 8) => Options(o => new CheckOptions
+    {
+        ExtraTrustRoots = o.ExtraTrustRoots,
+        AllowedNetworks = o.AllowedNetworks,
+        HeloName = o.HeloName,
+        GreetingTimeout = TimeSpan.FromMinutes(2),
+        MaxConcurrency = maxConcurrency,
+    });
+
     /// <summary>A context for running one check against the peers, with the real shared stages.</summary>
     public static CheckContext Context(Target target, CheckOptions? options = null, TimeProvider? time = null, DnsResolver? dns = null, TargetMemory? memory = null) =>
         new(target, dns ?? Resolver(), options ?? Options(), time ?? TimeProvider.System, CheckServices.Default, CancellationToken.None, memory: memory);

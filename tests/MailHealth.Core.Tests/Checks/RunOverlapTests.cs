@@ -40,14 +40,7 @@ public sealed class RunOverlapTests
 
     // Held answers must outlast the resolver's patience and the probe's wait for its greeting.
     private static DomainChecker Checker(ScriptedDnsServer dns, int maxConcurrency = 8) =>
-        Peers.Checker(dns.Resolver(TimeSpan.FromSeconds(30)), Peers.Options(o => new CheckOptions
-        {
-            ExtraTrustRoots = o.ExtraTrustRoots,
-            AllowedNetworks = o.AllowedNetworks,
-            HeloName = o.HeloName,
-            GreetingTimeout = TimeSpan.FromSeconds(30),
-            MaxConcurrency = maxConcurrency,
-        }));
+        Peers.Checker(dns.Resolver(TimeSpan.FromSeconds(30)), Peers.PatientOptions(maxConcurrency));
 
     [Fact]
     public async Task Probe_ReachesTheServer_WhileTheDomainsOwnAnswersAreHeld()

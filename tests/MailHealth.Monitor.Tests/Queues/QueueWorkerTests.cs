@@ -22,13 +22,7 @@ public sealed class QueueWorkerTests
         await using var smtp = new GatedSmtpServer();
         // The slow run waits for the greeting until the test opens the gate, however long that takes.
         await using var monitor = await MonitorHarness.StartAsync(configure: services =>
-            services.AddSingleton<IOptions<CheckOptions>>(Options.Create(Peers.Options(o => new CheckOptions
-            {
-                ExtraTrustRoots = o.ExtraTrustRoots,
-                AllowedNetworks = o.AllowedNetworks,
-                HeloName = o.HeloName,
-                GreetingTimeout = TimeSpan.FromMinutes(2),
-            }))));
+            services.AddSingleton<IOptions<CheckOptions>>(Options.Create(Peers.PatientOptions())));
         var targets = monitor.Get<TargetStore>();
         await targets.UpsertAsync(Target("slow", "slow.example.test", smtp.Ports[0]));
         var quick = Enumerable.Range(1, QueueWorker.MaxInFlight).Select(i => $"quick-{i}").ToList();
