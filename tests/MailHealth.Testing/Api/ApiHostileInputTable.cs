@@ -109,6 +109,8 @@ public static class ApiHostileInputTable
         new("PUT", "/api/targets/new", """{"domain": "new.example", "colour": "red"}""", 400, "body.colour"),
         new("PUT", "/api/targets/new", """{"domain": "new.example", "ports": [70000]}""", 400, "body.ports[0]"),
         new("PUT", "/api/targets/new", """{"domain": "not a domain"}""", 400, "body.domain"),
+        new("PUT", "/api/targets/new", """{"domain": "new.example", "checks": ["smtp", "everything"]}""", 400, "body.checks[1]"),
+        new("PUT", "/api/targets/new", """{"domain": "new.example", "checks": []}""", 400, "body.checks"),
         new("PUT", "/api/targets/new", """{"hosts": ["mx.example"]}""", 400, "body.domain"),
         new("PUT", "/api/targets/new", """{"id": "other", "domain": "new.example"}""", 400, "body.id"),
         new("PUT", "/api/targets/new", """{"domain": "new.example", "tags": [""" + string.Join(',', Enumerable.Repeat("\"t\"", 20000)) + "]}", 413, null),
