@@ -2,6 +2,7 @@ using MailHealth.Storage.Alerts;
 using MailHealth.Storage.Availability;
 using MailHealth.Storage.Changes;
 using MailHealth.Storage.Configuration;
+using MailHealth.Storage.Dkim;
 using MailHealth.Storage.Heartbeats;
 using MailHealth.Storage.Latest;
 using MailHealth.Storage.Notifications;
@@ -48,6 +49,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<HistoryPurge>();
         services.TryAddSingleton<HeartbeatStore>();
         services.TryAddSingleton<OutageStore>();
+        services.TryAddSingleton<DkimSelectorStore>();
         return services;
     }
 }

@@ -14,7 +14,8 @@ public static class StorageTables
     public const string Outbox = "outbox";
     public const string Egress = "egress";
     public const string Heartbeats = "heartbeats";
+    public const string DkimSelectors = "dkimselectors";
 
     public static IReadOnlyList<string> All { get; } =
-        [Targets, Runs, Latest, Alerts, AlertIndex, Changes, ChangeIndex, Fingerprints, Outbox, Egress, Heartbeats];
+        [Targets, Runs, Latest, Alerts, AlertIndex, Changes, ChangeIndex, Fingerprints, Outbox, Egress, Heartbeats, DkimSelectors];
 }
