@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MailHealth.Monitor.Caching;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -12,6 +13,7 @@ namespace MailHealth.Monitor.Api;
 /// Bounded in bytes (<see cref="ApiSettings.ReadCacheBytes"/>): each entry counts its content, its
 /// key and a fixed overhead, so the number of entries is bounded too, and one larger than an
 /// eighth of the budget is not kept; past the budget the least recently used go.
+/// Callers that miss one key at once can share one storage read (<see cref="ReadOnceAsync"/>).
 /// Only what a read found goes in: never a 404, a 503 or a 500 (a read that throws keeps nothing),
 /// and nothing but stored monitoring data. Keys are checked before a handler runs
 /// (<see cref="ApiInvoker"/>), so a caller who may not read gets nothing from it.
@@ -25,6 +27,7 @@ public sealed class ApiReadCache : IDisposable
     private readonly WriteClock _writes;
     private readonly TimeSpan _maxAge;
     private readonly long _largestEntry;
+    private readonly ConcurrentDictionary<string, Task<SharedRead>> _reading = new(StringComparer.Ordinal);
     private long _hits;
     private long _misses;
 
@@ -109,9 +112,74 @@ public sealed class ApiReadCache : IDisposable
         }
     }
 
+    /// <summary>
+    /// One read of storage for all who miss <paramref name="key"/> at once (a fleet of dashboards
+    /// refreshing after a cycle's runs would otherwise read each status as many times as there are
+    /// dashboards): <paramref name="read"/> is given the write clock as it began (for
+    /// <see cref="Set"/>); a caller who joins a read takes its value unless this process wrote what
+    /// <paramref name="scope"/> depends on after it began, and reads for itself when the read it
+    /// joined was given up by the request that began it. A read that fails fails all who joined it.
+    /// </summary>
+    public async Task<T?> ReadOnceAsync<T>(string key, ReadScope scope, Func<long, CancellationToken, Task<T?>> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(read);
+        while (true)
+        {
+            var mine = new TaskCompletionSource<SharedRead>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var shared = _reading.GetOrAdd(key, mine.Task);
+            if (shared == mine.Task)
+            {
+                return (T?)await ReadSharedAsync(key, mine, read, cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                var joined = await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (!_writes.WrittenSince(joined.ReadAt, scope))
+                {
+                    return (T?)joined.Value;
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The request that began the read gave up on it; this one has not.
+            }
+        }
+    }
+
     public void Dispose() => _cache?.Dispose();
 
+    private async Task<object?> ReadSharedAsync<T>(string key, TaskCompletionSource<SharedRead> mine, Func<long, CancellationToken, Task<T?>> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        // Out of the list of reads under way before its end is told: who comes after joins none.
+        var entry = new KeyValuePair<string, Task<SharedRead>>(key, mine.Task);
+        var readAt = Mark();
+        T? value;
+        try
+        {
+            value = await read(readAt, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _reading.TryRemove(entry);
+            mine.SetException(e);
+            // Observed here: nobody may have joined.
+            _ = mine.Task.Exception;
+            throw;
+        }
+
+        _reading.TryRemove(entry);
+        mine.SetResult(new SharedRead(value, readAt));
+        return value;
+    }
+
     private sealed record Entry(object Value, ReadScope Scope, long ReadAt);
+
+    private sealed record SharedRead(object? Value, long ReadAt);
 }
 
 /// <summary>The read cache's entries and their estimated bytes now; its hits and misses so far.</summary>

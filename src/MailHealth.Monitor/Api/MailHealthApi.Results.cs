@@ -47,7 +47,11 @@ public sealed partial class MailHealthApi
             return kept;
         }
 
-        var readAt = reads.Mark();
+        return await reads.ReadOnceAsync(key, ReadScope.Target(targetId), (readAt, ct) => ReadStatusAsync(key, targetId, listed, readAt, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<CachedBody?> ReadStatusAsync(string key, string targetId, bool listed, long readAt, CancellationToken cancellationToken)
+    {
         TargetStatus status;
         if (await latest.GetAsync(targetId, cancellationToken).ConfigureAwait(false) is { } stored)
         {
@@ -109,7 +113,8 @@ public sealed partial class MailHealthApi
         await Parallel.ForEachAsync(
             Enumerable.Range(0, page.Ids.Count),
             new ParallelOptions { MaxDegreeOfParallelism = StatusReadsAtOnce, CancellationToken = cancellationToken },
-            async (i, ct) => statuses[i] = (await StatusBodyAsync(page.Ids[i], listed: true, ct).ConfigureAwait(false))!).ConfigureAwait(false);
+            // (A read this one joined may have found the target just removed: listed, it has not run.)
+            async (i, ct) => statuses[i] = await StatusBodyAsync(page.Ids[i], listed: true, ct).ConfigureAwait(false) ?? CachedBody.Of(TargetStatus.NotRunYet(page.Ids[i]))).ConfigureAwait(false);
         var etag = EntityTags.OfParts(statuses.Select(s => s.ETag), "status page v1 " + page.Continuation);
         return ReadAnswer.Of(request, etag, () => ApiJson.Page(statuses.Select(s => s.Content).ToList(), page.Continuation), ReadFreshness.Revalidate);
     }

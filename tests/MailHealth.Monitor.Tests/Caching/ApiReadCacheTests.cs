@@ -110,6 +110,100 @@ public sealed class ApiReadCacheTests
         Assert.Equal(0, cache.Statistics.Entries);
     }
 
+    [Fact]
+    public async Task CallersThatMissAtOnce_ShareOneRead()
+    {
+        using var cache = Cache(1024 * 1024);
+        var release = new TaskCompletionSource();
+        var reads = 0;
+        async Task<CachedBody?> ReadAsync(long readAt, CancellationToken ct)
+        {
+            Interlocked.Increment(ref reads);
+            await release.Task.WaitAsync(ct);
+            return Body("shop");
+        }
+
+        var first = cache.ReadOnceAsync("status/shop", ReadScope.Target("shop"), ReadAsync, CancellationToken.None);
+        var second = cache.ReadOnceAsync("status/shop", ReadScope.Target("shop"), ReadAsync, CancellationToken.None);
+        release.SetResult();
+
+        Assert.Equal("shop", Text(await first));
+        Assert.Equal("shop", Text(await second));
+        Assert.Equal(1, reads);
+    }
+
+    [Fact]
+    public async Task ACallerWhoseTargetWasWrittenDuringTheRead_ReadsAgain()
+    {
+        using var cache = Cache(1024 * 1024);
+        var release = new TaskCompletionSource();
+        var reads = 0;
+        async Task<CachedBody?> ReadAsync(long readAt, CancellationToken ct)
+        {
+            var n = Interlocked.Increment(ref reads);
+            if (n == 1)
+            {
+                await release.Task.WaitAsync(ct);
+            }
+
+            return Body($"read {n}");
+        }
+
+        var before = cache.ReadOnceAsync("status/shop", ReadScope.Target("shop"), ReadAsync, CancellationToken.None);
+        _writes.Wrote("shop");
+        var after = cache.ReadOnceAsync("status/shop", ReadScope.Target("shop"), ReadAsync, CancellationToken.None);
+        release.SetResult();
+
+        // The first caller asked before the write: what it read is as good as storage then.
+        Assert.Equal("read 1", Text(await before));
+        Assert.Equal("read 2", Text(await after));
+    }
+
+    [Fact]
+    public async Task AReadGivenUpByItsRequest_IsReadAgainForWhoJoinedIt()
+    {
+        using var cache = Cache(1024 * 1024);
+        using var givenUp = new CancellationTokenSource();
+        var reads = 0;
+        async Task<CachedBody?> ReadAsync(long readAt, CancellationToken ct)
+        {
+            if (Interlocked.Increment(ref reads) == 1)
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+
+            return Body("shop");
+        }
+
+        var first = cache.ReadOnceAsync("status/shop", ReadScope.Target("shop"), ReadAsync, givenUp.Token);
+        var second = cache.ReadOnceAsync("status/shop", ReadScope.Target("shop"), ReadAsync, CancellationToken.None);
+        await givenUp.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        Assert.Equal("shop", Text(await second));
+        Assert.Equal(2, reads);
+    }
+
+    [Fact]
+    public async Task AFailedRead_FailsWhoJoinedIt_AndKeepsNothing()
+    {
+        using var cache = Cache(1024 * 1024);
+        var release = new TaskCompletionSource();
+        async Task<CachedBody?> ReadAsync(long readAt, CancellationToken ct)
+        {
+            await release.Task.WaitAsync(ct);
+            throw new InvalidOperationException("storage said no");
+        }
+
+        var first = cache.ReadOnceAsync("status/shop", ReadScope.Target("shop"), ReadAsync, CancellationToken.None);
+        var second = cache.ReadOnceAsync("status/shop", ReadScope.Target("shop"), ReadAsync, CancellationToken.None);
+        release.SetResult();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => first);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => second);
+        Assert.Null(cache.Get<CachedBody>("status/shop"));
+    }
+
     private static CachedBody Body(string text) => CachedBody.OfText(text);
 
     private static string? Text(CachedBody? body) => body is null ? null : System.Text.Encoding.UTF8.GetString(body.Content.Span);
