@@ -129,6 +129,11 @@ async Task WaitUntilUpAsync(HttpClient http)
 {
     for (var i = 0; i < 300; i++)
     {
+        if (serve!.HasExited)
+        {
+            throw new InvalidOperationException($"serve exited with {serve.ExitCode} before it answered (is {cli} built?)");
+        }
+
         try
         {
             if ((await http.GetAsync("/api/health")).IsSuccessStatusCode)
