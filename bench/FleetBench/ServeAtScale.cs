@@ -26,6 +26,9 @@ internal static partial class ServeAtScale
     /// <summary>The wall clock: serve's schedule runs on it, and the bench measures against it.</summary>
     private static readonly TimeProvider Clock = TimeProvider.System;
 
+    /// <summary>How often serve's /metrics is read: a common Prometheus scrape interval, so a cycle's end is known within it.</summary>
+    private static readonly TimeSpan ScrapeInterval = TimeSpan.FromSeconds(15);
+
     public static async Task<int> RunAsync(string cli, int size, int cycles, int intervalMinutes)
     {
         if (!InternetFleet.IsRunning)
@@ -113,22 +116,24 @@ internal static partial class ServeAtScale
                 // began; the measurement window is the whole interval (the resolver's load is per second of it).
                 while (Clock.GetUtcNow() < next)
                 {
+                    // Read as Prometheus would, every 15 s: a scrape renders every target's series
+                    // and reads the fleet's state, which a scrape each second would make the load.
                     executed = await RunsStoredAsync(http) - executedBefore;
                     peakRss = Math.Max(peakRss, PeakRssKb(serve.Id));
                     if (completed is null && executed >= size)
                     {
                         completed = Clock.GetUtcNow() - slot;
-                        Console.WriteLine($"  cycle {cycle + 1}: {size} runs stored {completed.Value.TotalSeconds:0} s after the slot began");
+                        Console.WriteLine($"  cycle {cycle + 1}: {size} runs stored {completed.Value.TotalSeconds:0} s after the slot began (read every {ScrapeInterval.TotalSeconds:0} s)");
                     }
 
-                    if (completed is null && Clock.GetUtcNow() - lastProgress > TimeSpan.FromSeconds(30))
+                    if (completed is null && Clock.GetUtcNow() - lastProgress >= TimeSpan.FromSeconds(30))
                     {
                         lastProgress = Clock.GetUtcNow();
                         var waiting = (await probes.GetPropertiesAsync()).Value.ApproximateMessagesCount;
                         Console.WriteLine($"    {(lastProgress - slot).TotalSeconds:0} s: {executed} runs stored, about {waiting} probe messages queued, load average {LoadAverage()}");
                     }
 
-                    await Task.Delay(TimeSpan.FromSeconds(1));
+                    await Task.Delay(ScrapeInterval);
                 }
 
                 executedBefore += executed;
@@ -138,7 +143,7 @@ internal static partial class ServeAtScale
                 var requests = tableRequests.Values.Sum() + queueRequests.Values.Sum();
                 var perRun = executed == 0 ? double.NaN : requests / (double)executed;
                 var row = string.Create(CultureInfo.InvariantCulture,
-                    $"cycle {cycle + 1}: last run stored {(completed is { } c ? $"{c.TotalSeconds:0} s" : "NOT within the interval")} after the slot (target <= {interval.TotalSeconds / 2:0} s); "
+                    $"cycle {cycle + 1}: last run stored {(completed is { } c ? $"{c.TotalSeconds:0} s (+0/-{ScrapeInterval.TotalSeconds:0} s)" : "NOT within the interval")} after the slot (target <= {interval.TotalSeconds / 2:0} s); "
                     + $"{executed} runs executed; {perRun:0.0} storage transactions per run ({Top(tableRequests, queueRequests, executed, prefix)}); "
                     + $"resolver {asked / (double)size:0.0} questions per domain, {asked / interval.TotalSeconds:0} per second over the interval (target <= 350); "
                     + $"serve CPU {ProcStat.CpuSeconds(serve.Id) - serveCpu:0} s, machine busy {(ProcStat.MachineBusySeconds() - busy) / interval.TotalSeconds:0.00} of {Environment.ProcessorCount} cores");
