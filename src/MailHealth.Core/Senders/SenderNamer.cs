@@ -67,6 +67,7 @@ public sealed class SenderNamer : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(policyDomain);
         ArgumentNullException.ThrowIfNull(sources);
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+        var deadline = Task.Delay(_settings.Deadline, _time, cancellationToken);
         var domain = Canonical.Name(policyDomain);
         var ips = sources.Select(Canonical.Address).Distinct().ToList();
 
@@ -74,12 +75,19 @@ public sealed class SenderNamer : IDisposable
         // names its a/mx terms hold are asked once, not once per address (SpfRecordCache).
         var run = _dns.ForRun();
         var evaluator = new SpfEvaluator(run, _time, new SpfRecordCache(run));
-        var names = ips.Select(ip => _reverse.GetOrStart(ip, () => InSlotAsync(ct => ReverseAsync(ip, ct)))).ToList();
-        var verdicts = ips.Select(ip => _verdicts.GetOrStart((domain, ip), () => InSlotAsync(ct => EvaluateAsync(evaluator, domain, ip, ct)))).ToList();
+
+        // Each address's two lookups queue for the slots side by side, so that at the deadline
+        // the sources named so far have their SPF verdicts too.
+        var names = new List<Task<ReverseName>>(ips.Count);
+        var verdicts = new List<Task<SpfVerdict>>(ips.Count);
+        foreach (var ip in ips)
+        {
+            names.Add(_reverse.GetOrStart(ip, () => InSlotAsync(ct => ReverseAsync(ip, ct))));
+            verdicts.Add(_verdicts.GetOrStart((domain, ip), () => InSlotAsync(ct => EvaluateAsync(evaluator, domain, ip, ct))));
+        }
 
         // WhenAny: never throws, so one broken lookup cannot cost the report its other names.
-        var all = Task.WhenAll(names.Concat<Task>(verdicts));
-        await Task.WhenAny(all, Task.Delay(_settings.Deadline, _time, cancellationToken)).ConfigureAwait(false);
+        await Task.WhenAny(Task.WhenAll(names.Concat<Task>(verdicts)), deadline).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
         var suffixes = _suffixes.Value;

@@ -99,6 +99,23 @@ public sealed class SenderNamerTests
     }
 
     [Fact]
+    public async Task Name_ThePoolKnotMakesUp_ForwardConfirmedAndSplitBySpf()
+    {
+        // The benchmark's pool (eng/peers/start.d/90-knot.sh): names made up for any address of
+        // 2001:db8:5f::/48, and brand's SPF authorising 2001:db8:5f::/114 only.
+        using var namer = Namer();
+
+        var names = await namer.NameAsync(Brand, Ips("2001:db8:5f::3fff", "2001:db8:5f::4000"));
+
+        Assert.Equal("pool-2001-db8-5f--3fff.senders.test", names[0].PtrName);
+        Assert.Equal(SenderNameProblem.None, names[0].Problem);
+        Assert.Equal("include:_spf.mailer.senders.test", names[0].AuthorisedBy);
+        Assert.Equal("ip6:2001:db8:5f::/114", names[0].SpfMatch!.Mechanism);
+        Assert.Equal(SenderNameProblem.None, names[1].Problem);
+        Assert.Null(names[1].AuthorisedBy);
+    }
+
+    [Fact]
     public async Task Name_ManyAddressesOfOneDomain_RecordsAskedOnceAndRepeatsNamedOnce()
     {
         // 192.0.2.1-100 have no PTR: one question each, and SPF's four (three records, one a: name)
@@ -112,7 +129,10 @@ public sealed class SenderNamerTests
         Assert.Equal(100, names.Count);
         Assert.All(names, n => Assert.Equal(SenderNameProblem.NoPtr, n.Problem));
         Assert.All(names, n => Assert.Equal(SpfResult.Fail, n.SpfResult));
-        Assert.Equal(100 + 4, dns.QuestionsSent);
+        // 104, or a few more: the resolver's run view may send one question twice when two
+        // evaluations ask it at the same instant (ConcurrentDictionary.GetOrAdd runs its factory
+        // outside the lock). Per address, it would be 300 or more.
+        Assert.InRange(dns.QuestionsSent, 100 + 4, 100 + 4 + 8);
     }
 
     [Fact]
