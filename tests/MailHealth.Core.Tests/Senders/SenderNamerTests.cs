@@ -194,6 +194,19 @@ public sealed class SenderNamerTests
     }
 
     [Fact]
+    public async Task Name_CallerCancels_StopsWaitingWithoutTheDeadline()
+    {
+        await using var server = ScriptedDnsServer.Start(DnsFault.Drop);
+        using var namer = Namer(server.Resolver(TimeSpan.FromMinutes(2)), new FakeTimeProvider(TestClock.Start));
+        using var cancel = new CancellationTokenSource();
+
+        var naming = namer.NameAsync(Brand, Ips("192.0.2.79"), cancel.Token);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => naming.WaitAsync(TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
     public async Task Name_DeadServer_TimedOutAndTempErrorNotRemembered()
     {
         var zone = new ScriptedZone().Otherwise(DnsFault.Drop);
