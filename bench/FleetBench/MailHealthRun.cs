@@ -16,13 +16,17 @@ internal static class MailHealthRun
 
     /// <summary>
     /// <c>mailhealth check --targets</c> over <paramref name="domains"/> (port 25, the peers' test
-    /// blocklist only) through the resolver at <paramref name="dns"/>.
+    /// blocklist only) through the resolver at <paramref name="dns"/>, every check or those named.
     /// </summary>
-    public static async Task<Result> RunAsync(string cli, IReadOnlyList<string> domains, int concurrency, string dns)
+    /// <param name="checks">The kinds each target runs (the targets file's <c>checks</c>); null: the full suite.</param>
+    public static async Task<Result> RunAsync(string cli, IReadOnlyList<string> domains, int concurrency, string dns, IReadOnlyList<string>? checks = null)
     {
         var size = domains.Count;
         var file = Path.Combine(Path.GetTempPath(), $"fleetbench-{size}.json");
-        var targets = domains.Select((domain, i) => new { id = $"d{i + 1}", domain, ports = new[] { 25 }, dnsbl = new[] { "bl.rep.test" } });
+        object Target(string domain, int i) => checks is null
+            ? new { id = $"d{i + 1}", domain, ports = new[] { 25 }, dnsbl = new[] { "bl.rep.test" } }
+            : new { id = $"d{i + 1}", domain, ports = new[] { 25 }, checks };
+        var targets = domains.Select(Target);
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { targets }));
         var timeFile = Path.GetTempFileName();
         var start = new ProcessStartInfo("/usr/bin/time")

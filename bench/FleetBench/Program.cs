@@ -12,9 +12,10 @@ using MailHealth.Testing;
 // CLI published as eng/run.sh publishes it (artifacts/mailhealth). With --per-check [KIND],
 // the cost of each check (or of KIND) instead (CheckCosts), in this process. With --internet
 // [N] [--only like|full|profile], issue 17's side-by-side on the internet-like fleet instead
-// (InternetBench; eng/peers/fleet.sh start first).
+// (InternetBench; eng/peers/fleet.sh start first). With --serve [N] [--cycles K] [--interval MIN],
+// `mailhealth serve` on Azurite with the fleet's first N domains for K scheduled cycles (ServeAtScale).
 // Numbers are sizes, except the value of an option that takes one.
-string[] valued = ["--concurrency", "--repeat", "--per-check", "--only"];
+string[] valued = ["--concurrency", "--repeat", "--per-check", "--only", "--cycles", "--interval"];
 var given = args.Where((a, i) => int.TryParse(a, out _) && (i == 0 || !valued.Contains(args[i - 1])))
     .Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
 var sizes = given.Count > 0 ? given : [100, 1000];
@@ -45,6 +46,18 @@ if (!File.Exists(cli))
 {
     Console.Error.WriteLine($"publish the CLI first, as eng/run.sh does: dotnet publish src/MailHealth.Cli -c Release --use-current-runtime --self-contained false -o artifacts/mailhealth ({cli} is missing)");
     return 2;
+}
+
+if (Array.IndexOf(args, "--serve") >= 0)
+{
+    // Issue 17, item 3: serve on Azurite with the internet-like fleet, on its schedule, for a few cycles.
+    var cyclesAt = Array.IndexOf(args, "--cycles");
+    var intervalAt = Array.IndexOf(args, "--interval");
+    return await ServeAtScale.RunAsync(
+        cli,
+        given.Count > 0 ? given[0] : 10000,
+        cyclesAt >= 0 ? int.Parse(args[cyclesAt + 1], CultureInfo.InvariantCulture) : 3,
+        intervalAt >= 0 ? int.Parse(args[intervalAt + 1], CultureInfo.InvariantCulture) : 5);
 }
 
 if (internetAt >= 0)

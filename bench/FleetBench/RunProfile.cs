@@ -44,8 +44,4 @@ internal static class RunProfile
         var sorted = values.Order().ToList();
         return sorted[Math.Clamp((int)Math.Ceiling(percent / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
-
-    /// <summary>The statuses of one check kind over the reports, for the note ("smtp: 998 pass, 2 warn").</summary>
-    public static string Statuses(CheckCosts.Measurement run, string kind) =>
-        string.Join(", ", run.Reports.SelectMany(r => r.Checks).Where(c => c.Kind == kind).GroupBy(c => c.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
 }

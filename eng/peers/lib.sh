@@ -14,6 +14,18 @@ mh_need() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+# mh_need_file FILE PACKAGE...: install the Debian packages when FILE is missing (data, not a command).
+mh_need_file() {
+  local file="$1"; shift
+  [ -e "$file" ] && return 0
+  mh_log "installing $* (for $file)"
+  if [ -z "${MH_APT_UPDATED:-}" ]; then
+    apt-get update -qq >/dev/null
+    MH_APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
 # mh_wait_port IP PORT [SECONDS]: wait until a TCP port accepts connections.
 mh_wait_port() {
   local ip="$1" port="$2" tries=$(( ${3:-20} * 10 ))

@@ -65,6 +65,23 @@ public sealed class SpfCommandTests
     }
 
     [Fact]
+    public async Task Spf_MatchInsideIncludes_TopTermAndInnermostInJsonAndText()
+    {
+        var json = await RunAsync("--ip", "192.0.2.216", "--sender", "postmaster@brand.senders.test", "--dns", Dns, "--json");
+        var text = await RunAsync("--ip", "192.0.2.216", "--sender", "postmaster@brand.senders.test", "--dns", Dns);
+
+        using var document = JsonDocument.Parse(json.Output);
+        var match = document.RootElement.GetProperty("match");
+        Assert.Equal("include:_spf.mailer.senders.test", match.GetProperty("term").GetString());
+        Assert.Equal("ip4:192.0.2.216", match.GetProperty("mechanism").GetString());
+        Assert.Equal(2, match.GetProperty("path").GetArrayLength());
+        Assert.Contains(
+            "matched:     ip4:192.0.2.216 (via include:_spf.mailer.senders.test -> include:_netblocks.mailer.senders.test, in the record of _netblocks.mailer.senders.test)",
+            text.Output,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Spf_Json_HasResultExplanationLookupsAndTrace()
     {
         var outcome = await RunAsync("--ip", Ip(24, 4), "--sender", "bob@atlimit.spf.test", "--dns", Dns, "--json");

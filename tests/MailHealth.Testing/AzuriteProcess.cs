@@ -29,6 +29,16 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public async Task StartAsync()
     {
+        // A leftover emulator on the address (a test host that crashed holding a frozen one) would
+        // answer in place of this one, and every fault test on it would fail for the wrong reason.
+        foreach (var port in new[] { 10000, 10001, 10002 })
+        {
+            if (await AnswersAsync(port))
+            {
+                throw new InvalidOperationException($"something already listens on {Address}:{port} (a leftover azurite from a crashed test run?); stop it first");
+            }
+        }
+
         var start = new ProcessStartInfo("azurite") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[]
         {
@@ -95,6 +105,20 @@ public sealed class AzuriteProcess : IAsyncDisposable
     {
         await StopAsync();
         Directory.Delete(_location, recursive: true);
+    }
+
+    private async Task<bool> AnswersAsync(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(Address, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private async Task WaitForPortAsync(int port)

@@ -7,6 +7,9 @@
 #                      _25._tcp.mx1 TLSA @TLSA:3:1:1:smtp-good@
 # A file named in-addr.zone.in is the reverse zone of $MH_NET (see mh_reverse_zone).
 
+# The sender-naming benchmark's pool of addresses, inside 2001:db8::/32 (RFC 3849).
+KNOT_POOL_NET="2001:db8:5f::/48"
+
 knot_zone_name() {
   local base; base="$(basename "$1" .zone.in)"
   if [ "$base" = in-addr ]; then mh_reverse_zone; else echo "$base"; fi
@@ -58,6 +61,19 @@ knot_start() {
     echo "    zonefile-load: whole"
     echo "    journal-content: none"
     echo "    semantic-checks: off"
+    # Names made up on the fly for the sender-naming benchmark (bench/NamingBench): every address
+    # of $KNOT_POOL_NET has the PTR pool-<address with dashes>.senders.test, whose AAAA is that
+    # address (forward-confirmed), as an ISP's pool names would be.
+    echo "mod-synthrecord:"
+    echo "  - id: pool-reverse"
+    echo "    type: reverse"
+    echo "    prefix: pool-"
+    echo "    origin: senders.test"
+    echo "    network: $KNOT_POOL_NET"
+    echo "  - id: pool-forward"
+    echo "    type: forward"
+    echo "    prefix: pool-"
+    echo "    network: $KNOT_POOL_NET"
     echo "zone:"
   } >"$dir/knot.conf"
   for f in "$MH_REPO"/eng/peers/zones/*.zone.in; do
@@ -65,6 +81,10 @@ knot_start() {
     zone="$(knot_zone_name "$f")"
     knot_render "$f" "$dir/zones/$zone.zone"
     echo "  - domain: $zone" >>"$dir/knot.conf"
+    case "$zone" in
+      senders.test) echo "    module: mod-synthrecord/pool-forward" >>"$dir/knot.conf" ;;
+      8.b.d.0.1.0.0.2.ip6.arpa) echo "    module: mod-synthrecord/pool-reverse" >>"$dir/knot.conf" ;;
+    esac
   done
   knotc -c "$dir/knot.conf" conf-check >/dev/null
   knotd -c "$dir/knot.conf" -d

@@ -84,6 +84,7 @@ internal static class SpfCommand
         helo = request.Helo,
         domain = evaluation.Domain,
         record = evaluation.Record,
+        match = evaluation.Match is { } m ? new { term = m.TopTerm, mechanism = m.Mechanism, domain = m.Domain, path = m.Path } : null,
         problem = evaluation.Problem == SpfProblem.None ? null : evaluation.Problem.ToString(),
         reason = evaluation.Reason,
         syntaxError = evaluation.SyntaxError is { } e ? new { term = e.Term, position = e.Position, message = e.Message } : null,
@@ -99,6 +100,13 @@ internal static class SpfCommand
         if (evaluation.Reason is { } reason)
         {
             await output.WriteLineAsync($"reason:      {reason}").ConfigureAwait(false);
+        }
+
+        if (evaluation.Match is { } match)
+        {
+            // The top record's term first: that is what an owner edits; the rest says where inside it.
+            var via = match.Path.Count == 0 ? "" : $" (via {string.Join(" -> ", match.Path)}, in the record of {match.Domain})";
+            await output.WriteLineAsync($"matched:     {match.Mechanism}{via}").ConfigureAwait(false);
         }
 
         await output.WriteLineAsync($"checked:     ip {request.Ip}, sender {evaluation.Sender}, helo {request.Helo}, domain {evaluation.Domain}").ConfigureAwait(false);

@@ -4,6 +4,7 @@ using MailHealth.Monitor.Api;
 using MailHealth.Monitor.Availability;
 using MailHealth.Monitor.Dashboard;
 using MailHealth.Storage.Availability;
+using MailHealth.Storage.Limits;
 using MailHealth.Storage.Targets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -87,16 +88,15 @@ public sealed class ServeHost : IAsyncDisposable
         if (File is { Targets.Count: > 0 } file)
         {
             var store = Services.GetRequiredService<TargetStore>();
-            await Services.GetRequiredService<StorageDeadline>().RunAsync(
-                Services.GetRequiredService<IOptions<MonitorSettings>>().Value.StorageDeadline,
-                async ct =>
-                {
-                    foreach (var target in file.Targets)
-                    {
-                        await store.UpsertAsync(target, ct).ConfigureAwait(false);
-                    }
-                },
-                cancellationToken).ConfigureAwait(false);
+            var deadline = Services.GetRequiredService<StorageDeadline>();
+            var limit = Services.GetRequiredService<IOptions<MonitorSettings>>().Value.StorageDeadline;
+            // The deadline is storage's to answer each transaction, not the whole file's: a fleet
+            // of ten thousand targets is a hundred transactions.
+            foreach (var chunk in file.Targets.Chunk(TableLimits.MaxBatchOperations))
+            {
+                await deadline.RunAsync(limit, ct => store.UpsertAllAsync(chunk, ct), cancellationToken).ConfigureAwait(false);
+            }
+
             ServeLog.TargetsSeeded(Services.GetRequiredService<ILogger<ServeHost>>(), file.Targets.Count, file.Path);
         }
 

@@ -26,7 +26,9 @@ public sealed class DnsResolver
 
     // Set on a run's view (ForRun): each question is asked once per run, its answer shared by the
     // checks of that run and forgotten with it. Null on the process-wide resolver.
-    private readonly ConcurrentDictionary<(string Name, QueryType Type), Task<DnsAnswer>>? _asked;
+    // Lazy: GetOrAdd may run its factory on two threads at once for one key, and the factory
+    // sends the question; only the published Lazy's value ever runs.
+    private readonly ConcurrentDictionary<(string Name, QueryType Type), Lazy<Task<DnsAnswer>>>? _asked;
 
     /// <param name="options">Servers, deadlines, cache.</param>
     /// <param name="network">The process-wide bound every query goes through; unbounded when null.</param>
@@ -97,11 +99,11 @@ public sealed class DnsResolver
 
         while (true)
         {
-            var asked = _asked.GetOrAdd(key, _ => AskOrRecallAsync(key, name, type, cancellationToken));
+            var asked = _asked.GetOrAdd(key, _ => new Lazy<Task<DnsAnswer>>(() => AskOrRecallAsync(key, name, type, cancellationToken)));
             DnsAnswer answer;
             try
             {
-                answer = await asked.WaitAsync(cancellationToken).ConfigureAwait(false);
+                answer = await asked.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

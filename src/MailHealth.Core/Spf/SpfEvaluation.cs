@@ -14,6 +14,12 @@ public sealed record SpfEvaluation
     /// <summary>The &lt;sender&gt; used, after the null reverse-path rule.</summary>
     public required string Sender { get; init; }
 
+    /// <summary>
+    /// The mechanism that gave the result and the include/redirect terms that led to it; null when
+    /// none matched (neutral by default, none, or an error).
+    /// </summary>
+    public SpfMatch? Match { get; init; }
+
     /// <summary>DNS-querying terms evaluated (RFC 7208 section 4.6.4; at most 10).</summary>
     public int Lookups { get; init; }
 

@@ -59,6 +59,7 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time, SpfRecordCa
         var root = new SpfIncludeNode(domain, "root");
         SpfResult result;
         string? explanation = null;
+        SpfMatch? match = null;
         SpfAbort? aborted = null;
         try
         {
@@ -70,7 +71,7 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time, SpfRecordCa
             }
             else
             {
-                (result, explanation) = await EvaluateAsync(state, macros, root, 0, []).ConfigureAwait(false);
+                (result, explanation, match) = await EvaluateAsync(state, macros, root, 0, []).ConfigureAwait(false);
             }
         }
         catch (SpfAbort abort)
@@ -85,6 +86,7 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time, SpfRecordCa
         {
             Result = result,
             Explanation = explanation,
+            Match = aborted is null ? match : null,
             Domain = domain,
             Sender = sender,
             Lookups = state.Lookups,
@@ -98,8 +100,9 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time, SpfRecordCa
         };
     }
 
-    // One check_host() over one domain: returns the result and the explanation for a fail.
-    private static async Task<(SpfResult Result, string? Explanation)> EvaluateAsync(
+    // One check_host() over one domain: returns the result, the explanation for a fail and the
+    // mechanism that matched, if one did.
+    private static async Task<(SpfResult Result, string? Explanation, SpfMatch? Match)> EvaluateAsync(
         State state, SpfMacroContext macros, SpfIncludeNode node, int depth, IReadOnlyList<string> stack)
     {
         var domain = macros.Domain;
@@ -118,7 +121,7 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time, SpfRecordCa
             // RFC 7208 section 4.5: no record (or NXDOMAIN, section 4.3) is "none".
             node.Problem = "no SPF record";
             state.Add(depth, SpfTraceKind.Record, domain, $"{domain}: no SPF record");
-            return (SpfResult.None, null);
+            return (SpfResult.None, null, null);
         }
 
         if (fetched.Records.Count > 1)
@@ -154,7 +157,13 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time, SpfRecordCa
                 var explanation = result == SpfResult.Fail
                     ? await ExplainAsync(state, macros, record, depth).ConfigureAwait(false)
                     : null;
-                return (result, explanation);
+
+                // An include matches only when its record passed (section 5.2): the match is the
+                // one inside it, reached through this term.
+                var match = mechanism.Kind == SpfMechanismKind.Include && state.IncludedMatch is { } included
+                    ? included.Through(mechanism.Text)
+                    : new SpfMatch(mechanism.Text, domain, []);
+                return (result, explanation, match);
             }
 
             state.Add(depth, SpfTraceKind.Term, domain, $"{mechanism.Text}: no match");
@@ -177,7 +186,7 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time, SpfRecordCa
 
             // RFC 7208 section 6.1: the redirected record's result is the result, its exp applies;
             // a target without a record is a permerror.
-            var (result, explanation) = await EvaluateAsync(state, macros.ForDomain(target), child, depth + 1, inner).ConfigureAwait(false);
+            var (result, explanation, match) = await EvaluateAsync(state, macros.ForDomain(target), child, depth + 1, inner).ConfigureAwait(false);
             child.Result = result.Name();
             if (result == SpfResult.None)
             {
@@ -185,12 +194,12 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time, SpfRecordCa
                 throw new SpfAbort(SpfResult.PermError, SpfProblem.IncludedDomainHasNoRecord, $"redirect target {target} has no SPF record (RFC 7208 section 6.1)");
             }
 
-            return (result, explanation);
+            return (result, explanation, match?.Through(redirect.Text));
         }
 
         // RFC 7208 section 4.7: nothing matched and no redirect: neutral.
         state.Add(depth, SpfTraceKind.Note, domain, "no mechanism matched: neutral (RFC 7208 section 4.7)");
-        return (SpfResult.Neutral, null);
+        return (SpfResult.Neutral, null, null);
     }
 
     private static async Task<bool> MatchAsync(
@@ -264,8 +273,9 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time, SpfRecordCa
             throw new SpfAbort(SpfResult.PermError, SpfProblem.IncludedDomainHasNoRecord, $"include target '{target}' is not a valid domain name");
         }
 
-        var (result, _) = await EvaluateAsync(state, macros.ForDomain(target), child, depth + 1, stack).ConfigureAwait(false);
+        var (result, _, match) = await EvaluateAsync(state, macros.ForDomain(target), child, depth + 1, stack).ConfigureAwait(false);
         child.Result = result.Name();
+        state.IncludedMatch = match;
 
         // RFC 7208 section 5.2: pass matches; fail, softfail and neutral do not; none is a permerror.
         if (result == SpfResult.None)
@@ -419,6 +429,9 @@ public sealed class SpfEvaluator(DnsResolver dns, TimeProvider time, SpfRecordCa
         public int Lookups { get; private set; }
 
         public int Voids { get; private set; }
+
+        /// <summary>What matched inside the include evaluated last, for the include term that names it.</summary>
+        public SpfMatch? IncludedMatch { get; set; }
 
         public void Add(int depth, SpfTraceKind kind, string domain, string text) => Trace.Add(new SpfTraceEntry(depth, kind, domain, text, Lookups));
 

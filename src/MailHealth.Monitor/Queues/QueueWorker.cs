@@ -11,7 +11,8 @@ namespace MailHealth.Monitor.Queues;
 /// Functions queue triggers do: a message is deleted only after its handler finished, one whose
 /// handler threw becomes visible again after the visibility timeout, and one that failed
 /// <see cref="MaxDequeueCount"/> times moves to the poison queue (host.json's maxDequeueCount).
-/// Up to <see cref="MaxInFlight"/> messages of each queue are handled at once, and a slot is
+/// Up to <see cref="MonitorSettings.RunsInFlight"/> probe messages and <see cref="MaxDeliveriesInFlight"/>
+/// notification messages are handled at once, and a slot is
 /// refilled as soon as its message is done: a slow run (a host that never answers) holds its own
 /// slot, never the others' (a batch that waited for its slowest run held fifteen idle slots).
 /// <c>serve</c> runs it in a loop; several processes sharing a storage account share the work.
@@ -27,8 +28,8 @@ public sealed partial class QueueWorker(
     /// <summary>Attempts before a message is poison (the Functions default).</summary>
     public const int MaxDequeueCount = 5;
 
-    /// <summary>Messages of one queue handled at once.</summary>
-    public const int MaxInFlight = 16;
+    /// <summary>Notification messages handled at once (each a short HTTP or SMTP delivery).</summary>
+    public const int MaxDeliveriesInFlight = 16;
 
     /// <summary>Handles what is on both queues now, until they are empty; returns how many messages were handled.</summary>
     public Task<int> DrainAsync(CancellationToken cancellationToken) => DrainAsync(cancellationToken, cancellationToken);
@@ -42,21 +43,22 @@ public sealed partial class QueueWorker(
     public async Task<int> DrainAsync(CancellationToken stopTaking, CancellationToken abandon)
     {
         var handled = 0;
+        var runsInFlight = settings.Value.RunsInFlight;
         var probeRuns = new List<Task>();
         var deliveries = new List<Task>();
         try
         {
             while (true)
             {
-                var taken = await TakeAsync(probes, (m, ct) => runs.RunAsync(m, ct), probeRuns, stopTaking, abandon).ConfigureAwait(false)
-                    + await TakeAsync(notifications, (m, ct) => dispatcher.DeliverAsync(m, ct), deliveries, stopTaking, abandon).ConfigureAwait(false);
+                var taken = await TakeAsync(probes, (m, ct) => runs.RunAsync(m, ct), probeRuns, runsInFlight, stopTaking, abandon).ConfigureAwait(false)
+                    + await TakeAsync(notifications, (m, ct) => dispatcher.DeliverAsync(m, ct), deliveries, MaxDeliveriesInFlight, stopTaking, abandon).ConfigureAwait(false);
                 handled += taken;
                 if (probeRuns.Count + deliveries.Count == 0)
                 {
                     return handled;
                 }
 
-                if (taken > 0 && (probeRuns.Count < MaxInFlight || deliveries.Count < MaxInFlight))
+                if (taken > 0 && (probeRuns.Count < runsInFlight || deliveries.Count < MaxDeliveriesInFlight))
                 {
                     // Room left, and the queue had messages: take more before waiting.
                     continue;
@@ -77,10 +79,10 @@ public sealed partial class QueueWorker(
 
     /// <summary>Starts a handler for each message the queue gives, up to the queue's free slots; returns how many.</summary>
     private async Task<int> TakeAsync<T, TResult>(
-        StorageQueue<T> queue, Func<T, CancellationToken, Task<TResult>> handle, List<Task> running, CancellationToken stopTaking, CancellationToken cancellationToken)
+        StorageQueue<T> queue, Func<T, CancellationToken, Task<TResult>> handle, List<Task> running, int inFlight, CancellationToken stopTaking, CancellationToken cancellationToken)
         where T : class
     {
-        if (stopTaking.IsCancellationRequested || running.Count >= MaxInFlight)
+        if (stopTaking.IsCancellationRequested || running.Count >= inFlight)
         {
             return 0;
         }
@@ -88,7 +90,8 @@ public sealed partial class QueueWorker(
         IReadOnlyList<ReceivedMessage<T>> messages;
         try
         {
-            messages = await queue.ReceiveAsync(MaxInFlight - running.Count, settings.Value.MessageVisibilityTimeout, stopTaking).ConfigureAwait(false);
+            // A receive returns at most 32 messages (the queue service's limit).
+            messages = await queue.ReceiveAsync(Math.Min(32, inFlight - running.Count), settings.Value.MessageVisibilityTimeout, stopTaking).ConfigureAwait(false);
         }
         catch (QueueMessageFormatException e)
         {

@@ -34,6 +34,12 @@ public sealed class ProbeScheduler(
     TimeProvider time,
     ILogger<ProbeScheduler> logger)
 {
+    /// <summary>Probe messages sent at once during a tick's fan-out.</summary>
+    public const int FanOutConcurrency = 32;
+
+    /// <summary>Targets read per request (Table storage's largest page).</summary>
+    private const int TargetPageSize = 1000;
+
     /// <summary>Queues the slot that the current time falls in; returns it and how many requests were queued.</summary>
     /// <exception cref="StorageUnavailableException">
     /// Storage failed the tick; when that was before all the slot's probes were queued, the slot is recorded as lost.
@@ -59,7 +65,7 @@ public sealed class ProbeScheduler(
         int? queued;
         try
         {
-            queued = await deadline.RunAsync(settings.Value.StorageDeadline, ct => QueueSlotAsync(slot, now, ct), cancellationToken).ConfigureAwait(false);
+            queued = await QueueSlotAsync(slot, now, cancellationToken).ConfigureAwait(false);
         }
         catch (StorageUnavailableException e)
         {
@@ -76,10 +82,17 @@ public sealed class ProbeScheduler(
         return (slot, queued ?? 0);
     }
 
-    /// <summary>Claims the slot and queues its probes: how many, or null when another tick had claimed it.</summary>
+    /// <summary>
+    /// Claims the slot and queues its probes: how many, or null when another tick had claimed it.
+    /// Each request to storage gets the storage deadline (not the whole fan-out: ten thousand
+    /// targets are ten thousand messages), and the messages of a page of targets go out
+    /// <see cref="FanOutConcurrency"/> at a time, so the last target's probe is queued seconds
+    /// after the first's rather than minutes.
+    /// </summary>
     private async Task<int?> QueueSlotAsync(DateTimeOffset slot, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (!await heartbeats.TryClaimSlotAsync(slot, now, cancellationToken).ConfigureAwait(false))
+        var limit = settings.Value.StorageDeadline;
+        if (!await deadline.RunAsync(limit, ct => heartbeats.TryClaimSlotAsync(slot, now, ct), cancellationToken).ConfigureAwait(false))
         {
             // Another process (or an earlier tick of this one) queued this slot: a second fan-out
             // would only probe every server twice. The claimer also re-queues lost notifications.
@@ -88,11 +101,18 @@ public sealed class ProbeScheduler(
         }
 
         var queued = 0;
-        await foreach (var target in targets.AllAsync(enabledOnly: true, cancellationToken).ConfigureAwait(false))
+        string? continuation = null;
+        do
         {
-            await probes.SendAsync(new ProbeRequest(target.Id, slot), null, cancellationToken).ConfigureAwait(false);
-            queued++;
+            var page = await deadline.RunAsync(limit, ct => targets.ListAsync(TargetPageSize, continuation, enabledOnly: true, ct), cancellationToken).ConfigureAwait(false);
+            await Parallel.ForEachAsync(
+                page.Items,
+                new ParallelOptions { MaxDegreeOfParallelism = FanOutConcurrency, CancellationToken = cancellationToken },
+                async (target, ct) => await deadline.RunAsync(limit, c => probes.SendAsync(new ProbeRequest(target.Target.Id, slot), null, c), ct).ConfigureAwait(false)).ConfigureAwait(false);
+            queued += page.Items.Count;
+            continuation = page.ContinuationToken;
         }
+        while (continuation is not null);
 
         return queued;
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MailHealth.Checks;
 using MailHealth.Monitor.Queues;
 using MailHealth.Monitor.Tests.Runs;
@@ -16,16 +17,20 @@ namespace MailHealth.Monitor.Tests.Queues;
 /// <summary>The worker refills a slot as soon as its message is done: a slow run holds its own slot, not the others'.</summary>
 public sealed class QueueWorkerTests
 {
+    /// <summary>The worker's runs at once in these tests (MailHealth:Monitor:RunsInFlight).</summary>
+    private const int InFlight = 16;
+
     [Fact]
     public async Task SlowRun_HoldsOneSlot_TheNextMessagesAreTakenMeanwhile()
     {
         await using var smtp = new GatedSmtpServer();
         // The slow run waits for the greeting until the test opens the gate, however long that takes.
-        await using var monitor = await MonitorHarness.StartAsync(configure: services =>
-            services.AddSingleton<IOptions<CheckOptions>>(Options.Create(Peers.PatientOptions())));
+        await using var monitor = await MonitorHarness.StartAsync(
+            new Dictionary<string, string?> { ["MailHealth:Monitor:RunsInFlight"] = InFlight.ToString(CultureInfo.InvariantCulture) },
+            configure: services => services.AddSingleton<IOptions<CheckOptions>>(Options.Create(Peers.PatientOptions())));
         var targets = monitor.Get<TargetStore>();
         await targets.UpsertAsync(Target("slow", "slow.example.test", smtp.Ports[0]));
-        var quick = Enumerable.Range(1, QueueWorker.MaxInFlight).Select(i => $"quick-{i}").ToList();
+        var quick = Enumerable.Range(1, InFlight).Select(i => $"quick-{i}").ToList();
         foreach (var id in quick)
         {
             await targets.UpsertAsync(Target(id, "nothing.mx.test"));
@@ -48,7 +53,7 @@ public sealed class QueueWorkerTests
         smtp.Open();
 
         // Seventeen runs, and the notifications of the alerts the quick ones opened (MX_MISSING).
-        Assert.InRange(await drain.WaitAsync(TimeSpan.FromSeconds(60)), QueueWorker.MaxInFlight + 1, 2 * QueueWorker.MaxInFlight + 1);
+        Assert.InRange(await drain.WaitAsync(TimeSpan.FromSeconds(60)), InFlight + 1, 2 * InFlight + 1);
         Assert.NotNull(await monitor.Get<LatestStatusStore>().GetAsync("slow"));
     }
 

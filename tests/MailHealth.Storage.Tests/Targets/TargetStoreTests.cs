@@ -38,6 +38,20 @@ public sealed class TargetStoreTests(AzuriteAccount azurite) : IClassFixture<Azu
     }
 
     [Fact]
+    public async Task UpsertAllAsync_ManyTargets_AHundredToATransaction()
+    {
+        await store.UpsertAsync(TestReports.Target("targets-many-000") with { Domain = "before.example" });
+        var targets = Enumerable.Range(0, 250).Select(i => TestReports.Target($"targets-many-{i:D3}") with { Domain = $"d{i}.example" }).ToList();
+
+        var transactions = await store.UpsertAllAsync(targets);
+
+        Assert.Equal(3, transactions);
+        Assert.Equal("d0.example", (await store.GetAsync("targets-many-000"))!.Target.Domain);
+        Assert.Equal("d249.example", (await store.GetAsync("targets-many-249"))!.Target.Domain);
+        Assert.Equal(250, (await AllAsync(enabledOnly: false)).Count(id => id.StartsWith("targets-many-", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task ListAsync_EnabledOnly_SkipsDisabledTargets()
     {
         await store.UpsertAsync(TestReports.Target("targets-b1"));
