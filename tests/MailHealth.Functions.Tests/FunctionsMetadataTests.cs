@@ -32,7 +32,7 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void Metadata_ListsExactlyTheAppsFunctions()
     {
-        string[] expected = ["ScheduleProbes", "ProbeTarget", "SendNotification", "PurgeHistory", "Dashboard", .. ApiRoutes.All.Select(r => r.Name)];
+        string[] expected = ["ScheduleProbes", "ProbeTarget", "SendNotification", "IngestReport", "PurgeHistory", "Dashboard", .. ApiRoutes.All.Select(r => r.Name)];
 
         Assert.Equal(expected.Order(StringComparer.Ordinal), Functions.Value.Keys.Order(StringComparer.Ordinal));
         Assert.All(Functions.Value.Values, f => Assert.Equal("dotnet-isolated", (string)f["language"]!));
@@ -64,6 +64,7 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData("ProbeTarget", "%MAILHEALTH_PROBE_QUEUE%")]
     [InlineData("SendNotification", "%MAILHEALTH_NOTIFICATION_QUEUE%")]
+    [InlineData("IngestReport", "%MAILHEALTH_REPORT_QUEUE%")]
     public void QueueTriggers_ReadTheConfiguredQueueAsAString(string function, string queueName)
     {
         var trigger = Trigger(function);

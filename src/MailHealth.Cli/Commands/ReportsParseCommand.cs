@@ -41,7 +41,7 @@ internal static class ReportsParseCommand
             // Every file is checked before any is read, so a typo does not come after pages of output.
             foreach (var path in paths)
             {
-                await using var _ = Open(path);
+                await using var _ = ReportFiles.Open(path);
             }
 
             var reader = new ReportInputReader(ReadSettings(new ConfigurationBuilder().AddEnvironmentVariables().Build()));
@@ -50,7 +50,7 @@ internal static class ReportsParseCommand
             var anyInvalid = false;
             foreach (var path in paths)
             {
-                await using var stream = Open(path);
+                await using var stream = ReportFiles.Open(path);
                 await foreach (var report in reader.ReadAsync(stream, cancellationToken).ConfigureAwait(false))
                 {
                     if (jsonWriter is not null)
@@ -93,18 +93,6 @@ internal static class ReportsParseCommand
         {
             // The binder: a value that is not a number.
             throw new UsageException($"{ReceiverReportSettings.Section}: {e.Message}");
-        }
-    }
-
-    private static FileStream Open(string path)
-    {
-        try
-        {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new UsageException($"cannot read '{path}': {e.Message}");
         }
     }
 }

@@ -1,4 +1,5 @@
 using MailHealth.Monitor.Delivery;
+using MailHealth.Monitor.ReceiverReports;
 using MailHealth.Monitor.Runs;
 using MailHealth.Storage.Queues;
 using Microsoft.Extensions.Logging;
@@ -7,8 +8,8 @@ using Microsoft.Extensions.Options;
 namespace MailHealth.Monitor.Queues;
 
 /// <summary>
-/// Takes messages off the probe and notification queues and hands them to the services, as the
-/// Functions queue triggers do: a message is deleted only after its handler finished, one whose
+/// Takes messages off the probe, notification and report queues and hands them to the services,
+/// as the Functions queue triggers do: a message is deleted only after its handler finished, one whose
 /// handler threw becomes visible again after the visibility timeout, and one that failed
 /// <see cref="MaxDequeueCount"/> times moves to the poison queue (host.json's maxDequeueCount).
 /// <c>serve</c> runs it in a loop; several processes sharing a storage account share the work.
@@ -16,15 +17,23 @@ namespace MailHealth.Monitor.Queues;
 public sealed partial class QueueWorker(
     ProbeQueue probes,
     NotificationQueue notifications,
+    ReportQueue reports,
     TargetRunService runs,
     NotificationDispatcher dispatcher,
+    ReportIngestion ingestion,
     IOptions<MonitorSettings> settings,
     ILogger<QueueWorker> logger)
 {
     /// <summary>Attempts before a message is poison (the Functions default).</summary>
     public const int MaxDequeueCount = 5;
 
-    /// <summary>Handles what is on both queues now, until they are empty; returns how many messages were handled.</summary>
+    /// <summary>Messages taken at once from the probe and notification queues.</summary>
+    private const int Batch = 16;
+
+    /// <summary>Report inputs taken at once: each may be 25 MiB held in memory while its reports are read.</summary>
+    private const int ReportBatch = 2;
+
+    /// <summary>Handles what is on the queues now, until they are empty; returns how many messages were handled.</summary>
     public Task<int> DrainAsync(CancellationToken cancellationToken) => DrainAsync(cancellationToken, cancellationToken);
 
     /// <summary>
@@ -38,8 +47,9 @@ public sealed partial class QueueWorker(
         var handled = 0;
         while (!stopTaking.IsCancellationRequested)
         {
-            var batch = await HandleAsync(probes, (m, ct) => runs.RunAsync(m, ct), stopTaking, abandon).ConfigureAwait(false)
-                + await HandleAsync(notifications, (m, ct) => dispatcher.DeliverAsync(m, ct), stopTaking, abandon).ConfigureAwait(false);
+            var batch = await HandleAsync(probes, Batch, (m, ct) => runs.RunAsync(m, ct), stopTaking, abandon).ConfigureAwait(false)
+                + await HandleAsync(notifications, Batch, (m, ct) => dispatcher.DeliverAsync(m, ct), stopTaking, abandon).ConfigureAwait(false)
+                + await HandleAsync(reports, ReportBatch, (m, ct) => ingestion.ProcessAsync(m, ct), stopTaking, abandon).ConfigureAwait(false);
             if (batch == 0)
             {
                 return handled;
@@ -51,7 +61,7 @@ public sealed partial class QueueWorker(
         return handled;
     }
 
-    private async Task<int> HandleAsync<T, TResult>(StorageQueue<T> queue, Func<T, CancellationToken, Task<TResult>> handle, CancellationToken stopTaking, CancellationToken cancellationToken)
+    private async Task<int> HandleAsync<T, TResult>(StorageQueue<T> queue, int maxMessages, Func<T, CancellationToken, Task<TResult>> handle, CancellationToken stopTaking, CancellationToken cancellationToken)
         where T : class
     {
         if (stopTaking.IsCancellationRequested)
@@ -62,7 +72,7 @@ public sealed partial class QueueWorker(
         IReadOnlyList<ReceivedMessage<T>> messages;
         try
         {
-            messages = await queue.ReceiveAsync(16, settings.Value.MessageVisibilityTimeout, stopTaking).ConfigureAwait(false);
+            messages = await queue.ReceiveAsync(maxMessages, settings.Value.MessageVisibilityTimeout, stopTaking).ConfigureAwait(false);
         }
         catch (QueueMessageFormatException e)
         {
