@@ -136,15 +136,24 @@ public sealed partial class MailHealthApi(
         var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        try
         {
-            if (buffer.Length + read > limit)
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                await buffer.DisposeAsync().ConfigureAwait(false);
-                return null;
-            }
+                if (buffer.Length + read > limit)
+                {
+                    await buffer.DisposeAsync().ConfigureAwait(false);
+                    return null;
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // The server's own cap on the body (Kestrel's MaxRequestBodySize) came first.
+            await buffer.DisposeAsync().ConfigureAwait(false);
+            return null;
         }
 
         return buffer;
