@@ -22,6 +22,9 @@ public static class FunctionsSettings
     /// <summary><c>PurgeHistory</c>: <see cref="ScheduleSettings.DefaultPurgeSchedule"/>, as serve's default (the timer takes no setting here).</summary>
     public const string PurgeSchedule = ScheduleSettings.DefaultPurgeSchedule;
 
+    /// <summary><c>SweepDkimSelectors</c>: daily at 04:00 UTC, after the purge (docs/findings.md, DKIM).</summary>
+    public const string DkimSweepSchedule = ScheduleSettings.DefaultDkimSweepSchedule;
+
     /// <summary>
     /// The app setting that lets callers signed in with Entra ID through App Service Authentication
     /// use the API by their app roles (<c>true</c> or <c>false</c>; the template sets it with its

@@ -3,6 +3,7 @@ using MailHealth.Egress;
 using MailHealth.Monitor.Alerts;
 using MailHealth.Monitor.Availability;
 using MailHealth.Monitor.Delivery;
+using MailHealth.Monitor.Dkim;
 using MailHealth.Monitor.Metrics;
 using MailHealth.Monitor.Notifications;
 using MailHealth.Monitor.Queues;
@@ -29,10 +30,11 @@ public static class MonitorServiceCollectionExtensions
     public static IServiceCollection AddMailHealthMonitor(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        // Registered before the checks' own: what the targets of one cycle share (a probe of their
-        // provider's host, a DNS answer) is never kept past half the schedule's interval, so the
-        // next cycle probes and asks afresh whatever MailHealth:Checks:ShareProbesFor and
-        // MailHealth:Dns:MaximumCacheAge say.
+        // Registered before the checks' own: what the targets of one cycle share and no resolver
+        // keeps for them (a probe of their provider's host, an authoritative server's answer) is
+        // never kept past half the schedule's interval, so the next cycle probes and reads the zone
+        // afresh whatever MailHealth:Checks:ShareProbesFor and MailHealth:Dns:MaximumCacheAge say.
+        // A caching resolver's answers live for their TTL (MaximumCacheAge bounds them).
         services.TryAddSingleton(sp => new SharingLimit(sp.GetRequiredService<IOptions<MonitorSettings>>().Value.Interval / 2));
         services.AddMailHealthChecks(configuration);
         services.AddMailHealthStorage(configuration);
@@ -57,6 +59,7 @@ public static class MonitorServiceCollectionExtensions
         services.TryAddSingleton<OutageRecorder>();
         services.TryAddSingleton<StorageStartup>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutageRecorderService>());
+        services.TryAddSingleton<DkimSweepService>();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using MailHealth.Storage.Alerts;
 using MailHealth.Storage.Availability;
 using MailHealth.Storage.Changes;
 using MailHealth.Storage.Configuration;
+using MailHealth.Storage.Dkim;
 using MailHealth.Storage.Heartbeats;
 using MailHealth.Storage.Latest;
 using MailHealth.Storage.Notifications;
@@ -49,6 +50,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<HistoryPurge>();
         services.TryAddSingleton<HeartbeatStore>();
         services.TryAddSingleton<OutageStore>();
+        services.TryAddSingleton<DkimSelectorStore>();
         services.TryAddSingleton<ReportQueue>();
         services.TryAddSingleton<ReportBlobStore>();
         services.TryAddSingleton<ReportInputLog>();
@@ -56,7 +58,6 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<DmarcSourceStore>();
         services.TryAddSingleton<TlsResultStore>();
         services.TryAddSingleton<ReportDomainIndex>();
-        services.TryAddSingleton<ReportedSelectorStore>();
         return services;
     }
 }

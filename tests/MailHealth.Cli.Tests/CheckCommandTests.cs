@@ -21,6 +21,8 @@ public sealed class CheckCommandTests
     [InlineData("check", "example.test", "--sending-ip", "1.2.3")]
     [InlineData("check", "example.test", "--dkim-selector", "bad selector")]
     [InlineData("check", "example.test", "--dnsbl", "-bad-.test")]
+    [InlineData("check", "example.test", "--checks", "smtp,smpt")]
+    [InlineData("check", "example.test", "--checks", ",")]
     [InlineData("check", "example.test", "--timeout", "0")]
     [InlineData("check", "example.test", "--ca-file", "/nonexistent/ca.pem")]
     [InlineData("check", "example.test", "--no-such-option")]
@@ -125,6 +127,26 @@ public sealed class CheckCommandTests
     }
 
     [Fact]
+    public async Task Check_Checks_RunsOnlyThoseAndWhatTheyNeed()
+    {
+        var outcome = await CliRunner.RunAsync(["check", "good.smtp.test", "--dns", Dns, "--ports", "25", "--checks", "SMTP", "--json", "--ca-file", Peers.CaFile, .. Peers.LoopbackNetworkArguments]);
+
+        using var json = JsonDocument.Parse(outcome.Output);
+        Assert.Equal(["mx", "smtp:mx.good.smtp.test:25"], json.RootElement.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("id").GetString()));
+        Assert.Equal(["smtp"], json.RootElement.GetProperty("target").GetProperty("checks").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(ExitCodes.Ok, outcome.ExitCode);
+    }
+
+    [Fact]
+    public async Task Check_UnknownCheck_NamesTheOptionAndTheKinds()
+    {
+        var outcome = await CliRunner.RunAsync("check", "example.test", "--checks", "smtp,dkmi");
+
+        Assert.Equal(ExitCodes.Usage, outcome.ExitCode);
+        Assert.Contains("--checks: 'dkmi' is not a check; the checks are mx, smtp,", outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Process_BadUsage_ExitsTwoWithoutStackTrace()
     {
         var outcome = await CliRunner.RunProcessAsync("check", "exa mple.test");
@@ -140,7 +162,7 @@ public sealed class CheckCommandTests
         var outcome = await CliRunner.RunProcessAsync("check", "--help");
 
         Assert.Equal(0, outcome.ExitCode);
-        foreach (var option in new[] { "--host", "--ports", "--dkim-selector", "--sending-ip", "--dns", "--dnsbl", "--ca-file", "--relay-test", "--json", "--timeout", "--allow-network" })
+        foreach (var option in new[] { "--host", "--ports", "--dkim-selector", "--sending-ip", "--checks", "--dns", "--dnsbl", "--ca-file", "--relay-test", "--json", "--timeout", "--allow-network" })
         {
             Assert.Contains(option, outcome.Output, StringComparison.Ordinal);
         }

@@ -1,7 +1,9 @@
 using System.Globalization;
 using MailHealth.Functions.Triggers;
+using MailHealth.Memory;
 using MailHealth.Notifications;
 using MailHealth.Runs;
+using MailHealth.Storage.Dkim;
 using MailHealth.Storage.Latest;
 using MailHealth.Storage.Notifications;
 using MailHealth.Storage.Queues;
@@ -108,5 +110,18 @@ public sealed class FunctionInvocationTests
 
         var history = await app.Get<RunStore>().GetHistoryAsync(new HistoryQuery("good"));
         Assert.Equal([recent], history.Items.Select(r => r.Slot));
+    }
+
+    [Fact]
+    public async Task SweepDkimSelectors_SweepsEveryTargetThatNamesNoSelector()
+    {
+        await using var app = await FunctionsHarness.StartAsync();
+        await app.AddTargetAsync("common", "common.auth.test");
+
+        await app.Function<SweepDkimSelectors>().RunAsync(new TimerInfo(), CancellationToken.None);
+
+        var memory = await app.Get<DkimSelectorStore>().GetAsync("common");
+        Assert.Equal(DkimSweepOutcome.Found, memory.LastDkimSweep!.Outcome);
+        Assert.Equal(["default", "google", "selector1"], memory.DkimSelectors.Select(s => s.Selector));
     }
 }

@@ -32,7 +32,7 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void Metadata_ListsExactlyTheAppsFunctions()
     {
-        string[] expected = ["ScheduleProbes", "ProbeTarget", "SendNotification", "IngestReport", "PurgeHistory", "Dashboard", .. ApiRoutes.All.Select(r => r.Name)];
+        string[] expected = ["ScheduleProbes", "ProbeTarget", "SendNotification", "IngestReport", "PurgeHistory", "SweepDkimSelectors", "Dashboard", .. ApiRoutes.All.Select(r => r.Name)];
 
         Assert.Equal(expected.Order(StringComparer.Ordinal), Functions.Value.Keys.Order(StringComparer.Ordinal));
         Assert.All(Functions.Value.Values, f => Assert.Equal("dotnet-isolated", (string)f["language"]!));
@@ -47,10 +47,12 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("%MAILHEALTH_SCHEDULE%", (string)trigger["schedule"]!);
     }
 
-    [Fact]
-    public void PurgeHistory_TimerOnceADay()
+    [Theory]
+    [InlineData("PurgeHistory")]
+    [InlineData("SweepDkimSelectors")]
+    public void DailyJobs_TimerOnceADay(string function)
     {
-        var trigger = Trigger("PurgeHistory");
+        var trigger = Trigger(function);
 
         Assert.Equal("timerTrigger", (string)trigger["type"]!);
         var fields = ((string)trigger["schedule"]!).Split(' ');

@@ -56,6 +56,7 @@ public sealed class StartupTests
     [InlineData(FunctionsSettings.ScheduleSetting, "0 */10 * * * *", "MAILHEALTH_SCHEDULE: '0 */10 * * * *' ticks 10 min after Mon 00:00:00, but MailHealth:Monitor:Interval is 5 min")]
     [InlineData(FunctionsSettings.ScheduleSetting, "0 61 * * * *", "MAILHEALTH_SCHEDULE: '0 61 * * * *' is not a valid cron expression")]
     [InlineData("MAILHEALTH_PURGE_SCHEDULE", "0 0 4 * * *", "MAILHEALTH_PURGE_SCHEDULE: the Functions app purges at the fixed '0 30 3 * * *'")]
+    [InlineData("MAILHEALTH_DKIM_SWEEP_SCHEDULE", "0 0 5 * * *", "MAILHEALTH_DKIM_SWEEP_SCHEDULE: the Functions app sweeps DKIM selectors at the fixed '0 0 4 * * *'")]
     [InlineData(FunctionsSettings.ProbeQueueSetting, null, "MAILHEALTH_PROBE_QUEUE: not set")]
     [InlineData(FunctionsSettings.NotificationQueueSetting, null, "MAILHEALTH_NOTIFICATION_QUEUE: not set")]
     [InlineData(FunctionsSettings.ReportQueueSetting, null, "MAILHEALTH_REPORT_QUEUE: not set")]

@@ -4,6 +4,7 @@ using MailHealth.Checks;
 using MailHealth.Composition;
 using MailHealth.Dns;
 using MailHealth.Fleet;
+using MailHealth.Memory;
 using MailHealth.Targets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -99,9 +100,22 @@ public static class Peers
         return adjust is null ? options : adjust(options);
     }
 
+    /// <summary>
+    /// <see cref="Options"/> for a test that holds a server's greeting until it has seen what it
+    /// waits for: the probe waits two minutes for a greeting, so only the test decides when it comes.
+    /// </summary>
+    public static CheckOptions PatientOptions(int maxConcurrency = 8) => Options(o => new CheckOptions
+    {
+        ExtraTrustRoots = o.ExtraTrustRoots,
+        AllowedNetworks = o.AllowedNetworks,
+        HeloName = o.HeloName,
+        GreetingTimeout = TimeSpan.FromMinutes(2),
+        MaxConcurrency = maxConcurrency,
+    });
+
     /// <summary>A context for running one check against the peers, with the real shared stages.</summary>
-    public static CheckContext Context(Target target, CheckOptions? options = null, TimeProvider? time = null, DnsResolver? dns = null) =>
-        new(target, dns ?? Resolver(), options ?? Options(), time ?? TimeProvider.System, CheckServices.Default, CancellationToken.None);
+    public static CheckContext Context(Target target, CheckOptions? options = null, TimeProvider? time = null, DnsResolver? dns = null, TargetMemory? memory = null) =>
+        new(target, dns ?? Resolver(), options ?? Options(), time ?? TimeProvider.System, CheckServices.Default, CancellationToken.None, memory: memory);
 
     /// <summary>The services a host composes (<c>AddMailHealthChecks</c>), on the test resolver and options.</summary>
     public static ServiceProvider Services(DnsResolver? dns = null, CheckOptions? options = null, TimeProvider? time = null) =>

@@ -38,7 +38,7 @@ internal sealed class CheckCommandOptions
 
     public Option<string[]> DkimSelectors { get; } = new("--dkim-selector")
     {
-        Description = "DKIM selector to check; repeatable. Default: a few common selectors are tried, for information.",
+        Description = "DKIM selector to check; repeatable. Default: the common selectors are tried, and what is found is reported for information.",
         HelpName = "SELECTOR",
         Arity = ArgumentArity.ZeroOrMore,
     };
@@ -54,6 +54,12 @@ internal sealed class CheckCommandOptions
         Description = "Outbound IP to test against SPF and blocklists; repeatable. Default: the mail hosts' addresses.",
         HelpName = "IP",
         Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public Option<string?> Checks { get; } = new("--checks")
+    {
+        Description = "Run only these checks, comma separated: mx, smtp, spf, dkim, dmarc, mta-sts, tls-rpt, dnssec, dane, bimi, ptr, dnsbl. Default: every check.",
+        HelpName = "KIND,...",
     };
 
     public Option<string[]> Dns { get; } = CommonOptions.Dns();
@@ -99,7 +105,7 @@ internal sealed class CheckCommandOptions
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Add(Domains);
-        foreach (var option in new Option[] { TargetsFile, Concurrency, Hosts, Ports, DkimSelectors, BimiSelector, SendingIps, Dns, Dnsbl, CaFile, RelayTest, Json, Timeout, AllowNetworks })
+        foreach (var option in new Option[] { TargetsFile, Concurrency, Hosts, Ports, DkimSelectors, BimiSelector, SendingIps, Checks, Dns, Dnsbl, CaFile, RelayTest, Json, Timeout, AllowNetworks })
         {
             command.Add(option);
         }
@@ -118,6 +124,7 @@ internal sealed class CheckCommandOptions
             parse.GetValue(DkimSelectors) ?? [],
             parse.GetValue(BimiSelector),
             parse.GetValue(SendingIps) ?? [],
+            parse.GetValue(Checks),
             parse.GetValue(Dns) ?? [],
             parse.GetValue(Dnsbl),
             parse.GetValue(CaFile),

@@ -10,6 +10,7 @@ public sealed record CheckInput(
     IReadOnlyList<string> DkimSelectors,
     string? BimiSelector,
     IReadOnlyList<string> SendingIps,
+    string? Checks,
     IReadOnlyList<string> Dns,
     IReadOnlyList<string>? Dnsbl,
     string? CaFile,

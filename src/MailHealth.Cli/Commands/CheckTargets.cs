@@ -17,6 +17,7 @@ public static class CheckTargets
         ["bimiSelector"] = "--bimi-selector",
         ["sendingIps"] = "--sending-ip",
         ["dnsbl"] = "--dnsbl",
+        ["checks"] = "--checks",
     };
 
     public static async Task<IReadOnlyList<Target>> ReadAsync(CheckInput input, CancellationToken cancellationToken)
@@ -28,10 +29,10 @@ public static class CheckTargets
         }
 
         var perTargetGiven = input.Hosts.Count > 0 || input.Ports is not null || input.DkimSelectors.Count > 0 || input.BimiSelector is not null
-            || input.SendingIps.Count > 0 || input.Dnsbl is { Count: > 0 } || input.RelayTest;
+            || input.SendingIps.Count > 0 || input.Dnsbl is { Count: > 0 } || input.RelayTest || input.Checks is not null;
         if (input.Domains.Count == 0 && perTargetGiven)
         {
-            throw new UsageException("--host, --ports, --dkim-selector, --bimi-selector, --sending-ip, --dnsbl and --relay-test apply to DOMAIN arguments; in --targets FILE each target carries its own");
+            throw new UsageException("--host, --ports, --dkim-selector, --bimi-selector, --sending-ip, --dnsbl, --checks and --relay-test apply to DOMAIN arguments; in --targets FILE each target carries its own");
         }
 
         var targets = new List<Target>();
@@ -88,6 +89,7 @@ public static class CheckTargets
             SendingIps = [.. input.SendingIps],
             Dnsbl = input.Dnsbl is { Count: > 0 } zones ? [.. zones] : null,
             RelayTest = input.RelayTest,
+            Checks = input.Checks is null ? null : [.. input.Checks.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
         };
         var validation = TargetValidator.Validate(definition);
         if (validation.Target is { } target)

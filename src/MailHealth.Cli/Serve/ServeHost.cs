@@ -20,7 +20,7 @@ namespace MailHealth.Cli.Serve;
 
 /// <summary>
 /// The whole monitor in one process (<c>mailhealth serve</c>): the monitor's services on
-/// storage, the in-process schedule and purge, a worker draining the shared queues, Prometheus
+/// storage, the in-process schedule, purge and DKIM selector sweep, a worker draining the shared queues, Prometheus
 /// metrics at <c>/metrics</c> and the HTTP API, on Kestrel. Composition only: what it runs lives
 /// in MailHealth.Monitor, the same services the Functions app calls.
 /// </summary>

@@ -1,4 +1,5 @@
 using MailHealth.Cli.Serve.Metrics;
+using MailHealth.Monitor.Dkim;
 using MailHealth.Monitor.Retention;
 using MailHealth.Monitor.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,7 @@ namespace MailHealth.Cli.Serve;
 /// <summary>
 /// <c>serve</c>'s scheduled jobs on its own clock, where the Functions app has timer triggers:
 /// <c>Schedule</c> (the probe schedule's tick, then the worker is woken) and <c>Purge</c> (the
-/// retention purge), at the times of <see cref="ScheduleSettings"/>; each occurrence counted in
+/// retention purge) and <c>DkimSweep</c> (the daily DKIM selector sweep), at the times of <see cref="ScheduleSettings"/>; each occurrence counted in
 /// <see cref="ProcessMetrics"/>, done or failed.
 /// </summary>
 internal static class ServeJobs
@@ -19,6 +20,8 @@ internal static class ServeJobs
     public const string Schedule = "Schedule";
 
     public const string Purge = "Purge";
+
+    public const string DkimSweep = "DkimSweep";
 
     public static IServiceCollection AddServeJobs(this IServiceCollection services)
     {
@@ -32,6 +35,8 @@ internal static class ServeJobs
             var purged = await s.GetRequiredService<RetentionService>().PurgeAsync(ct).ConfigureAwait(false);
             ServeLog.Purged(s.GetRequiredService<ILogger<CronJobService>>(), purged.RunEntities, purged.ChangeEvents, purged.Notifications);
         }));
+        services.AddSingleton<IHostedService>(sp => Job(sp, DkimSweep, s => s.DkimSweep, runOnStart: false, async (s, ct) =>
+            await s.GetRequiredService<DkimSweepService>().SweepDueAsync(ct).ConfigureAwait(false)));
         return services;
     }
 

@@ -2,6 +2,7 @@ using MailHealth.Checks;
 using MailHealth.Dmarc;
 using MailHealth.Dns;
 using MailHealth.MtaSts;
+using MailHealth.Targets;
 
 namespace MailHealth.Bimi;
 
@@ -14,7 +15,7 @@ namespace MailHealth.Bimi;
 /// </summary>
 public sealed class BimiCheck : ICheck
 {
-    public const string KindName = "bimi";
+    public const string KindName = CheckKinds.Bimi;
 
     public const string DefaultSelector = "default";
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using MailHealth.Checks;
 using MailHealth.Dns;
+using MailHealth.Targets;
 
 namespace MailHealth.Blocklists;
 
@@ -12,7 +13,7 @@ namespace MailHealth.Blocklists;
 /// </summary>
 public sealed class BlocklistCheck(BlocklistCatalog catalog) : ICheck
 {
-    public const string KindName = "dnsbl";
+    public const string KindName = CheckKinds.Dnsbl;
 
     public BlocklistCheck()
         : this(BlocklistCatalog.Default)
@@ -57,7 +58,7 @@ public sealed class BlocklistCheck(BlocklistCatalog catalog) : ICheck
     private static async Task<ZoneRun> RunZoneAsync(
         CheckContext context, BlocklistZone zone, IReadOnlyList<IPAddress> addresses, bool needsIpv6, CancellationToken cancellationToken)
     {
-        var health = await ZoneHealthProbe.ProbeAsync(context.Dns, context.Concurrency, zone, needsIpv6, context.Time, cancellationToken).ConfigureAwait(false);
+        var health = await ZoneHealthProbe.ProbeAsync(context.Dns, context.DnsConcurrency, zone, needsIpv6, context.Time, cancellationToken).ConfigureAwait(false);
         var questions = new List<(string Subject, string Query)>();
         if (health.Kind == BlocklistKind.Domain)
         {
@@ -72,7 +73,7 @@ public sealed class BlocklistCheck(BlocklistCatalog catalog) : ICheck
         }
 
         var answers = await Task.WhenAll(questions.Select(q =>
-            BlocklistLookup.AskAsync(context.Dns, context.Concurrency, zone, q.Query, withReason: true, cancellationToken))).ConfigureAwait(false);
+            BlocklistLookup.AskAsync(context.Dns, context.DnsConcurrency, zone, q.Query, withReason: true, cancellationToken))).ConfigureAwait(false);
         return new ZoneRun(health, questions.Select(q => q.Subject).Zip(answers).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal));
     }
 

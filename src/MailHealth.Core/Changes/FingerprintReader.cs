@@ -78,7 +78,7 @@ public static partial class FingerprintReader
             switch (check.Kind)
             {
                 case "dkim" when check.Id == "dkim":
-                    foreach (var selector in EvidenceJson.Strings(check, "unansweredSelectors") ?? [])
+                    foreach (var selector in (EvidenceJson.Strings(check, "unansweredSelectors") ?? []).Concat(EvidenceJson.Strings(check, "uncheckedSelectors") ?? []))
                     {
                         unread.Add(FingerprintItems.Dkim(selector));
                     }

@@ -1,4 +1,5 @@
 using MailHealth.Dns;
+using MailHealth.Memory;
 using MailHealth.Network;
 using MailHealth.Reports;
 using MailHealth.Smtp;
@@ -9,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace MailHealth.Checks;
 
 /// <summary>
-/// Runs every check of one target once and gathers the report. Checks run concurrently; a check
+/// Runs the checks of one target once (every check, or those the target chose: <see cref="CheckKinds.IsReported"/>)
+/// and gathers the report. Checks run concurrently; a check
 /// that throws becomes an <c>error</c> result and is logged with its stack (a bug in one check
 /// must not hide the others, nor another target's run).
 /// </summary>
@@ -51,16 +53,29 @@ public sealed class DomainChecker
     /// <summary>The checks, in report order.</summary>
     public IReadOnlyList<ICheck> Checks => _checks;
 
-    public async Task<Report> RunAsync(Target target, CancellationToken cancellationToken)
+    /// <summary>A one-off run (<c>mailhealth check</c>): nothing remembered, what is needed is found inline.</summary>
+    public Task<Report> RunAsync(Target target, CancellationToken cancellationToken) => RunAsync(target, null, cancellationToken);
+
+    /// <summary>A run with what the monitor remembers about the target (<paramref name="memory"/>: its DKIM selectors).</summary>
+    public async Task<Report> RunAsync(Target target, TargetMemory? memory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         var startedAt = _time.GetUtcNow();
         using var deadline = new CancellationTokenSource(_options.RunDeadline, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         // A view of the resolver for this run: a question asked twice in the run is answered once.
-        var context = new CheckContext(target, _dns.ForRun(), _options, _time, _services, linked.Token, _network, _sharedProbes);
+        var context = new CheckContext(target, _dns.ForRun(), _options, _time, _services, linked.Token, _network, _sharedProbes, memory);
 
-        var runs = _checks.Select(check => RunOneAsync(check, context, linked.Token)).ToList();
+        var chosen = _checks.Where(check => CheckKinds.IsReported(target, check.Kind)).ToList();
+        if (chosen.Any(check => CheckKinds.ReadingProbes.Contains(check.Kind)))
+        {
+            // The probes start as soon as the mail hosts are known, not when the first check that
+            // reads them gets there (DANE asks its TLSA records first): the run's DNS work then
+            // goes on beside the probes, never before them (issue 17).
+            _ = context.SmtpProbes;
+        }
+
+        var runs = chosen.Select(check => RunOneAsync(check, context, linked.Token)).ToList();
         var results = (await Task.WhenAll(runs).ConfigureAwait(false)).SelectMany(r => r).ToList();
         cancellationToken.ThrowIfCancellationRequested();
 

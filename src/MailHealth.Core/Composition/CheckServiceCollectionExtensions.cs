@@ -56,9 +56,11 @@ public static class CheckServiceCollectionExtensions
         services.TryAddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.TryAddSingleton(sp => new NetworkLimiter(sp.GetRequiredService<IOptions<NetworkSettings>>().Value.MaxConcurrency));
         services.TryAddSingleton(SharingLimit.None);
+        // Questions have a bound of their own: sharing the connections' would make a domain's DNS
+        // work wait for probes to end (issue 17: a run's DNS work runs beside its SMTP probe).
         services.TryAddSingleton(sp => new DnsResolver(
             sp.GetRequiredService<IOptions<DnsSettings>>().Value.ToResolverOptions(sp.GetRequiredService<SharingLimit>()),
-            sp.GetRequiredService<NetworkLimiter>(),
+            new NetworkLimiter(sp.GetRequiredService<IOptions<NetworkSettings>>().Value.MaxDnsQueries),
             sp.GetRequiredService<TimeProvider>()));
         services.AddAddressPolicy();
         services.TryAddSingleton(CheckServices.Default);

@@ -4,6 +4,7 @@ using DnsClient.Protocol;
 using MailHealth.Checks;
 using MailHealth.Dns;
 using MailHealth.Smtp;
+using MailHealth.Targets;
 
 namespace MailHealth.Dane;
 
@@ -14,7 +15,7 @@ namespace MailHealth.Dane;
 /// </summary>
 public sealed class DaneCheck : ICheck
 {
-    public const string KindName = "dane";
+    public const string KindName = CheckKinds.Dane;
 
     public string Kind => KindName;
 

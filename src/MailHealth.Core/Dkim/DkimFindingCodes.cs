@@ -11,4 +11,10 @@ public static class DkimFindingCodes
     public const string KeySha1Only = "DKIM_KEY_SHA1_ONLY";
     public const string KeyNotForEmail = "DKIM_KEY_NOT_FOR_EMAIL";
     public const string MultipleRecords = "DKIM_MULTIPLE_RECORDS";
+
+    /// <summary>No selector is configured, reported or found: DKIM could not be checked (never a silent pass).</summary>
+    public const string NoSelector = "DKIM_NO_SELECTOR";
+
+    /// <summary>The selectors checked were found by guessing the common ones: information only.</summary>
+    public const string SelectorsGuessed = "DKIM_SELECTORS_GUESSED";
 }

@@ -1,5 +1,6 @@
 using MailHealth.Checks;
 using MailHealth.Dns;
+using MailHealth.Targets;
 
 namespace MailHealth.Dmarc;
 
@@ -10,7 +11,7 @@ namespace MailHealth.Dmarc;
 /// </summary>
 public sealed class DmarcCheck : ICheck
 {
-    public const string KindName = "dmarc";
+    public const string KindName = CheckKinds.Dmarc;
 
     public string Kind => KindName;
 

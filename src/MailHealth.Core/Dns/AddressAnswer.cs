@@ -12,6 +12,9 @@ public sealed record AddressAnswer(string Name, DnsAnswer V4, DnsAnswer V6)
     /// <summary>Neither family could be asked: the name's addresses are unknown, not absent.</summary>
     public bool Failed => !V4.Answered && !V6.Answered;
 
+    /// <summary>Where the name's CNAME chain ends, as either family's answer saw it; null when the name is no alias.</summary>
+    public string? CanonicalName => V4.CanonicalName ?? V6.CanonicalName;
+
     /// <summary>The answer that failed, for the finding (prefers IPv4's).</summary>
     public DnsAnswer? FailedAnswer => !V4.Answered ? V4 : !V6.Answered ? V6 : null;
 }

@@ -14,11 +14,24 @@ public sealed record DnsAnswer(
     bool Authenticated = false,
     string? Error = null)
 {
+    /// <summary>
+    /// The name the answer's records belong to when the asked name is an alias: the target of the
+    /// CNAME chain the server followed (RFC 1034 section 3.6.2); null when it is not an alias.
+    /// </summary>
+    public string? CanonicalName { get; init; }
+
     /// <summary>The RRSIG records over the asked type that came with the answer (the DO bit is set).</summary>
     public IReadOnlyList<RRSigRecord> Signatures { get; init; } = [];
 
     /// <summary>How long the answer may be kept: its TTL, or for a negative answer the SOA's (RFC 2308). Zero: not to be kept.</summary>
     internal TimeSpan Lifetime { get; init; }
+
+    /// <summary>
+    /// Answered by a caching resolver: recursion available (RA) and not given with authority (AA),
+    /// so the resolver holds it for its TTL. An authoritative server's answer (AA, or no RA) is
+    /// the zone as it is now.
+    /// </summary>
+    internal bool FromResolver { get; init; }
 
     /// <summary>True when the question was answered (records, no data, or no such name).</summary>
     public bool Answered => Outcome is DnsOutcome.Success or DnsOutcome.NoData or DnsOutcome.NxDomain;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Runtime.CompilerServices;
 using DnsClient;
 using DnsClient.Protocol;
 using MailHealth.Network;
@@ -16,9 +17,12 @@ public sealed class DnsResolver
     private readonly NetworkLimiter _network;
     private readonly TimeProvider _time;
 
-    // With UseCache: answers shared by every run of the process, each until its expiry. Null
-    // without UseCache. Failures are never kept.
+    // With UseCache: answers shared by every run of the process, each for its TTL within the
+    // bounds of SharedAnswers. Null without UseCache. Failures are never kept.
     private readonly SharedAnswers? _shared;
+
+    // Questions sent to the servers, counted for the resolver and all its run views.
+    private readonly StrongBox<long> _sent = new();
 
     // Set on a run's view (ForRun): each question is asked once per run, its answer shared by the
     // checks of that run and forgotten with it. Null on the process-wide resolver.
@@ -32,7 +36,7 @@ public sealed class DnsResolver
         ArgumentNullException.ThrowIfNull(options);
         _network = network ?? NetworkLimiter.Unbounded;
         _time = time ?? TimeProvider.System;
-        _shared = options.UseCache ? new SharedAnswers(options.MaximumCacheAge) : null;
+        _shared = options.UseCache ? new SharedAnswers(options) : null;
         var lookupOptions = options.Servers.Count > 0
             ? new LookupClientOptions([.. options.Servers])
             : new LookupClientOptions();
@@ -56,6 +60,7 @@ public sealed class DnsResolver
 
     private DnsResolver(DnsResolver shared)
     {
+        _sent = shared._sent;
         _client = shared._client;
         _network = shared._network;
         _time = shared._time;
@@ -65,6 +70,9 @@ public sealed class DnsResolver
     }
 
     public DnsResolverOptions Options { get; }
+
+    /// <summary>Questions sent to the servers so far by this resolver and its run views (answers recalled from the cache are not counted).</summary>
+    public long QuestionsSent => Interlocked.Read(ref _sent.Value);
 
     /// <summary>Answers kept across runs now (<see cref="DnsResolverOptions.UseCache"/>); for tests.</summary>
     internal int SharedAnswerCount => _shared?.Count ?? 0;
@@ -127,15 +135,18 @@ public sealed class DnsResolver
     private async Task<DnsAnswer> AskAsync(string name, QueryType type, CancellationToken cancellationToken)
     {
         var typeName = type.ToString();
+        Interlocked.Increment(ref _sent.Value);
         try
         {
             var response = await _client.QueryAsync(name, type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
             var code = response.Header.ResponseCode;
+            var fromResolver = response.Header.RecursionAvailable && !response.Header.HasAuthorityAnswer;
             if (code == DnsHeaderResponseCode.NotExistentDomain)
             {
                 return new DnsAnswer(name, typeName, DnsOutcome.NxDomain, [], response.Header.IsAuthenticData)
                 {
                     Lifetime = NegativeLifetime(response),
+                    FromResolver = fromResolver,
                 };
             }
 
@@ -145,8 +156,10 @@ public sealed class DnsResolver
                 return new DnsAnswer(name, typeName, outcome, [], false, $"{code} ({response.ErrorMessage})");
             }
 
-            // Keep the records of the asked type; CNAMEs are followed by the server.
+            // Keep the records of the asked type; CNAMEs are followed by the server, and where the
+            // chain ends is kept, so no check needs a question of its own to learn that a name is an alias.
             var records = response.Answers.Where(r => r.RecordType == (ResourceRecordType)type).ToList();
+            var aliases = response.Answers.OfType<CNameRecord>().ToList();
             return new DnsAnswer(
                 name,
                 typeName,
@@ -155,10 +168,12 @@ public sealed class DnsResolver
                 response.Header.IsAuthenticData)
             {
                 Signatures = [.. response.Answers.OfType<RRSigRecord>().Where(r => r.CoveredType == (ResourceRecordType)type)],
+                CanonicalName = type == QueryType.CNAME || aliases.Count == 0 ? null : aliases[^1].CanonicalName.Value.TrimEnd('.'),
                 // The shortest TTL of what was read (a CNAME on the way included).
                 Lifetime = records.Count > 0
                     ? TimeSpan.FromSeconds(response.Answers.Min(r => r.InitialTimeToLive))
                     : NegativeLifetime(response),
+                FromResolver = fromResolver,
             };
         }
         catch (DnsResponseException e) when (e.Code == DnsResponseCode.ConnectionTimeout)

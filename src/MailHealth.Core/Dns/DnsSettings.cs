@@ -22,15 +22,21 @@ public sealed class DnsSettings
     public int Retries { get; set; } = 1;
 
     /// <summary>
-    /// Also share answers across runs, process-wide (never longer than <see cref="MaximumCacheAge"/>):
-    /// the names a fleet has in common (its providers' MX hosts, their TLSA and PTR records, the
-    /// blocklists' answers, the DMARC walk's upper names) are asked once per cycle, not once per
-    /// target. Default true; only questions asked twice are kept, at most 4,096, so memory stays flat.
+    /// Also share answers across runs, process-wide, for their TTL: the monitor asks a caching
+    /// resolver, which would answer from its cache until the TTL runs out, so a run reads what the
+    /// resolver would say and the resolver's query budget is spent on what changed. Default true.
     /// </summary>
     public bool UseCache { get; set; } = true;
 
-    /// <summary>The longest an answer is kept, whatever its TTL. Default 1 min, 0-1 h; keep it below the schedule's interval.</summary>
-    public TimeSpan MaximumCacheAge { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// The longest an answer is kept, whatever its TTL. Default 1 h, 0-1 day. An answer that did
+    /// not come from a caching resolver (an authoritative server given as <c>--dns</c>) is kept
+    /// at most half the monitor's interval besides.
+    /// </summary>
+    public TimeSpan MaximumCacheAge { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The most answers kept at once. Default 200,000, 0-10,000,000 (0: none kept across runs).</summary>
+    public int CacheCapacity { get; set; } = DnsResolverOptions.DefaultCacheCapacity;
 
     public static void Validate(DnsSettings settings, SettingErrors errors)
     {
@@ -46,17 +52,20 @@ public sealed class DnsSettings
 
         errors.Range(nameof(Timeout), settings.Timeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30));
         errors.Range(nameof(Retries), settings.Retries, 0, 5);
-        errors.Range(nameof(MaximumCacheAge), settings.MaximumCacheAge, TimeSpan.Zero, TimeSpan.FromHours(1));
+        errors.Range(nameof(MaximumCacheAge), settings.MaximumCacheAge, TimeSpan.Zero, TimeSpan.FromDays(1));
+        errors.Range(nameof(CacheCapacity), settings.CacheCapacity, 0, 10_000_000);
     }
 
     /// <summary>The resolver's options; call after validation.</summary>
-    /// <param name="limit">A host's own bound on <see cref="MaximumCacheAge"/> (the monitor: half its schedule's interval).</param>
+    /// <param name="limit">A host's own bound on answers from authoritative servers (the monitor: half its schedule's interval).</param>
     public DnsResolverOptions ToResolverOptions(SharingLimit? limit = null) => new()
     {
         Servers = [.. Servers.Select(s => IpAddressText.TryParseEndpoint(s, 53, out var e) ? e : throw new FormatException($"'{s}' is not an IP address or IP:PORT"))],
         Timeout = Timeout,
         Retries = Retries,
         UseCache = UseCache,
-        MaximumCacheAge = (limit ?? SharingLimit.None).Apply(MaximumCacheAge),
+        MaximumCacheAge = MaximumCacheAge,
+        MaximumAuthoritativeAge = (limit ?? SharingLimit.None).Apply(MaximumCacheAge),
+        CacheCapacity = CacheCapacity,
     };
 }

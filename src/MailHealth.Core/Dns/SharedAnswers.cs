@@ -1,59 +1,77 @@
 using System.Collections.Concurrent;
 using DnsClient;
-using MailHealth.Sharing;
 
 namespace MailHealth.Dns;
 
 /// <summary>
-/// Answers kept across runs (<see cref="DnsResolverOptions.UseCache"/>): each for its own
-/// <see cref="DnsAnswer.Lifetime"/>, never longer than the configured maximum, so a monitor
-/// still reads a changed record within one cycle. Only answers are kept (records, no data, no
-/// such name); a timeout or a server failure is asked again by the next run.
-/// <para>
-/// An answer is kept only when its question comes a second time: most questions of a fleet are
-/// one domain's own (its MX, its SPF, its DKIM selectors) and never come again, while the shared
-/// ones (a provider's mail hosts, their TLSA, the DMARC walk's upper names, a blocklist's answer
-/// for a shared address) come once per target. A <see cref="Doorkeeper"/> remembers what was
-/// asked once, so memory stays flat however many targets pass through: the table, and the
-/// shared answers.
-/// </para>
+/// Answers kept across runs (<see cref="DnsResolverOptions.UseCache"/>), each for its own
+/// <see cref="DnsAnswer.Lifetime"/> (its TTL; a negative answer's SOA, RFC 2308 section 5), never
+/// longer than a bound that depends on who answered:
+/// <list type="bullet">
+/// <item>a caching resolver (<see cref="DnsAnswer.FromResolver"/>) would give the same answer from
+/// its cache until the TTL runs out, so keeping it as long loses no freshness and spares the
+/// resolver's query budget: bounded by <see cref="DnsResolverOptions.MaximumCacheAge"/> only;</item>
+/// <item>an authoritative server gives the zone as it is now: bounded also by
+/// <see cref="DnsResolverOptions.MaximumAuthoritativeAge"/> (the monitor: half its interval), so
+/// a changed record is read at the next cycle.</item>
+/// </list>
+/// Only answers are kept (records, no data, no such name); a timeout or a server failure is asked
+/// again by the next run. At most <see cref="DnsResolverOptions.CacheCapacity"/> answers are held:
+/// a full table takes no new answer until expired ones are swept.
 /// </summary>
-internal sealed class SharedAnswers(TimeSpan maximumAge)
+internal sealed class SharedAnswers(DnsResolverOptions options)
 {
-    /// <summary>The most answers kept at once: a fleet shares far fewer names than this.</summary>
-    public const int Capacity = 4096;
-
-    private const int SweepEvery = 256;
     private readonly ConcurrentDictionary<(string Name, QueryType Type), (DnsAnswer Answer, DateTimeOffset Expires)> _answers = new();
-    private readonly Doorkeeper _doorkeeper = new();
+
+    // Swept at a pace that grows with the table, so a keep costs a few entries' walk on average,
+    // never a whole table's: a full table refuses new answers until the next sweep frees room.
+    private readonly int _sweepEvery = Math.Max(256, options.CacheCapacity / 4);
     private int _kept;
 
-    /// <summary>Answers held now (expired ones included until the next sweep).</summary>
+    /// <summary>Answers held now (expired ones included until they are swept or recalled).</summary>
     public int Count => _answers.Count;
 
-    public DnsAnswer? Recall((string Name, QueryType Type) key, DateTimeOffset now) =>
-        _answers.TryGetValue(key, out var entry) && entry.Expires > now ? entry.Answer : null;
+    public DnsAnswer? Recall((string Name, QueryType Type) key, DateTimeOffset now)
+    {
+        if (!_answers.TryGetValue(key, out var entry))
+        {
+            return null;
+        }
+
+        if (entry.Expires > now)
+        {
+            return entry.Answer;
+        }
+
+        _answers.TryRemove(KeyValuePair.Create(key, entry));
+        return null;
+    }
 
     public void Keep((string Name, QueryType Type) key, DnsAnswer answer, DateTimeOffset now)
     {
-        var lifetime = answer.Lifetime < maximumAge ? answer.Lifetime : maximumAge;
-        if (!answer.Answered || lifetime <= TimeSpan.Zero || !_doorkeeper.AskedBefore(key))
+        var lifetime = Min(answer.Lifetime, options.MaximumCacheAge);
+        if (!answer.FromResolver)
+        {
+            lifetime = Min(lifetime, options.MaximumAuthoritativeAge);
+        }
+
+        if (!answer.Answered || lifetime <= TimeSpan.Zero)
         {
             return;
         }
 
-        // Swept at a fixed pace, never on every call: a full table of live answers refuses new
-        // ones until the next sweep frees room, instead of costing each query a walk of it.
-        if (Interlocked.Increment(ref _kept) % SweepEvery == 0)
+        if (Interlocked.Increment(ref _kept) % _sweepEvery == 0)
         {
             Sweep(now);
         }
 
-        if (_answers.Count < Capacity)
+        if (_answers.Count < options.CacheCapacity)
         {
             _answers[key] = (answer, now + lifetime);
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private void Sweep(DateTimeOffset now)
     {

@@ -2,6 +2,7 @@ using DnsClient;
 using DnsClient.Protocol;
 using MailHealth.Checks;
 using MailHealth.Dns;
+using MailHealth.Targets;
 
 namespace MailHealth.Dnssec;
 
@@ -13,7 +14,7 @@ namespace MailHealth.Dnssec;
 /// </summary>
 public sealed class DnssecCheck : ICheck
 {
-    public const string KindName = "dnssec";
+    public const string KindName = CheckKinds.Dnssec;
 
     /// <summary>Signatures ending sooner than this are a warning: re-signing has stopped or lags.</summary>
     public static readonly TimeSpan ExpiryWarning = TimeSpan.FromDays(7);

@@ -5,6 +5,7 @@ using System.Text;
 using MailHealth.Checks;
 using MailHealth.Dns;
 using MailHealth.Smtp;
+using MailHealth.Targets;
 
 namespace MailHealth.MtaSts;
 
@@ -14,7 +15,7 @@ namespace MailHealth.MtaSts;
 /// </summary>
 public sealed class MtaStsCheck : ICheck
 {
-    public const string KindName = "mta-sts";
+    public const string KindName = CheckKinds.MtaSts;
 
     /// <summary>Evidence keeps at most this much of the policy text.</summary>
     private const int EvidencePolicyChars = 4096;

@@ -3,6 +3,7 @@ using DnsClient;
 using DnsClient.Protocol;
 using MailHealth.Checks;
 using MailHealth.Dns;
+using MailHealth.Targets;
 
 namespace MailHealth.Mx;
 
@@ -12,7 +13,7 @@ namespace MailHealth.Mx;
 /// </summary>
 public static class MxLookup
 {
-    public const string Kind = "mx";
+    public const string Kind = CheckKinds.Mx;
 
     public static async Task<MxResult> LookupAsync(CheckContext context, CancellationToken cancellationToken)
     {
@@ -105,11 +106,9 @@ public static class MxLookup
             return (null, new { preference, exchange, addresses = Array.Empty<string>(), problem = "ip-literal" }, null);
         }
 
-        var cname = context.Dns.QueryAsync(exchange, QueryType.CNAME, cancellationToken);
-        var addresses = context.Dns.GetAddressesAsync(exchange, cancellationToken);
-        await Task.WhenAll(cname, addresses).ConfigureAwait(false);
-
-        var alias = (await cname.ConfigureAwait(false)).Of<CNameRecord>().FirstOrDefault()?.CanonicalName.Value.TrimEnd('.');
+        // An alias shows in the address answers (the CNAME the server followed): no CNAME question.
+        var resolved = await context.Dns.GetAddressesAsync(exchange, cancellationToken).ConfigureAwait(false);
+        var alias = resolved.CanonicalName;
         if (alias is not null)
         {
             // RFC 5321 section 5.1 / RFC 2181 section 10.3: the MX target must not be an alias.
@@ -118,7 +117,6 @@ public static class MxLookup
                 new Dictionary<string, object?> { ["exchange"] = exchange, ["cname"] = alias }, subject: exchange);
         }
 
-        var resolved = await addresses.ConfigureAwait(false);
         // Both families unanswered: the addresses are unknown, not absent (the caller reports it).
         var unknown = resolved.Addresses.Count == 0 && resolved.Failed ? resolved.FailedAnswer : null;
         if (resolved.Addresses.Count == 0)

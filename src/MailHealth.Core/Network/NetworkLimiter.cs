@@ -1,9 +1,10 @@
 namespace MailHealth.Network;
 
 /// <summary>
-/// The process-wide bound on concurrent network work (DNS queries, SMTP probes, HTTPS fetches),
-/// shared by every target of a fleet run, besides each run's own bound. An operation nested in
-/// one that already holds a slot (the MTA-STS fetch resolving its policy host) runs in that slot:
+/// A process-wide bound on concurrent network work, shared by every target of a fleet run,
+/// besides each run's own bound: one for connections (SMTP probes, HTTPS fetches), another for
+/// DNS questions (the resolver's own), so a question never waits behind a conversation. An
+/// operation nested in one that already holds a slot of the same limiter runs in that slot:
 /// taking a second one could deadlock a full limiter.
 /// </summary>
 public sealed class NetworkLimiter : IDisposable

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
+using DnsClient;
 using DnsClient.Protocol;
 using MailHealth.Checks;
 using MailHealth.Dns;
 using MailHealth.Smtp;
+using MailHealth.Targets;
 
 namespace MailHealth.ReverseDns;
 
@@ -14,7 +16,7 @@ namespace MailHealth.ReverseDns;
 /// </summary>
 public sealed class ReverseDnsCheck : ICheck
 {
-    public const string KindName = "ptr";
+    public const string KindName = CheckKinds.Ptr;
 
     public string Kind => KindName;
 
@@ -68,16 +70,7 @@ public sealed class ReverseDnsCheck : ICheck
     {
         var subject = address.ToString();
         var result = context.Result($"ptr:{subject}", KindName, subject);
-        DnsAnswer ptr;
-        await context.Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ptr = await context.Dns.GetPtrAsync(address, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            context.Concurrency.Release();
-        }
+        var ptr = await context.AskInSlotAsync((dns, ct) => dns.GetPtrAsync(address, ct), cancellationToken).ConfigureAwait(false);
 
         result.Evidence("query", ptr.Describe());
         if (result.AddLookupFailure(ptr, $"the PTR lookup of {subject} failed"))
@@ -99,39 +92,32 @@ public sealed class ReverseDnsCheck : ICheck
         return (address, result, names);
     }
 
-    /// <summary>Forward confirmation: some PTR name has an address record equal to the address.</summary>
+    /// <summary>
+    /// Forward confirmation: some PTR name has an address record equal to the address. Only the
+    /// address's own family can confirm it, so only that one is asked (A for IPv4, AAAA for IPv6).
+    /// </summary>
     private static async Task ConfirmAsync(
         CheckContext context, CheckResultBuilder result, IPAddress address, IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
-        var forwards = await Task.WhenAll(names.Select(async name =>
-        {
-            await context.Concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                return await context.Dns.GetAddressesAsync(name, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                context.Concurrency.Release();
-            }
-        })).ConfigureAwait(false);
+        var type = address.AddressFamily == AddressFamily.InterNetwork ? QueryType.A : QueryType.AAAA;
+        var forwards = await Task.WhenAll(names.Select(name =>
+            context.AskInSlotAsync((dns, ct) => dns.QueryAsync(name, type, ct), cancellationToken))).ConfigureAwait(false);
 
         result.Evidence("forward", forwards.Select(f => new
         {
             name = f.Name,
-            addresses = f.Addresses.Select(a => a.ToString()).ToList(),
+            addresses = Addresses(f).Select(a => a.ToString()).ToList(),
         }).ToList());
 
-        var confirmed = forwards.FirstOrDefault(f => f.Addresses.Any(a => Same(a, address)));
+        var confirmed = forwards.FirstOrDefault(f => Addresses(f).Any(a => Same(a, address)));
         if (confirmed is not null)
         {
             result.Evidence("forwardConfirmed", confirmed.Name);
             return;
         }
 
-        // Only an answer for this address's family can confirm it; if that lookup failed for
-        // some name we cannot tell, which is not the same as "not confirmed".
-        var failed = forwards.Select(f => address.AddressFamily == AddressFamily.InterNetwork ? f.V4 : f.V6).FirstOrDefault(a => !a.Answered);
+        // If that lookup failed for some name we cannot tell, which is not the same as "not confirmed".
+        var failed = forwards.FirstOrDefault(a => !a.Answered);
         if (failed is not null)
         {
             result.Add(failed.FailureCode ?? DnsFindingCodes.ServFail, Severity.Warning,
@@ -144,9 +130,12 @@ public sealed class ReverseDnsCheck : ICheck
             new Dictionary<string, object?>
             {
                 ["ptr"] = names,
-                ["forward"] = forwards.ToDictionary(f => f.Name, f => (object?)f.Addresses.Select(a => a.ToString()).ToList()),
+                ["forward"] = forwards.ToDictionary(f => f.Name, f => (object?)Addresses(f).Select(a => a.ToString()).ToList()),
             });
     }
+
+    private static IEnumerable<IPAddress> Addresses(DnsAnswer answer) =>
+        answer.Of<ARecord>().Select(r => r.Address).Concat(answer.Of<AaaaRecord>().Select(r => r.Address));
 
     private static bool Same(IPAddress a, IPAddress b) => Canonical.Address(a).Equals(Canonical.Address(b));
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using MailHealth.Checks;
 using MailHealth.Dns;
+using MailHealth.Targets;
 
 namespace MailHealth.Spf;
 
@@ -11,7 +12,7 @@ namespace MailHealth.Spf;
 /// </summary>
 public sealed class SpfCheck : ICheck
 {
-    public const string CheckKind = "spf";
+    public const string CheckKind = CheckKinds.Spf;
 
     public string Kind => CheckKind;
 

@@ -20,7 +20,7 @@ public sealed record Target
 
     public IReadOnlyList<PortSpec> Ports { get; init; } = PortSpec.Defaults;
 
-    /// <summary>DKIM selectors to check. Empty: a short list of common selectors is tried, for information only.</summary>
+    /// <summary>DKIM selectors to check. Empty: those receivers reported and those the discovery sweep finds (docs/findings.md, DKIM).</summary>
     public IReadOnlyList<string> DkimSelectors { get; init; } = [];
 
     /// <summary>A BIMI selector to check besides "default" (the BIMI-Selector header of the domain's mail). Null: default only.</summary>
@@ -37,6 +37,12 @@ public sealed record Target
 
     /// <summary>A disabled target stays stored but is not scheduled.</summary>
     public bool Enabled { get; init; } = true;
+
+    /// <summary>
+    /// The kinds of check to run (<see cref="CheckKinds"/>), in report order. Null: every check,
+    /// the full suite. What a report holds: <see cref="CheckKinds.IsReported"/>.
+    /// </summary>
+    public IReadOnlyList<string>? Checks { get; init; }
 
     /// <summary>Free labels (lower case) that route notifications to channels.</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];

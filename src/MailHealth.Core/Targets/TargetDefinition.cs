@@ -36,6 +36,9 @@ public sealed class TargetDefinition
 
     public bool? RelayTest { get; set; }
 
+    /// <summary>The kinds of check to run (<c>smtp</c>, <c>spf</c>...); absent: every check.</summary>
+    public List<string>? Checks { get; set; }
+
     public bool? Enabled { get; set; }
 
     public List<string>? Tags { get; set; }
@@ -55,6 +58,7 @@ public sealed class TargetDefinition
             SendingIps = [.. target.SendingIps.Select(ip => ip.ToString())],
             Dnsbl = target.DnsblZones is null ? null : [.. target.DnsblZones],
             RelayTest = target.RelayTest,
+            Checks = target.Checks is null ? null : [.. target.Checks],
             Enabled = target.Enabled,
             Tags = [.. target.Tags],
         };

@@ -66,6 +66,11 @@ public static class TargetValidator
         var sendingIps = Each(definition.SendingIps, "sendingIps", errors, ParseIp);
         var zones = definition.Dnsbl is null ? null : Each(definition.Dnsbl, "dnsbl", errors, ParseZone);
         var tags = Each(definition.Tags, "tags", errors, ParseTag);
+        var checks = definition.Checks is null ? null : Each(definition.Checks, "checks", errors, ParseCheck);
+        if (definition.Checks is { Count: 0 })
+        {
+            errors.Add(new("checks", null, "names no check; leave it out to run every check"));
+        }
 
         if (errors.Count > 0 || domain is null || id is null)
         {
@@ -84,6 +89,8 @@ public static class TargetValidator
             SendingIps = sendingIps.Distinct().ToList(),
             DnsblZones = zones?.Distinct(StringComparer.Ordinal).ToList(),
             RelayTest = definition.RelayTest ?? false,
+            // Report order, each once: a stored target reads the same however it was written.
+            Checks = checks is null ? null : [.. CheckKinds.All.Where(checks.Contains)],
             Enabled = definition.Enabled ?? true,
             Tags = tags.Distinct(StringComparer.Ordinal).ToList(),
         };
@@ -174,6 +181,11 @@ public static class TargetValidator
             ? (tag, null)
             : (null!, $"'{Shorten(text)}' is not a tag: 1-64 letters, digits, '-', '_' or '.'");
     }
+
+    private static (string, string?) ParseCheck(string text) =>
+        CheckKinds.Parse(text) is { } kind
+            ? (kind, null)
+            : (null!, $"'{Shorten(text)}' is not a check; the checks are {string.Join(", ", CheckKinds.All)}");
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
 }

@@ -1,11 +1,12 @@
 using MailHealth.Checks;
+using MailHealth.Targets;
 
 namespace MailHealth.TlsRpt;
 
 /// <summary>The <c>tls-rpt</c> check: the domain's SMTP TLS reporting record (RFC 8460 section 3).</summary>
 public sealed class TlsRptCheck : ICheck
 {
-    public const string KindName = "tls-rpt";
+    public const string KindName = CheckKinds.TlsRpt;
 
     public string Kind => KindName;
 

@@ -12,6 +12,10 @@ namespace MailHealth.Monitor.Queues;
 /// as the Functions queue triggers do: a message is deleted only after its handler finished, one whose
 /// handler threw becomes visible again after the visibility timeout, and one that failed
 /// <see cref="MaxDequeueCount"/> times moves to the poison queue (host.json's maxDequeueCount).
+/// Up to <see cref="MaxInFlight"/> messages of each queue are handled at once (report inputs
+/// <see cref="MaxReportsInFlight"/>), and a slot is
+/// refilled as soon as its message is done: a slow run (a host that never answers) holds its own
+/// slot, never the others' (a batch that waited for its slowest run held fifteen idle slots).
 /// <c>serve</c> runs it in a loop; several processes sharing a storage account share the work.
 /// </summary>
 public sealed partial class QueueWorker(
@@ -27,11 +31,11 @@ public sealed partial class QueueWorker(
     /// <summary>Attempts before a message is poison (the Functions default).</summary>
     public const int MaxDequeueCount = 5;
 
-    /// <summary>Messages taken at once from the probe and notification queues.</summary>
-    private const int Batch = 16;
+    /// <summary>Messages of one queue handled at once.</summary>
+    public const int MaxInFlight = 16;
 
-    /// <summary>Report inputs taken at once: each may be 25 MiB held in memory while its reports are read.</summary>
-    private const int ReportBatch = 2;
+    /// <summary>Report inputs handled at once: each may be 25 MiB held in memory while its reports are read.</summary>
+    public const int MaxReportsInFlight = 2;
 
     /// <summary>Handles what is on the queues now, until they are empty; returns how many messages were handled.</summary>
     public Task<int> DrainAsync(CancellationToken cancellationToken) => DrainAsync(cancellationToken, cancellationToken);
@@ -45,26 +49,48 @@ public sealed partial class QueueWorker(
     public async Task<int> DrainAsync(CancellationToken stopTaking, CancellationToken abandon)
     {
         var handled = 0;
-        while (!stopTaking.IsCancellationRequested)
+        var probeRuns = new List<Task>();
+        var deliveries = new List<Task>();
+        var ingestions = new List<Task>();
+        try
         {
-            var batch = await HandleAsync(probes, Batch, (m, ct) => runs.RunAsync(m, ct), stopTaking, abandon).ConfigureAwait(false)
-                + await HandleAsync(notifications, Batch, (m, ct) => dispatcher.DeliverAsync(m, ct), stopTaking, abandon).ConfigureAwait(false)
-                + await HandleAsync(reports, ReportBatch, (m, ct) => ingestion.ProcessAsync(m, ct), stopTaking, abandon).ConfigureAwait(false);
-            if (batch == 0)
+            while (true)
             {
-                return handled;
+                var taken = await TakeAsync(probes, (m, ct) => runs.RunAsync(m, ct), probeRuns, MaxInFlight, stopTaking, abandon).ConfigureAwait(false)
+                    + await TakeAsync(notifications, (m, ct) => dispatcher.DeliverAsync(m, ct), deliveries, MaxInFlight, stopTaking, abandon).ConfigureAwait(false)
+                    + await TakeAsync(reports, (m, ct) => ingestion.ProcessAsync(m, ct), ingestions, MaxReportsInFlight, stopTaking, abandon).ConfigureAwait(false);
+                handled += taken;
+                if (probeRuns.Count + deliveries.Count + ingestions.Count == 0)
+                {
+                    return handled;
+                }
+
+                if (taken > 0 && (probeRuns.Count < MaxInFlight || deliveries.Count < MaxInFlight || ingestions.Count < MaxReportsInFlight))
+                {
+                    // Room left, and the queue had messages: take more before waiting.
+                    continue;
+                }
+
+                var done = await Task.WhenAny(probeRuns.Concat(deliveries).Concat(ingestions)).ConfigureAwait(false);
+                probeRuns.Remove(done);
+                deliveries.Remove(done);
+                ingestions.Remove(done);
+                await done.ConfigureAwait(false);
             }
-
-            handled += batch;
         }
-
-        return handled;
+        finally
+        {
+            // Left early (storage failed, the messages in hand were abandoned): what still runs ends first.
+            await Task.WhenAll(probeRuns.Concat(deliveries).Concat(ingestions).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+        }
     }
 
-    private async Task<int> HandleAsync<T, TResult>(StorageQueue<T> queue, int maxMessages, Func<T, CancellationToken, Task<TResult>> handle, CancellationToken stopTaking, CancellationToken cancellationToken)
+    /// <summary>Starts a handler for each message the queue gives, up to the queue's free slots (<paramref name="slots"/> in all); returns how many.</summary>
+    private async Task<int> TakeAsync<T, TResult>(
+        StorageQueue<T> queue, Func<T, CancellationToken, Task<TResult>> handle, List<Task> running, int slots, CancellationToken stopTaking, CancellationToken cancellationToken)
         where T : class
     {
-        if (stopTaking.IsCancellationRequested)
+        if (stopTaking.IsCancellationRequested || running.Count >= slots)
         {
             return 0;
         }
@@ -72,7 +98,7 @@ public sealed partial class QueueWorker(
         IReadOnlyList<ReceivedMessage<T>> messages;
         try
         {
-            messages = await queue.ReceiveAsync(maxMessages, settings.Value.MessageVisibilityTimeout, stopTaking).ConfigureAwait(false);
+            messages = await queue.ReceiveAsync(slots - running.Count, settings.Value.MessageVisibilityTimeout, stopTaking).ConfigureAwait(false);
         }
         catch (QueueMessageFormatException e)
         {
@@ -80,29 +106,37 @@ public sealed partial class QueueWorker(
             LogUnreadable(logger, queue.Name, e);
             return 0;
         }
-
-        await Task.WhenAll(messages.Select(async message =>
+        catch (OperationCanceledException) when (stopTaking.IsCancellationRequested)
         {
-            if (message.DequeueCount > MaxDequeueCount)
-            {
-                await queue.SendToPoisonAsync(message.Message, cancellationToken).ConfigureAwait(false);
-                await queue.DeleteAsync(message, cancellationToken).ConfigureAwait(false);
-                LogPoisoned(logger, queue.Name, message.MessageId, message.DequeueCount);
-                return;
-            }
+            // Stopping: nothing more is taken, the messages in hand finish.
+            return 0;
+        }
 
-            try
-            {
-                await handle(message.Message, cancellationToken).ConfigureAwait(false);
-                await queue.DeleteAsync(message, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // Left on the queue: visible again after the timeout, retried, poison after the last try.
-                LogFailed(logger, queue.Name, message.MessageId, message.DequeueCount, e);
-            }
-        })).ConfigureAwait(false);
+        running.AddRange(messages.Select(message => HandleAsync(queue, message, handle, cancellationToken)));
         return messages.Count;
+    }
+
+    private async Task HandleAsync<T, TResult>(StorageQueue<T> queue, ReceivedMessage<T> message, Func<T, CancellationToken, Task<TResult>> handle, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (message.DequeueCount > MaxDequeueCount)
+        {
+            await queue.SendToPoisonAsync(message.Message, cancellationToken).ConfigureAwait(false);
+            await queue.DeleteAsync(message, cancellationToken).ConfigureAwait(false);
+            LogPoisoned(logger, queue.Name, message.MessageId, message.DequeueCount);
+            return;
+        }
+
+        try
+        {
+            await handle(message.Message, cancellationToken).ConfigureAwait(false);
+            await queue.DeleteAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Left on the queue: visible again after the timeout, retried, poison after the last try.
+            LogFailed(logger, queue.Name, message.MessageId, message.DequeueCount, e);
+        }
     }
 
     [LoggerMessage(EventId = 2300, Level = LogLevel.Error, Message = "Message {MessageId} of {Queue} failed (attempt {DequeueCount}); it will be retried")]

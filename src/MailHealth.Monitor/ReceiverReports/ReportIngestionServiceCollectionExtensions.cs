@@ -23,7 +23,7 @@ public static class ReportIngestionServiceCollectionExtensions
         services.AddValidatedSettings<ReceiverReportSettings>(configuration, ReceiverReportSettings.Section, ReceiverReportSettings.Validate);
         services.AddValidatedSettings<ReportIngestionSettings>(configuration, ReportIngestionSettings.Section, ReportIngestionSettings.Validate);
         services.TryAddSingleton<ReportStorageCalls>();
-        services.TryAddSingleton<IReportedSelectors, StoredReportedSelectors>();
+        services.TryAddSingleton<IReportedSelectors, RememberedDkimSelectors>();
         services.TryAddSingleton<ReportProcessor>();
         services.TryAddSingleton<ReportIngestion>();
         services.TryAddSingleton<ReceiverTotalsReader>();

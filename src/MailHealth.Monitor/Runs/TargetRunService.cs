@@ -2,6 +2,7 @@ using MailHealth.Alerts;
 using MailHealth.Changes;
 using MailHealth.Checks;
 using MailHealth.Egress;
+using MailHealth.Monitor.Dkim;
 using MailHealth.Monitor.Metrics;
 using MailHealth.Monitor.Notifications;
 using MailHealth.Notifications;
@@ -34,6 +35,7 @@ namespace MailHealth.Monitor.Runs;
 /// </summary>
 public sealed class TargetRunService(
     TargetStore targets,
+    DkimSweepService dkimSweeps,
     DomainChecker checker,
     IEgressSignalWindow egress,
     RunStore runs,
@@ -68,7 +70,9 @@ public sealed class TargetRunService(
             return new TargetRunOutcome { RunId = runId, SkippedBecause = reason };
         }
 
-        var report = await checker.RunAsync(stored.Target, cancellationToken).ConfigureAwait(false);
+        // What the monitor remembers of the target (its DKIM selectors), swept first on its first run.
+        var memory = await dkimSweeps.RecallAsync(stored.Target, cancellationToken).ConfigureAwait(false);
+        var report = await checker.RunAsync(stored.Target, memory, cancellationToken).ConfigureAwait(false);
         return await deadline.RunAsync(limit, ct => StoreAsync(runId, stored.Target, report, ct), cancellationToken).ConfigureAwait(false);
     }
 

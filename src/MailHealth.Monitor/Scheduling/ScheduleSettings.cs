@@ -5,7 +5,8 @@ namespace MailHealth.Monitor.Scheduling;
 /// <summary>
 /// The schedules both hosts run, named, defaulted and checked in one place: the probe schedule
 /// (<c>MAILHEALTH_SCHEDULE</c>, a top-level setting because the Functions timer trigger resolves
-/// it by that name) and the retention purge's (<c>MAILHEALTH_PURGE_SCHEDULE</c>), six-field
+/// it by that name), the retention purge's (<c>MAILHEALTH_PURGE_SCHEDULE</c>) and the daily DKIM
+/// selector sweep's (<c>MAILHEALTH_DKIM_SWEEP_SCHEDULE</c>), six-field
 /// NCRONTAB expressions in UTC, the probe schedule ticking once per <c>MailHealth:Monitor:Interval</c>.
 /// Which of them a host may set is <see cref="ScheduleTimers"/>'.
 /// </summary>
@@ -15,17 +16,25 @@ public sealed class ScheduleSettings
 
     public const string PurgeScheduleSetting = "MAILHEALTH_PURGE_SCHEDULE";
 
+    public const string DkimSweepScheduleSetting = "MAILHEALTH_DKIM_SWEEP_SCHEDULE";
+
     /// <summary>Every 5 minutes, as <c>MailHealth:Monitor:Interval</c>'s default.</summary>
     public const string DefaultSchedule = "0 */5 * * * *";
 
     /// <summary>Daily at 03:30 UTC, off the hour when other jobs cluster.</summary>
     public const string DefaultPurgeSchedule = "0 30 3 * * *";
 
+    /// <summary>Daily at 04:00 UTC, after the purge.</summary>
+    public const string DefaultDkimSweepSchedule = "0 0 4 * * *";
+
     /// <summary>The probe schedule; null when the setting is missing or wrong (<see cref="Problems"/> says which).</summary>
     public CronSchedule? Probes { get; private set; }
 
     /// <summary>The purge schedule; null when the setting is wrong.</summary>
     public CronSchedule? Purge { get; private set; }
+
+    /// <summary>The DKIM selector sweep's schedule; null when the setting is wrong.</summary>
+    public CronSchedule? DkimSweep { get; private set; }
 
     /// <summary>What is wrong with the schedule settings, each naming its setting; empty when nothing is.</summary>
     public IReadOnlyList<string> Problems { get; private set; } = [];
@@ -46,15 +55,8 @@ public sealed class ScheduleSettings
             Probes = Parse(ScheduleSetting, schedule ?? DefaultSchedule, problems);
         }
 
-        var purge = configuration[PurgeScheduleSetting];
-        if (purge is not null && timers == ScheduleTimers.Functions)
-        {
-            problems.Add($"{PurgeScheduleSetting}: the Functions app purges at the fixed '{DefaultPurgeSchedule}' (its timer takes no setting); remove it");
-        }
-        else
-        {
-            Purge = Parse(PurgeScheduleSetting, purge ?? DefaultPurgeSchedule, problems);
-        }
+        Purge = ReadFixedInFunctions(configuration, timers, PurgeScheduleSetting, DefaultPurgeSchedule, "purges", problems);
+        DkimSweep = ReadFixedInFunctions(configuration, timers, DkimSweepScheduleSetting, DefaultDkimSweepSchedule, "sweeps DKIM selectors", problems);
 
         if (Probes is not null && MonitorSettings.ReadInterval(configuration) is { } interval && Probes.MismatchWith(interval, ScheduleSetting) is { } mismatch)
         {
@@ -62,6 +64,20 @@ public sealed class ScheduleSettings
         }
 
         Problems = problems;
+    }
+
+    /// <summary>A schedule only <c>serve</c> takes: the Functions app's timer for it has a fixed expression, so it refuses the setting rather than ignore it.</summary>
+    private static CronSchedule? ReadFixedInFunctions(
+        IConfiguration configuration, ScheduleTimers timers, string setting, string defaultExpression, string job, List<string> problems)
+    {
+        var expression = configuration[setting];
+        if (expression is not null && timers == ScheduleTimers.Functions)
+        {
+            problems.Add($"{setting}: the Functions app {job} at the fixed '{defaultExpression}' (its timer takes no setting); remove it");
+            return null;
+        }
+
+        return Parse(setting, expression ?? defaultExpression, problems);
     }
 
     private static CronSchedule? Parse(string setting, string expression, List<string> problems)

@@ -1,4 +1,5 @@
 using MailHealth.Storage.Alerts;
+using MailHealth.Storage.Dkim;
 using MailHealth.Storage.Latest;
 using MailHealth.Storage.Runs;
 using MailHealth.Storage.Targets;
@@ -6,11 +7,11 @@ using MailHealth.Storage.Targets;
 namespace MailHealth.Monitor.Targets;
 
 /// <summary>
-/// Deletes a target and what belongs only to it: its latest status, history and alerts (open ones
+/// Deletes a target and what belongs only to it: its latest status, history, remembered DKIM selectors and alerts (open ones
 /// would otherwise stay open forever, and a target added again under the same id would inherit
 /// them). Change events and delivered notifications age out with retention.
 /// </summary>
-public sealed class TargetRemoval(TargetStore targets, LatestStatusStore latest, RunStore runs, AlertStore alerts)
+public sealed class TargetRemoval(TargetStore targets, LatestStatusStore latest, RunStore runs, AlertStore alerts, DkimSelectorStore dkimSelectors)
 {
     /// <summary>False when no target had this id.</summary>
     public async Task<bool> RemoveAsync(string targetId, CancellationToken cancellationToken)
@@ -25,6 +26,7 @@ public sealed class TargetRemoval(TargetStore targets, LatestStatusStore latest,
 
         await alerts.DeleteOfTargetAsync(targetId, cancellationToken).ConfigureAwait(false);
         await runs.DeleteHistoryAsync(targetId, cancellationToken).ConfigureAwait(false);
+        await dkimSelectors.DeleteOfTargetAsync(targetId, cancellationToken).ConfigureAwait(false);
         // Last: while it is there, a retried delete knows there is more to clean.
         await latest.DeleteAsync(targetId, cancellationToken).ConfigureAwait(false);
         return existed;

@@ -14,6 +14,7 @@ public static class StorageTables
     public const string Outbox = "outbox";
     public const string Egress = "egress";
     public const string Heartbeats = "heartbeats";
+    public const string DkimSelectors = "dkimselectors";
 
     /// <summary>Receivers' reports: each report's ledger row and its totals per day, by policy domain.</summary>
     public const string Reports = "reports";
@@ -30,12 +31,9 @@ public static class StorageTables
     /// <summary>The policy domains reports arrived for, matched to a target or not.</summary>
     public const string ReportDomains = "reportdomains";
 
-    /// <summary>The DKIM selectors receivers reported signing a target's mail.</summary>
-    public const string ReportedSelectors = "reportselectors";
-
     public static IReadOnlyList<string> All { get; } =
     [
-        Targets, Runs, Latest, Alerts, AlertIndex, Changes, ChangeIndex, Fingerprints, Outbox, Egress, Heartbeats,
-        Reports, DmarcSources, TlsResults, ReportInputs, ReportDomains, ReportedSelectors,
+        Targets, Runs, Latest, Alerts, AlertIndex, Changes, ChangeIndex, Fingerprints, Outbox, Egress, Heartbeats, DkimSelectors,
+        Reports, DmarcSources, TlsResults, ReportInputs, ReportDomains,
     ];
 }

@@ -225,6 +225,17 @@ public sealed class FingerprintReaderTests
         Assert.True(partly.Knows("dkim:default"));
     }
 
+    [Fact]
+    public void Read_RememberedSelectorsNoLongerChecked_AreUnreadNotRemoved()
+    {
+        var print = FingerprintReader.Read(Report(
+            Check("mx", CheckStatus.Pass),
+            Check("dkim", CheckStatus.Warn, ("uncheckedSelectors", new List<string> { "brand" }))));
+
+        Assert.False(print.Knows("dkim:brand"));
+        Assert.True(print.Knows("dkim:default"));
+    }
+
     [Theory]
     [InlineData("smtp", "cert:mx1.demo.test:25")]
     [InlineData("dane", "tlsa:mx1.demo.test")]

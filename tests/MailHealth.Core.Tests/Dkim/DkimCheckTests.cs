@@ -177,31 +177,46 @@ public sealed class DkimCheckTests
     }
 
     [Fact]
-    public async Task Run_NoSelectorConfigured_ReportsCommonSelectorsFoundAsInfoOnly()
+    public async Task Run_NoSelectorGiven_GuessesInlineAndReportsWhatItFoundAsInfoOnly()
     {
-        var results = await RunAsync("common.auth.test", []);
+        var dns = Peers.Resolver();
+        // A run's view, as DomainChecker gives each run: a question asked twice is answered once.
+        var results = await RunAsync("common.auth.test", [], dns.ForRun());
 
         var summary = Assert.Single(results, r => r.Id == "dkim");
         Assert.Equal(["default", "selector1", "google"], Assert.IsAssignableFrom<IEnumerable<string>>(summary.Evidence["foundSelectors"]));
         Assert.Equal(DkimCheck.CommonSelectors, Assert.IsAssignableFrom<IEnumerable<string>>(summary.Evidence["triedSelectors"]));
+        Assert.StartsWith("guessed", (string)summary.Evidence["mode"]!, StringComparison.Ordinal);
+        var guessed = Assert.Single(summary.Findings);
+        Assert.Equal(DkimFindingCodes.SelectorsGuessed, guessed.Code);
+        Assert.Contains("default, selector1, google", guessed.Message, StringComparison.Ordinal);
         Assert.Equal(["dkim", "dkim:default", "dkim:google", "dkim:selector1"], results.Select(r => r.Id).Order(StringComparer.Ordinal));
         Assert.All(results, r => Assert.Equal(CheckStatus.Pass, r.Status));
         Assert.All(results.SelectMany(r => r.Findings), f => Assert.Equal(Severity.Info, f.Severity));
         Assert.Contains(DkimFindingCodes.KeyWeak, Codes(results.Single(r => r.Id == "dkim:selector1")));
         Assert.Contains(DkimFindingCodes.KeyRevoked, Codes(results.Single(r => r.Id == "dkim:google")));
         Assert.Equal(2048, results.Single(r => r.Id == "dkim:default").Evidence["keyBits"]);
+        // _domainkey, then the sixteen common selectors; the found ones are not asked again.
+        Assert.Equal(17, dns.QuestionsSent);
     }
 
     [Fact]
-    public async Task Run_NoSelectorConfiguredAndNoneFound_PassesWithoutFindings()
+    public async Task Run_NoSelectorGivenAndNoDomainKey_IsAWarningNotASilentPass_AfterTwoQuestions()
     {
-        var result = Assert.Single(await RunAsync("bare.auth.test", []));
+        var dns = Peers.Resolver();
+        var result = Assert.Single(await RunAsync("bare.auth.test", [], dns));
 
         Assert.Equal("dkim", result.Id);
-        Assert.Equal(CheckStatus.Pass, result.Status);
-        Assert.Empty(result.Findings);
+        Assert.Equal(CheckStatus.Warn, result.Status);
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(DkimFindingCodes.NoSelector, finding.Code);
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Contains("_domainkey.bare.auth.test does not exist", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("dkimSelectors", finding.Message, StringComparison.Ordinal);
         Assert.Empty(Assert.IsAssignableFrom<IEnumerable<string>>(result.Evidence["foundSelectors"]));
         Assert.DoesNotContain(DkimFindingCodes.KeyMissing, Codes(result));
+        // RFC 8020: _domainkey does not exist, and the guard (selector1) agrees.
+        Assert.Equal(2, dns.QuestionsSent);
     }
 
     [Theory]
@@ -220,7 +235,7 @@ public sealed class DkimCheckTests
     }
 
     [Fact]
-    public async Task Run_NoSelectorConfiguredAndDnsSilent_IsError()
+    public async Task Run_NoSelectorGivenAndDnsSilent_IsErrorAfterOneQuestion()
     {
         await using var server = ScriptedDnsServer.Start(DnsFault.Drop);
 
@@ -229,8 +244,8 @@ public sealed class DkimCheckTests
         Assert.Equal("dkim", result.Id);
         Assert.Equal(CheckStatus.Error, result.Status);
         Assert.Equal([DnsFindingCodes.Timeout], Codes(result));
-        Assert.Equal(["default"], Assert.IsAssignableFrom<IEnumerable<string>>(result.Evidence["unansweredSelectors"]));
-        // The first selector's timeout stops the discovery: no point asking a silent server fifteen more times.
+        Assert.Contains("_domainkey.keys.auth.test", result.Findings[0].Message, StringComparison.Ordinal);
+        // The _domainkey question's timeout stops the sweep: no point asking a silent server sixteen more times.
         Assert.Equal(1, server.Queries);
     }
 

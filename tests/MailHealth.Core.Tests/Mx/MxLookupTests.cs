@@ -47,15 +47,20 @@ public sealed class MxLookupTests
     }
 
     [Fact]
-    public async Task Lookup_CnameTarget_WarnsMxIsCname()
+    public async Task Lookup_CnameTarget_WarnsMxIsCname_SeenInTheAddressAnswers()
     {
-        var result = await LookupAsync("cname.mx.test");
+        var dns = Peers.Resolver();
+        var result = await LookupAsync("cname.mx.test", dns);
 
         var finding = Assert.Single(result.Check.Findings);
         Assert.Equal(MxFindingCodes.IsCname, finding.Code);
         Assert.Equal(Severity.Warning, finding.Severity);
         Assert.Equal("alias.cname.mx.test", finding.Subject);
+        Assert.Contains("real.cname.mx.test", finding.Message, StringComparison.Ordinal);
         Assert.Equal(CheckStatus.Warn, result.Check.Status);
+        Assert.Equal([Peers.Address(1, 3)], result.Hosts.Hosts[0].Addresses);
+        // MX, then A and AAAA of the host: its alias is read from those answers, not asked apart.
+        Assert.Equal(3, dns.QuestionsSent);
     }
 
     [Fact]

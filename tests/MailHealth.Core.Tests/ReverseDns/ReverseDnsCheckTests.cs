@@ -47,6 +47,23 @@ public sealed class ReverseDnsCheckTests
     }
 
     [Fact]
+    public async Task Run_ForwardConfirmation_AsksOnlyTheAddresssFamily()
+    {
+        var zone = new ScriptedZone()
+            .Add("10.2.0.192.in-addr.arpa", ScriptedRecord.Ptr("out.example.test"))
+            .Add("out.example.test", ScriptedRecord.A("192.0.2.10"))
+            .Add("out.example.test", ScriptedRecord.Aaaa("2001:db8::10"));
+        await using var server = ScriptedDnsServer.Start(zone);
+        var address = IPAddress.Parse("192.0.2.10");
+
+        var check = Check(await RunAsync("example.test", [address], hosts: ["192.0.2.10"], dns: server.Resolver(TimeSpan.FromSeconds(5))), address);
+
+        Assert.Equal("out.example.test", check.Evidence["forwardConfirmed"]);
+        Assert.Equal(1, server.QueriesFor("out.example.test", ScriptedRecord.TypeA));
+        Assert.Equal(0, server.QueriesFor("out.example.test", ScriptedRecord.TypeAaaa));
+    }
+
+    [Fact]
     public async Task Run_NoPtr_WarnsPtrMissing()
     {
         var check = Check(await RunAsync("good.rep.test", [Rep(2)]), Rep(2));

@@ -12,7 +12,7 @@ public sealed class TargetListTests
             {
               // people write these by hand
               "targets": [
-                { "id": "shop", "domain": "shop.example", "ports": [25, "2525:smtp"], "tags": ["prod"] },
+                { "id": "shop", "domain": "shop.example", "ports": [25, "2525:smtp"], "tags": ["prod"], "checks": ["smtp", "spf"] },
                 { "domain": "blog.example", "enabled": false },
               ]
             }
@@ -22,6 +22,8 @@ public sealed class TargetListTests
         Assert.Equal(["shop", "blog-example"], list.Targets.Select(t => t.Id));
         Assert.Equal(2525, list.Targets[0].Ports[1].Port);
         Assert.False(list.Targets[1].Enabled);
+        Assert.Equal(["smtp", "spf"], list.Targets[0].Checks);
+        Assert.Null(list.Targets[1].Checks);
     }
 
     [Theory]
@@ -29,6 +31,7 @@ public sealed class TargetListTests
     [InlineData("""{ "targets": [ { "domain": "a.example", "prots": [25] } ] }""", "targets[0].prots")]
     [InlineData("""{ "targets": [ { "domain": "a.example", "ports": [true] } ] }""", "targets[0].ports")]
     [InlineData("""{ "targets": [ { "id": "x", "domain": "a.example" }, { "id": "x", "domain": "b.example" } ] }""", "targets[1].id: 'x' is already the id of targets[0]")]
+    [InlineData("""{ "targets": [ { "domain": "a.example", "checks": ["smtp", "dkmi"] } ] }""", "targets[0].checks[1]: 'dkmi' is not a check")]
     [InlineData("""{ "targets": [ null ] }""", "targets[0]: is empty")]
     [InlineData("""{ "sites": [] }""", "sites")]
     [InlineData("""{}""", "targets: is required")]

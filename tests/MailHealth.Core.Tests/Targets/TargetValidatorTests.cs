@@ -102,6 +102,7 @@ public sealed class TargetValidatorTests
             SendingIps = ["192.0.2.1"],
             Dnsbl = ["bl.example.test"],
             Tags = ["Prod"],
+            Checks = ["spf", "SMTP"],
             Enabled = false,
         }).Target!;
 
@@ -112,5 +113,62 @@ public sealed class TargetValidatorTests
         Assert.Equal(["prod"], again.Tags);
         Assert.False(again.Enabled);
         Assert.Equal(target.DnsblZones, again.DnsblZones);
+        Assert.Equal(["smtp", "spf"], again.Checks);
+    }
+
+    [Fact]
+    public void Validate_NoChecks_RunsTheFullSuite()
+    {
+        var target = TargetValidator.Validate(new TargetDefinition { Domain = "example.test" }).Target!;
+
+        Assert.Null(target.Checks);
+        Assert.All(CheckKinds.All, kind => Assert.True(CheckKinds.IsReported(target, kind)));
+    }
+
+    [Fact]
+    public void Validate_Checks_AreKeptInReportOrderEachOnce()
+    {
+        var target = TargetValidator.Validate(new TargetDefinition { Domain = "example.test", Checks = ["dnsbl", " Smtp", "mta-sts", "smtp"] }).Target!;
+
+        Assert.Equal(["smtp", "mta-sts", "dnsbl"], target.Checks);
+    }
+
+    [Theory]
+    [InlineData("smpt", "checks[1]", "'smpt' is not a check; the checks are mx, smtp, spf")]
+    [InlineData("", "checks[1]", "is not a check")]
+    public void Validate_UnknownCheck_NamesItAndTheKinds(string kind, string path, string message)
+    {
+        var validation = TargetValidator.Validate(new TargetDefinition { Domain = "example.test", Checks = ["spf", kind] });
+
+        var error = Assert.Single(validation.Errors);
+        Assert.Equal(path, error.Path);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_EmptyChecks_IsRefused()
+    {
+        var validation = TargetValidator.Validate(new TargetDefinition { Domain = "example.test", Checks = [] });
+
+        var error = Assert.Single(validation.Errors);
+        Assert.Equal("checks", error.Path);
+        Assert.Contains("leave it out", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public void IsReported_SmtpAlone_BringsTheMxResultOnlyWhenTheHostsComeFromIt(bool explicitHosts, bool mxReported)
+    {
+        var target = TargetValidator.Validate(new TargetDefinition
+        {
+            Domain = "example.test",
+            Hosts = explicitHosts ? ["mx.example.test"] : null,
+            Checks = ["smtp"],
+        }).Target!;
+
+        Assert.Equal(mxReported, CheckKinds.IsReported(target, CheckKinds.Mx));
+        Assert.True(CheckKinds.IsReported(target, CheckKinds.Smtp));
+        Assert.False(CheckKinds.IsReported(target, CheckKinds.Spf));
     }
 }

@@ -40,8 +40,10 @@ public sealed class AppSettingsTests
         ["MailHealth:Dns:Timeout"] = "default 3 s",
         ["MailHealth:Dns:Retries"] = "default 1",
         ["MailHealth:Dns:UseCache"] = "default on",
-        ["MailHealth:Dns:MaximumCacheAge"] = "default 1 min, at most half the schedule's interval",
+        ["MailHealth:Dns:MaximumCacheAge"] = "default 1 h: Azure DNS caches by TTL too (an authoritative server's answers: half the schedule's interval)",
+        ["MailHealth:Dns:CacheCapacity"] = "default 200,000 answers, about 100 MB for 12,000 domains",
         ["MailHealth:Network:MaxConcurrency"] = "default 256, above host.json's batch of runs",
+        ["MailHealth:Network:MaxDnsQueries"] = "default 256 questions in flight, its own bound beside the connections'",
         ["MailHealth:Fleet:MaxConcurrentTargets"] = "serve's fleet runner; the Functions app scales by queue messages",
 
         // Storage's retries and deadlines: the documented defaults are set for Azure Storage.

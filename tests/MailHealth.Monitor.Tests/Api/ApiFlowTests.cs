@@ -21,10 +21,11 @@ public sealed class ApiFlowTests
     {
         await using var api = await ApiHost.StartAsync();
 
-        var created = await api.Admin.PutAsync("/api/targets/shop", Json("""{"domain":"shop.example","ports":[25,"2525:smtp"],"tags":["prod"]}"""));
+        var created = await api.Admin.PutAsync("/api/targets/shop", Json("""{"domain":"shop.example","ports":[25,"2525:smtp"],"tags":["prod"],"checks":["spf","smtp"]}"""));
         var shop = await ApiAssert.JsonAsync(created, HttpStatusCode.Created, "TargetDefinition");
         Assert.Equal("shop", shop.GetProperty("id").GetString());
         Assert.Equal(["25", "2525:smtp"], shop.GetProperty("ports").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(["smtp", "spf"], shop.GetProperty("checks").EnumerateArray().Select(p => p.GetString()));
 
         var replaced = await api.Admin.PutAsync("/api/targets/shop", Json("""{"id":"shop","domain":"shop.example","enabled":false}"""));
         Assert.False((await ApiAssert.JsonAsync(replaced, HttpStatusCode.OK, "TargetDefinition")).GetProperty("enabled").GetBoolean());

@@ -1,5 +1,6 @@
 using MailHealth.Monitor.ReceiverReports;
 using MailHealth.Storage.Configuration;
+using MailHealth.Storage.Dkim;
 using MailHealth.Storage.Queues;
 using MailHealth.Storage.ReceiverReports;
 using MailHealth.Testing.Reports;
@@ -221,8 +222,10 @@ public sealed class ReportIngestionTests(IngestionHarness harness) : IClassFixtu
 
         await harness.IngestAsync(AggregateXml.Bytes(spec));
 
-        var selectors = await harness.Monitor.Get<ReportedSelectorStore>().GetAsync("signed");
-        var selector = Assert.Single(selectors);
+        // Where the DKIM check reads the target's remembered selectors: reported, never guessed.
+        var memory = await harness.Monitor.Get<DkimSelectorStore>().GetAsync("signed");
+        var selector = Assert.Single(memory.DkimSelectors);
+        Assert.Null(selector.DiscoveredAt);
         Assert.Equal("s2026", selector.Selector);
         Assert.Equal(IngestionHarness.Day.AddDays(1).AddSeconds(-1), selector.ReportedAt);
     }

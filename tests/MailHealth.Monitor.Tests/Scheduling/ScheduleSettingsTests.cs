@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace MailHealth.Monitor.Tests.Scheduling;
 
-/// <summary>The schedule settings both hosts read: defaults in serve, the probe schedule required and the purge's fixed in Functions.</summary>
+/// <summary>The schedule settings both hosts read: defaults in serve, the probe schedule required and the purge's and the DKIM sweep's fixed in Functions.</summary>
 public sealed class ScheduleSettingsTests
 {
     private static ScheduleSettings Read(ScheduleTimers timers, params (string Key, string Value)[] values)
@@ -24,6 +24,7 @@ public sealed class ScheduleSettingsTests
         Assert.Empty(settings.Problems);
         Assert.Equal(ScheduleSettings.DefaultSchedule, settings.Probes?.Expression);
         Assert.Equal(ScheduleSettings.DefaultPurgeSchedule, settings.Purge?.Expression);
+        Assert.Equal(ScheduleSettings.DefaultDkimSweepSchedule, settings.DkimSweep?.Expression);
     }
 
     [Fact]
@@ -41,6 +42,24 @@ public sealed class ScheduleSettingsTests
         var settings = Read(ScheduleTimers.Functions, ("MAILHEALTH_SCHEDULE", "0 */5 * * * *"), ("MAILHEALTH_PURGE_SCHEDULE", "0 0 4 * * *"));
 
         Assert.StartsWith("MAILHEALTH_PURGE_SCHEDULE: the Functions app purges at the fixed '0 30 3 * * *'", Assert.Single(settings.Problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_Functions_ADkimSweepSchedule_RefusedNotIgnored()
+    {
+        var settings = Read(ScheduleTimers.Functions, ("MAILHEALTH_SCHEDULE", "0 */5 * * * *"), ("MAILHEALTH_DKIM_SWEEP_SCHEDULE", "0 0 5 * * *"));
+
+        Assert.Null(settings.DkimSweep);
+        Assert.StartsWith("MAILHEALTH_DKIM_SWEEP_SCHEDULE: the Functions app sweeps DKIM selectors at the fixed '0 0 4 * * *'", Assert.Single(settings.Problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_InProcess_ADkimSweepSchedule_Taken()
+    {
+        var settings = Read(ScheduleTimers.InProcess, ("MAILHEALTH_DKIM_SWEEP_SCHEDULE", "0 15 2 * * *"));
+
+        Assert.Empty(settings.Problems);
+        Assert.Equal("0 15 2 * * *", settings.DkimSweep?.Expression);
     }
 
     [Theory]

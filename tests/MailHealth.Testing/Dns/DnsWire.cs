@@ -94,11 +94,12 @@ internal static class DnsWire
     /// A reply's header and the query's question: id, opcode and RD copied, QR and AA set (the
     /// server is authoritative for what it serves), no recursion offered (RFC 1035 section 4.1.1).
     /// </summary>
-    public static byte[] ReplyHeader(byte[] query, int questionEnd, int rcode, int answerCount = 0, bool truncated = false)
+    public static byte[] ReplyHeader(byte[] query, int questionEnd, int rcode, int answerCount = 0, bool truncated = false, bool asResolver = false)
     {
         var reply = query.AsSpan(0, questionEnd).ToArray();
-        reply[2] = (byte)(0x80 | (query[2] & 0x79) | 0x04 | (truncated ? 0x02 : 0));
-        reply[3] = (byte)rcode;
+        // An authoritative server sets AA; a caching resolver sets RA instead (RFC 1035 section 4.1.1).
+        reply[2] = (byte)(0x80 | (query[2] & 0x79) | (asResolver ? 0 : 0x04) | (truncated ? 0x02 : 0));
+        reply[3] = (byte)((asResolver ? 0x80 : 0) | rcode);
         BinaryPrimitives.WriteUInt16BigEndian(reply.AsSpan(4), (ushort)(questionEnd > HeaderLength ? 1 : 0));
         BinaryPrimitives.WriteUInt16BigEndian(reply.AsSpan(6), (ushort)answerCount);
         BinaryPrimitives.WriteUInt16BigEndian(reply.AsSpan(8), 0);

@@ -16,13 +16,14 @@ namespace MailHealth.Testing.Dns;
 /// </summary>
 public sealed class ScriptedDnsServer : IAsyncDisposable
 {
-    private const int Ttl = 60;
     private readonly ScriptedZone _zone;
     private readonly Socket _udp;
     private readonly SocketServer _tcp;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _udpLoop;
     private readonly ConcurrentDictionary<(string Name, ushort Type), int> _asked = new();
+    private readonly ConcurrentDictionary<(string Name, ushort Type), TaskCompletionSource> _firstAsked = new();
+    private readonly ConcurrentDictionary<(string Name, ushort Type), TaskCompletionSource> _holds = new();
     private int _queries;
 
     private ScriptedDnsServer(ScriptedZone zone, Socket udp)
@@ -37,12 +38,43 @@ public sealed class ScriptedDnsServer : IAsyncDisposable
     /// <summary>Where to point a resolver: UDP and TCP listen on this address and port.</summary>
     public IPEndPoint EndPoint { get; }
 
+    /// <summary>The TTL of every record it sends, in seconds. Default 60.</summary>
+    public int TimeToLive { get; set; } = 60;
+
+    /// <summary>
+    /// Answer as a caching resolver does (RA set, AA clear) instead of as the authoritative server
+    /// it is by default (AA set, RA clear).
+    /// </summary>
+    public bool AsResolver { get; set; }
+
     /// <summary>Queries received so far, over UDP and TCP: proves the client did ask.</summary>
     public int Queries => Volatile.Read(ref _queries);
 
     /// <summary>How many times this name (any case, with or without the final dot) was asked for this type.</summary>
     public int QueriesFor(string name, ushort type) =>
-        _asked.TryGetValue((name.TrimEnd('.').ToLowerInvariant(), type), out var count) ? count : 0;
+        _asked.TryGetValue(Key(name, type), out var count) ? count : 0;
+
+    /// <summary>Completes when this name is first asked for this type (already, or later): wait on it with a bound.</summary>
+    public Task Asked(string name, ushort type) => Signal(_firstAsked, Key(name, type)).Task;
+
+    /// <summary>
+    /// Questions about this name and type are read and counted at once but answered only when
+    /// <see cref="Release"/> opens the hold: a slow authoritative server, for exactly the answers a
+    /// test wants late. Point a resolver with a long timeout at it.
+    /// </summary>
+    public void Hold(string name, ushort type) => Signal(_holds, Key(name, type));
+
+    /// <summary>Sends the answers held for this name and type, and answers at once from now on.</summary>
+    public void Release(string name, ushort type) => Signal(_holds, Key(name, type)).TrySetResult();
+
+    /// <summary>Releases every hold.</summary>
+    public void ReleaseAll()
+    {
+        foreach (var hold in _holds.Values)
+        {
+            hold.TrySetResult();
+        }
+    }
 
     /// <summary>Serves <paramref name="zone"/> on <paramref name="address"/> (default 127.0.0.1); port 0 picks a free one.</summary>
     public static ScriptedDnsServer Start(ScriptedZone zone, IPAddress? address = null, int port = 0)
@@ -89,6 +121,7 @@ public sealed class ScriptedDnsServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        ReleaseAll();
         await _stop.CancelAsync().ConfigureAwait(false);
         _udp.Dispose();
         await _tcp.DisposeAsync().ConfigureAwait(false);
@@ -116,22 +149,57 @@ public sealed class ScriptedDnsServer : IAsyncDisposable
                 continue;
             }
 
-            if (Answer(buffer.AsSpan(0, received.ReceivedBytes).ToArray(), overTcp: false).Message is { } reply)
+            var (answer, hold) = Answer(buffer.AsSpan(0, received.ReceivedBytes).ToArray(), overTcp: false);
+            if (answer.Message is not { } reply)
             {
-                try
-                {
-                    await _udp.SendToAsync(reply, SocketFlags.None, received.RemoteEndPoint, _stop.Token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-                {
-                    return;
-                }
-                catch (SocketException)
-                {
-                    // The client went away; the next one may not have.
-                }
+                continue;
+            }
+
+            if (hold is not null)
+            {
+                // Sent later, by itself: the loop goes on answering the questions not held.
+                _ = SendWhenReleasedAsync(hold, reply, received.RemoteEndPoint);
+                continue;
+            }
+
+            if (!await SendAsync(reply, received.RemoteEndPoint).ConfigureAwait(false))
+            {
+                return;
             }
         }
+    }
+
+    private async Task SendWhenReleasedAsync(Task hold, byte[] reply, EndPoint client)
+    {
+        try
+        {
+            await hold.WaitAsync(_stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        await SendAsync(reply, client).ConfigureAwait(false);
+    }
+
+    /// <summary>False when the server is stopping.</summary>
+    private async Task<bool> SendAsync(byte[] reply, EndPoint client)
+    {
+        try
+        {
+            await _udp.SendToAsync(reply, SocketFlags.None, client, _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            return false;
+        }
+        catch (SocketException)
+        {
+            // The client went away; the next one may not have.
+        }
+
+        return true;
     }
 
     // RFC 1035 section 4.2.2: over TCP each message is preceded by its two-byte length.
@@ -144,7 +212,12 @@ public sealed class ScriptedDnsServer : IAsyncDisposable
             await stream.ReadExactlyAsync(length, stop).ConfigureAwait(false);
             var query = new byte[BinaryPrimitives.ReadUInt16BigEndian(length)];
             await stream.ReadExactlyAsync(query, stop).ConfigureAwait(false);
-            var reply = Answer(query, overTcp: true);
+            var (reply, hold) = Answer(query, overTcp: true);
+            if (hold is not null)
+            {
+                await hold.WaitAsync(stop).ConfigureAwait(false);
+            }
+
             if (reply.HangUp)
             {
                 return;
@@ -164,25 +237,34 @@ public sealed class ScriptedDnsServer : IAsyncDisposable
         }
     }
 
-    private DnsReply Answer(byte[] query, bool overTcp)
+    /// <summary>The reply to a query, and the hold it waits for when its question is held.</summary>
+    private (DnsReply Reply, Task? Hold) Answer(byte[] query, bool overTcp)
     {
         Interlocked.Increment(ref _queries);
         if (DnsWire.ReadQuestion(query) is not { } question)
         {
-            return DnsReply.Silence;
+            return (DnsReply.Silence, null);
         }
 
-        _asked.AddOrUpdate((question.Name.TrimEnd('.').ToLowerInvariant(), question.Type), 1, (_, count) => count + 1);
+        var key = Key(question.Name, question.Type);
+        _asked.AddOrUpdate(key, 1, (_, count) => count + 1);
+        Signal(_firstAsked, key).TrySetResult();
+        var hold = _holds.TryGetValue(key, out var held) && !held.Task.IsCompleted ? held.Task : null;
+        return (Reply(query, question, overTcp), hold);
+    }
+
+    private DnsReply Reply(byte[] query, DnsQuestion question, bool overTcp)
+    {
         var answer = _zone.Answer(question.Name, question.Type);
         if (answer.Fault is { } fault)
         {
             return DnsFaultReply.For(fault, query, question.End, overTcp);
         }
 
-        var message = new List<byte>(DnsWire.ReplyHeader(query, question.End, answer.Rcode, answer.Records.Count));
+        var message = new List<byte>(DnsWire.ReplyHeader(query, question.End, answer.Rcode, answer.Records.Count, asResolver: AsResolver));
         foreach (var (owner, record) in answer.Records)
         {
-            message.AddRange(DnsWire.Record(owner, record, Ttl));
+            message.AddRange(DnsWire.Record(owner, record, TimeToLive));
         }
 
         if (overTcp || message.Count <= DnsWire.MaxUdpSize(query, question.End))
@@ -191,6 +273,11 @@ public sealed class ScriptedDnsServer : IAsyncDisposable
         }
 
         // Too big for UDP: the header and question only, with TC set (RFC 1035 section 4.1.1).
-        return DnsReply.Send(DnsWire.ReplyHeader(query, question.End, answer.Rcode, truncated: true));
+        return DnsReply.Send(DnsWire.ReplyHeader(query, question.End, answer.Rcode, truncated: true, asResolver: AsResolver));
     }
+
+    private static (string Name, ushort Type) Key(string name, ushort type) => (name.TrimEnd('.').ToLowerInvariant(), type);
+
+    private static TaskCompletionSource Signal(ConcurrentDictionary<(string Name, ushort Type), TaskCompletionSource> signals, (string Name, ushort Type) key) =>
+        signals.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 }
