@@ -40,17 +40,7 @@ internal static class ReportsImportCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var paths = parse.GetValue(files) ?? [];
-            if (paths.Length == 0)
-            {
-                throw new UsageException("give one or more report files");
-            }
-
-            // Every file is checked before any is stored, as parse does.
-            foreach (var path in paths)
-            {
-                await using var _ = ReportFiles.Open(path);
-            }
+            var paths = await ReportFiles.CheckedAsync(parse.GetValue(files)).ConfigureAwait(false);
 
             await using var services = await ComposeAsync(parse.GetValue(config), time, cancellationToken).ConfigureAwait(false);
             var ingestion = services.GetRequiredService<ReportIngestion>();

@@ -32,17 +32,7 @@ internal static class ReportsParseCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var paths = parse.GetValue(files) ?? [];
-            if (paths.Length == 0)
-            {
-                throw new UsageException("give one or more report files");
-            }
-
-            // Every file is checked before any is read, so a typo does not come after pages of output.
-            foreach (var path in paths)
-            {
-                await using var _ = ReportFiles.Open(path);
-            }
+            var paths = await ReportFiles.CheckedAsync(parse.GetValue(files)).ConfigureAwait(false);
 
             var reader = new ReportInputReader(ReadSettings(new ConfigurationBuilder().AddEnvironmentVariables().Build()));
             var jsonWriter = parse.GetValue(json) ? new ReceivedReportJsonWriter(output) : null;

@@ -55,18 +55,8 @@ public sealed class DmarcSourceStore(StorageAccount account)
     }
 
     /// <summary>Deletes the rows one input wrote for a report (it turned out invalid, or another input committed it first). Returns how many.</summary>
-    public async Task<int> DeleteAsync(string domain, string reportKey, string input, IReadOnlyList<DayShare> days, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(days);
-        var prefix = ReportKeys.Contribution(reportKey, input);
-        var deleted = 0;
-        foreach (var day in days)
-        {
-            deleted += await TableOperations.DeleteWhereAsync(table, TableOperations.RangeFilter(ReportKeys.DomainDay(domain, day.Day), prefix, TableOperations.PrefixEnd(prefix)), cancellationToken);
-        }
-
-        return deleted;
-    }
+    public Task<int> DeleteAsync(string domain, string reportKey, string input, IReadOnlyList<DayShare> days, CancellationToken cancellationToken = default) =>
+        ReportContributions.DeleteAsync(table, domain, reportKey, input, days, cancellationToken);
 
     /// <summary>
     /// Each source of <paramref name="day"/>, added up over the reports in <paramref name="committed"/>

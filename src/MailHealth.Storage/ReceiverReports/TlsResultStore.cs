@@ -47,18 +47,8 @@ public sealed class TlsResultStore(StorageAccount account)
     }
 
     /// <summary>Deletes the rows one input wrote for a report. Returns how many.</summary>
-    public async Task<int> DeleteAsync(string domain, string reportKey, string input, IReadOnlyList<DayShare> days, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(days);
-        var prefix = ReportKeys.Contribution(reportKey, input);
-        var deleted = 0;
-        foreach (var day in days)
-        {
-            deleted += await TableOperations.DeleteWhereAsync(table, TableOperations.RangeFilter(ReportKeys.DomainDay(domain, day.Day), prefix, TableOperations.PrefixEnd(prefix)), cancellationToken);
-        }
-
-        return deleted;
-    }
+    public Task<int> DeleteAsync(string domain, string reportKey, string input, IReadOnlyList<DayShare> days, CancellationToken cancellationToken = default) =>
+        ReportContributions.DeleteAsync(table, domain, reportKey, input, days, cancellationToken);
 
     /// <summary>Each policy type, MX host and result type of <paramref name="day"/>, added up over the reports in <paramref name="committed"/>.</summary>
     public async Task<IReadOnlyList<TlsResultTotals>> ListAsync(string domain, DateOnly day, IEnumerable<ReportDayTotals> committed, CancellationToken cancellationToken = default)
