@@ -83,6 +83,7 @@ public sealed partial class MailHealthApi
         var schedule = await heartbeats.GetScheduleAsync(cancellationToken).ConfigureAwait(false);
         var probeDepth = await probes.GetDepthAsync(cancellationToken).ConfigureAwait(false);
         var notificationDepth = await notifications.GetDepthAsync(cancellationToken).ConfigureAwait(false);
+        var reportDepth = await reportQueue.GetDepthAsync(cancellationToken).ConfigureAwait(false);
         var verdict = await egress.ReadVerdictAsync(monitor.Value.EgressMinimumTargets, cancellationToken).ConfigureAwait(false);
         var (storageOutages, lostSlots) = await outages.ReadAsync(OutagesShown, cancellationToken).ConfigureAwait(false);
 
@@ -96,7 +97,7 @@ public sealed partial class MailHealthApi
             problems.Add($"the schedule last ran at {schedule.At:u}, more than two intervals ago");
         }
 
-        foreach (var depth in new[] { probeDepth, notificationDepth }.Where(d => d.PoisonMessages > 0))
+        foreach (var depth in new[] { probeDepth, notificationDepth, reportDepth }.Where(d => d.PoisonMessages > 0))
         {
             problems.Add($"{depth.PoisonMessages} message(s) in {depth.QueueName}-poison");
         }
@@ -121,7 +122,7 @@ public sealed partial class MailHealthApi
             now,
             problems,
             schedule is null ? null : new ScheduleHealth(schedule.At, schedule.Slot, schedule.Queued, (int)interval.TotalSeconds),
-            new QueueHealth(Queue(probeDepth), Queue(notificationDepth)),
+            new QueueHealth(Queue(probeDepth), Queue(notificationDepth), Queue(reportDepth)),
             new EgressHealth(verdict),
             new StorageHealth(storageOutages, lostSlots)));
     }
@@ -143,7 +144,7 @@ public sealed record MonitorHealth(
 /// <summary>The schedule's last tick and the interval it should tick at.</summary>
 public sealed record ScheduleHealth(DateTimeOffset LastRunAt, DateTimeOffset Slot, int Queued, int IntervalSeconds);
 
-public sealed record QueueHealth(QueueBacklog Probes, QueueBacklog Notifications);
+public sealed record QueueHealth(QueueBacklog Probes, QueueBacklog Notifications, QueueBacklog Reports);
 
 /// <summary>Messages waiting (approximate, as the queue service counts them) and messages that failed for good.</summary>
 public sealed record QueueBacklog(string Name, int Depth, int Poison);
