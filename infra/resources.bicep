@@ -24,6 +24,11 @@ var token = toLower(uniqueString(subscription().id, resourceGroup().id, environm
 var functionAppName = 'func-mailhealth-${token}'
 var deploymentContainer = 'app-package'
 
+// Receivers' reports as they arrived (MailHealth:Storage:ReportContainerName), and the queue of
+// inputs the API received (MAILHEALTH_REPORT_QUEUE): docs/storage.md, Receivers' reports.
+var reportContainer = 'mailhealth-reports'
+var reportQueue = 'mailhealth-reports'
+
 // The names of the secrets the app reads through Key Vault references (docs/deploy.md).
 var secretNames = {
   webhookUrl: 'alert-webhook-url'
@@ -48,6 +53,7 @@ var apiAdminKeySecrets = [
 // Built-in role definitions, by id (names in the comments).
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // Storage Blob Data Owner
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe' // Storage Blob Data Contributor
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb' // Monitoring Metrics Publisher
@@ -86,6 +92,11 @@ resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
 resource packages 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobs
   name: deploymentContainer
+}
+
+resource reports 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobs
+  name: reportContainer
 }
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
@@ -264,6 +275,7 @@ var hostSettings = {
   MAILHEALTH_SCHEDULE: schedule
   MAILHEALTH_PROBE_QUEUE: 'mailhealth-probes'
   MAILHEALTH_NOTIFICATION_QUEUE: 'mailhealth-notifications'
+  MAILHEALTH_REPORT_QUEUE: reportQueue
   MAILHEALTH_ENTRA_SIGN_IN: empty(entraClientId) ? 'false' : 'true'
 }
 
@@ -275,6 +287,7 @@ var apiKeySettings = union(
 
 var monitorSettings = {
   MailHealth__Storage__TablePrefix: 'mailhealth'
+  MailHealth__Storage__ReportContainerName: reports.name
   MailHealth__Monitor__Interval: monitorInterval
   MailHealth__Monitor__RetentionDays: string(retentionDays)
   MailHealth__Checks__HeloName: empty(heloName) ? '${functionAppName}.azurewebsites.net' : heloName
@@ -310,6 +323,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   dependsOn: [
     // The app starts on these settings: its identity must already reach storage, telemetry and the vault.
     blobOwner
+    reportsContributor
     queueContributor
     tableContributor
     metricsPublisher
@@ -357,6 +371,19 @@ resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The app reads and writes the report inputs with a role of its own on their container, not
+// through the account-wide Blob Data Owner the Functions host holds for its deployment package and
+// leases: that one may be narrowed without taking the reports with it.
+resource reportsContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(reports.id, identity.id, roles.storageBlobDataContributor)
+  scope: reports
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }

@@ -40,6 +40,8 @@ var options = new StorageOptions
     TablePrefix = "apibench" + unique,
     ProbeQueueName = "apibench-p-" + unique,
     NotificationQueueName = "apibench-n-" + unique,
+    ReportQueueName = "apibench-r-" + unique,
+    ReportContainerName = "apibench-r-" + unique,
 };
 var account = new StorageAccount(options);
 await new StorageInitializer(account).InitializeAsync();
@@ -105,7 +107,7 @@ Process StartServe(string url)
     {
         ["MailHealth"] = new Dictionary<string, object>
         {
-            ["Storage"] = new { options.ConnectionString, options.TablePrefix, options.ProbeQueueName, options.NotificationQueueName },
+            ["Storage"] = new { options.ConnectionString, options.TablePrefix, options.ProbeQueueName, options.NotificationQueueName, options.ReportQueueName, options.ReportContainerName },
             ["Api"] = new { ReadKeys = new[] { Key }, AdminKeys = new[] { "bench-admin-key-0123456789" } },
         },
         ["targets"] = Array.Empty<object>(),

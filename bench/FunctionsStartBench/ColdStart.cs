@@ -38,6 +38,8 @@ internal static class ColdStart
             [FunctionsSettings.ScheduleSetting] = FunctionsSettings.DefaultSchedule,
             [FunctionsSettings.ProbeQueueSetting] = prefix + "-probes",
             [FunctionsSettings.NotificationQueueSetting] = prefix + "-notifications",
+            [FunctionsSettings.ReportQueueSetting] = prefix + "-reports",
+            ["MailHealth:Storage:ReportContainerName"] = prefix + "-reports",
             ["MailHealth:Storage:TablePrefix"] = prefix,
             ["MailHealth:Dns:Servers:0"] = RecursivePeer.Endpoint.ToString(),
             ["MailHealth:Api:ReadKeys:0"] = ReadKey,

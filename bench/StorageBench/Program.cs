@@ -22,6 +22,8 @@ var account = new StorageAccount(new StorageOptions
     TablePrefix = "bench" + unique,
     ProbeQueueName = "bench-p-" + unique,
     NotificationQueueName = "bench-n-" + unique,
+    ReportQueueName = "bench-r-" + unique,
+    ReportContainerName = "bench-r-" + unique,
 });
 await new StorageInitializer(account).InitializeAsync();
 var store = new RunStore(account);
@@ -107,6 +109,8 @@ finally
     {
         await account.Queues.DeleteQueueAsync(queue);
     }
+
+    await account.ReportContainer.DeleteIfExistsAsync();
 }
 
 async Task MeasureAsync(string label, Func<Random, HistoryQuery> make, bool secondPage = false)

@@ -19,7 +19,7 @@ public static class CliApp
             SpfCommand.Create(output, TimeProvider.System),
             ServeCommand.Create(output, error),
             NotifyCommand.Create(output, TimeProvider.System),
-            ReportsCommand.Create(output),
+            ReportsCommand.Create(output, error, TimeProvider.System),
         };
 
         // No response files: "@example.net" (a sender without local-part) and "@x" are arguments.

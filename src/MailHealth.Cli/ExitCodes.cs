@@ -12,8 +12,11 @@ public static class ExitCodes
     /// <summary><c>notify test</c>: at least one channel did not take its test notification.</summary>
     public const int NotDelivered = 1;
 
-    /// <summary><c>reports parse</c>: at least one input (or a report in it) is invalid.</summary>
+    /// <summary><c>reports parse</c>, <c>reports import</c>: at least one input (or a report in it) is invalid.</summary>
     public const int InvalidInput = 1;
+
+    /// <summary><c>reports import</c>: storage could not be reached or failed part way; what was committed stays, importing again finishes the rest.</summary>
+    public const int StorageUnavailable = 3;
 
     /// <summary>Bad usage or bad input: nothing was checked.</summary>
     public const int Usage = 2;

@@ -42,13 +42,15 @@ public static class FunctionsSettings
     /// The identity-based forms of <see cref="StorageConnection"/> the worker reads
     /// (<c>AzureWebJobsStorage__accountName</c>...), besides the connection string itself.
     /// </summary>
-    public static IReadOnlyList<string> StorageIdentitySettings { get; } = [AccountName, TableServiceUri, QueueServiceUri, ClientId];
+    public static IReadOnlyList<string> StorageIdentitySettings { get; } = [AccountName, TableServiceUri, QueueServiceUri, BlobServiceUri, ClientId];
 
     internal const string AccountName = "accountName";
 
     internal const string TableServiceUri = "tableServiceUri";
 
     internal const string QueueServiceUri = "queueServiceUri";
+
+    internal const string BlobServiceUri = "blobServiceUri";
 
     internal const string ClientId = "clientId";
 
@@ -63,14 +65,20 @@ public static class FunctionsSettings
     /// <summary>The app setting naming the notification queue; see <see cref="ProbeQueueSetting"/>.</summary>
     public const string NotificationQueueSetting = "MAILHEALTH_NOTIFICATION_QUEUE";
 
+    /// <summary>The app setting naming the report queue (inputs the API received); see <see cref="ProbeQueueSetting"/>.</summary>
+    public const string ReportQueueSetting = "MAILHEALTH_REPORT_QUEUE";
+
     public const string ProbeQueueExpression = "%" + ProbeQueueSetting + "%";
 
     public const string NotificationQueueExpression = "%" + NotificationQueueSetting + "%";
+
+    public const string ReportQueueExpression = "%" + ReportQueueSetting + "%";
 
     /// <summary>Each queue's app setting, the trigger that reads it, and how it sets the <see cref="StorageOptions"/> name.</summary>
     internal static IReadOnlyList<(string AppSetting, string Trigger, Action<StorageOptions, string> Set)> Queues { get; } =
     [
         (ProbeQueueSetting, "ProbeTarget", (o, name) => o.ProbeQueueName = name),
         (NotificationQueueSetting, "SendNotification", (o, name) => o.NotificationQueueName = name),
+        (ReportQueueSetting, "IngestReport", (o, name) => o.ReportQueueName = name),
     ];
 }

@@ -7,10 +7,11 @@ namespace MailHealth.Functions;
 /// <summary>
 /// One storage account for the host and the worker: the queue triggers read from the
 /// <c>AzureWebJobsStorage</c> connection, so <c>MailHealth:Storage</c> takes its account from the
-/// same settings (a connection string, or <c>__accountName</c> / <c>__tableServiceUri</c> and
-/// <c>__queueServiceUri</c> with <c>__clientId</c> for a user-assigned identity) and may not name
-/// another one; its queue names come from the settings the triggers resolve
-/// (<see cref="FunctionsSettings.ProbeQueueSetting"/>, <see cref="FunctionsSettings.NotificationQueueSetting"/>).
+/// same settings (a connection string, or <c>__accountName</c> / <c>__tableServiceUri</c>,
+/// <c>__queueServiceUri</c> and <c>__blobServiceUri</c> with <c>__clientId</c> for a user-assigned
+/// identity) and may not name another one; its queue names come from the settings the triggers
+/// resolve (<see cref="FunctionsSettings.ProbeQueueSetting"/>, <see cref="FunctionsSettings.NotificationQueueSetting"/>,
+/// <see cref="FunctionsSettings.ReportQueueSetting"/>).
 /// Anything else is a start-up error naming the setting, never a worker writing where no trigger listens.
 /// </summary>
 internal sealed class FunctionsStorage(IConfiguration configuration) : IPostConfigureOptions<StorageOptions>, IValidateOptions<StorageOptions>
@@ -24,9 +25,11 @@ internal sealed class FunctionsStorage(IConfiguration configuration) : IPostConf
         nameof(StorageOptions.AccountName),
         nameof(StorageOptions.TableServiceUri),
         nameof(StorageOptions.QueueServiceUri),
+        nameof(StorageOptions.BlobServiceUri),
         nameof(StorageOptions.ManagedIdentityClientId),
         nameof(StorageOptions.ProbeQueueName),
         nameof(StorageOptions.NotificationQueueName),
+        nameof(StorageOptions.ReportQueueName),
     ];
 
     public void PostConfigure(string? name, StorageOptions options)
@@ -55,6 +58,7 @@ internal sealed class FunctionsStorage(IConfiguration configuration) : IPostConf
         {
             options.TableServiceUri = Uri(identity[FunctionsSettings.TableServiceUri]);
             options.QueueServiceUri = Uri(identity[FunctionsSettings.QueueServiceUri]);
+            options.BlobServiceUri = Uri(identity[FunctionsSettings.BlobServiceUri]);
         }
 
         options.ManagedIdentityClientId = identity[FunctionsSettings.ClientId] is { Length: > 0 } id ? id : null;
@@ -68,15 +72,15 @@ internal sealed class FunctionsStorage(IConfiguration configuration) : IPostConf
         {
             if (configuration[$"{StorageOptions.SectionPath}:{setting}"] is not null)
             {
-                errors.Add($"{StorageOptions.SectionPath}:{setting}: the Functions app takes this from the settings its triggers read ({Connection}, {FunctionsSettings.ProbeQueueSetting}, {FunctionsSettings.NotificationQueueSetting}); remove it");
+                errors.Add($"{StorageOptions.SectionPath}:{setting}: the Functions app takes this from the settings its triggers read ({Connection}, {FunctionsSettings.ProbeQueueSetting}, {FunctionsSettings.NotificationQueueSetting}, {FunctionsSettings.ReportQueueSetting}); remove it");
             }
         }
 
         var identity = configuration.GetSection(Connection);
         if (string.IsNullOrEmpty(configuration[Connection]) && identity[FunctionsSettings.AccountName] is null
-            && (identity[FunctionsSettings.TableServiceUri] is null || identity[FunctionsSettings.QueueServiceUri] is null))
+            && (identity[FunctionsSettings.TableServiceUri] is null || identity[FunctionsSettings.QueueServiceUri] is null || identity[FunctionsSettings.BlobServiceUri] is null))
         {
-            errors.Add($"{Connection}: not set; give a connection string, or {Connection}__accountName (or __tableServiceUri and __queueServiceUri) with __credential managedidentity and __clientId");
+            errors.Add($"{Connection}: not set; give a connection string, or {Connection}__accountName (or __tableServiceUri, __queueServiceUri and __blobServiceUri) with __credential managedidentity and __clientId");
         }
 
         foreach (var queue in FunctionsSettings.Queues)

@@ -8,6 +8,7 @@ using MailHealth.Monitor.Dkim;
 using MailHealth.Monitor.Metrics;
 using MailHealth.Monitor.Notifications;
 using MailHealth.Monitor.Queues;
+using MailHealth.Monitor.ReceiverReports;
 using MailHealth.Monitor.Retention;
 using MailHealth.Monitor.Runs;
 using MailHealth.Monitor.Scheduling;
@@ -24,7 +25,7 @@ using Microsoft.Extensions.Options;
 
 namespace MailHealth.Monitor;
 
-/// <summary>The whole monitor for a host: checks, storage, notifications and the services on them.</summary>
+/// <summary>The whole monitor for a host: checks, storage, notifications, report ingestion and the services on them.</summary>
 public static class MonitorServiceCollectionExtensions
 {
     public static IServiceCollection AddMailHealthMonitor(this IServiceCollection services, IConfiguration configuration)
@@ -41,6 +42,7 @@ public static class MonitorServiceCollectionExtensions
         services.AddMailHealthNotifications(configuration);
         services.AddValidatedSettings<MonitorSettings>(configuration, MonitorSettings.Section, MonitorSettings.Validate);
         services.AddValidatedSettings<AlertSettings>(configuration, AlertSettings.Section, AlertSettings.Validate);
+        services.AddMailHealthReportIngestion(configuration);
 
         services.TryAddSingleton(sp => new EgressSignalStore(
             sp.GetRequiredService<StorageAccount>(),

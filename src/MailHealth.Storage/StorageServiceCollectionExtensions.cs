@@ -7,6 +7,7 @@ using MailHealth.Storage.Heartbeats;
 using MailHealth.Storage.Latest;
 using MailHealth.Storage.Notifications;
 using MailHealth.Storage.Queues;
+using MailHealth.Storage.ReceiverReports;
 using MailHealth.Storage.Retention;
 using MailHealth.Storage.Runs;
 using MailHealth.Storage.Targets;
@@ -50,6 +51,13 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<HeartbeatStore>();
         services.TryAddSingleton<OutageStore>();
         services.TryAddSingleton<DkimSelectorStore>();
+        services.TryAddSingleton<ReportQueue>();
+        services.TryAddSingleton<ReportBlobStore>();
+        services.TryAddSingleton<ReportInputLog>();
+        services.TryAddSingleton<ReportLedger>();
+        services.TryAddSingleton<DmarcSourceStore>();
+        services.TryAddSingleton<TlsResultStore>();
+        services.TryAddSingleton<ReportDomainIndex>();
         return services;
     }
 }

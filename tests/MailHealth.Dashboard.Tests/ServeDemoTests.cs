@@ -55,6 +55,8 @@ public sealed class ServeDemoTests : IAsyncLifetime
                 ["MailHealth:Storage:TablePrefix"] = prefix,
                 ["MailHealth:Storage:ProbeQueueName"] = prefix + "-probes",
                 ["MailHealth:Storage:NotificationQueueName"] = prefix + "-notifications",
+                ["MailHealth:Storage:ReportQueueName"] = prefix + "-reports",
+                ["MailHealth:Storage:ReportContainerName"] = prefix + "-reports",
                 ["MailHealth:Serve:WorkerIdlePause"] = "00:00:00.200",
                 ["Logging:LogLevel:Default"] = "Warning",
                 // What eng/run.sh passes in the environment, and the demo's webhook receiver.

@@ -48,6 +48,8 @@ public sealed class FunctionsHarness : IAsyncDisposable
         [FunctionsSettings.ScheduleSetting] = FunctionsSettings.DefaultSchedule,
         [FunctionsSettings.ProbeQueueSetting] = prefix + "-probes",
         [FunctionsSettings.NotificationQueueSetting] = prefix + "-notifications",
+        [FunctionsSettings.ReportQueueSetting] = prefix + "-reports",
+        ["MailHealth:Storage:ReportContainerName"] = prefix + "-reports",
         ["MailHealth:Storage:TablePrefix"] = prefix,
         ["MailHealth:Dns:Servers:0"] = RecursivePeer.Endpoint.ToString(),
         ["MailHealth:Checks:TrustRootsFile"] = Peers.CaFile,

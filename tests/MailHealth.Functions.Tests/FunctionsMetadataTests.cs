@@ -32,7 +32,7 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void Metadata_ListsExactlyTheAppsFunctions()
     {
-        string[] expected = ["ScheduleProbes", "ProbeTarget", "SendNotification", "PurgeHistory", "SweepDkimSelectors", "Dashboard", .. ApiRoutes.All.Select(r => r.Name)];
+        string[] expected = ["ScheduleProbes", "ProbeTarget", "SendNotification", "IngestReport", "PurgeHistory", "SweepDkimSelectors", "Dashboard", .. ApiRoutes.All.Select(r => r.Name)];
 
         Assert.Equal(expected.Order(StringComparer.Ordinal), Functions.Value.Keys.Order(StringComparer.Ordinal));
         Assert.All(Functions.Value.Values, f => Assert.Equal("dotnet-isolated", (string)f["language"]!));
@@ -66,6 +66,7 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData("ProbeTarget", "%MAILHEALTH_PROBE_QUEUE%")]
     [InlineData("SendNotification", "%MAILHEALTH_NOTIFICATION_QUEUE%")]
+    [InlineData("IngestReport", "%MAILHEALTH_REPORT_QUEUE%")]
     public void QueueTriggers_ReadTheConfiguredQueueAsAString(string function, string queueName)
     {
         var trigger = Trigger(function);

@@ -35,6 +35,7 @@ public sealed class HttpHostileInputTests(HttpHostileInputTests.App app) : IClas
         Assert.Equal([ApiHostileInputTable.TargetId], targets.Items.Select(t => t.Target.Id));
         Assert.True(targets.Items[0].Target.Enabled);
         Assert.Equal(0, (await app.Harness.Get<ProbeQueue>().GetDepthAsync()).Messages);
+        Assert.Equal(0, (await app.Harness.Get<ReportQueue>().GetDepthAsync()).Messages);
         Assert.Empty(app.Harness.Webhook.Requests);
     }
 

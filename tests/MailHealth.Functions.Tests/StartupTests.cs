@@ -39,6 +39,8 @@ public sealed class StartupTests
         var storage = host.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
         Assert.Equal("fstartup-probes", storage.ProbeQueueName);
         Assert.Equal("fstartup-notifications", storage.NotificationQueueName);
+        Assert.Equal("fstartup-reports", storage.ReportQueueName);
+        Assert.Equal("fstartup-reports", storage.ReportContainerName);
         Assert.Equal(values[FunctionsSettings.StorageConnection], storage.ConnectionString);
     }
 
@@ -57,6 +59,11 @@ public sealed class StartupTests
     [InlineData("MAILHEALTH_DKIM_SWEEP_SCHEDULE", "0 0 5 * * *", "MAILHEALTH_DKIM_SWEEP_SCHEDULE: the Functions app sweeps DKIM selectors at the fixed '0 0 4 * * *'")]
     [InlineData(FunctionsSettings.ProbeQueueSetting, null, "MAILHEALTH_PROBE_QUEUE: not set")]
     [InlineData(FunctionsSettings.NotificationQueueSetting, null, "MAILHEALTH_NOTIFICATION_QUEUE: not set")]
+    [InlineData(FunctionsSettings.ReportQueueSetting, null, "MAILHEALTH_REPORT_QUEUE: not set")]
+    [InlineData("MailHealth:Storage:ReportQueueName", "other-reports", "MailHealth:Storage:ReportQueueName: the Functions app takes this from the settings its triggers read")]
+    [InlineData("MailHealth:Storage:ReportContainerName", "Bad_Container", "MailHealth:Storage:ReportContainerName: 'Bad_Container'")]
+    [InlineData("MailHealth:Reports:MaxMessageBytes", "10", "MailHealth:Reports:MaxMessageBytes: 10 is not in 65536-1073741824")]
+    [InlineData("MailHealth:Ingestion:MaxReportDays", "61", "MailHealth:Ingestion:MaxReportDays: 61 is not in 1-60")]
     [InlineData(FunctionsSettings.ProbeQueueSetting, "Bad_Queue", "MailHealth:Storage:ProbeQueueName: 'Bad_Queue'")]
     [InlineData("MailHealth:Storage:ProbeQueueName", "other-probes", "MailHealth:Storage:ProbeQueueName: the Functions app takes this from the settings its triggers read")]
     [InlineData("MailHealth:Storage:AccountName", "otheraccount", "MailHealth:Storage:AccountName: the Functions app takes this from the settings its triggers read")]
@@ -86,6 +93,32 @@ public sealed class StartupTests
         Assert.Null(storage.ConnectionString);
         Assert.Equal("mailhealthprod", storage.AccountName);
         Assert.Equal("00000000-0000-0000-0000-000000000001", storage.ManagedIdentityClientId);
+    }
+
+    [Fact]
+    public void Build_ExplicitEndpoints_TheBlobServiceAmongThem()
+    {
+        var values = FunctionsHarness.Settings("fstartup", new Uri("http://127.0.0.1:9/hook"));
+        values[FunctionsSettings.StorageConnection] = null;
+        values["AzureWebJobsStorage:tableServiceUri"] = "https://mailhealthprod.table.core.windows.net";
+        values["AzureWebJobsStorage:queueServiceUri"] = "https://mailhealthprod.queue.core.windows.net";
+        values["AzureWebJobsStorage:blobServiceUri"] = "https://mailhealthprod.blob.core.windows.net";
+        using var host = MailHealthFunctionsApp.Build([], configuration => configuration.AddInMemoryCollection(values));
+
+        var storage = host.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        Assert.Equal(new Uri("https://mailhealthprod.blob.core.windows.net"), storage.BlobServiceUri);
+        Assert.Equal(new Uri("https://mailhealthprod.queue.core.windows.net"), storage.QueueServiceUri);
+    }
+
+    [Fact]
+    public void Build_ExplicitEndpointsWithoutTheBlobService_StopsNamingIt()
+    {
+        var errors = StartupErrorsWith(
+            (FunctionsSettings.StorageConnection, null),
+            ("AzureWebJobsStorage:tableServiceUri", "https://mailhealthprod.table.core.windows.net"),
+            ("AzureWebJobsStorage:queueServiceUri", "https://mailhealthprod.queue.core.windows.net"));
+
+        Assert.Contains(errors, e => e.Contains("__blobServiceUri", StringComparison.Ordinal));
     }
 
     [Fact]

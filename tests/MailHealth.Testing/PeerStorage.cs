@@ -18,10 +18,12 @@ public static class PeerStorage
         ["MailHealth:Storage:TablePrefix"] = prefix,
         ["MailHealth:Storage:ProbeQueueName"] = prefix + "-probes",
         ["MailHealth:Storage:NotificationQueueName"] = prefix + "-notifications",
+        ["MailHealth:Storage:ReportQueueName"] = prefix + "-reports",
+        ["MailHealth:Storage:ReportContainerName"] = prefix + "-reports",
         ["MailHealth:Dns:Servers:0"] = RecursivePeer.Endpoint.ToString(),
     };
 
-    /// <summary>Removes every table and queue of <paramref name="account"/>'s settings (its prefix).</summary>
+    /// <summary>Removes every table, queue and the report container of <paramref name="account"/>'s settings (its prefix).</summary>
     public static async Task DeleteAsync(StorageAccount account)
     {
         ArgumentNullException.ThrowIfNull(account);
@@ -34,5 +36,7 @@ public static class PeerStorage
         {
             await account.Queues.DeleteQueueAsync(queue);
         }
+
+        await account.ReportContainer.DeleteIfExistsAsync();
     }
 }

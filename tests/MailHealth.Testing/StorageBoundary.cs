@@ -12,7 +12,7 @@ namespace MailHealth.Testing;
 /// </summary>
 public static class StorageBoundary
 {
-    private static readonly string[] StorageSdk = ["Azure.Data.Tables", "Azure.Storage.Queues", "Azure.Storage.Common"];
+    private static readonly string[] StorageSdk = ["Azure.Data.Tables", "Azure.Storage.Queues", "Azure.Storage.Blobs", "Azure.Storage.Common"];
 
     /// <summary>What <paramref name="assembly"/> references across the boundary: SDK assemblies and the SDK's exception types.</summary>
     public static IReadOnlyList<string> Crossings(Assembly assembly)

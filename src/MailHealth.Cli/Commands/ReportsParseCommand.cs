@@ -32,17 +32,7 @@ internal static class ReportsParseCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var paths = parse.GetValue(files) ?? [];
-            if (paths.Length == 0)
-            {
-                throw new UsageException("give one or more report files");
-            }
-
-            // Every file is checked before any is read, so a typo does not come after pages of output.
-            foreach (var path in paths)
-            {
-                await using var _ = Open(path);
-            }
+            var paths = await ReportFiles.CheckedAsync(parse.GetValue(files)).ConfigureAwait(false);
 
             var reader = new ReportInputReader(ReadSettings(new ConfigurationBuilder().AddEnvironmentVariables().Build()));
             var jsonWriter = parse.GetValue(json) ? new ReceivedReportJsonWriter(output) : null;
@@ -50,7 +40,7 @@ internal static class ReportsParseCommand
             var anyInvalid = false;
             foreach (var path in paths)
             {
-                await using var stream = Open(path);
+                await using var stream = ReportFiles.Open(path);
                 await foreach (var report in reader.ReadAsync(stream, cancellationToken).ConfigureAwait(false))
                 {
                     if (jsonWriter is not null)
@@ -93,18 +83,6 @@ internal static class ReportsParseCommand
         {
             // The binder: a value that is not a number.
             throw new UsageException($"{ReceiverReportSettings.Section}: {e.Message}");
-        }
-    }
-
-    private static FileStream Open(string path)
-    {
-        try
-        {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new UsageException($"cannot read '{path}': {e.Message}");
         }
     }
 }

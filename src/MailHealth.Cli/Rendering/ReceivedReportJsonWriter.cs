@@ -33,12 +33,7 @@ internal sealed class ReceivedReportJsonWriter(TextWriter output)
             json.WriteStartObject();
             json.WriteString("file", file);
             json.WriteString("part", report.Part);
-            json.WriteString("kind", report.Kind switch
-            {
-                ReceivedReportKind.Dmarc => "dmarc",
-                ReceivedReportKind.TlsRpt => "tlsrpt",
-                _ => null,
-            });
+            json.WriteString("kind", report.Kind?.Name());
             if (report.Aggregate is { } aggregate)
             {
                 await WriteAggregateAsync(json, aggregate, cancellationToken).ConfigureAwait(false);

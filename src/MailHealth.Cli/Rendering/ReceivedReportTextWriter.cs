@@ -1,5 +1,5 @@
-using System.Globalization;
 using MailHealth.ReceiverReports;
+using static MailHealth.Cli.Rendering.ReportText;
 
 namespace MailHealth.Cli.Rendering;
 
@@ -44,13 +44,8 @@ internal sealed class ReceivedReportTextWriter(TextWriter output)
             }
         }
 
-        var where = report.Part is null ? file : $"{file} ({report.Part})";
-        var kind = report.Kind switch
-        {
-            ReceivedReportKind.Dmarc => "DMARC aggregate report, ",
-            ReceivedReportKind.TlsRpt => "TLS report, ",
-            _ => "",
-        };
+        var where = ReportText.Where(file, report.Part);
+        var kind = ReportText.KindPrefix(report.Kind?.Name());
 
         // The status is final only now that the records have been read.
         await output.WriteLineAsync(report.Status == ReceivedReportStatus.Parsed
@@ -63,11 +58,4 @@ internal sealed class ReceivedReportTextWriter(TextWriter output)
 
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    private static string Range(DateTimeOffset begin, DateTimeOffset end) =>
-        Invariant($"{begin.UtcDateTime:yyyy-MM-dd HH:mm:ss} to {end.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC");
-
-    private static string Share(long part, long whole) => whole == 0 ? "-" : Invariant($"{100.0 * part / whole:0.0}%");
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace MailHealth.Cli.Serve;
 
 /// <summary>
-/// Drains the probe and notification queues in a loop, pausing briefly when they are empty. It
+/// Drains the probe, notification and report queues in a loop, pausing briefly when they are empty. It
 /// takes messages from the shared storage queues, so several <c>serve</c> processes on one account
 /// share the work. On stop it takes nothing more and gives the messages in hand
 /// <see cref="ServeSettings.ShutdownTimeout"/>; what is still running then is abandoned: not

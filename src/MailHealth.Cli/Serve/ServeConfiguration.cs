@@ -40,6 +40,12 @@ internal static class ServeConfiguration
             configuration.AddInMemoryCollection(settings);
         }
 
+        UseDevelopmentStorageUnlessConfigured(configuration);
+    }
+
+    /// <summary>The local Azurite's development account, unless <paramref name="configuration"/> names storage (serve, and the commands that store as serve does).</summary>
+    public static void UseDevelopmentStorageUnlessConfigured(ConfigurationManager configuration)
+    {
         if (!StorageConfigured(configuration))
         {
             configuration.AddInMemoryCollection(new Dictionary<string, string?> { [StorageOptions.SectionPath + ":ConnectionString"] = ServeHost.DevelopmentStorage });
@@ -50,6 +56,6 @@ internal static class ServeConfiguration
     {
         var storage = configuration.GetSection(StorageOptions.SectionPath);
         return !string.IsNullOrEmpty(storage["ConnectionString"]) || !string.IsNullOrEmpty(storage["AccountName"])
-            || !string.IsNullOrEmpty(storage["TableServiceUri"]) || !string.IsNullOrEmpty(storage["QueueServiceUri"]);
+            || !string.IsNullOrEmpty(storage["TableServiceUri"]) || !string.IsNullOrEmpty(storage["QueueServiceUri"]) || !string.IsNullOrEmpty(storage["BlobServiceUri"]);
     }
 }

@@ -33,7 +33,7 @@ public sealed class ReceiverReportSettings
     public long MaxTlsReportBytes { get; set; } = 16 * MiB;
 
     /// <summary>The reason an input that reached a cap is refused with: the cap, its setting, what it counts.</summary>
-    internal static string Refusal(string setting, long cap, string what) =>
+    public static string Refusal(string setting, long cap, string what) =>
         string.Create(CultureInfo.InvariantCulture, $"refused: more than {Section}:{setting} ({cap:N0} {what})");
 
     public static void Validate(ReceiverReportSettings settings, SettingErrors errors)

@@ -75,6 +75,14 @@ public sealed class HttpApi(ApiInvoker api)
     public Task<IResult> TestNotificationsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/notifications/test")] HttpRequest request, CancellationToken cancellationToken) =>
         api.InvokeAsync(ApiRoutes.TestNotifications, request, cancellationToken);
 
+    [Function(ApiRoutes.PostReport)]
+    public Task<IResult> PostReportAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/reports")] HttpRequest request, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.PostReport, request, cancellationToken);
+
+    [Function(ApiRoutes.GetReportInput)]
+    public Task<IResult> GetReportInputAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.GetReportInput, request, id, cancellationToken);
+
     [Function(ApiRoutes.GetHealthDetail)]
     public Task<IResult> GetHealthDetailAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health/detail")] HttpRequest request, CancellationToken cancellationToken) =>
         api.InvokeAsync(ApiRoutes.GetHealthDetail, request, cancellationToken);

@@ -30,6 +30,8 @@ public sealed class ApiInvoker
         [ApiRoutes.AcknowledgeAlert] = (api, r, id, ct) => api.AcknowledgeAlertAsync(id, r, ct),
         [ApiRoutes.ListEvents] = (api, r, _, ct) => api.ListEventsAsync(r, ct),
         [ApiRoutes.TestNotifications] = (api, r, _, ct) => api.TestNotificationsAsync(r, ct),
+        [ApiRoutes.PostReport] = (api, r, _, ct) => api.PostReportAsync(r, ct),
+        [ApiRoutes.GetReportInput] = (api, r, id, ct) => api.GetReportInputAsync(id, r, ct),
     };
 
     private static readonly Dictionary<string, ApiRoute> Routes = ApiRoutes.All.ToDictionary(r => r.Name, StringComparer.Ordinal);

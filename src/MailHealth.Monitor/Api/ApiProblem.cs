@@ -28,8 +28,11 @@ public static class ApiProblem
     public static IResult NoRoute(string method, string path) =>
         NotFound($"no route {method} {ApiQuery.Shorten(path)} (see /api/openapi.json)");
 
-    public static IResult TooLarge(int limit) =>
-        Results.Problem($"the body is larger than {limit} bytes", title: "Request body too large", statusCode: StatusCodes.Status413PayloadTooLarge);
+    public static IResult TooLarge(long limit, string? setting = null) =>
+        Results.Problem(
+            setting is null ? $"the body is larger than {limit} bytes" : $"the body is larger than {limit} bytes ({setting})",
+            title: "Request body too large",
+            statusCode: StatusCodes.Status413PayloadTooLarge);
 
     public static IResult Conflict(string detail) =>
         Results.Problem(detail, title: "Conflict", statusCode: StatusCodes.Status409Conflict);

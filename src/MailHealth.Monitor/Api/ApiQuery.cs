@@ -79,6 +79,18 @@ public sealed class ApiQuery
         return id!;
     }
 
+    /// <summary>A report input's id from the route: the SHA-256 of its bytes, 64 lower-case hex digits.</summary>
+    public string InputId(string? id, string field = "id")
+    {
+        if (!Storage.ReceiverReports.ReportBlobStore.IsInputId(id))
+        {
+            Error(field, $"'{Shorten(id ?? "")}' is not an input id (64 lower-case hex digits: the SHA-256 of the input's bytes)");
+            return string.Empty;
+        }
+
+        return id!;
+    }
+
     public string? Text(string name)
     {
         var value = Single(name);

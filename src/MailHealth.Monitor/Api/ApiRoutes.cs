@@ -38,6 +38,8 @@ public static class ApiRoutes
     public const string AcknowledgeAlert = "AcknowledgeAlert";
     public const string ListEvents = "ListEvents";
     public const string TestNotifications = "TestNotifications";
+    public const string PostReport = "PostReport";
+    public const string GetReportInput = "GetReportInput";
 
     public static IReadOnlyList<ApiRoute> All { get; } =
     [
@@ -57,5 +59,7 @@ public static class ApiRoutes
         new(AcknowledgeAlert, "POST", "alerts/{id}/ack", ApiAccess.Admin),
         new(ListEvents, "GET", "events", ApiAccess.Read),
         new(TestNotifications, "POST", "notifications/test", ApiAccess.Admin),
+        new(PostReport, "POST", "reports", ApiAccess.Admin),
+        new(GetReportInput, "GET", "reports/{id}", ApiAccess.Read),
     ];
 }

@@ -13,7 +13,7 @@ public sealed partial class MailHealthApi
 
     /// <summary>
     /// How long the detailed health is kept in the read cache: the dashboard asks for it with every
-    /// refresh, and each answer is five storage calls. Short, since other processes' ticks and the
+    /// refresh, and each answer is six storage calls. Short, since other processes' ticks and the
     /// queues' depths are seen only when it goes; this process's tick, probe requests and recorded
     /// outages drop it at once (<see cref="Caching.WriteClock.WroteMonitorState"/>).
     /// </summary>
@@ -111,12 +111,14 @@ public sealed partial class MailHealthApi
         var scheduleRead = heartbeats.GetScheduleAsync(cancellationToken);
         var probeDepthRead = probes.GetDepthAsync(cancellationToken);
         var notificationDepthRead = notifications.GetDepthAsync(cancellationToken);
+        var reportDepthRead = reportQueue.GetDepthAsync(cancellationToken);
         var verdictRead = egress.ReadVerdictAsync(monitor.Value.EgressMinimumTargets, cancellationToken);
         var outagesRead = outages.ReadAsync(OutagesShown, cancellationToken);
-        await Task.WhenAll(scheduleRead, probeDepthRead, notificationDepthRead, verdictRead, outagesRead).ConfigureAwait(false);
+        await Task.WhenAll(scheduleRead, probeDepthRead, notificationDepthRead, reportDepthRead, verdictRead, outagesRead).ConfigureAwait(false);
         var schedule = await scheduleRead.ConfigureAwait(false);
         var probeDepth = await probeDepthRead.ConfigureAwait(false);
         var notificationDepth = await notificationDepthRead.ConfigureAwait(false);
+        var reportDepth = await reportDepthRead.ConfigureAwait(false);
         var verdict = await verdictRead.ConfigureAwait(false);
         var (storageOutages, lostSlots) = await outagesRead.ConfigureAwait(false);
 
@@ -130,7 +132,7 @@ public sealed partial class MailHealthApi
             problems.Add($"the schedule last ran at {schedule.At:u}, more than two intervals ago");
         }
 
-        foreach (var depth in new[] { probeDepth, notificationDepth }.Where(d => d.PoisonMessages > 0))
+        foreach (var depth in new[] { probeDepth, notificationDepth, reportDepth }.Where(d => d.PoisonMessages > 0))
         {
             problems.Add($"{depth.PoisonMessages} message(s) in {depth.QueueName}-poison");
         }
@@ -155,7 +157,7 @@ public sealed partial class MailHealthApi
             now,
             problems,
             schedule is null ? null : new ScheduleHealth(schedule.At, schedule.Slot, schedule.Queued, (int)interval.TotalSeconds),
-            new QueueHealth(Queue(probeDepth), Queue(notificationDepth)),
+            new QueueHealth(Queue(probeDepth), Queue(notificationDepth), Queue(reportDepth)),
             new EgressHealth(verdict),
             new StorageHealth(storageOutages, lostSlots)));
     }
@@ -177,7 +179,7 @@ public sealed record MonitorHealth(
 /// <summary>The schedule's last tick and the interval it should tick at.</summary>
 public sealed record ScheduleHealth(DateTimeOffset LastRunAt, DateTimeOffset Slot, int Queued, int IntervalSeconds);
 
-public sealed record QueueHealth(QueueBacklog Probes, QueueBacklog Notifications);
+public sealed record QueueHealth(QueueBacklog Probes, QueueBacklog Notifications, QueueBacklog Reports);
 
 /// <summary>Messages waiting (approximate, as the queue service counts them) and messages that failed for good.</summary>
 public sealed record QueueBacklog(string Name, int Depth, int Poison);

@@ -3,6 +3,7 @@ using MailHealth.Monitor.Alerts;
 using MailHealth.Monitor.Availability;
 using MailHealth.Monitor.Caching;
 using MailHealth.Monitor.Notifications;
+using MailHealth.Monitor.ReceiverReports;
 using MailHealth.Monitor.Targets;
 using MailHealth.Storage.Alerts;
 using MailHealth.Storage.Availability;
@@ -22,8 +23,8 @@ namespace MailHealth.Monitor.Api;
 /// <summary>
 /// The HTTP API's handlers, written once for both hosts: <c>serve</c> maps them on Kestrel
 /// (<see cref="ApiEndpoints.MapMailHealthApi"/>), the Functions app calls them from one HTTP
-/// function per route. They read what was stored and write targets, probe requests and
-/// acknowledgements, and send test notifications; keys are checked before them
+/// function per route. They read what was stored and write targets, probe requests,
+/// acknowledgements and receivers' reports, and send test notifications; keys are checked before them
 /// (<see cref="ApiInvoker"/>). Every input a caller chose is checked before it reaches storage, so
 /// nothing a caller sends answers 500. Every route answers through <see cref="AnswerAsync"/>, so
 /// both hosts answer a storage outage and a failure alike.
@@ -38,6 +39,8 @@ public sealed partial class MailHealthApi(
     ChangeEventStore changes,
     ProbeQueue probes,
     NotificationQueue notifications,
+    ReportQueue reportQueue,
+    ReportIngestion ingestion,
     HeartbeatStore heartbeats,
     EgressSignalStore egress,
     OpenApiDocument openApi,
@@ -84,22 +87,10 @@ public sealed partial class MailHealthApi(
         where T : class
     {
         var limit = settings.Value.MaxBodyBytes;
-        if (request.ContentLength > limit)
+        using var buffer = await ReadLimitedAsync(request, limit, cancellationToken).ConfigureAwait(false);
+        if (buffer is null)
         {
             return (null, ApiProblem.TooLarge(limit));
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return (null, ApiProblem.TooLarge(limit));
-            }
-
-            buffer.Write(chunk, 0, read);
         }
 
         if (buffer.Length == 0)
@@ -117,6 +108,43 @@ public sealed partial class MailHealthApi(
             var path = e.Path is { Length: > 1 } p ? "body" + p.TrimStart('$') : "body";
             return (null, ApiProblem.BadRequest(path, FirstSentence(e.Message)));
         }
+    }
+
+    /// <summary>
+    /// The request's body when it is at most <paramref name="limit"/> bytes; null when it is longer
+    /// (from its Content-Length before reading anything, or at the first byte past the limit).
+    /// </summary>
+    private static async Task<MemoryStream?> ReadLimitedAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        try
+        {
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    await buffer.DisposeAsync().ConfigureAwait(false);
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // The server's own cap on the body (Kestrel's MaxRequestBodySize) came first.
+            await buffer.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+
+        return buffer;
     }
 
     // System.Text.Json appends the path and position to its messages; the field already says where.

@@ -8,9 +8,10 @@ using MailHealth.Targets;
 namespace MailHealth.Monitor.Metrics;
 
 /// <summary>
-/// Reads a <see cref="FleetSnapshot"/> from storage: the targets partition, one latest-status
-/// partition per target (a few at a time), the open-alert index and both queues' approximate
-/// counts. It costs about one request per target, so callers cache it (serve: a few seconds).
+/// Reads a <see cref="FleetSnapshot"/> from storage: the targets partition, the latest-status
+/// table in one scan, the open-alert index and both queues' approximate counts. It costs about
+/// one request per hundred targets and reads every target's check summaries, so callers cache it
+/// (serve: a few seconds).
 /// </summary>
 public sealed class FleetSnapshotReader(
     TargetStore targets,
@@ -20,9 +21,6 @@ public sealed class FleetSnapshotReader(
     NotificationQueue notifications,
     TimeProvider time)
 {
-    /// <summary>Latest-status reads in flight at once: enough to hide latency, few enough not to crowd the account.</summary>
-    private const int ParallelReads = 8;
-
     public async Task<FleetSnapshot> ReadAsync(CancellationToken cancellationToken)
     {
         var all = new List<Target>();
@@ -31,11 +29,8 @@ public sealed class FleetSnapshotReader(
             all.Add(target);
         }
 
-        var fleet = new FleetTarget[all.Count];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, all.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
-            async (i, ct) => fleet[i] = new FleetTarget(all[i], await latest.GetAsync(all[i].Id, ct).ConfigureAwait(false))).ConfigureAwait(false);
+        var latestOf = await latest.GetAllAsync(all.Select(t => t.Id), cancellationToken).ConfigureAwait(false);
+        var fleet = all.Select(t => new FleetTarget(t, latestOf.GetValueOrDefault(t.Id))).ToArray();
 
         var open = new List<Alert>();
         string? continuation = null;

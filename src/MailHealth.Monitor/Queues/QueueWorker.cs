@@ -1,4 +1,5 @@
 using MailHealth.Monitor.Delivery;
+using MailHealth.Monitor.ReceiverReports;
 using MailHealth.Monitor.Runs;
 using MailHealth.Storage.Queues;
 using Microsoft.Extensions.Logging;
@@ -7,12 +8,12 @@ using Microsoft.Extensions.Options;
 namespace MailHealth.Monitor.Queues;
 
 /// <summary>
-/// Takes messages off the probe and notification queues and hands them to the services, as the
-/// Functions queue triggers do: a message is deleted only after its handler finished, one whose
+/// Takes messages off the probe, notification and report queues and hands them to the services,
+/// as the Functions queue triggers do: a message is deleted only after its handler finished, one whose
 /// handler threw becomes visible again after the visibility timeout, and one that failed
 /// <see cref="MaxDequeueCount"/> times moves to the poison queue (host.json's maxDequeueCount).
-/// Up to <see cref="MonitorSettings.RunsInFlight"/> probe messages and <see cref="MaxDeliveriesInFlight"/>
-/// notification messages are handled at once, and a slot is
+/// Up to <see cref="MonitorSettings.RunsInFlight"/> probe messages, <see cref="MaxDeliveriesInFlight"/>
+/// notification messages and <see cref="MaxReportsInFlight"/> report inputs are handled at once, and a slot is
 /// refilled as soon as its message is done: a slow run (a host that never answers) holds its own
 /// slot, never the others' (a batch that waited for its slowest run held fifteen idle slots).
 /// <c>serve</c> runs it in a loop; several processes sharing a storage account share the work.
@@ -20,8 +21,10 @@ namespace MailHealth.Monitor.Queues;
 public sealed partial class QueueWorker(
     ProbeQueue probes,
     NotificationQueue notifications,
+    ReportQueue reports,
     TargetRunService runs,
     NotificationDispatcher dispatcher,
+    ReportIngestion ingestion,
     IOptions<MonitorSettings> settings,
     ILogger<QueueWorker> logger)
 {
@@ -31,7 +34,10 @@ public sealed partial class QueueWorker(
     /// <summary>Notification messages handled at once (each a short HTTP or SMTP delivery).</summary>
     public const int MaxDeliveriesInFlight = 16;
 
-    /// <summary>Handles what is on both queues now, until they are empty; returns how many messages were handled.</summary>
+    /// <summary>Report inputs handled at once: each may be 25 MiB held in memory while its reports are read.</summary>
+    public const int MaxReportsInFlight = 2;
+
+    /// <summary>Handles what is on the queues now, until they are empty; returns how many messages were handled.</summary>
     public Task<int> DrainAsync(CancellationToken cancellationToken) => DrainAsync(cancellationToken, cancellationToken);
 
     /// <summary>
@@ -46,43 +52,46 @@ public sealed partial class QueueWorker(
         var runsInFlight = settings.Value.RunsInFlight;
         var probeRuns = new List<Task>();
         var deliveries = new List<Task>();
+        var ingestions = new List<Task>();
         try
         {
             while (true)
             {
                 var taken = await TakeAsync(probes, (m, ct) => runs.RunAsync(m, ct), probeRuns, runsInFlight, stopTaking, abandon).ConfigureAwait(false)
-                    + await TakeAsync(notifications, (m, ct) => dispatcher.DeliverAsync(m, ct), deliveries, MaxDeliveriesInFlight, stopTaking, abandon).ConfigureAwait(false);
+                    + await TakeAsync(notifications, (m, ct) => dispatcher.DeliverAsync(m, ct), deliveries, MaxDeliveriesInFlight, stopTaking, abandon).ConfigureAwait(false)
+                    + await TakeAsync(reports, (m, ct) => ingestion.ProcessAsync(m, ct), ingestions, MaxReportsInFlight, stopTaking, abandon).ConfigureAwait(false);
                 handled += taken;
-                if (probeRuns.Count + deliveries.Count == 0)
+                if (probeRuns.Count + deliveries.Count + ingestions.Count == 0)
                 {
                     return handled;
                 }
 
-                if (taken > 0 && (probeRuns.Count < runsInFlight || deliveries.Count < MaxDeliveriesInFlight))
+                if (taken > 0 && (probeRuns.Count < runsInFlight || deliveries.Count < MaxDeliveriesInFlight || ingestions.Count < MaxReportsInFlight))
                 {
                     // Room left, and the queue had messages: take more before waiting.
                     continue;
                 }
 
-                var done = await Task.WhenAny(probeRuns.Concat(deliveries)).ConfigureAwait(false);
+                var done = await Task.WhenAny(probeRuns.Concat(deliveries).Concat(ingestions)).ConfigureAwait(false);
                 probeRuns.Remove(done);
                 deliveries.Remove(done);
+                ingestions.Remove(done);
                 await done.ConfigureAwait(false);
             }
         }
         finally
         {
             // Left early (storage failed, the messages in hand were abandoned): what still runs ends first.
-            await Task.WhenAll(probeRuns.Concat(deliveries).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+            await Task.WhenAll(probeRuns.Concat(deliveries).Concat(ingestions).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Starts a handler for each message the queue gives, up to the queue's free slots; returns how many.</summary>
+    /// <summary>Starts a handler for each message the queue gives, up to the queue's free slots (<paramref name="slots"/> in all); returns how many.</summary>
     private async Task<int> TakeAsync<T, TResult>(
-        StorageQueue<T> queue, Func<T, CancellationToken, Task<TResult>> handle, List<Task> running, int inFlight, CancellationToken stopTaking, CancellationToken cancellationToken)
+        StorageQueue<T> queue, Func<T, CancellationToken, Task<TResult>> handle, List<Task> running, int slots, CancellationToken stopTaking, CancellationToken cancellationToken)
         where T : class
     {
-        if (stopTaking.IsCancellationRequested || running.Count >= inFlight)
+        if (stopTaking.IsCancellationRequested || running.Count >= slots)
         {
             return 0;
         }
@@ -91,7 +100,7 @@ public sealed partial class QueueWorker(
         try
         {
             // A receive returns at most 32 messages (the queue service's limit).
-            messages = await queue.ReceiveAsync(Math.Min(32, inFlight - running.Count), settings.Value.MessageVisibilityTimeout, stopTaking).ConfigureAwait(false);
+            messages = await queue.ReceiveAsync(Math.Min(32, slots - running.Count), settings.Value.MessageVisibilityTimeout, stopTaking).ConfigureAwait(false);
         }
         catch (QueueMessageFormatException e)
         {

@@ -9,7 +9,7 @@ namespace MailHealth.Storage.Availability;
 /// <summary>
 /// The storage clients' last word on a request, placed before their retry policy so that it sees
 /// what is left after the retries: a failure that is not the request's own (no answer, a network
-/// error, 408, 429, 5xx, 401 and 403, a table or queue that does not exist) becomes a
+/// error, 408, 429, 5xx, 401 and 403, a table, queue or container that does not exist) becomes a
 /// <see cref="StorageUnavailableException"/> and starts or extends an outage in
 /// <see cref="StorageAvailability"/>; any other answer ends one. Statuses the stores expect and
 /// handle themselves (an entity not found, 409, 412, a 400 for a stale continuation) pass through.
@@ -49,12 +49,12 @@ internal sealed class StorageFailurePolicy(StorageAvailability availability) : H
     /// <summary>
     /// Why an answer means "not now" rather than "not this request", or null when it does not:
     /// busy or failing (408, 429, 5xx), refusing this identity (401, 403), or without the table or
-    /// queue asked for (404 TableNotFound, QueueNotFound: the start-up has not created them yet).
+    /// queue asked for (404 TableNotFound, QueueNotFound, ContainerNotFound: the start-up has not created them yet).
     /// </summary>
     internal static string? Unavailability(int status, string? code) => status switch
     {
         401 or 403 => $"storage refused this identity ({status}{(code is null ? "" : " " + code)}): a role assignment may not have propagated yet",
-        404 when code is "TableNotFound" or "QueueNotFound" => $"storage has no such table or queue ({code}): they are not created yet",
+        404 when code is "TableNotFound" or "QueueNotFound" or "ContainerNotFound" => $"storage has no such table, queue or container ({code}): they are not created yet",
         408 or 429 or >= 500 => $"storage answered {status}{(code is null ? "" : " " + code)}",
         _ => null,
     };

@@ -1,6 +1,6 @@
 namespace MailHealth.Storage.Configuration;
 
-/// <summary>Creates the tables and queues when missing. Idempotent: safe at every start-up.</summary>
+/// <summary>Creates the tables, queues and the report container when missing. Idempotent: safe at every start-up.</summary>
 public sealed class StorageInitializer(StorageAccount account)
 {
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
@@ -14,5 +14,7 @@ public sealed class StorageInitializer(StorageAccount account)
         {
             await account.Queues.GetQueueClient(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
+
+        await account.ReportContainer.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
     }
 }

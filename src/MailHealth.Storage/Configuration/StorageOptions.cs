@@ -3,8 +3,8 @@ namespace MailHealth.Storage.Configuration;
 /// <summary>
 /// Where the monitor's tables and queues are (configuration section <c>MailHealth:Storage</c>).
 /// Exactly one way to reach the account: <see cref="ConnectionString"/> (Azurite, or an account
-/// key), <see cref="AccountName"/>, or <see cref="TableServiceUri"/> with <see cref="QueueServiceUri"/>;
-/// the last two use DefaultAzureCredential (managed identity in Azure).
+/// key), <see cref="AccountName"/>, or <see cref="TableServiceUri"/> with <see cref="QueueServiceUri"/>
+/// and <see cref="BlobServiceUri"/>; the last two use DefaultAzureCredential (managed identity in Azure).
 /// </summary>
 public sealed class StorageOptions
 {
@@ -13,12 +13,15 @@ public sealed class StorageOptions
     /// <summary>A storage connection string, such as <c>UseDevelopmentStorage=true</c>. Holds a key: never logged.</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>The storage account name: endpoints https://{account}.table.core.windows.net and .queue.core.windows.net.</summary>
+    /// <summary>The storage account name: endpoints https://{account}.table.core.windows.net, .queue.core.windows.net and .blob.core.windows.net.</summary>
     public string? AccountName { get; set; }
 
     public Uri? TableServiceUri { get; set; }
 
     public Uri? QueueServiceUri { get; set; }
+
+    /// <summary>Where receivers' reports are kept as they arrived (<see cref="ReportContainerName"/>).</summary>
+    public Uri? BlobServiceUri { get; set; }
 
     /// <summary>The client id of a user-assigned managed identity; null: the system-assigned one (or any other DefaultAzureCredential source).</summary>
     public string? ManagedIdentityClientId { get; set; }
@@ -31,6 +34,16 @@ public sealed class StorageOptions
 
     /// <summary>The queue of notification deliveries. Default <c>mailhealth-notifications</c>.</summary>
     public string NotificationQueueName { get; set; } = "mailhealth-notifications";
+
+    /// <summary>The queue of received report inputs to process (one message per input, naming its blob). Default <c>mailhealth-reports</c>.</summary>
+    public string ReportQueueName { get; set; } = "mailhealth-reports";
+
+    /// <summary>
+    /// The blob container that keeps every report input as it arrived, gzip-compressed and named by
+    /// the SHA-256 of its bytes, so it can be processed again after a parser fix. Default
+    /// <c>mailhealth-reports</c>; 3-63 lowercase letters, digits and single hyphens.
+    /// </summary>
+    public string ReportContainerName { get; set; } = "mailhealth-reports";
 
     /// <summary>
     /// How long one try of a request may wait for the service (<c>Retry.NetworkTimeout</c> of the

@@ -20,23 +20,23 @@ public sealed partial class StorageOptionsValidator : IValidateOptions<StorageOp
     {
         var hasConnectionString = !string.IsNullOrWhiteSpace(options.ConnectionString);
         var hasAccount = !string.IsNullOrWhiteSpace(options.AccountName);
-        var hasUris = options.TableServiceUri is not null || options.QueueServiceUri is not null;
+        var hasUris = options.TableServiceUri is not null || options.QueueServiceUri is not null || options.BlobServiceUri is not null;
         var ways = (hasConnectionString ? 1 : 0) + (hasAccount ? 1 : 0) + (hasUris ? 1 : 0);
         if (ways == 0)
         {
-            yield return $"{Path}: set ConnectionString, AccountName, or TableServiceUri and QueueServiceUri";
+            yield return $"{Path}: set ConnectionString, AccountName, or TableServiceUri, QueueServiceUri and BlobServiceUri";
         }
         else if (ways > 1)
         {
-            yield return $"{Path}: set only one of ConnectionString, AccountName, or TableServiceUri and QueueServiceUri";
+            yield return $"{Path}: set only one of ConnectionString, AccountName, or TableServiceUri, QueueServiceUri and BlobServiceUri";
         }
 
-        if (hasUris && (options.TableServiceUri is null || options.QueueServiceUri is null))
+        if (hasUris && (options.TableServiceUri is null || options.QueueServiceUri is null || options.BlobServiceUri is null))
         {
-            yield return $"{Path}: TableServiceUri and QueueServiceUri go together; set both";
+            yield return $"{Path}: TableServiceUri, QueueServiceUri and BlobServiceUri go together; set all three";
         }
 
-        foreach (var (setting, uri) in new[] { ("TableServiceUri", options.TableServiceUri), ("QueueServiceUri", options.QueueServiceUri) })
+        foreach (var (setting, uri) in new[] { ("TableServiceUri", options.TableServiceUri), ("QueueServiceUri", options.QueueServiceUri), ("BlobServiceUri", options.BlobServiceUri) })
         {
             if (uri is not null && (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
             {
@@ -54,7 +54,8 @@ public sealed partial class StorageOptionsValidator : IValidateOptions<StorageOp
             yield return $"{Path}:TablePrefix: '{options.TablePrefix}' must be 1-40 letters and digits, starting with a letter";
         }
 
-        foreach (var (setting, queue) in new[] { ("ProbeQueueName", options.ProbeQueueName), ("NotificationQueueName", options.NotificationQueueName) })
+        string[] queues = [options.ProbeQueueName, options.NotificationQueueName, options.ReportQueueName];
+        foreach (var (setting, queue) in new[] { ("ProbeQueueName", options.ProbeQueueName), ("NotificationQueueName", options.NotificationQueueName), ("ReportQueueName", options.ReportQueueName) })
         {
             // Queue names: 3-63 lowercase letters, digits and single hyphens; "-poison" is appended
             // for the poison queue, so leave room for it.
@@ -64,9 +65,15 @@ public sealed partial class StorageOptionsValidator : IValidateOptions<StorageOp
             }
         }
 
-        if (string.Equals(options.ProbeQueueName, options.NotificationQueueName, StringComparison.Ordinal))
+        if (queues.Distinct(StringComparer.Ordinal).Count() < queues.Length)
         {
-            yield return $"{Path}: ProbeQueueName and NotificationQueueName must differ";
+            yield return $"{Path}: ProbeQueueName, NotificationQueueName and ReportQueueName must differ";
+        }
+
+        // Container names: the same rules as queue names, 3-63 characters.
+        if (options.ReportContainerName is not { Length: >= 3 and <= 63 } container || !QueueNamePattern().IsMatch(container))
+        {
+            yield return $"{Path}:ReportContainerName: '{options.ReportContainerName}' must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit";
         }
 
         var retry = new SettingErrors(Path);

@@ -16,6 +16,24 @@ public static class StorageTables
     public const string Heartbeats = "heartbeats";
     public const string DkimSelectors = "dkimselectors";
 
+    /// <summary>Receivers' reports: each report's ledger row and its totals per day, by policy domain.</summary>
+    public const string Reports = "reports";
+
+    /// <summary>DMARC aggregate reports' rows per policy domain, day, report and source IP.</summary>
+    public const string DmarcSources = "dmarcsources";
+
+    /// <summary>SMTP TLS reports' sessions per policy domain, day, report, policy, MX host and result type.</summary>
+    public const string TlsResults = "tlsresults";
+
+    /// <summary>Each report input as received and what became of every report in it.</summary>
+    public const string ReportInputs = "reportinputs";
+
+    /// <summary>The policy domains reports arrived for, matched to a target or not.</summary>
+    public const string ReportDomains = "reportdomains";
+
     public static IReadOnlyList<string> All { get; } =
-        [Targets, Runs, Latest, Alerts, AlertIndex, Changes, ChangeIndex, Fingerprints, Outbox, Egress, Heartbeats, DkimSelectors];
+    [
+        Targets, Runs, Latest, Alerts, AlertIndex, Changes, ChangeIndex, Fingerprints, Outbox, Egress, Heartbeats, DkimSelectors,
+        Reports, DmarcSources, TlsResults, ReportInputs, ReportDomains,
+    ];
 }

@@ -46,9 +46,47 @@ public sealed class LatestStatusStore(StorageAccount account, ILogger<LatestStat
         }
     }
 
-    public async Task<LatestStatus?> GetAsync(string targetId, CancellationToken cancellationToken = default)
+    public async Task<LatestStatus?> GetAsync(string targetId, CancellationToken cancellationToken = default) =>
+        Read(targetId, await TableOperations.ListAsync(table, TableClient.CreateQueryFilter($"PartitionKey eq {Partition(targetId)}"), cancellationToken));
+
+    /// <summary>
+    /// The latest status of each of <paramref name="targetIds"/> that has one, in one scan of the
+    /// table (a page per thousand rows, about a dozen rows per target) rather than a request per
+    /// target: a fleet of ten thousand is some 130 requests instead of 10,000.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, LatestStatus>> GetAllAsync(IEnumerable<string> targetIds, CancellationToken cancellationToken = default)
     {
-        var rows = await TableOperations.ListAsync(table, TableClient.CreateQueryFilter($"PartitionKey eq {Partition(targetId)}"), cancellationToken);
+        ArgumentNullException.ThrowIfNull(targetIds);
+        var ids = targetIds.ToDictionary(Partition, id => id, StringComparer.Ordinal);
+        var found = new Dictionary<string, LatestStatus>(StringComparer.Ordinal);
+        var rows = new List<TableEntity>();
+        void Flush()
+        {
+            if (rows.Count > 0 && ids.TryGetValue(rows[0].PartitionKey, out var id) && Read(id, rows) is { } status)
+            {
+                found[id] = status;
+            }
+
+            rows.Clear();
+        }
+
+        // A scan returns rows in PartitionKey order, so a target's rows come together.
+        await foreach (var row in TableOperations.QueryAllAsync(table, null, null, cancellationToken))
+        {
+            if (rows.Count > 0 && rows[0].PartitionKey != row.PartitionKey)
+            {
+                Flush();
+            }
+
+            rows.Add(row);
+        }
+
+        Flush();
+        return found;
+    }
+
+    private static LatestStatus? Read(string targetId, IReadOnlyList<TableEntity> rows)
+    {
         var run = rows.FirstOrDefault(r => r.RowKey == RunRow);
         if (run is null)
         {

@@ -101,7 +101,7 @@ internal static class TableOperations
     }
 
     public static async IAsyncEnumerable<TableEntity> QueryAllAsync(
-        TableClient table, string filter, IEnumerable<string>? select, [EnumeratorCancellation] CancellationToken cancellationToken)
+        TableClient table, string? filter, IEnumerable<string>? select, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, MaxPageSize, select, cancellationToken))
         {

@@ -82,6 +82,14 @@ public sealed class TargetStore(StorageAccount account)
         }
     }
 
+    /// <summary>The targets of <paramref name="domain"/> (lower-case ASCII, as targets keep theirs), enabled or not: the partition filtered on its Domain column.</summary>
+    public async Task<IReadOnlyList<Target>> ListByDomainAsync(string domain, CancellationToken cancellationToken = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Domain eq {domain}");
+        var rows = await TableOperations.ListAsync(table, filter, cancellationToken);
+        return [.. rows.Select(r => FromEntity(r).Target)];
+    }
+
     private static TableEntity ToEntity(Target target) => new(Partition, KeyText.Checked(KeyText.Escape(target.Id), "target id"))
     {
         ["Domain"] = target.Domain,

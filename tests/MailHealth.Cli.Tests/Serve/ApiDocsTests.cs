@@ -62,6 +62,8 @@ public sealed partial class ApiDocsTests
         Assert.Null(await serve.Get<MailHealth.Storage.Targets.TargetStore>().GetAsync("docs-example"));
         Assert.Single(outputs, o => o.Contains("\"name\":\"ops\",\"type\":\"webhook\",\"outcome\":\"delivered\"", StringComparison.Ordinal));
         Assert.Contains("\"kind\":\"test\"", Assert.Single(receiver.Requests).BodyText, StringComparison.Ordinal);
+        var report = Assert.Single(outputs, o => o.Contains("\"statusUrl\":\"/api/reports/", StringComparison.Ordinal));
+        Assert.Contains("\"door\":\"api\",\"bytes\":882,", report, StringComparison.Ordinal);
     }
 
     [GeneratedRegex("```sh\n(.*?)```", RegexOptions.Singleline)]

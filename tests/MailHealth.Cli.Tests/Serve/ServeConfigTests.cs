@@ -119,13 +119,16 @@ public sealed class ServeConfigTests
     public async Task BadSettingIsNamedByItsPath()
     {
         var file = await WriteAsync("""
-            { "MailHealth": { "Monitor": { "Interval": "00:00:10" }, "Serve": { "ShutdownTimeout": "01:00:00" } } }
+            { "MailHealth": { "Monitor": { "Interval": "00:00:10" }, "Serve": { "ShutdownTimeout": "01:00:00" },
+              "Reports": { "MaxMessageBytes": 10 }, "Ingestion": { "MaxReportDays": 61 } } }
             """);
 
         var outcome = await CliRunner.RunAsync("serve", "--config", file);
 
         Assert.Equal(ExitCodes.Usage, outcome.ExitCode);
         Assert.Contains("MailHealth:Monitor:Interval: 00:00:10 is not in 00:01:00-1.00:00:00", outcome.Error, StringComparison.Ordinal);
+        Assert.Contains("MailHealth:Reports:MaxMessageBytes: 10 is not in 65536-1073741824", outcome.Error, StringComparison.Ordinal);
+        Assert.Contains("MailHealth:Ingestion:MaxReportDays: 61 is not in 1-60", outcome.Error, StringComparison.Ordinal);
         Assert.Contains("MailHealth:Serve:ShutdownTimeout: 01:00:00 is not in", outcome.Error, StringComparison.Ordinal);
         Assert.Contains("MailHealth:Api:AdminKeys: at least one admin key is required", outcome.Error, StringComparison.Ordinal);
     }

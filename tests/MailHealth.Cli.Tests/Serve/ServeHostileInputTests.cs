@@ -64,13 +64,14 @@ public sealed class ServeHostileInputTests(ServeHostileInputTests.Serve serve) :
             await Harness.Get<TargetStore>().UpsertAsync(target);
         }
 
-        /// <summary>The table's one target, enabled, and no probe queued.</summary>
+        /// <summary>The table's one target, enabled, and no probe or report queued.</summary>
         public async Task AssertUnchangedAsync()
         {
             var targets = await Harness.Get<TargetStore>().ListAsync();
             Assert.Equal([ApiHostileInputTable.TargetId], targets.Items.Select(t => t.Target.Id));
             Assert.True(targets.Items[0].Target.Enabled);
             Assert.Equal(0, (await Harness.Get<ProbeQueue>().GetDepthAsync()).Messages);
+            Assert.Equal(0, (await Harness.Get<ReportQueue>().GetDepthAsync()).Messages);
         }
 
         public async Task DisposeAsync()

@@ -91,7 +91,7 @@ public sealed class ServeProcessTests
             ["targets"] = new[] { new { id = "shop", domain = "demo.test", ports = new[] { 25 } } },
             ["MailHealth"] = new
             {
-                Storage = new { ConnectionString = Peers.AzuriteConnectionString, TablePrefix = prefix, ProbeQueueName = prefix + "-probes", NotificationQueueName = prefix + "-notifications" },
+                Storage = new { ConnectionString = Peers.AzuriteConnectionString, TablePrefix = prefix, ProbeQueueName = prefix + "-probes", NotificationQueueName = prefix + "-notifications", ReportQueueName = prefix + "-reports", ReportContainerName = prefix + "-reports" },
                 Api = new { AdminKeys = new[] { ServeHarness.AdminKey } },
             },
         }));

@@ -15,6 +15,7 @@ public sealed class AppSettingsTests
         ["AzureWebJobsStorage"] = "the connection-string form, for local runs on Azurite",
         ["AzureWebJobsStorage:tableServiceUri"] = "the explicit-endpoint form, instead of accountName",
         ["AzureWebJobsStorage:queueServiceUri"] = "the explicit-endpoint form, instead of accountName",
+        ["AzureWebJobsStorage:blobServiceUri"] = "the explicit-endpoint form, instead of accountName",
 
         // Deadlines and thresholds of the checks: the documented defaults suit a deployment.
         ["MailHealth:Checks:ConnectTimeout"] = "default 10 s",
@@ -74,6 +75,13 @@ public sealed class AppSettingsTests
         ["MailHealth:Notifications:Retry:MaxBackoff"] = "default 30 min",
 
         ["MailHealth:Api:MaxBodyBytes"] = "default 64 KiB",
+
+        // Receivers' reports: the parser's caps and how reports are spread over days.
+        ["MailHealth:Reports:MaxMessageBytes"] = "default 25 MiB, below the Functions host's 100 MB request limit",
+        ["MailHealth:Reports:MaxDecompressedBytes"] = "default 1 GiB",
+        ["MailHealth:Reports:MaxArchiveEntries"] = "default 100",
+        ["MailHealth:Reports:MaxTlsReportBytes"] = "default 16 MiB",
+        ["MailHealth:Ingestion:MaxReportDays"] = "default 31",
         [FunctionsSettings.PlatformAuthenticationSetting] = "set by the platform itself while App Service Authentication is on",
     };
 

@@ -108,7 +108,7 @@ public sealed class StorageFailureTests
         var read = await Assert.ThrowsAsync<StorageUnavailableException>(() => new TargetStore(account).GetAsync("shop").WaitAsync(Guard));
         var list = await Assert.ThrowsAsync<StorageUnavailableException>(() => new TargetStore(account).ListAsync().WaitAsync(Guard));
 
-        Assert.Equal("storage has no such table or queue (TableNotFound): they are not created yet", read.Message);
+        Assert.Equal("storage has no such table, queue or container (TableNotFound): they are not created yet", read.Message);
         Assert.Equal((404, "TableNotFound"), (list.Status, list.ErrorCode));
         Assert.NotNull(availability.Current);
     }

@@ -17,7 +17,7 @@ public sealed class StorageConfigurationTests
         using var provider = Services(new Dictionary<string, string?>());
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<StorageAccount>());
-        Assert.Contains("MailHealth:Storage: set ConnectionString, AccountName, or TableServiceUri and QueueServiceUri", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MailHealth:Storage: set ConnectionString, AccountName, or TableServiceUri, QueueServiceUri and BlobServiceUri", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -43,7 +43,7 @@ public sealed class StorageConfigurationTests
     {
         var errors = StorageOptionsValidator.Errors(new StorageOptions { TableServiceUri = new Uri("https://a.table.core.windows.net") }).ToList();
 
-        Assert.Contains(errors, e => e.Contains("set both", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("set all three", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -61,6 +61,7 @@ public sealed class StorageConfigurationTests
 
         Assert.Equal(new Uri("https://mailhealthprod.table.core.windows.net/"), account.Tables.Uri);
         Assert.Equal(new Uri("https://mailhealthprod.queue.core.windows.net/"), account.Queues.Uri);
+        Assert.Equal(new Uri("https://mailhealthprod.blob.core.windows.net/"), account.Blobs.Uri);
         Assert.Equal("mailhealthruns", account.Table(StorageTables.Runs).Name);
     }
 
@@ -71,10 +72,12 @@ public sealed class StorageConfigurationTests
         {
             TableServiceUri = new Uri("https://tables.example.test/"),
             QueueServiceUri = new Uri("https://queues.example.test/"),
+            BlobServiceUri = new Uri("https://blobs.example.test/"),
         });
 
         Assert.Equal("tables.example.test", account.Tables.Uri.Host);
         Assert.Equal("queues.example.test", account.Queues.Uri.Host);
+        Assert.Equal("blobs.example.test", account.Blobs.Uri.Host);
     }
 
     [Fact]
@@ -87,6 +90,8 @@ public sealed class StorageConfigurationTests
             ["MailHealth:Storage:TablePrefix"] = "cfg" + unique,
             ["MailHealth:Storage:ProbeQueueName"] = "cfg-p-" + unique,
             ["MailHealth:Storage:NotificationQueueName"] = "cfg-n-" + unique,
+            ["MailHealth:Storage:ReportQueueName"] = "cfg-r-" + unique,
+            ["MailHealth:Storage:ReportContainerName"] = "cfg-r-" + unique,
         });
         var initializer = provider.GetRequiredService<StorageInitializer>();
         var account = provider.GetRequiredService<StorageAccount>();

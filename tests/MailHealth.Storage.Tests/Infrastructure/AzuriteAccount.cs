@@ -19,6 +19,8 @@ public sealed class AzuriteAccount : IAsyncLifetime
             TablePrefix = "t" + unique,
             ProbeQueueName = "p-" + unique,
             NotificationQueueName = "n-" + unique,
+            ReportQueueName = "r-" + unique,
+            ReportContainerName = "r-" + unique,
         };
         Account = new StorageAccount(Options);
     }
@@ -40,5 +42,7 @@ public sealed class AzuriteAccount : IAsyncLifetime
         {
             await Account.Queues.DeleteQueueAsync(queue);
         }
+
+        await Account.ReportContainer.DeleteIfExistsAsync();
     }
 }

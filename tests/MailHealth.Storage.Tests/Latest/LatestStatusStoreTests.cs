@@ -26,6 +26,29 @@ public sealed class LatestStatusStoreTests(AzuriteAccount azurite) : IClassFixtu
     }
 
     [Fact]
+    public async Task GetAllAsync_OneScan_EachTargetAsItsOwnRead()
+    {
+        // Ids that escape differently from how they sort, beside a target with no run yet.
+        string[] ids = ["all-b/x", "all-a", "all-c'quote"];
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+        {
+            var runId = TestReports.RunAt(id, i + 1);
+            await store.UpdateAsync(runId, TestReports.Report(runId, i == 0 ? CheckStatus.Fail : CheckStatus.Pass));
+        }
+
+        var all = await store.GetAllAsync([.. ids, "all-never-ran"]);
+
+        Assert.Equal(ids.Order(StringComparer.Ordinal), all.Keys.Order(StringComparer.Ordinal));
+        foreach (var id in ids)
+        {
+            var one = await store.GetAsync(id);
+            Assert.Equal(one!.RunId, all[id].RunId);
+            Assert.Equal(one.Status, all[id].Status);
+            Assert.Equal(one.Checks.Select(c => (c.Check.Id, c.Check.Status)), all[id].Checks.Select(c => (c.Check.Id, c.Check.Status)));
+        }
+    }
+
+    [Fact]
     public async Task UpdateAsync_OlderRunAfterNewer_ChangesNothing()
     {
         var newer = TestReports.RunAt("latest-b", 5);

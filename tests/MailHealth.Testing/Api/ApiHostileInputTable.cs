@@ -9,7 +9,7 @@ namespace MailHealth.Testing.Api;
 /// over HTTP (tests/MailHealth.Cli.Tests) and the Functions app's functions
 /// (tests/MailHealth.Functions.Tests), each with the admin key. Every answer is a problem document
 /// with the row's status (400 naming the field, 404, 413), never a 500, and storage is left as it
-/// was: the one target <see cref="TargetId"/> the fixture stores, no probe queued.
+/// was: the one target <see cref="TargetId"/> the fixture stores, no probe queued, no report input kept.
 /// </summary>
 public static class ApiHostileInputTable
 {
@@ -118,6 +118,14 @@ public static class ApiHostileInputTable
         new("POST", "/api/alerts/shop.TLS_CERT_EXPIRED.0123456789abcdef/ack", """{"by": 5}""", 400, "body.by"),
         new("POST", "/api/alerts/shop.TLS_CERT_EXPIRED.0123456789abcdef/ack", """{"by": ""}""", 400, "body.by"),
         new("POST", "/api/alerts/shop.TLS_CERT_EXPIRED.0123456789abcdef/ack", """{"who": "me"}""", 400, "body.who"),
+
+        // Report inputs: no body, a parameter the route does not take, ids that are no SHA-256, one never received.
+        new("POST", "/api/reports", "", 400, "body"),
+        new("POST", "/api/reports?kind=dmarc", "<feedback/>", 400, "kind"),
+        new("GET", "/api/reports/not-an-input", null, 400, "id"),
+        new("GET", "/api/reports/" + RouteRequest.InputId.ToUpperInvariant(), null, 400, "id"),
+        new("GET", "/api/reports/" + RouteRequest.InputId + "'%20or%20''='", null, 400, "id"),
+        new("GET", "/api/reports/" + RouteRequest.InputId, null, 404, null),
     ];
 
     /// <summary>The rows by index, for a theory (a row's text can be too long to be its own name).</summary>

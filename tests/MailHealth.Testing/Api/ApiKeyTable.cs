@@ -22,6 +22,10 @@ public static class ApiKeyTable
 
     public const string UnknownKey = "not-a-key-of-this-monitor-0123";
 
+    /// <summary>The report the rows that post one send: a small aggregate report for the table's target's domain.</summary>
+    public static string ReportBody { get; } = System.Text.Encoding.UTF8.GetString(Reports.AggregateXml.Bytes(
+        Reports.Reporters.Yahoo("keys-table.example", TestClock.Yesterday, Reports.AggregateRows.Mixed("keys-table.example", 3, 2))));
+
     private const string NoKey = """{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.2","title":"Unauthorized","status":401,"detail":"a key is required: send it in the x-functions-key header (or the code query parameter)"}""";
     private const string BadKey = """{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.2","title":"Unauthorized","status":401,"detail":"the key is not valid"}""";
     private const string ReadOnly = """{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.4","title":"Forbidden","status":403,"detail":"this route changes things and needs an admin key; the key given may only read"}""";
@@ -67,6 +71,10 @@ public static class ApiKeyTable
         new("an admin key on a read route", "GetTarget", "GET", "/api/targets/keys-table", TargetId, Credential.AdminKey, 200, TargetJson),
         new("a forged sign-in header without platform sign-in", "ListTargets", "GET", "/api/targets", null, Credential.ForgedSignIn, 401, NoKey),
         new("no key on an anonymous route", "GetOpenApi", "GET", "/api/openapi.json", null, Credential.None, 200, null),
+        new("no key on posting a report", "PostReport", "POST", "/api/reports", null, Credential.None, 401, NoKey),
+        new("a read key on posting a report", "PostReport", "POST", "/api/reports", null, Credential.ReadKey, 403, ReadOnly),
+        new("an admin key on posting a report", "PostReport", "POST", "/api/reports", null, Credential.AdminKey, 202, null),
+        new("a read key on reading a report input", "GetReportInput", "GET", "/api/reports/" + RouteRequest.InputId, RouteRequest.InputId, Credential.ReadKey, 404, null),
     ];
 
     /// <summary>The rows by name, for a theory.</summary>
@@ -106,7 +114,7 @@ public static class ApiKeyTable
                 break;
         }
 
-        var body = row.Method == "PUT" ? """{"domain":"keys-table.example","ports":[25]}""" : null;
+        var body = row.Method == "PUT" ? """{"domain":"keys-table.example","ports":[25]}""" : row.Route == "PostReport" ? ReportBody : null;
         return new Call(row.Method, row.Path, query, headers, body);
     }
 

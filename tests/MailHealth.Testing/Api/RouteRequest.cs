@@ -9,6 +9,9 @@ namespace MailHealth.Testing.Api;
 /// </summary>
 public sealed record RouteRequest(ApiRoute Route, string Id, string Path, string? Body)
 {
+    /// <summary>A report input's id in the shape the API accepts (64 hex digits), of no input stored.</summary>
+    public const string InputId = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
     /// <summary>The id of an alert of target <paramref name="targetId"/>, in the shape the API accepts.</summary>
     public static string AlertId(string targetId) => targetId + ".TLS_CERT_EXPIRED.0123456789abcdef";
 
@@ -40,9 +43,15 @@ public sealed record RouteRequest(ApiRoute Route, string Id, string Path, string
             ApiRoutes.AcknowledgeAlert => AlertId(targetId),
             ApiRoutes.PutTarget => targetId + "-new",
             ApiRoutes.DeleteTarget => targetId + "-gone",
+            ApiRoutes.GetReportInput => InputId,
             _ => targetId,
         };
-        var body = route.Name == ApiRoutes.PutTarget ? """{"domain":"good.smtp.test","ports":[25]}""" : null;
+        var body = route.Name switch
+        {
+            ApiRoutes.PutTarget => """{"domain":"good.smtp.test","ports":[25]}""",
+            ApiRoutes.PostReport => ApiKeyTable.ReportBody,
+            _ => null,
+        };
         return new RouteRequest(route, id, route.Path.Replace("{id}", id, StringComparison.Ordinal), body);
     }
 }

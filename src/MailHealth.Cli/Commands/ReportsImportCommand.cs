@@ -1,0 +1,120 @@
+using System.CommandLine;
+using MailHealth.Cli.Rendering;
+using MailHealth.Cli.Serve;
+using MailHealth.Monitor;
+using MailHealth.Monitor.ReceiverReports;
+using MailHealth.ReceiverReports;
+using MailHealth.Storage.Availability;
+using MailHealth.Storage.Configuration;
+using MailHealth.Storage.ReceiverReports;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MailHealth.Cli.Commands;
+
+/// <summary>
+/// <c>mailhealth reports import FILE... [--config FILE]</c>: stores each file as the mailbox would,
+/// through the same ingestion (<see cref="ReportIngestion.IngestAsync"/>): the input is kept as it
+/// came and each report in it stored once, at once, so the command can say what became of each
+/// (stored, duplicate, invalid and why). Storage from the config file and the environment, as
+/// <c>serve</c> reads it (the local Azurite when none is named). Exit 0 when every report was
+/// stored or is a duplicate, 1 when an input or a report in it is invalid, 2 on bad usage (no
+/// file, a file that cannot be read, a bad setting), 3 when storage failed (what was committed
+/// stays; importing again finishes the rest).
+/// </summary>
+internal static class ReportsImportCommand
+{
+    public static Command Create(TextWriter output, TextWriter error, TimeProvider time)
+    {
+        var files = new Argument<string[]>("FILE")
+        {
+            Description = "Files to store: e-mail messages (.eml), zip, gzip, XML or JSON, recognised from their bytes.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var config = CommonOptions.Config();
+        var command = new Command("import", "Store report files as the mailbox would and say what became of each report. Exit 0: all stored or duplicates; 1: an input is invalid; 2: bad usage; 3: storage failed.")
+        {
+            files, config,
+        };
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var paths = await ReportFiles.CheckedAsync(parse.GetValue(files)).ConfigureAwait(false);
+
+            await using var services = await ComposeAsync(parse.GetValue(config), time, cancellationToken).ConfigureAwait(false);
+            var ingestion = services.GetRequiredService<ReportIngestion>();
+            var writer = new ReportOutcomeTextWriter(output);
+            var outcomes = new List<ReportOutcome>();
+            try
+            {
+                await services.GetRequiredService<StorageDeadline>().RunAsync(
+                    services.GetRequiredService<IOptions<MonitorSettings>>().Value.StorageDeadline,
+                    services.GetRequiredService<StorageInitializer>().InitializeAsync,
+                    cancellationToken).ConfigureAwait(false);
+                foreach (var path in paths)
+                {
+                    var record = await ImportAsync(ingestion, path, cancellationToken).ConfigureAwait(false);
+                    await writer.WriteAsync(path, record, cancellationToken).ConfigureAwait(false);
+                    outcomes.AddRange(record.Reports);
+                }
+            }
+            catch (StorageUnavailableException e)
+            {
+                await error.WriteLineAsync($"mailhealth: storage failed: {e.Message}; what was stored stays, and importing again finishes the rest").ConfigureAwait(false);
+                return ExitCodes.StorageUnavailable;
+            }
+
+            await writer.WriteTotalsAsync(paths.Length, outcomes).ConfigureAwait(false);
+            return outcomes.Any(o => o.Status == ReportOutcomeStatus.Invalid) ? ExitCodes.InvalidInput : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Stores one file; a file over the message cap is refused unread and nothing of it stored.</summary>
+    private static async Task<ReportInputRecord> ImportAsync(ReportIngestion ingestion, string path, CancellationToken cancellationToken)
+    {
+        await using var stream = ReportFiles.Open(path);
+        if (stream.Length > ingestion.MaxInputBytes)
+        {
+            return new ReportInputRecord
+            {
+                Input = "(not stored)",
+                ReceivedAt = default,
+                Door = ReportDoors.Cli,
+                Bytes = stream.Length,
+                Reports = [new ReportOutcome
+                {
+                    Status = ReportOutcomeStatus.Invalid,
+                    Reason = ReceiverReportSettings.Refusal(nameof(ReceiverReportSettings.MaxMessageBytes), ingestion.MaxInputBytes, "bytes") + "; nothing was stored",
+                }],
+            };
+        }
+
+        var raw = new byte[stream.Length];
+        await stream.ReadExactlyAsync(raw, cancellationToken).ConfigureAwait(false);
+        return await ingestion.IngestAsync(raw, ReportDoors.Cli, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Report ingestion on the storage the config file and the environment name, every setting validated.</summary>
+    private static async Task<ServiceProvider> ComposeAsync(string? configPath, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var file = configPath is null ? null : await ServeConfigFile.ReadAsync(configPath, cancellationToken).ConfigureAwait(false);
+        var configuration = new ConfigurationManager();
+        ServeConfigFile.AddSettings(configuration, file);
+        ServeConfiguration.UseDevelopmentStorageUnlessConfigured(configuration);
+        var services = new ServiceCollection();
+        services.AddSingleton(time);
+        // No log providers: the command says per report what happened.
+        services.AddLogging();
+        services.AddMailHealthReportIngestion(configuration);
+        var provider = services.BuildServiceProvider();
+        if (StartupErrors.Collect(provider) is { Count: > 0 } problems)
+        {
+            await provider.DisposeAsync().ConfigureAwait(false);
+            throw new UsageException(string.Join('\n', problems));
+        }
+
+        return provider;
+    }
+}

@@ -1,0 +1,95 @@
+using MailHealth.ReceiverReports;
+using MailHealth.ReportTotals;
+using MailHealth.Storage.ReceiverReports;
+using MailHealth.Storage.Targets;
+
+namespace MailHealth.Monitor.ReceiverReports;
+
+/// <summary>
+/// What receivers' reports say of a target, read for its domain: reports are stored by policy
+/// domain, so a target sees every report of its domain, those that arrived before it was added
+/// included, and a report for a domain no target monitors waits, listed as unmatched
+/// (<see cref="UnmatchedDomainsAsync"/>), until one does. Each read is of committed reports only.
+/// </summary>
+public sealed class ReceiverTotalsReader(
+    TargetStore targets,
+    ReportLedger ledger,
+    DmarcSourceStore sources,
+    TlsResultStore tlsResults,
+    ReportDomainIndex domains,
+    ReportStorageCalls storage)
+{
+    /// <summary>The target's aggregate reports added up per day, <paramref name="from"/> to <paramref name="to"/>; null when there is no such target.</summary>
+    public async Task<IReadOnlyList<DmarcDay>?> DmarcDaysAsync(string targetId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var days = await DaysAsync(targetId, from, to, cancellationToken).ConfigureAwait(false);
+        return days?.Where(d => d.Dmarc is not null).GroupBy(d => d.Day).OrderBy(g => g.Key).Select(g =>
+        {
+            var counts = new DmarcCounts();
+            foreach (var report in g)
+            {
+                counts.Add(report.Dmarc!);
+            }
+
+            return new DmarcDay(g.Key, g.Count(), counts);
+        }).ToList();
+    }
+
+    /// <summary>The target's TLS reports added up per day; null when there is no such target.</summary>
+    public async Task<IReadOnlyList<TlsDay>?> TlsDaysAsync(string targetId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var days = await DaysAsync(targetId, from, to, cancellationToken).ConfigureAwait(false);
+        return days?.Where(d => d.Tls is not null).GroupBy(d => d.Day).OrderBy(g => g.Key)
+            .Select(g => new TlsDay(g.Key, g.Count(), g.Select(d => d.Tls!).Aggregate((a, b) => a.Plus(b))))
+            .ToList();
+    }
+
+    /// <summary>Each source of the target's aggregate reports on <paramref name="day"/>, most messages first; null when there is no such target.</summary>
+    public Task<IReadOnlyList<SourceTotals>?> DmarcSourcesAsync(string targetId, DateOnly day, CancellationToken cancellationToken) =>
+        OfDayAsync(targetId, day, ReceivedReportKindNames.Dmarc, sources.ListAsync, cancellationToken);
+
+    /// <summary>The target's TLS sessions on <paramref name="day"/> per policy type, MX host and result type; null when there is no such target.</summary>
+    public Task<IReadOnlyList<TlsResultTotals>?> TlsResultsAsync(string targetId, DateOnly day, CancellationToken cancellationToken) =>
+        OfDayAsync(targetId, day, ReceivedReportKindNames.TlsRpt, tlsResults.ListAsync, cancellationToken);
+
+    /// <summary>The domains reports arrived for that no target monitors now.</summary>
+    public async Task<IReadOnlyList<ReportDomain>> UnmatchedDomainsAsync(CancellationToken cancellationToken)
+    {
+        var reported = await storage.RunAsync(domains.ListAsync, cancellationToken).ConfigureAwait(false);
+        var monitored = await storage.RunAsync(
+            async ct =>
+            {
+                var set = new HashSet<string>(StringComparer.Ordinal);
+                await foreach (var target in targets.AllAsync(cancellationToken: ct).ConfigureAwait(false))
+                {
+                    set.Add(target.Domain);
+                }
+
+                return set;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return [.. reported.Where(d => !monitored.Contains(d.Domain))];
+    }
+
+    private async Task<IReadOnlyList<T>?> OfDayAsync<T>(
+        string targetId, DateOnly day, string kind, Func<string, DateOnly, IEnumerable<ReportDayTotals>, CancellationToken, Task<IReadOnlyList<T>>> read, CancellationToken cancellationToken)
+    {
+        var domain = await DomainAsync(targetId, cancellationToken).ConfigureAwait(false);
+        if (domain is null)
+        {
+            return null;
+        }
+
+        var committed = await storage.RunAsync(ct => ledger.ListDaysAsync(domain, day, day, ct), cancellationToken).ConfigureAwait(false);
+        return await storage.RunAsync(ct => read(domain, day, committed.Where(d => d.Kind == kind), ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<ReportDayTotals>?> DaysAsync(string targetId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var domain = await DomainAsync(targetId, cancellationToken).ConfigureAwait(false);
+        return domain is null ? null : await storage.RunAsync(ct => ledger.ListDaysAsync(domain, from, to, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string?> DomainAsync(string targetId, CancellationToken cancellationToken) =>
+        (await storage.RunAsync(ct => targets.GetAsync(targetId, ct), cancellationToken).ConfigureAwait(false))?.Target.Domain;
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+using MailHealth.ReceiverReports;
+using MailHealth.Storage.Availability;
+using MailHealth.Storage.Queues;
+using MailHealth.Storage.ReceiverReports;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MailHealth.Monitor.ReceiverReports;
+
+/// <summary>
+/// The one way report inputs come in, whatever the door (docs/architecture.md, "The flow of a
+/// report"): the input is kept as it arrived, compressed, under the SHA-256 of its bytes
+/// (<see cref="ReportBlobStore"/>) and recorded as received (<see cref="ReportInputLog"/>); then
+/// each report in it is stored once (<see cref="ReportProcessor"/>) and what became of each is
+/// recorded. The API queues an input (<see cref="SubmitAsync"/>: a report of 900,000 rows takes
+/// longer than a request should), the command line and the mailbox process it at once
+/// (<see cref="IngestAsync"/>: they say what became of it, and the mailbox moves a message only
+/// once its reports are committed), the queue's consumers call <see cref="ProcessAsync"/>. The
+/// same bytes received again are the same input: their reports are not processed again.
+/// </summary>
+public sealed partial class ReportIngestion(
+    ReportBlobStore blobs,
+    ReportInputLog log,
+    ReportQueue queue,
+    ReportProcessor processor,
+    ReportStorageCalls storage,
+    IOptions<ReceiverReportSettings> parsing,
+    TimeProvider time,
+    ILogger<ReportIngestion> logger)
+{
+    /// <summary>The largest input taken (<see cref="ReceiverReportSettings.MaxMessageBytes"/>): a door refuses a larger one before it is stored.</summary>
+    public long MaxInputBytes => parsing.Value.MaxMessageBytes;
+
+    /// <summary>
+    /// Stores <paramref name="raw"/> and processes it now: the command line's and the mailbox's way.
+    /// The record of what became of each report; for an input received and processed before, each
+    /// of its reports as a duplicate.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">Storage failed: nothing counts that was not committed, and ingesting the input again finishes the job.</exception>
+    public async Task<ReportInputRecord> IngestAsync(ReadOnlyMemory<byte> raw, string door, CancellationToken cancellationToken)
+    {
+        var received = await ReceiveAsync(raw, door, cancellationToken).ConfigureAwait(false);
+        return received.State == ReportInputState.Processed
+            ? Repeated(received)
+            : await ProcessAsync(new ReportRequest(received.Input, received.ReceivedAt, received.Door), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stores <paramref name="raw"/> and queues it for processing: the API's way. Not queued again
+    /// when it was processed before: the record then says what became of its reports, each a duplicate now.
+    /// </summary>
+    public async Task<ReportSubmission> SubmitAsync(ReadOnlyMemory<byte> raw, string door, CancellationToken cancellationToken)
+    {
+        var received = await ReceiveAsync(raw, door, cancellationToken).ConfigureAwait(false);
+        if (received.State == ReportInputState.Processed)
+        {
+            return new ReportSubmission(Repeated(received), Queued: false);
+        }
+
+        await storage.RunAsync(ct => queue.SendAsync(new ReportRequest(received.Input, received.ReceivedAt, received.Door), null, ct), cancellationToken).ConfigureAwait(false);
+        return new ReportSubmission(received, Queued: true);
+    }
+
+    /// <summary>
+    /// Processes a stored input: each report in it stored once, and the outcomes recorded. A
+    /// request for an input already processed (a repeated message) changes nothing and returns its record.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">Storage failed: the message is retried, and the retry gives the same totals.</exception>
+    public async Task<ReportInputRecord> ProcessAsync(ReportRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var earlier = await storage.RunAsync(ct => log.GetAsync(request.Input, ct), cancellationToken).ConfigureAwait(false);
+        if (earlier is { State: ReportInputState.Processed })
+        {
+            return earlier;
+        }
+
+        var raw = await storage.RunAsync(ct => blobs.GetAsync(request.Input, MaxInputBytes, ct), cancellationToken).ConfigureAwait(false);
+        var outcomes = new List<ReportOutcome>();
+        if (raw is null)
+        {
+            outcomes.Add(new ReportOutcome { Status = ReportOutcomeStatus.Invalid, Reason = "the stored input is gone from the report container" });
+        }
+        else
+        {
+            var index = 0;
+            foreach (var report in new ReportInputReader(parsing.Value).Read(raw, cancellationToken))
+            {
+                outcomes.Add(await processor.ProcessAsync(report, index++, request, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        var record = new ReportInputRecord
+        {
+            Input = request.Input,
+            ReceivedAt = request.ReceivedAt,
+            Door = request.Door,
+            Bytes = earlier?.Bytes ?? raw?.Length ?? 0,
+            State = ReportInputState.Processed,
+            ProcessedAt = time.GetUtcNow(),
+            Reports = outcomes,
+        };
+        await storage.RunAsync(ct => log.CompleteAsync(record, ct), cancellationToken).ConfigureAwait(false);
+        LogProcessed(
+            logger,
+            request.Input,
+            request.Door,
+            outcomes.Count(o => o.Status == ReportOutcomeStatus.Stored),
+            outcomes.Count(o => o.Status == ReportOutcomeStatus.Duplicate),
+            outcomes.Count(o => o.Status == ReportOutcomeStatus.Invalid));
+        return record;
+    }
+
+    /// <summary>The record of an input; null when no input of that id was received.</summary>
+    public Task<ReportInputRecord?> GetAsync(string input, CancellationToken cancellationToken) =>
+        storage.RunAsync(ct => log.GetAsync(input, ct), cancellationToken);
+
+    /// <summary>Keeps the input and records it as received; the record as it stands (processed already, when the same bytes came before).</summary>
+    private async Task<ReportInputRecord> ReceiveAsync(ReadOnlyMemory<byte> raw, string door, CancellationToken cancellationToken)
+    {
+        if (raw.Length > MaxInputBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(raw), raw.Length, ReceiverReportSettings.Refusal(nameof(ReceiverReportSettings.MaxMessageBytes), MaxInputBytes, "bytes"));
+        }
+
+        var now = time.GetUtcNow();
+        var blob = await storage.RunAsync(ct => blobs.PutAsync(raw, now, door, ct), cancellationToken).ConfigureAwait(false);
+        var received = new ReportInputRecord { Input = blob.Input, ReceivedAt = now, Door = door, Bytes = raw.Length };
+        var (record, _) = await storage.RunAsync(ct => log.ReceiveAsync(received, ct), cancellationToken).ConfigureAwait(false);
+        return record;
+    }
+
+    /// <summary>An input that came again: its reports counted the first time, so each stored one is a duplicate now.</summary>
+    private static ReportInputRecord Repeated(ReportInputRecord earlier) => earlier with
+    {
+        Reports = [.. earlier.Reports.Select(o => o.Status == ReportOutcomeStatus.Invalid ? o : o with
+        {
+            Status = ReportOutcomeStatus.Duplicate,
+            Reason = string.Create(CultureInfo.InvariantCulture, $"the same input was received on {earlier.ReceivedAt:yyyy-MM-dd HH:mm:ss} UTC; its reports count once"),
+            DuplicateOf = o.DuplicateOf ?? earlier.Input,
+        })],
+    };
+
+
+    [LoggerMessage(EventId = 2700, Level = LogLevel.Information, Message = "Report input {Input} ({Door}) processed: {Stored} stored, {Duplicates} duplicate, {Invalid} invalid")]
+    private static partial void LogProcessed(ILogger logger, string input, string door, int stored, int duplicates, int invalid);
+}
+
+/// <summary>An input handed to the API: its record, and whether it was queued (false: it was processed before, and the record says how).</summary>
+public sealed record ReportSubmission(ReportInputRecord Record, bool Queued);

@@ -1,0 +1,274 @@
+using System.Globalization;
+using MailHealth.Dns;
+using MailHealth.ReceiverReports;
+using MailHealth.ReportTotals;
+using MailHealth.Storage.Availability;
+using MailHealth.Storage.Queues;
+using MailHealth.Storage.ReceiverReports;
+using MailHealth.Storage.Targets;
+using Microsoft.Extensions.Options;
+
+namespace MailHealth.Monitor.ReceiverReports;
+
+/// <summary>
+/// Stores one report found in an input, once (docs/storage.md, "Receivers' reports"): a report
+/// whose identity the ledger holds is a duplicate and changes nothing; otherwise its rows by
+/// source (or by TLS result) are added up while its records stream, in tallies of at most
+/// <see cref="SourcesPerTally"/> addresses, each written as it fills, spread over the days of the
+/// report's range; then its selectors and its domain are noted, and last one transaction commits
+/// its ledger row with its day totals. Every write before the commit is an upsert of the same
+/// keys and values when done again, and nothing counts until the commit: a crash anywhere and a
+/// retry give the same totals. A report that turns out invalid part way has what it wrote removed.
+/// </summary>
+public sealed class ReportProcessor(
+    ReportLedger ledger,
+    DmarcSourceStore sources,
+    TlsResultStore tlsResults,
+    ReportDomainIndex domains,
+    TargetStore targets,
+    IReportedSelectors selectors,
+    ReportStorageCalls storage,
+    IOptions<ReportIngestionSettings> settings,
+    TimeProvider time)
+{
+    /// <summary>Selectors kept of one report: receivers sign with a handful; a report naming thousands is not telling of keys in use.</summary>
+    public const int MaxSelectorsPerReport = 100;
+
+    /// <summary>
+    /// Distinct source addresses a tally holds before its rows are written (about 200 bytes each in
+    /// memory): a report of 20,000 sources is one tally, one of a million is twenty, in bounded
+    /// memory. A constant, not a setting: a retry must cut the records into the same tallies to
+    /// write the same rows. Tests set a small one.
+    /// </summary>
+    internal int SourcesPerTally { get; set; } = 50_000;
+
+    /// <summary>Called at each step of a report's storing (<c>tally</c> after a tally is written, <c>commit</c> before the commit, <c>committed</c> after it): a test's way to fail the process there.</summary>
+    internal Func<string, CancellationToken, Task>? Fault { get; set; }
+
+    /// <summary>
+    /// Stores <paramref name="report"/>, report <paramref name="index"/> of <paramref name="input"/>,
+    /// reading its records; its outcome. Throws when storage fails (nothing is counted then, and
+    /// processing the input again finishes the job).
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">Storage did not let the report be stored: process the input again later.</exception>
+    public async Task<ReportOutcome> ProcessAsync(ReceivedReport report, int index, ReportRequest input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(input);
+        var outcome = new ReportOutcome { Index = index, Part = report.Part, Kind = report.Kind?.Name(), Status = ReportOutcomeStatus.Invalid };
+        var identity = ReportIdentity.Of(report);
+        if (identity is null)
+        {
+            return outcome with { Reason = report.Reason ?? "no report could be read", Warnings = report.Warnings.ToList() };
+        }
+
+        outcome = outcome with
+        {
+            OrgName = identity.OrgName,
+            ReportId = identity.ReportId,
+            PolicyDomain = identity.PolicyDomain,
+            Begin = identity.Begin,
+            End = identity.End,
+            ReportKey = identity.Key,
+        };
+        if (Refusal(identity) is { } refusal)
+        {
+            return outcome with { Reason = refusal, Warnings = report.Warnings.ToList() };
+        }
+
+        var earlier = await storage.RunAsync(ct => ledger.GetAsync(identity.PolicyDomain, identity.Key, ct), cancellationToken).ConfigureAwait(false);
+        if (earlier is not null)
+        {
+            return await EarlierAsync(outcome, earlier, input, cancellationToken).ConfigureAwait(false);
+        }
+
+        return report.Aggregate is { } aggregate
+            ? await StoreDmarcAsync(report, aggregate, identity, outcome, input, cancellationToken).ConfigureAwait(false)
+            : await StoreTlsAsync(report, report.Tls!, identity, outcome, input, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Why a readable report cannot be stored: a policy domain that is no domain name, a range of too many days.</summary>
+    private string? Refusal(ReportIdentity identity)
+    {
+        if (!DomainName.TryParse(identity.PolicyDomain, out _, out var problem))
+        {
+            return $"the policy domain is not a domain name: {problem}";
+        }
+
+        var days = ReportDays.Count(identity.Begin, identity.End);
+        var max = settings.Value.MaxReportDays;
+        return days > max
+            ? string.Create(CultureInfo.InvariantCulture, $"its range covers {days:N0} days, more than {ReportIngestionSettings.Section}:{nameof(ReportIngestionSettings.MaxReportDays)} ({max})")
+            : null;
+    }
+
+    private async Task<ReportOutcome> StoreDmarcAsync(ReceivedReport report, AggregateReport aggregate, ReportIdentity identity, ReportOutcome outcome, ReportRequest input, CancellationToken cancellationToken)
+    {
+        var days = ReportDays.Spread(identity.Begin, identity.End);
+        var tally = new Dictionary<string, DmarcCounts>(StringComparer.Ordinal);
+        var total = new DmarcCounts();
+        var signers = new HashSet<string>(StringComparer.Ordinal);
+        long records = 0;
+        var tallies = 0;
+        var counted = 0;
+        foreach (var record in aggregate.Records)
+        {
+            records++;
+            var source = record.SourceIp.ToString();
+            if (!tally.TryGetValue(source, out var counts))
+            {
+                tally[source] = counts = new DmarcCounts();
+            }
+
+            counts.Add(record);
+            total.Add(record);
+            NoteSelectors(record, identity.PolicyDomain, signers);
+            if (tally.Count >= SourcesPerTally)
+            {
+                await WriteTallyAsync(identity, input, tallies++, days, tally, cancellationToken).ConfigureAwait(false);
+                counted += tally.Count;
+                tally.Clear();
+            }
+        }
+
+        // Every record has been read: the report's status is final now.
+        outcome = outcome with { Records = records, DroppedRecords = aggregate.DroppedRecords, Warnings = report.Warnings.ToList() };
+        if (report.Status == ReceivedReportStatus.Invalid)
+        {
+            if (tallies > 0)
+            {
+                await storage.RunAsync(ct => sources.DeleteAsync(identity.PolicyDomain, identity.Key, input.Input, days, ct), cancellationToken).ConfigureAwait(false);
+            }
+
+            return outcome with { Reason = report.Reason };
+        }
+
+        if (tally.Count > 0)
+        {
+            await WriteTallyAsync(identity, input, tallies, days, tally, cancellationToken).ConfigureAwait(false);
+            counted += tally.Count;
+        }
+
+        var stored = Stored(identity, input, report, records, counted) with { Dmarc = total };
+        return await CommitAsync(stored, signers, outcome with { Messages = total.Messages, DmarcPass = total.DmarcPass }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ReportOutcome> StoreTlsAsync(ReceivedReport report, TlsReport tls, ReportIdentity identity, ReportOutcome outcome, ReportRequest input, CancellationToken cancellationToken)
+    {
+        var counts = TlsSessionCounts.Of(tls);
+        var total = new TlsSessionCounts(tls.Policies.Sum(p => (double)p.SuccessfulSessions), tls.Policies.Sum(p => (double)p.FailedSessions));
+        var days = ReportDays.Spread(identity.Begin, identity.End);
+        await storage.RunAsync(ct => tlsResults.WriteAsync(identity.PolicyDomain, identity.Key, input.Input, days, counts, ct), cancellationToken).ConfigureAwait(false);
+        await FaultAsync("tally", cancellationToken).ConfigureAwait(false);
+        var stored = Stored(identity, input, report, tls.Policies.Count, sources: 0) with { Tls = total };
+        outcome = outcome with
+        {
+            Records = tls.Policies.Count,
+            Warnings = report.Warnings.ToList(),
+            SuccessfulSessions = total.Successful,
+            FailedSessions = total.Failed,
+        };
+        return await CommitAsync(stored, [], outcome, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Notes the selectors with the targets of the domain and the domain itself, then commits; the outcome.</summary>
+    private async Task<ReportOutcome> CommitAsync(StoredReport stored, IReadOnlyCollection<string> signers, ReportOutcome outcome, CancellationToken cancellationToken)
+    {
+        var monitoring = await storage.RunAsync(ct => targets.ListByDomainAsync(stored.PolicyDomain, ct), cancellationToken).ConfigureAwait(false);
+        foreach (var target in monitoring)
+        {
+            await storage.RunAsync(ct => selectors.RecordAsync(target.Id, signers, stored.End, ct), cancellationToken).ConfigureAwait(false);
+        }
+
+        await storage.RunAsync(ct => domains.NoteAsync(stored.PolicyDomain, stored.Begin, stored.End, stored.ReceivedAt, ct), cancellationToken).ConfigureAwait(false);
+        outcome = outcome with { Targets = [.. monitoring.Select(t => t.Id).Order(StringComparer.Ordinal)] };
+
+        await FaultAsync("commit", cancellationToken).ConfigureAwait(false);
+        var earlier = await storage.RunAsync(ct => ledger.CommitAsync(stored with { CommittedAt = time.GetUtcNow() }, ct), cancellationToken).ConfigureAwait(false);
+        if (earlier is not null)
+        {
+            // Committed first by another worker: by this input (the same rows, keep them) or by another.
+            return await EarlierAsync(outcome, earlier, new ReportRequest(stored.Input, stored.ReceivedAt, stored.Door), cancellationToken).ConfigureAwait(false);
+        }
+
+        await FaultAsync("committed", cancellationToken).ConfigureAwait(false);
+        return outcome with { Status = ReportOutcomeStatus.Stored };
+    }
+
+    /// <summary>
+    /// The outcome of a report the ledger already holds: stored when this input committed it (a
+    /// retry after a crash), a duplicate when another did. Rows this input may have written for it
+    /// (it lost a race, or an attempt of it crashed before its commit) count for nothing and are
+    /// removed: one key range per day, empty as a rule.
+    /// </summary>
+    private async Task<ReportOutcome> EarlierAsync(ReportOutcome outcome, StoredReport earlier, ReportRequest input, CancellationToken cancellationToken)
+    {
+        if (earlier.Input == input.Input)
+        {
+            return outcome with
+            {
+                Status = ReportOutcomeStatus.Stored,
+                Records = earlier.Records,
+                DroppedRecords = earlier.DroppedRecords,
+                Messages = earlier.Dmarc?.Messages,
+                DmarcPass = earlier.Dmarc?.DmarcPass,
+                SuccessfulSessions = earlier.Tls?.Successful,
+                FailedSessions = earlier.Tls?.Failed,
+            };
+        }
+
+        await storage.RunAsync(
+            ct => earlier.Kind == ReceivedReportKindNames.Dmarc
+                ? sources.DeleteAsync(earlier.PolicyDomain, earlier.Key, input.Input, earlier.Days, ct)
+                : tlsResults.DeleteAsync(earlier.PolicyDomain, earlier.Key, input.Input, earlier.Days, ct),
+            cancellationToken).ConfigureAwait(false);
+        return outcome with
+        {
+            Status = ReportOutcomeStatus.Duplicate,
+            Reason = string.Create(CultureInfo.InvariantCulture, $"the same report (organisation, id, domain and range) was stored from input {earlier.Input[..12]}, received {earlier.ReceivedAt:yyyy-MM-dd HH:mm:ss} UTC; it counts once"),
+            DuplicateOf = earlier.Input,
+        };
+    }
+
+    private async Task WriteTallyAsync(ReportIdentity identity, ReportRequest input, int index, IReadOnlyList<DayShare> days, Dictionary<string, DmarcCounts> tally, CancellationToken cancellationToken)
+    {
+        await storage.RunAsync(ct => sources.WriteAsync(identity.PolicyDomain, identity.Key, input.Input, index, days, tally, ct), cancellationToken).ConfigureAwait(false);
+        await FaultAsync("tally", cancellationToken).ConfigureAwait(false);
+    }
+
+    private static StoredReport Stored(ReportIdentity identity, ReportRequest input, ReceivedReport report, long records, int sources) => new()
+    {
+        Key = identity.Key,
+        Kind = identity.Kind.Name(),
+        OrgName = identity.OrgName,
+        ReportId = identity.ReportId,
+        PolicyDomain = identity.PolicyDomain,
+        Begin = identity.Begin,
+        End = identity.End,
+        Input = input.Input,
+        ReceivedAt = input.ReceivedAt,
+        Door = input.Door,
+        Records = records,
+        DroppedRecords = report.Aggregate?.DroppedRecords ?? 0,
+        Warnings = report.Warnings.Count,
+        Sources = sources,
+    };
+
+    /// <summary>The selectors of DKIM signatures that verified for the policy domain itself (d= equal to it): keys that sign its mail.</summary>
+    private static void NoteSelectors(AggregateRecord record, string domain, HashSet<string> signers)
+    {
+        foreach (var signature in record.DkimResults)
+        {
+            if (signers.Count < MaxSelectorsPerReport
+                && signature.Result == AggregateValues.Pass
+                && signature.Selector is { Length: > 0 } selector
+                && string.Equals(signature.Domain?.TrimEnd('.'), domain, StringComparison.OrdinalIgnoreCase))
+            {
+                signers.Add(selector.Trim().ToLowerInvariant());
+            }
+        }
+    }
+
+
+    private Task FaultAsync(string step, CancellationToken cancellationToken) => Fault?.Invoke(step, cancellationToken) ?? Task.CompletedTask;
+}

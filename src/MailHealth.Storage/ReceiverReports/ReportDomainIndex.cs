@@ -1,0 +1,75 @@
+using Azure.Data.Tables;
+using MailHealth.Storage.Configuration;
+using MailHealth.Storage.Keys;
+using MailHealth.Storage.Tables;
+
+namespace MailHealth.Storage.ReceiverReports;
+
+/// <summary>
+/// The policy domains reports arrived for, table <c>{prefix}reportdomains</c>, partition
+/// <c>domain</c>, one row per domain (escaped): whether a target monitors it is decided when it is
+/// read, against the targets of that moment, so a domain's reports that arrived before its target
+/// was added are that target's as soon as it is. Each row only ever widens (earliest begin, latest
+/// end and receipt), by ETag, so a report noted twice changes nothing.
+/// </summary>
+public sealed class ReportDomainIndex(StorageAccount account)
+{
+    private const string Partition = "domain";
+    private const int Attempts = 5;
+    private readonly TableClient table = account.Table(StorageTables.ReportDomains);
+
+    /// <summary>Widens <paramref name="domain"/>'s row to a report of <paramref name="begin"/>-<paramref name="end"/> received at <paramref name="receivedAt"/>.</summary>
+    public async Task NoteAsync(string domain, DateTimeOffset begin, DateTimeOffset end, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    {
+        var row = KeyText.Checked(KeyText.Escape(domain), "policy domain");
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await TableOperations.GetAsync(table, Partition, row, cancellationToken);
+            var before = existing is null ? null : Read(existing);
+            var after = before is null
+                ? new ReportDomain(domain, begin, end, receivedAt)
+                : new ReportDomain(domain, Min(before.FirstBegin, begin), Max(before.LastEnd, end), Max(before.LastReceivedAt, receivedAt));
+            if (after == before)
+            {
+                return;
+            }
+
+            var entity = new TableEntity(Partition, row)
+            {
+                ["Domain"] = domain,
+                ["FirstBegin"] = after.FirstBegin,
+                ["LastEnd"] = after.LastEnd,
+                ["LastReceivedAt"] = after.LastReceivedAt,
+            };
+            var action = existing is null
+                ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, existing.ETag);
+            try
+            {
+                await TableOperations.SubmitAsync(table, [action], cancellationToken);
+                return;
+            }
+            catch (StorageConcurrencyException) when (attempt < Attempts)
+            {
+                // Another report of the domain was noted in between: read it again.
+            }
+        }
+    }
+
+    /// <summary>Every domain reports arrived for, in key order.</summary>
+    public async Task<IReadOnlyList<ReportDomain>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = await TableOperations.ListAsync(table, TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken);
+        return [.. rows.Select(Read)];
+    }
+
+    private static ReportDomain Read(TableEntity entity) => new(
+        entity.GetString("Domain"),
+        entity.GetDateTimeOffset("FirstBegin") ?? default,
+        entity.GetDateTimeOffset("LastEnd") ?? default,
+        entity.GetDateTimeOffset("LastReceivedAt") ?? default);
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+}

@@ -1,0 +1,163 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using MailHealth.Storage.Configuration;
+using MailHealth.Storage.Keys;
+using MailHealth.Storage.Tables;
+
+namespace MailHealth.Storage.ReceiverReports;
+
+/// <summary>
+/// Every report input and what became of it, table <c>{prefix}reportinputs</c>: partition = the
+/// input's id, row <c>input</c> (when and how it came, its size, whether it was processed) and
+/// row <c>r{nnnnn}</c> per report found in it (<see cref="ReportOutcome"/>); and the same outcomes
+/// by time, partition <c>m{yyyyMM}</c> of the time it was received, row
+/// <c>{rev(received)}|{input}|{nnnnn}</c>, newest first, for listing what arrived.
+/// </summary>
+public sealed class ReportInputLog(StorageAccount account)
+{
+    private const string InputRow = "input";
+    private const string OutcomePrefix = "r";
+
+    /// <summary>Characters of the warnings kept with an outcome (the parser says each kind of warning once).</summary>
+    private const int MaxWarningText = 16 * 1024;
+
+    /// <summary>Characters kept of a part's name or a reason.</summary>
+    private const int MaxText = 4096;
+
+    private readonly TableClient table = account.Table(StorageTables.ReportInputs);
+
+    /// <summary>
+    /// Records that <paramref name="input"/> was received, unless it was before: the record as it
+    /// stands then (received, or processed with its outcomes), and whether this call wrote it.
+    /// </summary>
+    public async Task<(ReportInputRecord Record, bool Created)> ReceiveAsync(ReportInputRecord input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var entity = InputEntity(input with { State = ReportInputState.Received, ProcessedAt = null });
+        try
+        {
+            await TableOperations.SubmitAsync(table, [new TableTransactionAction(TableTransactionActionType.Add, entity)], cancellationToken);
+            return (input with { State = ReportInputState.Received, Reports = [] }, true);
+        }
+        catch (StorageConcurrencyException)
+        {
+            return (await GetAsync(input.Input, cancellationToken) ?? input, false);
+        }
+    }
+
+    /// <summary>The input and its outcomes: one partition read; null when it was never received.</summary>
+    public async Task<ReportInputRecord?> GetAsync(string input, CancellationToken cancellationToken = default)
+    {
+        var rows = await TableOperations.ListAsync(table, TableClient.CreateQueryFilter($"PartitionKey eq {input}"), cancellationToken);
+        var head = rows.FirstOrDefault(r => r.RowKey == InputRow);
+        if (head is null)
+        {
+            return null;
+        }
+
+        var state = Enum.TryParse<ReportInputState>(head.GetString("State"), out var parsed) ? parsed : ReportInputState.Received;
+        return new ReportInputRecord
+        {
+            Input = input,
+            ReceivedAt = head.GetDateTimeOffset("ReceivedAt") ?? default,
+            Door = head.GetString("Door"),
+            Bytes = head.GetInt64("Bytes") ?? 0,
+            State = state,
+            ProcessedAt = head.GetDateTimeOffset("ProcessedAt"),
+            // Outcome rows count only once the input row says processed: they are written before it.
+            Reports = state == ReportInputState.Processed
+                ? [.. rows.Where(r => r.RowKey.StartsWith(OutcomePrefix, StringComparison.Ordinal)).OrderBy(r => r.RowKey, StringComparer.Ordinal).Take(head.GetInt32("Reports") ?? 0).Select(ReadOutcome)]
+                : [],
+        };
+    }
+
+    /// <summary>
+    /// Records the outcomes of a processed input: the time index first, then the input's own rows
+    /// with its <c>input</c> row last, so an input reads as processed only once all are written.
+    /// Upserts: done again after a crash, it writes the same rows.
+    /// </summary>
+    public async Task CompleteAsync(ReportInputRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var month = "m" + record.ReceivedAt.UtcDateTime.ToString("yyyyMM", CultureInfo.InvariantCulture);
+        var byTime = record.Reports
+            .Select(o => new TableTransactionAction(TableTransactionActionType.UpsertReplace, OutcomeEntity(month, $"{ReverseTime.Key(record.ReceivedAt)}|{record.Input}|{Index(o)}", o, record)))
+            .ToList();
+        await TableOperations.SubmitAsync(table, byTime, cancellationToken);
+
+        var own = record.Reports
+            .Select(o => new TableTransactionAction(TableTransactionActionType.UpsertReplace, OutcomeEntity(record.Input, OutcomePrefix + Index(o), o, record)))
+            .Append(new TableTransactionAction(TableTransactionActionType.UpsertReplace, InputEntity(record with { State = ReportInputState.Processed })))
+            .ToList();
+        await TableOperations.SubmitAsync(table, own, cancellationToken);
+    }
+
+    private static string Index(ReportOutcome outcome) => outcome.Index.ToString("D5", CultureInfo.InvariantCulture);
+
+    private static TableEntity InputEntity(ReportInputRecord record) => new TableEntity(record.Input, InputRow)
+    {
+        ["ReceivedAt"] = record.ReceivedAt,
+        ["Door"] = record.Door,
+        ["Bytes"] = record.Bytes,
+        ["State"] = record.State.ToString(),
+        ["ProcessedAt"] = record.ProcessedAt,
+        ["Reports"] = record.Reports.Count,
+    }.WithoutNulls();
+
+    private static TableEntity OutcomeEntity(string partition, string row, ReportOutcome outcome, ReportInputRecord record)
+    {
+        var warnings = string.Join('\n', outcome.Warnings);
+        return new TableEntity(partition, row)
+        {
+            ["Input"] = record.Input,
+            ["ReceivedAt"] = record.ReceivedAt,
+            ["Index"] = outcome.Index,
+            ["Part"] = Cut(outcome.Part),
+            ["Kind"] = outcome.Kind,
+            ["Status"] = outcome.Status.ToString(),
+            ["Reason"] = Cut(outcome.Reason),
+            ["OrgName"] = outcome.OrgName,
+            ["ReportId"] = outcome.ReportId,
+            ["PolicyDomain"] = outcome.PolicyDomain,
+            ["Begin"] = outcome.Begin,
+            ["End"] = outcome.End,
+            ["ReportKey"] = outcome.ReportKey,
+            ["Records"] = outcome.Records,
+            ["DroppedRecords"] = outcome.DroppedRecords,
+            ["Messages"] = outcome.Messages,
+            ["DmarcPass"] = outcome.DmarcPass,
+            ["SuccessfulSessions"] = outcome.SuccessfulSessions,
+            ["FailedSessions"] = outcome.FailedSessions,
+            ["Warnings"] = warnings.Length > MaxWarningText ? warnings[..MaxWarningText] : warnings,
+            ["DuplicateOf"] = outcome.DuplicateOf,
+            ["Targets"] = string.Join(',', outcome.Targets),
+        }.WithoutNulls();
+    }
+
+    /// <summary>A text of the input's (a part's file name, a reason quoting it) cut to what a column should hold.</summary>
+    private static string? Cut(string? text) => text is { Length: > MaxText } ? text[..MaxText] : text;
+
+    private static ReportOutcome ReadOutcome(TableEntity row) => new()
+    {
+        Index = row.GetInt32("Index") ?? 0,
+        Part = row.GetString("Part"),
+        Kind = row.GetString("Kind"),
+        Status = Enum.TryParse<ReportOutcomeStatus>(row.GetString("Status"), out var status) ? status : ReportOutcomeStatus.Invalid,
+        Reason = row.GetString("Reason"),
+        OrgName = row.GetString("OrgName"),
+        ReportId = row.GetString("ReportId"),
+        PolicyDomain = row.GetString("PolicyDomain"),
+        Begin = row.GetDateTimeOffset("Begin"),
+        End = row.GetDateTimeOffset("End"),
+        ReportKey = row.GetString("ReportKey"),
+        Records = row.GetInt64("Records") ?? 0,
+        DroppedRecords = row.GetInt32("DroppedRecords") ?? 0,
+        Messages = row.GetDouble("Messages"),
+        DmarcPass = row.GetDouble("DmarcPass"),
+        SuccessfulSessions = row.GetDouble("SuccessfulSessions"),
+        FailedSessions = row.GetDouble("FailedSessions"),
+        Warnings = row.GetString("Warnings") is { Length: > 0 } warnings ? warnings.Split('\n') : [],
+        DuplicateOf = row.GetString("DuplicateOf"),
+        Targets = row.GetString("Targets") is { Length: > 0 } targets ? targets.Split(',') : [],
+    };
+}

@@ -1,0 +1,152 @@
+using System.Text.Json.Nodes;
+using MailHealth.Storage.Configuration;
+using MailHealth.Testing;
+using MailHealth.Testing.Reports;
+
+namespace MailHealth.Cli.Tests;
+
+/// <summary>
+/// <c>mailhealth reports import</c> on the peers' Azurite (storage of its own, named in a config
+/// file as serve reads it): what it says of each report and its exit codes.
+/// </summary>
+public sealed class ReportsImportCommandTests : IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("mailhealth-import-").FullName;
+    private readonly string _prefix;
+    private readonly StorageAccount _account;
+
+    public ReportsImportCommandTests()
+    {
+        _prefix = PeerStorage.UniquePrefix('i');
+        var settings = PeerStorage.Settings(_prefix);
+        _account = new StorageAccount(new StorageOptions
+        {
+            ConnectionString = Peers.AzuriteConnectionString,
+            TablePrefix = _prefix,
+            ProbeQueueName = settings["MailHealth:Storage:ProbeQueueName"]!,
+            NotificationQueueName = settings["MailHealth:Storage:NotificationQueueName"]!,
+            ReportQueueName = settings["MailHealth:Storage:ReportQueueName"]!,
+            ReportContainerName = settings["MailHealth:Storage:ReportContainerName"]!,
+        });
+    }
+
+    // The storage is made here as the command makes it, so the clean-up finds every part of it.
+    public Task InitializeAsync() => new StorageInitializer(_account).InitializeAsync();
+
+    public async Task DisposeAsync()
+    {
+        await PeerStorage.DeleteAsync(_account);
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private string File(string name, byte[] content)
+    {
+        var path = Path.Combine(_folder, name);
+        System.IO.File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    /// <summary>A config file naming the storage of <paramref name="settings"/> (flat <c>A:B:C</c> keys, nested in the file).</summary>
+    private string Config(IReadOnlyDictionary<string, string?> settings)
+    {
+        var root = new JsonObject();
+        foreach (var (key, value) in settings)
+        {
+            var node = root;
+            var parts = key.Split(':');
+            foreach (var part in parts[..^1])
+            {
+                node = (node[part] ??= new JsonObject()).AsObject();
+            }
+
+            node[parts[^1]] = value;
+        }
+
+        return File("mailhealth.json", System.Text.Encoding.UTF8.GetBytes(root.ToJsonString()));
+    }
+
+    private string Config() => Config(PeerStorage.Settings(_prefix));
+
+    private string GoogleMessage(string name = "google.eml") =>
+        File(name, Reporters.GoogleMessage(Reporters.Google("import.example", TestClock.Yesterday, AggregateRows.Mixed("import.example", 14, 5))));
+
+    [Fact]
+    public async Task Report_Stored_ThenTheSameAgain_IsADuplicate_BothExit0()
+    {
+        var config = Config();
+        var message = GoogleMessage();
+
+        var first = await CliRunner.RunAsync("reports", "import", message, "--config", config);
+        var again = await CliRunner.RunAsync("reports", "import", message, "--config", config);
+
+        Assert.Equal((ExitCodes.Ok, ""), (first.ExitCode, first.Error));
+        Assert.StartsWith($"{message} (", first.Output, StringComparison.Ordinal);
+        Assert.Contains("): DMARC aggregate report, stored\n", first.Output, StringComparison.Ordinal);
+        Assert.Contains("no target monitors import.example: kept", first.Output, StringComparison.Ordinal);
+        Assert.EndsWith("1 file: 1 stored, 0 duplicate, 0 invalid\n", first.Output, StringComparison.Ordinal);
+        Assert.Equal((ExitCodes.Ok, ""), (again.ExitCode, again.Error));
+        Assert.Contains("): DMARC aggregate report, duplicate: the same input was received on", again.Output, StringComparison.Ordinal);
+        Assert.EndsWith("1 file: 0 stored, 1 duplicate, 0 invalid\n", again.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InputThatIsNoReport_IsInvalidWithItsReason_Exit1_TheOthersStored()
+    {
+        var config = Config();
+        var bounce = File("bounce.eml", "From: MAILER-DAEMON@example.net\r\nSubject: Undelivered Mail\r\n\r\nThe mail could not be delivered.\r\n"u8.ToArray());
+        var message = GoogleMessage();
+
+        var outcome = await CliRunner.RunAsync("reports", "import", bounce, message, "--config", config);
+
+        Assert.Equal(ExitCodes.InvalidInput, outcome.ExitCode);
+        Assert.Contains($"{bounce}: invalid: ", outcome.Output, StringComparison.Ordinal);
+        Assert.Contains($"{message} (", outcome.Output, StringComparison.Ordinal);
+        Assert.Contains("): DMARC aggregate report, stored\n", outcome.Output, StringComparison.Ordinal);
+        Assert.EndsWith("2 files: 1 stored, 0 duplicate, 1 invalid\n", outcome.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoFile_OrAFileThatCannotBeRead_IsBadUsage_Exit2_NothingStored()
+    {
+        var config = Config();
+        var message = GoogleMessage();
+
+        var none = await CliRunner.RunAsync("reports", "import", "--config", config);
+        var missing = await CliRunner.RunAsync("reports", "import", message, Path.Combine(_folder, "missing.eml"), "--config", config);
+
+        Assert.Equal(ExitCodes.Usage, none.ExitCode);
+        Assert.Contains("give one or more report files", none.Error, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, missing.ExitCode);
+        Assert.Contains("cannot read", missing.Error, StringComparison.Ordinal);
+        Assert.Equal("", missing.Output);
+        // Every file is checked before any is stored: the readable one was not imported either.
+        var later = await CliRunner.RunAsync("reports", "import", message, "--config", config);
+        Assert.Contains("): DMARC aggregate report, stored\n", later.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BadSetting_IsBadUsage_Exit2()
+    {
+        var settings = PeerStorage.Settings(_prefix);
+        settings["MailHealth:Ingestion:MaxReportDays"] = "0";
+
+        var outcome = await CliRunner.RunAsync("reports", "import", GoogleMessage(), "--config", Config(settings));
+
+        Assert.Equal(ExitCodes.Usage, outcome.ExitCode);
+        Assert.Contains("MailHealth:Ingestion:MaxReportDays", outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StorageThatDoesNotAnswer_Exit3()
+    {
+        // Nothing listens there: connections are refused at once, and no retry is made.
+        var settings = PeerStorage.Settings(_prefix);
+        settings["MailHealth:Storage:ConnectionString"] = Peers.AzuriteConnectionStringAt(Peers.Address(0, 254));
+        settings["MailHealth:Storage:MaxRetries"] = "0";
+
+        var outcome = await CliRunner.RunAsync("reports", "import", GoogleMessage(), "--config", Config(settings));
+
+        Assert.Equal(ExitCodes.StorageUnavailable, outcome.ExitCode);
+        Assert.Contains("storage failed", outcome.Error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,79 @@
+using Azure.Data.Tables;
+using MailHealth.Monitor.ReceiverReports;
+using MailHealth.Monitor.Tests.Runs;
+using MailHealth.Storage.Configuration;
+using MailHealth.Storage.ReceiverReports;
+using MailHealth.Testing;
+using MailHealth.Testing.Reports;
+
+namespace MailHealth.Monitor.Tests.ReceiverReports;
+
+/// <summary>
+/// Report ingestion as a host composes it, on the peers' Azurite (a monitor of its own): inputs
+/// in, and what the stores hold read back. Reports are generated for the day before this test
+/// process started (<see cref="TestClock.Yesterday"/>), from the documentation address ranges.
+/// </summary>
+public sealed class IngestionHarness : IAsyncLifetime
+{
+    private MonitorHarness? _monitor;
+
+    public MonitorHarness Monitor => _monitor ?? throw new InvalidOperationException("not started");
+
+    public static DateTimeOffset Day => TestClock.Yesterday;
+
+    public static DateOnly DayOf(DateTimeOffset time) => DateOnly.FromDateTime(time.UtcDateTime);
+
+    public ReportIngestion Ingestion => Monitor.Get<ReportIngestion>();
+
+    public ReceiverTotalsReader Totals => Monitor.Get<ReceiverTotalsReader>();
+
+    public StorageAccount Account => Monitor.Get<StorageAccount>();
+
+    public async Task InitializeAsync() => _monitor = await MonitorHarness.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_monitor is not null)
+        {
+            await _monitor.DisposeAsync();
+        }
+    }
+
+    public Task<ReportInputRecord> IngestAsync(byte[] input) => Ingestion.IngestAsync(input, ReportDoors.Cli, CancellationToken.None);
+
+    /// <summary>Google's message for <paramref name="domain"/> on <see cref="Day"/>: <paramref name="rows"/> mixed rows over <paramref name="sources"/> addresses.</summary>
+    public static AggregateReportSpec Google(string domain, int rows = 14, int sources = 5) =>
+        Reporters.Google(domain, Day, AggregateRows.Mixed(domain, rows, sources));
+
+    /// <summary>The messages and the messages that passed DMARC that <paramref name="spec"/>'s rows carry.</summary>
+    public static (double Messages, double DmarcPass) Expected(AggregateReportSpec spec)
+    {
+        var rows = spec.Rows.ToList();
+        return (rows.Sum(r => double.Parse(r.Count!, System.Globalization.CultureInfo.InvariantCulture)),
+            rows.Where(r => r.Dkim == "pass" || r.Spf == "pass").Sum(r => double.Parse(r.Count!, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    public async Task<int> BlobCountAsync()
+    {
+        var count = 0;
+        await foreach (var _ in Account.ReportContainer.GetBlobsAsync())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Every row of <paramref name="table"/> in the partitions of <paramref name="domain"/> (its day partitions start with it).</summary>
+    public async Task<List<TableEntity>> RowsAsync(string table, string domain)
+    {
+        var client = Account.Table(table);
+        var rows = new List<TableEntity>();
+        await foreach (var row in client.QueryAsync<TableEntity>(r => r.PartitionKey.CompareTo(domain) >= 0 && r.PartitionKey.CompareTo(domain + "~") < 0))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+}
