@@ -56,6 +56,7 @@ public sealed class AppSettingsTests
         ["MailHealth:Monitor:EgressWindow"] = "default 30 min",
         ["MailHealth:Monitor:EgressMinimumTargets"] = "default 2",
         ["MailHealth:Monitor:MessageVisibilityTimeout"] = "serve's queue worker; the Functions host keeps a message hidden while its function runs",
+        ["MailHealth:Monitor:RunsInFlight"] = "serve's queue worker; the Functions host takes host.json's batch size and scales out",
         ["MailHealth:Monitor:PublicUrl"] = "the dashboard's address is known once deployed (a regional host name, a custom domain): docs/deploy.md says to set it",
         ["MailHealth:Alerts:MinimumSeverity"] = "default warning",
         ["MailHealth:Alerts:OpenAfterRuns"] = "default 2",
