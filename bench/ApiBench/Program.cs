@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using MailHealth.Bench;
 using MailHealth.Reports;
 using MailHealth.Runs;
 using MailHealth.Storage.Configuration;
@@ -11,16 +12,26 @@ using MailHealth.Storage.Runs;
 using MailHealth.Storage.Targets;
 using MailHealth.Testing;
 
-// The HTTP API under load: seeds Azurite (the peers') with TARGETS targets of RUNS five-minute
-// runs each (the real demo report), starts `mailhealth serve` on that storage (built first:
-// dotnet build src/MailHealth.Cli -c Release), then CLIENTS concurrent clients read status and
-// history pages of random targets for SECONDS: requests per second, p50/p95/p99, errors.
+// The HTTP API under load. Seeds Azurite (the peers') with a fleet of FLEET targets, each with
+// its latest status, the first HISTORY of them with RUNS five-minute runs (the real demo report),
+// starts `mailhealth serve` on that storage (built first: dotnet build src/MailHealth.Cli -c
+// Release, or the mailhealth.dll given with --cli), then measures two loads one after the other:
+// - readers: CLIENTS concurrent API clients read the status and history pages of 50 of random
+//   targets among the first HISTORY for SECONDS, without validators (plain scripts);
+// - dashboards: DASHBOARDS dashboards refresh the fleet view back to back for SECONDS, each request
+//   app.js makes per refresh, through a browser cache of their own (If-None-Match, 304s); first
+//   one cold refresh each (empty caches on both sides).
+// For each: requests/s, p50/p95/p99, errors, the 304 share, serve's CPU; serve's peak RSS at the end.
 // Needs the peers: MH_NET=... eng/peers/peers.sh start.
-// Run: dotnet run -c Release --project bench/ApiBench [-- TARGETS RUNS CLIENTS SECONDS]
-var targetCount = Arg(0, 100);
-var runsPerTarget = Arg(1, 100);
-var clients = Arg(2, 50);
-var seconds = Arg(3, 30);
+// Run: dotnet run -c Release --project bench/ApiBench [-- --fleet 1000 --history 100 --runs 100
+//      --clients 50 --dashboards 10 --seconds 30 --cli PATH/mailhealth.dll]
+var fleet = Option("--fleet", 1000);
+var historyTargets = Math.Min(fleet, Option("--history", 100));
+var runsPerTarget = Option("--runs", 100);
+var clients = Option("--clients", 50);
+var dashboards = Option("--dashboards", 10);
+var seconds = Option("--seconds", 30);
+var cli = OptionText("--cli") ?? Path.Combine(Peers.RepoRoot, "src", "MailHealth.Cli", "bin", "Release", "net10.0", "mailhealth.dll");
 const string Key = "bench-read-key-0123456789";
 var unique = Guid.NewGuid().ToString("N")[..10];
 var options = new StorageOptions
@@ -40,11 +51,15 @@ try
     await SeedAsync();
     var port = FreePort();
     var url = $"http://127.0.0.1:{port}";
+    Console.WriteLine($"serving {cli}; load average {LoadAverage()}");
     serve = StartServe(url);
     using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
     http.DefaultRequestHeaders.Add("x-functions-key", Key);
     await WaitUntilUpAsync(http);
-    await LoadAsync(http);
+    await ReadersAsync(http);
+    await DashboardsAsync(http);
+    serve.Refresh();
+    Console.WriteLine($"serve's peak RSS {serve.PeakWorkingSet64 / 1048576} MB; load average {LoadAverage()}");
 }
 finally
 {
@@ -65,23 +80,24 @@ async Task SeedAsync()
     var latest = new LatestStatusStore(account);
     var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
     var began = Stopwatch.GetTimestamp();
-    await Parallel.ForEachAsync(Enumerable.Range(0, targetCount), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (t, ct) =>
+    await Parallel.ForEachAsync(Enumerable.Range(0, fleet), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (t, ct) =>
     {
         // Disabled: serve's schedule leaves them alone, the API still serves them.
         var target = sample.Target with { Id = $"t{t:D4}", Enabled = false };
         await targets.UpsertAsync(target, ct);
-        for (var i = 0; i < runsPerTarget; i++)
+        var count = t < historyTargets ? runsPerTarget : 1;
+        for (var i = 0; i < count; i++)
         {
             var runId = new RunId(target.Id, start.AddMinutes(5 * i));
             var report = sample with { Target = target, StartedAt = runId.Slot.AddSeconds(1), FinishedAt = runId.Slot.AddSeconds(9) };
             await runs.WriteAsync(runId, report, ct);
-            if (i == runsPerTarget - 1)
+            if (i == count - 1)
             {
                 await latest.UpdateAsync(runId, report, ct);
             }
         }
     });
-    Console.WriteLine($"seeded {targetCount} targets x {runsPerTarget} runs ({sample.Checks.Count}-check report) in {Stopwatch.GetElapsedTime(began).TotalSeconds:F0} s");
+    Console.WriteLine($"seeded {fleet} targets, {historyTargets} of them with {runsPerTarget} runs ({sample.Checks.Count}-check report), in {Stopwatch.GetElapsedTime(began).TotalSeconds:F0} s");
 }
 
 Process StartServe(string url)
@@ -96,7 +112,6 @@ Process StartServe(string url)
         },
         ["targets"] = Array.Empty<object>(),
     }));
-    var cli = Path.Combine(Peers.RepoRoot, "src", "MailHealth.Cli", "bin", "Release", "net10.0", "mailhealth.dll");
     var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
     foreach (var arg in new[] { cli, "serve", "--config", config, "--urls", url })
     {
@@ -116,6 +131,11 @@ async Task WaitUntilUpAsync(HttpClient http)
 {
     for (var i = 0; i < 300; i++)
     {
+        if (serve!.HasExited)
+        {
+            throw new InvalidOperationException($"serve exited with {serve.ExitCode} before it answered (is {cli} built?)");
+        }
+
         try
         {
             if ((await http.GetAsync("/api/health")).IsSuccessStatusCode)
@@ -133,12 +153,12 @@ async Task WaitUntilUpAsync(HttpClient http)
     throw new InvalidOperationException("serve did not answer /api/health within 30 s");
 }
 
-async Task LoadAsync(HttpClient http)
+async Task ReadersAsync(HttpClient http)
 {
     // Warm-up: JIT and connection pools, not measured.
     for (var i = 0; i < 50; i++)
     {
-        await http.GetAsync($"/api/targets/t{i % targetCount:D4}/status");
+        await http.GetAsync($"/api/targets/t{i % historyTargets:D4}/status");
     }
 
     var latencies = new List<double>[clients];
@@ -154,7 +174,7 @@ async Task LoadAsync(HttpClient http)
         var mine = latencies[c] = [];
         while (Stopwatch.GetTimestamp() < stop)
         {
-            var target = $"t{random.Next(targetCount):D4}";
+            var target = $"t{random.Next(historyTargets):D4}";
             var isHistory = random.Next(2) == 0;
             var path = isHistory ? $"/api/targets/{target}/history?limit=50" : $"/api/targets/{target}/status";
             var sent = Stopwatch.GetTimestamp();
@@ -179,14 +199,77 @@ async Task LoadAsync(HttpClient http)
         }
     }));
     var elapsed = Stopwatch.GetElapsedTime(began).TotalSeconds;
-    serve.Refresh();
-    var cpu = (serve.TotalProcessorTime - cpuBefore).TotalSeconds;
-    var all = latencies.SelectMany(l => l).Order().ToList();
-    double P(double q) => all.Count == 0 ? double.NaN : all[Math.Min(all.Count - 1, (int)(q * all.Count))];
+    var all = latencies.SelectMany(l => l).ToList();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{clients} clients, {elapsed:F1} s: {all.Count} requests ({status} status, {history} history pages of 50), {all.Count / elapsed:F0} req/s, "
-        + $"p50 {P(0.50):F1} ms, p95 {P(0.95):F1} ms, p99 {P(0.99):F1} ms, max {all.LastOrDefault():F1} ms, errors {errors}; serve CPU {cpu:F1} s, peak RSS {serve.PeakWorkingSet64 / 1048576} MB"));
+        $"readers: {clients} clients, {elapsed:F1} s: {all.Count} requests ({status} status, {history} history pages of 50), {all.Count / elapsed:F0} req/s, "
+        + $"{Latencies.Summary(all)}, errors {errors}; serve CPU {ServeCpu(cpuBefore):F1} s"));
 }
+
+async Task DashboardsAsync(HttpClient http)
+{
+    var refreshes = Enumerable.Range(0, dashboards).Select(_ => new DashboardRefresh(new BrowserCache(http))).ToList();
+    var cpuBefore = serve!.TotalProcessorTime;
+    var errors = 0;
+    var cold = (await Task.WhenAll(refreshes.Select(r => TryRefreshAsync(r)))).OfType<double>().ToList();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"dashboards, first refresh (cold), {dashboards} at once: {Latencies.Summary(cold)}; {refreshes[0].Requests.Count} requests each, errors {errors}; serve CPU {ServeCpu(cpuBefore):F1} s"));
+    foreach (var refresh in refreshes)
+    {
+        refresh.Requests.Clear();
+        refresh.ByRoute.Clear();
+    }
+
+    var times = new List<double>[dashboards];
+    errors = 0;
+    cpuBefore = serve.TotalProcessorTime;
+    var stop = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+    var began = Stopwatch.GetTimestamp();
+    await Task.WhenAll(refreshes.Select(async (refresh, d) =>
+    {
+        var mine = times[d] = [];
+        while (Stopwatch.GetTimestamp() < stop)
+        {
+            if (await TryRefreshAsync(refresh) is { } took)
+            {
+                mine.Add(took);
+            }
+        }
+    }));
+    var elapsed = Stopwatch.GetElapsedTime(began).TotalSeconds;
+    var all = times.SelectMany(t => t).ToList();
+    var requests = refreshes.SelectMany(r => r.Requests).ToList();
+    var notModified = refreshes.Sum(r => r.NotModified);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"dashboards: {dashboards} refreshing back to back, {elapsed:F1} s: {all.Count} refreshes of the {fleet}-target fleet view, {all.Count / elapsed:F1} refreshes/s, "
+        + $"refresh {Latencies.Summary(all)}; {requests.Count} requests, {requests.Count / elapsed:F0} req/s, {Latencies.Summary(requests)}, "
+        + $"304 share {(requests.Count == 0 ? 0 : 100.0 * notModified / requests.Count):F0}%, errors {errors}; serve CPU {ServeCpu(cpuBefore):F1} s"));
+    foreach (var route in refreshes.SelectMany(r => r.ByRoute.Keys).Distinct().Order(StringComparer.Ordinal))
+    {
+        Console.WriteLine($"  {route}: {Latencies.Summary(refreshes.SelectMany(r => r.ByRoute.GetValueOrDefault(route) ?? []))}");
+    }
+
+    // A refresh's time, or null (counted) when a request of it failed.
+    async Task<double?> TryRefreshAsync(DashboardRefresh refresh)
+    {
+        try
+        {
+            return await refresh.RunAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            Interlocked.Increment(ref errors);
+            return null;
+        }
+    }
+}
+
+double ServeCpu(TimeSpan before)
+{
+    serve!.Refresh();
+    return (serve.TotalProcessorTime - before).TotalSeconds;
+}
+
+static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
 static int FreePort()
 {
@@ -195,4 +278,10 @@ static int FreePort()
     return ((IPEndPoint)listener.LocalEndpoint).Port;
 }
 
-int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
+string? OptionText(string name)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+}
+
+int Option(string name, int fallback) => OptionText(name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;

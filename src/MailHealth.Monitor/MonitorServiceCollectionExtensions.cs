@@ -2,6 +2,7 @@ using MailHealth.Composition;
 using MailHealth.Egress;
 using MailHealth.Monitor.Alerts;
 using MailHealth.Monitor.Availability;
+using MailHealth.Monitor.Caching;
 using MailHealth.Monitor.Delivery;
 using MailHealth.Monitor.Dkim;
 using MailHealth.Monitor.Metrics;
@@ -49,6 +50,7 @@ public static class MonitorServiceCollectionExtensions
             sp.GetRequiredService<IOptions<MonitorSettings>>().Value.EgressWindow));
         services.TryAddSingleton<IEgressSignalWindow>(sp => sp.GetRequiredService<EgressSignalStore>());
         services.TryAddSingleton<MonitorInstruments>();
+        services.TryAddSingleton<WriteClock>();
         services.TryAddSingleton<FleetSnapshotReader>();
         services.TryAddSingleton<TargetRunService>();
         services.TryAddSingleton<NotificationDispatcher>();

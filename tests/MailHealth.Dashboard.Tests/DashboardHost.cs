@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MailHealth.Checks;
 using MailHealth.Monitor;
 using MailHealth.Monitor.Api;
@@ -49,6 +50,9 @@ public sealed class DashboardHost : IAsyncDisposable
     /// <summary>An API client with the read key.</summary>
     public HttpClient Read { get; }
 
+    /// <summary>Every request this host answered, as the browser sent it (path and query), with the status it sent back on the wire.</summary>
+    public ConcurrentQueue<(string PathAndQuery, int Status)> Answers { get; private init; } = new();
+
     public T Get<T>()
         where T : notnull => _app.Services.GetRequiredService<T>();
 
@@ -80,6 +84,12 @@ public sealed class DashboardHost : IAsyncDisposable
         }
 
         var app = builder.Build();
+        var answers = new ConcurrentQueue<(string PathAndQuery, int Status)>();
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            answers.Enqueue((context.Request.Path + context.Request.QueryString, context.Response.StatusCode));
+        });
         if (signIn is not null)
         {
             app.Use(signIn.InvokeAsync);
@@ -93,7 +103,7 @@ public sealed class DashboardHost : IAsyncDisposable
         }
 
         await app.StartAsync();
-        return new DashboardHost(app, prefix, deleteStorage: createStorage);
+        return new DashboardHost(app, prefix, deleteStorage: createStorage) { Answers = answers };
     }
 
     /// <summary>Stores a target of the peers' zones directly (only the given ports, the test blocklist).</summary>

@@ -1,4 +1,5 @@
 using MailHealth.Egress;
+using MailHealth.Monitor.Api;
 using MailHealth.Storage.Egress;
 using Microsoft.Playwright;
 
@@ -49,10 +50,43 @@ public sealed class DashboardLiveTests(DashboardLiveTests.Fixture fixture) : ICl
         await Page.EvaluateAsync("() => { window.notReloaded = true; }");
         Assert.Equal(0, await Page.Locator("tr[data-target='late']").CountAsync());
 
-        await fixture.Host.AddTargetAsync("late", "late.example", "25");
+        // Added through the API, as a person adds one: the monitor that wrote it answers with it at once.
+        using var admin = new HttpClient { BaseAddress = fixture.Host.Address };
+        admin.DefaultRequestHeaders.Add(ApiKeys.Header, DashboardHost.AdminKey);
+        using var put = await admin.PutAsync(new Uri("api/targets/late", UriKind.Relative), new StringContent("""{"domain":"late.example","ports":[25]}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.Created, put.StatusCode);
         await Page.Clock.RunForAsync(31_000);
         await Page.Locator("tr[data-target='late']").WaitForAsync();
         Assert.True(await Page.EvaluateAsync<bool>("() => window.notReloaded === true"));
+    }
+
+    [Fact]
+    public async Task Refresh_WhereNothingChanged_IsAnsweredWithNotModified()
+    {
+        await Page.Clock.InstallAsync();
+        await DashboardBrowser.SignInAsync(Page, fixture.Host.Address, DashboardHost.ReadKey);
+        await Page.Locator("tr[data-target='alpha']").WaitForAsync();
+
+        // The browser asks again with the ETags it kept; the monitor answers 304 (the browser
+        // reports the copy it kept as a 200 to the page, so the host's log of what it sent says it).
+        string[] lists = ["/api/targets?limit=200", "/api/alerts?state=open&limit=1000", "/api/status?limit=200"];
+        var refreshed = lists.Select(list => Page.WaitForResponseAsync(r => r.Url.EndsWith(list, StringComparison.Ordinal))).ToList();
+        fixture.Host.Answers.Clear();
+        await Page.Clock.RunForAsync(31_000);
+        foreach (var response in refreshed)
+        {
+            var sent = await (await response).Request.AllHeadersAsync();
+            Assert.True(sent.ContainsKey("if-none-match"), $"{(await response).Url}: no If-None-Match");
+        }
+
+        var answers = fixture.Host.Answers.ToList();
+        foreach (var list in lists)
+        {
+            Assert.Contains((list, 304), answers);
+        }
+
+        Assert.Equal(1, await Page.Locator("tr[data-target='alpha']").CountAsync());
+        Assert.Empty(_consoleErrors);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using MailHealth.Alerts;
+using MailHealth.Monitor.Caching;
 using MailHealth.Storage.Alerts;
 using MailHealth.Storage.Tables;
 
@@ -9,7 +10,7 @@ namespace MailHealth.Monitor.Alerts;
 /// machine decides, the store writes the alert and its Acknowledged transition under the alert's
 /// ETag, and a race with a run is settled by reading again.
 /// </summary>
-public sealed class AlertAcknowledger(AlertStore alerts, TimeProvider time)
+public sealed class AlertAcknowledger(AlertStore alerts, WriteClock writes, TimeProvider time)
 {
     private const int Attempts = 5;
 
@@ -38,6 +39,10 @@ public sealed class AlertAcknowledger(AlertStore alerts, TimeProvider time)
             catch (StorageConcurrencyException) when (attempt < Attempts)
             {
                 // A run changed the alert meanwhile: decide again on what it wrote.
+            }
+            finally
+            {
+                writes.Wrote(stored.Alert.Key.TargetId);
             }
         }
     }

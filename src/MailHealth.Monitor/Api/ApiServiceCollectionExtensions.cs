@@ -19,6 +19,7 @@ public static class ApiServiceCollectionExtensions
         services.AddValidatedSettings<ApiSettings>(configuration, ApiSettings.Section, ApiSettings.Validate);
         services.TryAddSingleton<OpenApiDocument>();
         services.TryAddSingleton<TargetRemoval>();
+        services.TryAddSingleton<ApiReadCache>();
         services.TryAddSingleton<MailHealthApi>();
         services.TryAddSingleton<ApiKeys>();
         services.TryAddSingleton<ApiAuthorization>();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MailHealth.Settings;
 
 namespace MailHealth.Monitor.Api;
@@ -19,6 +20,9 @@ public sealed class ApiSettings
     /// <summary>How an app setting's value that is a Key Vault reference begins (<c>@Microsoft.KeyVault(SecretUri=...)</c>).</summary>
     public const string KeyVaultReferencePrefix = "@Microsoft.KeyVault(";
 
+    private const long MinimumReadCacheBytes = 1024 * 1024;
+    private const long MaximumReadCacheBytes = 1024 * 1024 * 1024;
+
     /// <summary>Keys that may call the reading routes. Admin keys may read too.</summary>
     public List<string> ReadKeys { get; set; } = [];
 
@@ -34,12 +38,23 @@ public sealed class ApiSettings
     /// </summary>
     public TimeSpan StorageDeadline { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The budget of the API's in-process read cache (<see cref="ApiReadCache"/>): what reads found
+    /// in storage, each kept at most one cycle. Default 32 MiB (the latest status of some 5,000
+    /// targets with the pages around them); 0 turns it off; else 1 MiB-1 GiB.
+    /// </summary>
+    public long ReadCacheBytes { get; set; } = 32L * 1024 * 1024;
+
     public static void Validate(ApiSettings settings, SettingErrors errors)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(errors);
         errors.Range(nameof(MaxBodyBytes), settings.MaxBodyBytes, 1024, 1024 * 1024);
         errors.Range(nameof(StorageDeadline), settings.StorageDeadline, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+        if (settings.ReadCacheBytes != 0 && settings.ReadCacheBytes is < MinimumReadCacheBytes or > MaximumReadCacheBytes)
+        {
+            errors.Add(nameof(ReadCacheBytes), string.Create(CultureInfo.InvariantCulture, $"{settings.ReadCacheBytes} is neither 0 (off) nor in {MinimumReadCacheBytes}-{MaximumReadCacheBytes}"));
+        }
         CheckKeys(nameof(ReadKeys), settings.ReadKeys, errors);
         CheckKeys(nameof(AdminKeys), settings.AdminKeys, errors);
         if (settings.ReadKeys.Intersect(settings.AdminKeys, StringComparer.Ordinal).Any())

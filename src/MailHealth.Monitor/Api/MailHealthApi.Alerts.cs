@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MailHealth.Alerts;
+using MailHealth.Monitor.Caching;
 using MailHealth.Targets;
 using Microsoft.AspNetCore.Http;
 
@@ -37,17 +38,21 @@ public sealed partial class MailHealthApi
             "resolved" => [AlertStatus.Resolved],
             _ => [AlertStatus.Open, AlertStatus.Resolved],
         };
-        if (target is null)
+        var key = ReadKey(ApiRoutes.ListAlerts, state, target, KeyOf(limit), continuation);
+        return await ReadAsync(request, key, ReadFreshness.Revalidate, async ct =>
         {
-            return await PageAsync(() => alerts.ListByStatusesAsync(statuses, limit, continuation, cancellationToken)).ConfigureAwait(false);
-        }
+            if (target is null)
+            {
+                return await PageAsync(() => alerts.ListByStatusesAsync(statuses, limit, continuation, ct), _ => ReadScope.Fleet).ConfigureAwait(false);
+            }
 
-        if (await targets.GetAsync(target, cancellationToken).ConfigureAwait(false) is null)
-        {
-            return UnknownTarget(target);
-        }
+            if (await targets.GetAsync(target, ct).ConfigureAwait(false) is null)
+            {
+                return ReadOutcome.Answer(UnknownTarget(target));
+            }
 
-        return await PageAsync(() => alerts.ListOfTargetAsync(target, statuses, limit, continuation, cancellationToken)).ConfigureAwait(false);
+            return await PageAsync(() => alerts.ListOfTargetAsync(target, statuses, limit, continuation, ct), _ => ReadScope.Target(target)).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

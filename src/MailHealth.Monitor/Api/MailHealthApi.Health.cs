@@ -11,6 +11,14 @@ public sealed partial class MailHealthApi
     /// <summary>Outages and lost slots the detailed health lists at most, newest first.</summary>
     private const int OutagesShown = 20;
 
+    /// <summary>
+    /// How long the detailed health is kept in the read cache: the dashboard asks for it with every
+    /// refresh, and each answer is six storage calls. Short, since other processes' ticks and the
+    /// queues' depths are seen only when it goes; this process's tick, probe requests and recorded
+    /// outages drop it at once (<see cref="Caching.WriteClock.WroteMonitorState"/>).
+    /// </summary>
+    private static readonly TimeSpan HealthDetailKeptFor = TimeSpan.FromSeconds(15);
+
     /// <summary>Slots lost this recently make the detailed health degraded; older ones are only listed.</summary>
     private static readonly TimeSpan RecentLoss = TimeSpan.FromDays(1);
 
@@ -28,6 +36,8 @@ public sealed partial class MailHealthApi
     /// last ran, the queues' backlog and poison messages, the port-25 egress verdict, and storage's
     /// outages with the schedule slots they cost. 200 with <c>status</c> ok or degraded (each
     /// problem named); while storage is out, the 503 says since when and the slots lost so far.
+    /// Kept a few seconds in the read cache (<see cref="HealthDetailKeptFor"/>) while this process
+    /// sees nothing wrong with storage itself; <c>checkedAt</c> says when storage was asked.
     /// </summary>
     public Task<IResult> GetHealthDetailAsync(HttpRequest request, CancellationToken cancellationToken) =>
         AnswerAsync(
@@ -78,14 +88,39 @@ public sealed partial class MailHealthApi
             return problem;
         }
 
+        // While this process sees storage out or has outages to record, every answer asks storage.
+        if (availability.Current is not null || availability.Ended.Count > 0 || startup.Problem is not null || outages.PendingSlots.Count > 0)
+        {
+            var body = await ReadHealthDetailAsync(cancellationToken).ConfigureAwait(false);
+            return ReadAnswer.Of(request, body, ReadFreshness.Revalidate);
+        }
+
+        return await ReadAsync(
+            request,
+            ReadKey(ApiRoutes.GetHealthDetail),
+            ReadFreshness.Revalidate,
+            async ct => ReadOutcome.Found(await ReadHealthDetailAsync(ct).ConfigureAwait(false), Caching.ReadScope.Monitor, HealthDetailKeptFor),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<CachedBody> ReadHealthDetailAsync(CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         var interval = monitor.Value.Interval;
-        var schedule = await heartbeats.GetScheduleAsync(cancellationToken).ConfigureAwait(false);
-        var probeDepth = await probes.GetDepthAsync(cancellationToken).ConfigureAwait(false);
-        var notificationDepth = await notifications.GetDepthAsync(cancellationToken).ConfigureAwait(false);
-        var reportDepth = await reportQueue.GetDepthAsync(cancellationToken).ConfigureAwait(false);
-        var verdict = await egress.ReadVerdictAsync(monitor.Value.EgressMinimumTargets, cancellationToken).ConfigureAwait(false);
-        var (storageOutages, lostSlots) = await outages.ReadAsync(OutagesShown, cancellationToken).ConfigureAwait(false);
+        // Side by side: the dashboard asks for this with every refresh, and each is a storage call.
+        var scheduleRead = heartbeats.GetScheduleAsync(cancellationToken);
+        var probeDepthRead = probes.GetDepthAsync(cancellationToken);
+        var notificationDepthRead = notifications.GetDepthAsync(cancellationToken);
+        var reportDepthRead = reportQueue.GetDepthAsync(cancellationToken);
+        var verdictRead = egress.ReadVerdictAsync(monitor.Value.EgressMinimumTargets, cancellationToken);
+        var outagesRead = outages.ReadAsync(OutagesShown, cancellationToken);
+        await Task.WhenAll(scheduleRead, probeDepthRead, notificationDepthRead, reportDepthRead, verdictRead, outagesRead).ConfigureAwait(false);
+        var schedule = await scheduleRead.ConfigureAwait(false);
+        var probeDepth = await probeDepthRead.ConfigureAwait(false);
+        var notificationDepth = await notificationDepthRead.ConfigureAwait(false);
+        var reportDepth = await reportDepthRead.ConfigureAwait(false);
+        var verdict = await verdictRead.ConfigureAwait(false);
+        var (storageOutages, lostSlots) = await outagesRead.ConfigureAwait(false);
 
         var problems = new List<string>();
         if (schedule is null)
@@ -117,7 +152,7 @@ public sealed partial class MailHealthApi
             problems.Add($"{recent} schedule slot(s) lost to storage outages in the last 24 hours (see storage.lostSlots)");
         }
 
-        return ApiJson.Ok(new MonitorHealth(
+        return CachedBody.Of(new MonitorHealth(
             problems.Count == 0 ? "ok" : "degraded",
             now,
             problems,

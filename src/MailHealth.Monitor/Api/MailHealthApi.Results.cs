@@ -1,6 +1,8 @@
 using MailHealth.Checks;
+using MailHealth.Monitor.Caching;
 using MailHealth.Storage.Changes;
 using MailHealth.Storage.Latest;
+using MailHealth.Storage.Paging;
 using MailHealth.Storage.Runs;
 using Microsoft.AspNetCore.Http;
 
@@ -11,7 +13,10 @@ public sealed partial class MailHealthApi
     /// <summary>Longest check id accepted in <c>?check=</c> (<c>smtp:mx1.example.com:587</c> and the like).</summary>
     private const int MaxCheckIdLength = 300;
 
-    /// <summary><c>GET /api/targets/{id}/status</c>: the latest result of every check (one partition read).</summary>
+    /// <summary>Targets whose latest status is read at once for <c>/api/status</c>: partition reads in parallel, bounded.</summary>
+    private const int StatusReadsAtOnce = 8;
+
+    /// <summary><c>GET /api/targets/{id}/status</c>: the latest result of every check (one partition read, or none while the read cache holds it).</summary>
     public Task<IResult> GetStatusAsync(string id, HttpRequest request, CancellationToken cancellationToken) =>
         AnswerAsync(ApiRoutes.GetStatus, ct => GetStatusCoreAsync(id, request, ct), cancellationToken);
 
@@ -24,24 +29,54 @@ public sealed partial class MailHealthApi
             return problem;
         }
 
-        var status = await latest.GetAsync(targetId, cancellationToken).ConfigureAwait(false);
-        if (status is not null)
-        {
-            return ApiJson.Ok(TargetStatus.Of(status));
-        }
-
-        // Known but not run yet (just added): an empty status, not a 404.
-        return await targets.GetAsync(targetId, cancellationToken).ConfigureAwait(false) is null
-            ? UnknownTarget(targetId)
-            : ApiJson.Ok(TargetStatus.NotRunYet(targetId));
+        return await StatusBodyAsync(targetId, listed: false, cancellationToken).ConfigureAwait(false) is { } body
+            ? ReadAnswer.Of(request, body, ReadFreshness.Revalidate)
+            : UnknownTarget(targetId);
     }
 
-    /// <summary>Targets whose latest status is read at once for <c>/api/status</c>: partition reads in parallel, bounded.</summary>
-    private const int StatusReadsAtOnce = 8;
+    /// <summary>
+    /// The body of a target's <c>/status</c>, from the read cache or storage (then kept): its latest
+    /// status, or, for a target known but not run yet (just added), an empty one; null for an
+    /// unknown target. <paramref name="listed"/>: the target was just seen in the list of targets.
+    /// </summary>
+    private async Task<CachedBody?> StatusBodyAsync(string targetId, bool listed, CancellationToken cancellationToken)
+    {
+        var key = ReadKey(ApiRoutes.GetStatus, targetId);
+        if (reads.Get<CachedBody>(key) is { } kept)
+        {
+            return kept;
+        }
+
+        return await reads.ReadOnceAsync(key, ReadScope.Target(targetId), (readAt, ct) => ReadStatusAsync(key, targetId, listed, readAt, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<CachedBody?> ReadStatusAsync(string key, string targetId, bool listed, long readAt, CancellationToken cancellationToken)
+    {
+        TargetStatus status;
+        if (await latest.GetAsync(targetId, cancellationToken).ConfigureAwait(false) is { } stored)
+        {
+            status = TargetStatus.Of(stored);
+        }
+        else if (listed || await targets.GetAsync(targetId, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            status = TargetStatus.NotRunYet(targetId);
+        }
+        else
+        {
+            return null;
+        }
+
+        var body = CachedBody.Of(status);
+        reads.Set(key, body, body.Content.Length, ReadScope.Target(targetId), readAt);
+        return body;
+    }
 
     /// <summary>
     /// <c>GET /api/status?limit=&amp;continuation=</c>: the latest status of every target, a page of
     /// targets at a time in id order (the fleet at a glance in one request, not one per target).
+    /// The page is put together from each target's <c>/status</c> body, so a run read again after
+    /// it was stored costs one partition read, not the page's; its ETag comes from theirs, so a
+    /// revalidation that finds them all in the read cache answers 304 without building the page.
     /// </summary>
     public Task<IResult> ListStatusAsync(HttpRequest request, CancellationToken cancellationToken) =>
         AnswerAsync(ApiRoutes.ListStatus, ct => ListStatusCoreAsync(request, ct), cancellationToken);
@@ -56,22 +91,32 @@ public sealed partial class MailHealthApi
             return problem;
         }
 
-        return await PageAsync(async () =>
+        var key = ReadKey(ApiRoutes.ListStatus, KeyOf(limit), continuation);
+        var page = reads.Get<TargetIdPage>(key);
+        if (page is null)
         {
-            var page = await targets.ListAsync(limit, continuation, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var statuses = new TargetStatus[page.Items.Count];
-            await Parallel.ForEachAsync(
-                Enumerable.Range(0, page.Items.Count),
-                new ParallelOptions { MaxDegreeOfParallelism = StatusReadsAtOnce, CancellationToken = cancellationToken },
-                async (i, ct) =>
-                {
-                    var id = page.Items[i].Target.Id;
-                    statuses[i] = await latest.GetAsync(id, ct).ConfigureAwait(false) is { } status
-                        ? TargetStatus.Of(status)
-                        : TargetStatus.NotRunYet(id);
-                }).ConfigureAwait(false);
-            return new Storage.Paging.StoredPage<TargetStatus>(statuses, page.ContinuationToken);
-        }).ConfigureAwait(false);
+            var readAt = reads.Mark();
+            try
+            {
+                var stored = await targets.ListAsync(limit, continuation, cancellationToken: cancellationToken).ConfigureAwait(false);
+                page = new TargetIdPage([.. stored.Items.Select(t => t.Target.Id)], stored.ContinuationToken);
+            }
+            catch (InvalidContinuationTokenException e)
+            {
+                return ApiProblem.BadRequest("continuation", e.Message);
+            }
+
+            reads.Set(key, page, page.Bytes, ReadScope.TargetIds, readAt);
+        }
+
+        var statuses = new CachedBody[page.Ids.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, page.Ids.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = StatusReadsAtOnce, CancellationToken = cancellationToken },
+            // (A read this one joined may have found the target just removed: listed, it has not run.)
+            async (i, ct) => statuses[i] = await StatusBodyAsync(page.Ids[i], listed: true, ct).ConfigureAwait(false) ?? CachedBody.Of(TargetStatus.NotRunYet(page.Ids[i]))).ConfigureAwait(false);
+        var etag = EntityTags.OfParts(statuses.Select(s => s.ETag), "status page v1 " + page.Continuation);
+        return ReadAnswer.Of(request, etag, () => ApiJson.Page(statuses.Select(s => s.Content).ToList(), page.Continuation), ReadFreshness.Revalidate);
     }
 
     /// <summary><c>GET /api/targets/{id}/history?check=&amp;from=&amp;to=&amp;limit=&amp;continuation=</c>: runs newest first.</summary>
@@ -96,13 +141,17 @@ public sealed partial class MailHealthApi
             return problem;
         }
 
-        if (await targets.GetAsync(targetId, cancellationToken).ConfigureAwait(false) is null)
+        var key = ReadKey(ApiRoutes.GetHistory, targetId, check, KeyOf(from), KeyOf(to), KeyOf(limit), continuation);
+        return await ReadAsync(request, key, ReadFreshness.OfRange(to, time.GetUtcNow(), monitor.Value.Interval), async ct =>
         {
-            return UnknownTarget(targetId);
-        }
+            if (await targets.GetAsync(targetId, ct).ConfigureAwait(false) is null)
+            {
+                return ReadOutcome.Answer(UnknownTarget(targetId));
+            }
 
-        var history = new HistoryQuery(targetId) { CheckId = check, From = from, To = to, PageSize = limit, ContinuationToken = continuation };
-        return await PageAsync(() => runs.GetHistoryAsync(history, cancellationToken)).ConfigureAwait(false);
+            var history = new HistoryQuery(targetId) { CheckId = check, From = from, To = to, PageSize = limit, ContinuationToken = continuation };
+            return await PageAsync(() => runs.GetHistoryAsync(history, ct), _ => ReadScope.Target(targetId)).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>GET /api/targets/{id}/report</c>: the latest full report, exactly as <c>mailhealth check --json</c> prints one.</summary>
@@ -118,14 +167,17 @@ public sealed partial class MailHealthApi
             return problem;
         }
 
-        if (await runs.GetLatestReportJsonAsync(targetId, cancellationToken).ConfigureAwait(false) is { } report)
+        return await ReadAsync(request, ReadKey(ApiRoutes.GetReport, targetId), ReadFreshness.Revalidate, async ct =>
         {
-            return Results.Text(report.Json, "application/json; charset=utf-8");
-        }
+            if (await runs.GetLatestReportJsonAsync(targetId, ct).ConfigureAwait(false) is { } report)
+            {
+                return ReadOutcome.Found(CachedBody.OfText(report.Json), ReadScope.Target(targetId));
+            }
 
-        return await targets.GetAsync(targetId, cancellationToken).ConfigureAwait(false) is null
-            ? UnknownTarget(targetId)
-            : ApiProblem.NotFound($"target '{targetId}' has not been run yet");
+            return ReadOutcome.Answer(await targets.GetAsync(targetId, ct).ConfigureAwait(false) is null
+                ? UnknownTarget(targetId)
+                : ApiProblem.NotFound($"target '{targetId}' has not been run yet"));
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>GET /api/events?target=&amp;from=&amp;to=&amp;limit=&amp;continuation=</c>: change events newest first, of one target or all.</summary>
@@ -144,14 +196,24 @@ public sealed partial class MailHealthApi
             return problem;
         }
 
-        if (target is not null && await targets.GetAsync(target, cancellationToken).ConfigureAwait(false) is null)
+        var key = ReadKey(ApiRoutes.ListEvents, target, KeyOf(from), KeyOf(to), KeyOf(limit), continuation);
+        return await ReadAsync(request, key, ReadFreshness.OfRange(to, time.GetUtcNow(), monitor.Value.Interval), async ct =>
         {
-            return UnknownTarget(target);
-        }
+            if (target is not null && await targets.GetAsync(target, ct).ConfigureAwait(false) is null)
+            {
+                return ReadOutcome.Answer(UnknownTarget(target));
+            }
 
-        var events = new ChangeEventQuery { TargetId = target, From = from, To = to, PageSize = limit, ContinuationToken = continuation };
-        return await PageAsync(() => changes.ListAsync(events, cancellationToken)).ConfigureAwait(false);
+            var events = new ChangeEventQuery { TargetId = target, From = from, To = to, PageSize = limit, ContinuationToken = continuation };
+            return await PageAsync(() => changes.ListAsync(events, ct), _ => target is null ? ReadScope.Fleet : ReadScope.Target(target)).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
+}
+
+/// <summary>The ids of a page of targets and the page's continuation: what <c>/api/status</c> keeps of the list of targets.</summary>
+internal sealed record TargetIdPage(IReadOnlyList<string> Ids, string? Continuation)
+{
+    public long Bytes => Ids.Sum(id => 32L + (2L * id.Length)) + (2L * (Continuation?.Length ?? 0));
 }
 
 /// <summary>What <c>/status</c> answers: the newest run and the latest result of every check; all but the id absent before the first run.</summary>

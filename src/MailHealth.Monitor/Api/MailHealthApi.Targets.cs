@@ -1,3 +1,4 @@
+using MailHealth.Monitor.Caching;
 using MailHealth.Runs;
 using MailHealth.Storage.Queues;
 using MailHealth.Targets;
@@ -21,11 +22,13 @@ public sealed partial class MailHealthApi
             return Task.FromResult(problem);
         }
 
-        return PageAsync(async () =>
-        {
-            var page = await targets.ListAsync(limit, continuation, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new Storage.Paging.StoredPage<TargetDefinition>([.. page.Items.Select(t => TargetDefinition.From(t.Target))], page.ContinuationToken);
-        });
+        return ReadAsync(request, ReadKey(ApiRoutes.ListTargets, KeyOf(limit), continuation), ReadFreshness.Revalidate, ct => PageAsync(
+            async () =>
+            {
+                var page = await targets.ListAsync(limit, continuation, cancellationToken: ct).ConfigureAwait(false);
+                return new Storage.Paging.StoredPage<TargetDefinition>([.. page.Items.Select(t => TargetDefinition.From(t.Target))], page.ContinuationToken);
+            },
+            page => ReadScope.Page([.. page.Items.Select(t => t.Id!)])), cancellationToken);
     }
 
     /// <summary><c>GET /api/targets/{id}</c>: the target's definition, as <c>PUT</c> takes it.</summary>
@@ -41,8 +44,10 @@ public sealed partial class MailHealthApi
             return problem;
         }
 
-        var stored = await targets.GetAsync(targetId, cancellationToken).ConfigureAwait(false);
-        return stored is null ? UnknownTarget(targetId) : ApiJson.Ok(TargetDefinition.From(stored.Target));
+        return await ReadAsync(request, ReadKey(ApiRoutes.GetTarget, targetId), ReadFreshness.Revalidate, async ct =>
+            await targets.GetAsync(targetId, ct).ConfigureAwait(false) is { } stored
+                ? ReadOutcome.Found(TargetDefinition.From(stored.Target), ReadScope.Target(targetId))
+                : ReadOutcome.Answer(UnknownTarget(targetId)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -81,9 +86,17 @@ public sealed partial class MailHealthApi
             return ApiProblem.BadRequest(validation.Errors.Select(e => new KeyValuePair<string, string>("body." + e.Path, e.Message)));
         }
 
-        var existed = await targets.GetAsync(targetId, cancellationToken).ConfigureAwait(false) is not null;
-        var stored = await targets.UpsertAsync(validation.Target, cancellationToken).ConfigureAwait(false);
-        return ApiJson.Ok(TargetDefinition.From(stored.Target), existed ? StatusCodes.Status200OK : StatusCodes.Status201Created);
+        try
+        {
+            var existed = await targets.GetAsync(targetId, cancellationToken).ConfigureAwait(false) is not null;
+            var stored = await targets.UpsertAsync(validation.Target, cancellationToken).ConfigureAwait(false);
+            return ApiJson.Ok(TargetDefinition.From(stored.Target), existed ? StatusCodes.Status200OK : StatusCodes.Status201Created);
+        }
+        finally
+        {
+            // Added, or changed: either way this process's copies of the lists and of the target go.
+            writes.AddedOrRemoved(targetId);
+        }
     }
 
     /// <summary><c>DELETE /api/targets/{id}</c>: removes the target with its latest status, history and alerts (204).</summary>
@@ -128,7 +141,16 @@ public sealed partial class MailHealthApi
 
         var now = time.GetUtcNow();
         var slot = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
-        await probes.SendAsync(new ProbeRequest(targetId, slot), null, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await probes.SendAsync(new ProbeRequest(targetId, slot), null, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The probe queue's depth in the detailed health.
+            writes.WroteMonitorState();
+        }
+
         return ApiJson.Ok(new ProbeAccepted(targetId, slot, new RunId(targetId, slot).ToString()), StatusCodes.Status202Accepted);
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MailHealth.Monitor.Alerts;
 using MailHealth.Monitor.Availability;
+using MailHealth.Monitor.Caching;
 using MailHealth.Monitor.Notifications;
 using MailHealth.Monitor.ReceiverReports;
 using MailHealth.Monitor.Targets;
@@ -10,7 +11,6 @@ using MailHealth.Storage.Changes;
 using MailHealth.Storage.Egress;
 using MailHealth.Storage.Heartbeats;
 using MailHealth.Storage.Latest;
-using MailHealth.Storage.Paging;
 using MailHealth.Storage.Queues;
 using MailHealth.Storage.Runs;
 using MailHealth.Storage.Targets;
@@ -51,6 +51,8 @@ public sealed partial class MailHealthApi(
     StorageDeadline deadline,
     IOptions<MonitorSettings> monitor,
     IOptions<ApiSettings> settings,
+    ApiReadCache reads,
+    WriteClock writes,
     TimeProvider time,
     ILogger<MailHealthApi> logger)
 {
@@ -77,20 +79,6 @@ public sealed partial class MailHealthApi(
         {
             ApiLog.Failed(logger, route, e);
             return ApiProblem.Internal();
-        }
-    }
-
-    /// <summary>Answers a paged read, or 400 when the continuation token is not one this query returned.</summary>
-    private static async Task<IResult> PageAsync<T>(Func<Task<StoredPage<T>>> read)
-    {
-        try
-        {
-            var page = await read().ConfigureAwait(false);
-            return ApiJson.Ok(new ApiPage<T>(page.Items, page.ContinuationToken));
-        }
-        catch (InvalidContinuationTokenException e)
-        {
-            return ApiProblem.BadRequest("continuation", e.Message);
         }
     }
 

@@ -1,3 +1,4 @@
+using MailHealth.Monitor.Caching;
 using MailHealth.Monitor.Metrics;
 using MailHealth.Storage.Availability;
 using MailHealth.Storage.Heartbeats;
@@ -18,6 +19,7 @@ public sealed partial class OutageRecorder(
     StorageDeadline deadline,
     IOptions<MonitorSettings> settings,
     MonitorInstruments instruments,
+    WriteClock writes,
     TimeProvider time,
     ILogger<OutageRecorder> logger)
 {
@@ -96,6 +98,7 @@ public sealed partial class OutageRecorder(
         }
 
         availability.Recorded(outages);
+        writes.WroteMonitorState();
         lock (gate)
         {
             foreach (var slot in slots)

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MailHealth.Monitor.Api;
@@ -123,11 +122,7 @@ public sealed class DashboardFiles
         _ => "application/octet-stream",
     };
 
-    private static DashboardFile File(string name, byte[] content)
-    {
-        var digest = Convert.ToBase64String(SHA256.HashData(content)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        return new DashboardFile(name, content, ContentTypeOf(name), $"\"{digest[..27]}\"");
-    }
+    private static DashboardFile File(string name, byte[] content) => new(name, content, ContentTypeOf(name), EntityTags.Of(content));
 
     private static byte[] Read(Assembly assembly, string resource)
     {
@@ -155,8 +150,7 @@ public sealed class DashboardFiles
                 response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
             }
 
-            var ifNoneMatch = httpContext.Request.Headers.IfNoneMatch.ToString();
-            if (ifNoneMatch.Length > 0 && ifNoneMatch.Split(',').Select(t => t.Trim()).Any(t => t == "*" || t == file.ETag || t == "W/" + file.ETag))
+            if (EntityTags.Matches(httpContext.Request, file.ETag))
             {
                 response.StatusCode = StatusCodes.Status304NotModified;
                 return;

@@ -2,6 +2,7 @@ using MailHealth.Alerts;
 using MailHealth.Changes;
 using MailHealth.Checks;
 using MailHealth.Egress;
+using MailHealth.Monitor.Caching;
 using MailHealth.Monitor.Dkim;
 using MailHealth.Monitor.Metrics;
 using MailHealth.Monitor.Notifications;
@@ -47,6 +48,7 @@ public sealed class TargetRunService(
     NotificationQueue notificationQueue,
     StorageDeadline deadline,
     NotificationRouter router,
+    WriteClock writes,
     IOptions<MonitorSettings> settings,
     IOptions<AlertSettings> alertSettings,
     TimeProvider time,
@@ -82,10 +84,21 @@ public sealed class TargetRunService(
         var fleet = await egress.RecordAndReadAsync(target.Id, EgressAnalysis.SignalsOf(report), cancellationToken).ConfigureAwait(false);
         report = EgressAnalysis.Apply(report, fleet, settings.Value.EgressMinimumTargets);
 
-        await runs.WriteAsync(runId, report, cancellationToken).ConfigureAwait(false);
-        await latest.UpdateAsync(runId, report, cancellationToken).ConfigureAwait(false);
-        var changeEvents = await RecordChangesAsync(runId, report, cancellationToken).ConfigureAwait(false);
-        var transitions = await EvaluateAlertsAsync(runId, report, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<ChangeEvent> changeEvents;
+        IReadOnlyList<AlertTransition> transitions;
+        try
+        {
+            await runs.WriteAsync(runId, report, cancellationToken).ConfigureAwait(false);
+            await latest.UpdateAsync(runId, report, cancellationToken).ConfigureAwait(false);
+            changeEvents = await RecordChangesAsync(runId, report, cancellationToken).ConfigureAwait(false);
+            transitions = await EvaluateAlertsAsync(runId, report, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // What this process keeps of the target (the API's read cache) goes now, after the run,
+            // its status, events and alerts are written, or some of them before a failure.
+            writes.Wrote(runId.TargetId);
+        }
 
         var notifications = transitions
             .Where(t => t.Kind is AlertTransitionKind.Opened or AlertTransitionKind.Resolved)

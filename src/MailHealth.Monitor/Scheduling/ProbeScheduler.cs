@@ -1,4 +1,5 @@
 using MailHealth.Monitor.Availability;
+using MailHealth.Monitor.Caching;
 using MailHealth.Monitor.Runs;
 using MailHealth.Runs;
 using MailHealth.Storage.Availability;
@@ -28,6 +29,7 @@ public sealed class ProbeScheduler(
     HeartbeatStore heartbeats,
     StorageDeadline deadline,
     OutageRecorder outages,
+    WriteClock writes,
     IOptions<MonitorSettings> settings,
     TimeProvider time,
     ILogger<ProbeScheduler> logger)
@@ -47,6 +49,19 @@ public sealed class ProbeScheduler(
         var now = time.GetUtcNow();
         var interval = settings.Value.Interval;
         var slot = RunId.SlotOf(now + EarlyTickTolerance(interval), interval);
+        try
+        {
+            return await TickAsync(slot, now, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The heartbeat and the queue's depth changed, or a slot was lost: this process's copies of the detailed health go.
+            writes.WroteMonitorState();
+        }
+    }
+
+    private async Task<(DateTimeOffset Slot, int Queued)> TickAsync(DateTimeOffset slot, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         int? queued;
         try
         {

@@ -1,3 +1,4 @@
+using MailHealth.Monitor.Caching;
 using MailHealth.Storage.Alerts;
 using MailHealth.Storage.Dkim;
 using MailHealth.Storage.Latest;
@@ -11,10 +12,23 @@ namespace MailHealth.Monitor.Targets;
 /// would otherwise stay open forever, and a target added again under the same id would inherit
 /// them). Change events and delivered notifications age out with retention.
 /// </summary>
-public sealed class TargetRemoval(TargetStore targets, LatestStatusStore latest, RunStore runs, AlertStore alerts, DkimSelectorStore dkimSelectors)
+public sealed class TargetRemoval(TargetStore targets, LatestStatusStore latest, RunStore runs, AlertStore alerts, DkimSelectorStore dkimSelectors, WriteClock writes)
 {
     /// <summary>False when no target had this id.</summary>
     public async Task<bool> RemoveAsync(string targetId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await DeleteAsync(targetId, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Removed, or partly (a retried delete finishes it): this process's copies go either way.
+            writes.AddedOrRemoved(targetId);
+        }
+    }
+
+    private async Task<bool> DeleteAsync(string targetId, CancellationToken cancellationToken)
     {
         // The target first: the scheduler stops queueing it. When it is already gone, what a
         // delete that failed half-way left behind (the latest status goes last) is still cleaned up.

@@ -95,6 +95,37 @@ public sealed class ServeStorageOutageTests
         Assert.Equal("storage did not answer within 5 s", error.Message);
     }
 
+    [Fact]
+    public async Task FrozenStore_AReadNotKeptIs503_NeverKept_AndAnswersOnceTheStoreThaws()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync(Peers.Address(0, 115));
+        await using var serve = await ServeHarness.StartAsync(
+            """[ { "id": "shop", "domain": "good.smtp.test", "ports": [25], "dnsbl": ["bl.rep.test"] } ]""",
+            settings: OutageSettings(azurite));
+        using var read = new HttpClient { BaseAddress = serve.Http.BaseAddress, Timeout = Guard };
+        read.DefaultRequestHeaders.Add("x-functions-key", ServeHarness.ReadKey);
+        var target = new Uri("/api/targets/shop", UriKind.Relative);
+        var status = new Uri("/api/targets/shop/status", UriKind.Relative);
+        using var kept = await read.GetAsync(target);
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+
+        await using (await azurite.FreezeAsync())
+        {
+            // What the API read before the outage it still has; what it did not, storage cannot give.
+            using var keptDuringOutage = await read.GetAsync(target);
+            Assert.Equal(HttpStatusCode.OK, keptDuringOutage.StatusCode);
+            using var unavailable = await read.GetAsync(status);
+            await AssertStorageUnavailableAsync(RouteRequest.All("shop").Single(r => r.Route.Name == ApiRoutes.GetStatus), unavailable);
+        }
+
+        // The 503 was not kept: once storage answers, so does the route.
+        using var answered = await read.GetAsync(status);
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        Assert.NotNull(answered.Headers.ETag);
+        using var body = JsonDocument.Parse(await answered.Content.ReadAsStringAsync());
+        Assert.Equal("shop", body.RootElement.GetProperty("targetId").GetString());
+    }
+
     /// <summary>
     /// The API and the storage clients at their defaults (the 503 comes from the deadline a user
     /// gets); the monitor's own deadline and the retry of a message short; a daily schedule, so

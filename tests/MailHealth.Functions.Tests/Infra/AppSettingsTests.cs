@@ -51,6 +51,7 @@ public sealed class AppSettingsTests
         ["MailHealth:Storage:MaxRetries"] = "default 3",
         ["MailHealth:Monitor:StorageDeadline"] = "default 1 min: a run's storage work, the schedule's tick, the start-up",
         ["MailHealth:Api:StorageDeadline"] = "default 10 s, then 503 with Retry-After",
+        ["MailHealth:Api:ReadCacheBytes"] = "default 32 MiB per instance, each answer kept at most one interval",
 
         ["MailHealth:Monitor:EgressWindow"] = "default 30 min",
         ["MailHealth:Monitor:EgressMinimumTargets"] = "default 2",

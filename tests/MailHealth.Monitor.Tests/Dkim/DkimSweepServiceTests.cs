@@ -2,6 +2,7 @@ using MailHealth.Alerts;
 using MailHealth.Checks;
 using MailHealth.Dkim;
 using MailHealth.Memory;
+using MailHealth.Monitor.Caching;
 using MailHealth.Monitor.Dkim;
 using MailHealth.Monitor.Tests.Runs;
 using MailHealth.Storage.Alerts;
@@ -110,7 +111,7 @@ public sealed class DkimSweepServiceTests
         await monitor.RunAsync("common", MonitorHarness.Slot(0));
 
         var removal = new Targets.TargetRemoval(
-            monitor.Get<TargetStore>(), monitor.Get<LatestStatusStore>(), monitor.Get<RunStore>(), monitor.Get<AlertStore>(), monitor.Get<DkimSelectorStore>());
+            monitor.Get<TargetStore>(), monitor.Get<LatestStatusStore>(), monitor.Get<RunStore>(), monitor.Get<AlertStore>(), monitor.Get<DkimSelectorStore>(), monitor.Get<WriteClock>());
         await removal.RemoveAsync("common", CancellationToken.None);
 
         Assert.Null((await monitor.Get<DkimSelectorStore>().GetAsync("common")).LastDkimSweep);

@@ -1,4 +1,5 @@
 using MailHealth.Monitor.Availability;
+using MailHealth.Monitor.Caching;
 using MailHealth.Monitor.Scheduling;
 using MailHealth.Notifications;
 using MailHealth.Runs;
@@ -80,6 +81,7 @@ public sealed class ProbeSchedulerTests
             monitor.Get<HeartbeatStore>(),
             monitor.Get<StorageDeadline>(),
             monitor.Get<OutageRecorder>(),
+            monitor.Get<WriteClock>(),
             monitor.Get<IOptions<MonitorSettings>>(),
             new FakeTimeProvider(MonitorHarness.Slot(2) + TimeSpan.FromMinutes(1)),
             NullLogger<ProbeScheduler>.Instance);
