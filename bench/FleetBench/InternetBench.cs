@@ -42,7 +42,7 @@ internal static class InternetBench
                         var ours = await CountedAsync(() => MailHealthRun.RunAsync(cli, set.Domains, concurrency, InternetFleet.Resolver.Address.ToString(), [SmtpCheck.KindName]));
                         var theirs = await Blackbox.RunAsync(exporter, hosts, InternetFleet.ServerName, concurrency);
                         var ratio = ours.Result.Wall / theirs.Wall;
-                        Console.WriteLine($"  {cycle}: mailhealth {ours.Result.Wall:0.00} s (CPU {ours.Result.CpuSeconds:0.00} s, peak RSS {ours.Result.PeakRssMb:0} MB, smtp passed {ours.Result.SmtpPassed} of {set.Count}; {ours.Questions / (double)set.Count:0.0} questions/domain to the resolver), blackbox_exporter {theirs.Wall:0.00} s ({theirs.Succeeded} of {hosts.Count} succeeded): ratio {ratio:0.00}");
+                        Console.WriteLine($"  {cycle}: mailhealth {ours.Result.Wall:0.00} s (CPU {ours.Result.CpuSeconds:0.00} s, peak RSS {ours.Result.PeakRssMb:0} MB, {ours.Result.SmtpPassed} smtp checks passed (one per MX host); {ours.Questions / (double)set.Count:0.0} questions/domain to the resolver), blackbox_exporter {theirs.Wall:0.00} s ({theirs.Succeeded} of {hosts.Count} succeeded): ratio {ratio:0.00}");
                         summary.Add($"like for like, {latency} ms, {cycle}: ratio {ratio:0.00} ({ours.Result.Wall:0.00} s / {theirs.Wall:0.00} s)" + (cycle == "warm" ? $"; target <= 1.0 {(ratio <= 1.0 ? "met" : "NOT met")}" : ""));
                     }
                 }
@@ -65,7 +65,7 @@ internal static class InternetBench
                     Console.WriteLine($"    DNS: {perDomain:0.0} questions per domain to the resolver ({Describe(ours.ByType, set.Count)}); the resolver asked Knot {ours.Upstream / (double)set.Count:0.0} per domain over the delayed link");
                     summary.Add($"full suite, 20 ms, {cycle}: ratio {ratio:0.00} ({ours.Result.Wall:0.00} s / {theirs.Wall:0.00} s)" + (cycle == "warm" ? $"; target <= 1.0 {(ratio <= 1.0 ? "met" : "NOT met")}" : ""));
                     summary.Add($"DNS questions per domain per cycle, {cycle}: {perDomain:0.0}" + (cycle == "warm"
-                        ? $" (a one-off check: a new process, its answer cache empty, its DKIM selectors swept inline; the monitor's steady state, answers kept for their TTL and selectors remembered, is ScaleBench's)"
+                        ? $" (a one-off check: a new process, its answer cache empty, its DKIM selectors swept inline; the monitor's steady state, answers kept for their TTL and selectors remembered, is FleetBench --serve's)"
                         : ""));
                 }
             }

@@ -24,54 +24,49 @@ public sealed class QueueWorkerService(
         await Task.Yield();
         var shutdownTimeout = settings.Value.ShutdownTimeout;
         var pause = settings.Value.WorkerIdlePause;
-        using var abandon = new CancellationTokenSource();
-        ITimer? abandonTimer = null;
+        // The abandon deadline runs on the injected clock, and belongs to the source itself: a timer
+        // of its own could fire after the source was disposed (a stop that came while the loop was
+        // leaving), and cancelling a disposed source crashed the process.
+        using var abandon = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         await using var onStop = stoppingToken.Register(() =>
         {
             ServeLog.WorkerStopping(logger, shutdownTimeout);
-            abandonTimer = time.CreateTimer(_ => abandon.Cancel(), null, shutdownTimeout, Timeout.InfiniteTimeSpan);
+            abandon.CancelAfter(shutdownTimeout);
         }).ConfigureAwait(false);
 
-        try
+        while (!stoppingToken.IsCancellationRequested)
         {
-            while (!stoppingToken.IsCancellationRequested)
+            int handled;
+            try
             {
-                int handled;
+                handled = await worker.DrainAsync(stoppingToken, abandon.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                ServeLog.WorkerFailed(logger, pause, e);
+                handled = 0;
+            }
+
+            if (handled == 0)
+            {
                 try
                 {
-                    handled = await worker.DrainAsync(stoppingToken, abandon.Token).ConfigureAwait(false);
+                    await signal.WaitAsync(pause, time, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
                     break;
                 }
-                catch (Exception e)
-                {
-                    ServeLog.WorkerFailed(logger, pause, e);
-                    handled = 0;
-                }
-
-                if (handled == 0)
-                {
-                    try
-                    {
-                        await signal.WaitAsync(pause, time, stoppingToken).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                    {
-                        break;
-                    }
-                }
-            }
-
-            if (abandon.IsCancellationRequested)
-            {
-                ServeLog.WorkerAbandoned(logger, shutdownTimeout);
             }
         }
-        finally
+
+        if (abandon.IsCancellationRequested)
         {
-            abandonTimer?.Dispose();
+            ServeLog.WorkerAbandoned(logger, shutdownTimeout);
         }
     }
 }
