@@ -151,7 +151,7 @@ internal static partial class ServeAtScale
                 rows.Add(row);
             }
 
-            var (stored, lost, slots) = await CountStoredAsync(prefix, size, firstSlot, interval, cycles);
+            var (stored, lost) = await CountStoredAsync(prefix, size, firstSlot, interval, cycles);
             Console.WriteLine();
             Console.WriteLine("summary (issue 17, item 3):");
             foreach (var row in rows)
@@ -160,7 +160,7 @@ internal static partial class ServeAtScale
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  runs stored {stored} for {slots} slots x {size} targets: {lost} lost (target 0), {Math.Max(0, executedBefore - stored)} executed more than once (target 0)"));
+                $"  runs stored {stored} for {cycles} slots x {size} targets: {lost} lost (target 0), {Math.Max(0, executedBefore - stored)} executed more than once (target 0)"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  serve peak RSS {peakRss / 1024.0:0} MB (target < 300), CPU {ProcStat.CpuSeconds(serve.Id) - cpuAtStart:0} s over the cycles"));
             lock (errors)
@@ -200,11 +200,10 @@ internal static partial class ServeAtScale
             .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key.Replace(" " + prefix, " ", StringComparison.Ordinal)} {p.Value / (double)Math.Max(1, runs):0.00}")));
 
     /// <summary>Stored runs of the measured slots, and how many target-slots have none.</summary>
-    private static async Task<(long Stored, long Lost, int Slots)> CountStoredAsync(string prefix, int size, DateTimeOffset firstSlot, TimeSpan interval, int cycles)
+    private static async Task<(long Stored, long Lost)> CountStoredAsync(string prefix, int size, DateTimeOffset firstSlot, TimeSpan interval, int cycles)
     {
-        var slots = Enumerable.Range(0, cycles).Select(k => firstSlot + (interval * k)).ToHashSet();
         var runs = new TableClient(Peers.AzuriteConnectionString, prefix + "runs");
-        var bySlot = slots.ToDictionary(s => s, _ => new HashSet<string>(StringComparer.Ordinal));
+        var bySlot = Enumerable.Range(0, cycles).ToDictionary(k => firstSlot + (interval * k), _ => new HashSet<string>(StringComparer.Ordinal));
         // A run's own row (its report's overflow rows have no slot of their own).
         await foreach (var entity in runs.QueryAsync<TableEntity>(filter: "RowKey ge 'r' and RowKey lt 's'", select: ["PartitionKey", "Slot"]))
         {
@@ -215,7 +214,7 @@ internal static partial class ServeAtScale
         }
 
         var stored = bySlot.Values.Sum(t => (long)t.Count);
-        return (stored, ((long)size * cycles) - stored, cycles);
+        return (stored, ((long)size * cycles) - stored);
     }
 
     private static async Task DeleteStorageAsync(string prefix)

@@ -35,8 +35,6 @@ internal sealed class StorageRequestCounter : IAsyncDisposable
     /// <summary>Requests so far, by "METHOD name" (name: the table or queue, <c>$batch</c>, <c>Tables</c>).</summary>
     public IReadOnlyDictionary<string, long> Snapshot() => counts.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
 
-    public long Total => counts.Values.Sum();
-
     public static IReadOnlyDictionary<string, long> Between(IReadOnlyDictionary<string, long> before, IReadOnlyDictionary<string, long> after) =>
         after.ToDictionary(p => p.Key, p => p.Value - before.GetValueOrDefault(p.Key), StringComparer.Ordinal);
 
