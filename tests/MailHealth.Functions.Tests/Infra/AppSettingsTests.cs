@@ -83,6 +83,12 @@ public sealed class AppSettingsTests
         ["MailHealth:Reports:MaxArchiveEntries"] = "default 100",
         ["MailHealth:Reports:MaxTlsReportBytes"] = "default 16 MiB",
         ["MailHealth:Ingestion:MaxReportDays"] = "default 31",
+        ["MailHealth:SenderNaming:Concurrency"] = "default 32 lookups at once",
+        ["MailHealth:SenderNaming:Deadline"] = "default 30 s a report",
+        ["MailHealth:SenderNaming:CacheCapacity"] = "default 100,000 names",
+        ["MailHealth:SenderNaming:CacheAge"] = "default 1 h",
+        ["MailHealth:SenderNaming:RenameAfter"] = "default 7 days",
+        ["MailHealth:SenderNaming:RetryAfter"] = "default 10 min",
         [FunctionsSettings.PlatformAuthenticationSetting] = "set by the platform itself while App Service Authentication is on",
     };
 
