@@ -13,6 +13,7 @@ using MailHealth.Monitor.ReceiverReports;
 using MailHealth.Monitor.Retention;
 using MailHealth.Monitor.Runs;
 using MailHealth.Monitor.Scheduling;
+using MailHealth.ReceiverFindings;
 using MailHealth.Senders;
 using MailHealth.Settings;
 using MailHealth.Sharing;
@@ -50,6 +51,8 @@ public static class MonitorServiceCollectionExtensions
         services.TryAddSingleton(sp => new SenderNamer(
             sp.GetRequiredService<DnsResolver>(), sp.GetRequiredService<IOptions<SenderNamingSettings>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<DmarcSenderNaming>();
+        services.AddValidatedSettings<ReceiverFindingSettings>(configuration, ReceiverFindingSettings.Section, ReceiverFindingSettings.Validate);
+        services.TryAddSingleton<ReceiverFindingsCheck>();
 
         services.TryAddSingleton(sp => new EgressSignalStore(
             sp.GetRequiredService<StorageAccount>(),

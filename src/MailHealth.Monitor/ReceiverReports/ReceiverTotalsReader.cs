@@ -98,6 +98,19 @@ public sealed class ReceiverTotalsReader(
     public Task<IReadOnlyList<TlsResultTotals>?> TlsResultsAsync(string targetId, DateOnly day, CancellationToken cancellationToken) =>
         OfDayAsync(targetId, day, ReceivedReportKindNames.TlsRpt, tlsResults.ListAsync, cancellationToken);
 
+    /// <summary>The TLS sessions of the TLS reports among <paramref name="days"/> (the ledger's days of <paramref name="domain"/>) per policy type, MX host and result type, added up over the days: a partition per day with reports.</summary>
+    public async Task<IReadOnlyList<TlsResultTotals>> TlsResultsAsync(string domain, IReadOnlyList<ReportDayTotals> days, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        var results = new List<TlsResultTotals>();
+        foreach (var day in days.Where(d => d.Kind == ReceivedReportKindNames.TlsRpt).GroupBy(d => d.Day).OrderBy(g => g.Key))
+        {
+            results.AddRange(await storage.RunAsync(ct => tlsResults.ListAsync(domain, day.Key, day, ct), cancellationToken).ConfigureAwait(false));
+        }
+
+        return results;
+    }
+
     /// <summary>The domains reports arrived for that no target monitors now.</summary>
     public async Task<IReadOnlyList<ReportDomain>> UnmatchedDomainsAsync(CancellationToken cancellationToken)
     {
