@@ -16,6 +16,7 @@ public sealed class ReceiverTotalsReader(
     ReportLedger ledger,
     DmarcSourceStore sources,
     TlsResultStore tlsResults,
+    DmarcSenderStore senders,
     ReportDomainIndex domains,
     ReportStorageCalls storage)
 {
@@ -48,9 +49,67 @@ public sealed class ReceiverTotalsReader(
     public Task<IReadOnlyList<SourceTotals>?> DmarcSourcesAsync(string targetId, DateOnly day, CancellationToken cancellationToken) =>
         OfDayAsync(targetId, day, ReceivedReportKindNames.Dmarc, sources.ListAsync, cancellationToken);
 
+    /// <summary>
+    /// Each source of the target's aggregate reports from <paramref name="from"/> to <paramref name="to"/>
+    /// with its name (<see cref="DmarcSender"/>), most messages first; null when there is no such target.
+    /// Reads the ledger's days, each day's sources and the domain's names: a partition per day with reports, and one.
+    /// </summary>
+    public async Task<IReadOnlyList<DmarcSender>?> DmarcSendersAsync(string targetId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var domain = await DomainAsync(targetId, cancellationToken).ConfigureAwait(false);
+        return domain is null ? null : await DmarcSendersAsync(domain, await ReportDaysAsync(domain, from, to, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The committed reports' totals on each day of <paramref name="domain"/> from <paramref name="from"/> to <paramref name="to"/>: one read of the ledger.</summary>
+    public Task<IReadOnlyList<ReportDayTotals>> ReportDaysAsync(string domain, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        storage.RunAsync(ct => ledger.ListDaysAsync(domain, from, to, ct), cancellationToken);
+
+    /// <summary>Each source of the aggregate reports among <paramref name="days"/> (the ledger's days of <paramref name="domain"/>) with its name, most messages first.</summary>
+    public async Task<IReadOnlyList<DmarcSender>> DmarcSendersAsync(string domain, IReadOnlyList<ReportDayTotals> days, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        var dmarc = days.Where(d => d.Kind == ReceivedReportKindNames.Dmarc).ToList();
+        if (dmarc.Count == 0)
+        {
+            return [];
+        }
+
+        var bySource = new Dictionary<string, (DmarcCounts Counts, DateOnly First, DateOnly Last)>(StringComparer.Ordinal);
+        foreach (var day in dmarc.GroupBy(d => d.Day).OrderBy(g => g.Key))
+        {
+            var ofDay = await storage.RunAsync(ct => sources.ListAsync(domain, day.Key, day, ct), cancellationToken).ConfigureAwait(false);
+            foreach (var source in ofDay)
+            {
+                var (counts, first, _) = bySource.TryGetValue(source.SourceIp, out var earlier) ? earlier : (new DmarcCounts(), day.Key, day.Key);
+                counts.Add(source.Counts);
+                bySource[source.SourceIp] = (counts, first, day.Key);
+            }
+        }
+
+        var names = (await storage.RunAsync(ct => senders.ListAsync(domain, ct), cancellationToken).ConfigureAwait(false))
+            .ToDictionary(s => s.Ip, StringComparer.Ordinal);
+        return [.. bySource
+            .Select(s => Sender(s.Key, s.Value.Counts, s.Value.First, s.Value.Last, names.GetValueOrDefault(s.Key)))
+            .OrderByDescending(s => s.Messages)
+            .ThenBy(s => s.Ip, StringComparer.Ordinal)];
+    }
+
     /// <summary>The target's TLS sessions on <paramref name="day"/> per policy type, MX host and result type; null when there is no such target.</summary>
     public Task<IReadOnlyList<TlsResultTotals>?> TlsResultsAsync(string targetId, DateOnly day, CancellationToken cancellationToken) =>
         OfDayAsync(targetId, day, ReceivedReportKindNames.TlsRpt, tlsResults.ListAsync, cancellationToken);
+
+    /// <summary>The TLS sessions of the TLS reports among <paramref name="days"/> (the ledger's days of <paramref name="domain"/>) per policy type, MX host and result type, added up over the days: a partition per day with reports.</summary>
+    public async Task<IReadOnlyList<TlsResultTotals>> TlsResultsAsync(string domain, IReadOnlyList<ReportDayTotals> days, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        var results = new List<TlsResultTotals>();
+        foreach (var day in days.Where(d => d.Kind == ReceivedReportKindNames.TlsRpt).GroupBy(d => d.Day).OrderBy(g => g.Key))
+        {
+            results.AddRange(await storage.RunAsync(ct => tlsResults.ListAsync(domain, day.Key, day, ct), cancellationToken).ConfigureAwait(false));
+        }
+
+        return results;
+    }
 
     /// <summary>The domains reports arrived for that no target monitors now.</summary>
     public async Task<IReadOnlyList<ReportDomain>> UnmatchedDomainsAsync(CancellationToken cancellationToken)
@@ -70,6 +129,22 @@ public sealed class ReceiverTotalsReader(
             cancellationToken).ConfigureAwait(false);
         return [.. reported.Where(d => !monitored.Contains(d.Domain))];
     }
+
+    private static DmarcSender Sender(string ip, DmarcCounts counts, DateOnly first, DateOnly last, StoredSender? name) => new()
+    {
+        Ip = ip,
+        Counts = counts,
+        FirstSeen = name is not null && name.FirstSeen < first ? name.FirstSeen : first,
+        LastSeen = name is not null && name.LastSeen > last ? name.LastSeen : last,
+        PtrName = name?.PtrName,
+        Confirmed = name?.Confirmed ?? false,
+        BaseDomain = name?.BaseDomain,
+        Problem = name?.NamedAt is null ? null : name.Problem,
+        SpfResult = name?.SpfResult,
+        SpfTerm = name?.SpfTerm,
+        SpfMechanism = name?.SpfMechanism,
+        NamedAt = name?.NamedAt,
+    };
 
     private async Task<IReadOnlyList<T>?> OfDayAsync<T>(
         string targetId, DateOnly day, string kind, Func<string, DateOnly, IEnumerable<ReportDayTotals>, CancellationToken, Task<IReadOnlyList<T>>> read, CancellationToken cancellationToken)
