@@ -29,7 +29,7 @@ public sealed class RetentionService(
             var history = await purge.PurgeAsync(now - TimeSpan.FromDays(settings.Value.RetentionDays), cancellationToken).ConfigureAwait(false);
             var firstDayKept = ReportRetention.FirstDayKept(now, ingestion.Value.RetentionDays);
             var purged = await reports.PurgeAsync(firstDayKept, cancellationToken).ConfigureAwait(false);
-            MonitorLog.ReportsPurged(logger, firstDayKept, purged.Reports, purged.SourceRows + purged.TlsRows + purged.DayRows, purged.Inputs, purged.Domains);
+            MonitorLog.ReportsPurged(logger, firstDayKept, purged.Reports, purged.SourceRows + purged.TlsRows + purged.DayRows + purged.Senders, purged.Inputs, purged.Domains);
             return history;
         }
         finally

@@ -10,7 +10,8 @@ namespace MailHealth.Storage.ReceiverReports;
 /// Removes receivers' reports older than a cut-off day (docs/storage.md, "Retention"): for each
 /// policy domain with reports from before it, the day partitions of its rows by source and by TLS
 /// result (one range of partition keys, <c>{domain}|{yyyyMMdd}</c>, per table), its day rows and
-/// the ledger rows of reports whose range ended by the cut-off, and its row in the domain index
+/// the ledger rows of reports whose range ended by the cut-off, the names of its sources last
+/// seen before it, and its row in the domain index
 /// once nothing of it is left; then the inputs received in the months wholly before the cut-off:
 /// their blobs, their records and the time index. Ingestion refuses a report that ended before
 /// the cut-off, so a re-delivery of a purged report is not counted again.
@@ -19,6 +20,7 @@ public sealed class ReportPurge(StorageAccount account, ReportDomainIndex domain
 {
     private readonly TableClient reports = account.Table(StorageTables.Reports);
     private readonly TableClient sources = account.Table(StorageTables.DmarcSources);
+    private readonly TableClient senders = account.Table(StorageTables.DmarcSenders);
     private readonly TableClient tlsResults = account.Table(StorageTables.TlsResults);
     private readonly TableClient inputs = account.Table(StorageTables.ReportInputs);
 
@@ -42,6 +44,9 @@ public sealed class ReportPurge(StorageAccount account, ReportDomainIndex domain
             var ledger = TableClient.CreateQueryFilter(
                 $"PartitionKey eq {partition} and RowKey ge {ReportKeys.LedgerPrefix} and RowKey lt {TableOperations.PrefixEnd(ReportKeys.LedgerPrefix)} and End le {cutOff}");
             var ledgerRows = await TableOperations.DeleteWhereAsync(reports, ledger, cancellationToken);
+            // The names of sources no kept report saw.
+            var unseen = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and LastSeen lt {cutOff}");
+            var senderRows = await TableOperations.DeleteWhereAsync(senders, unseen, cancellationToken);
             var forgotten = await domains.ForgetAsync(domain.Domain, cutOff, cancellationToken);
             result = result with
             {
@@ -49,6 +54,7 @@ public sealed class ReportPurge(StorageAccount account, ReportDomainIndex domain
                 TlsRows = result.TlsRows + tlsRows,
                 DayRows = result.DayRows + dayRows,
                 Reports = result.Reports + ledgerRows,
+                Senders = result.Senders + senderRows,
                 Domains = result.Domains + (forgotten ? 1 : 0),
             };
         }
@@ -71,5 +77,5 @@ public sealed class ReportPurge(StorageAccount account, ReportDomainIndex domain
     }
 }
 
-/// <summary>What a report purge removed: rows by source and by TLS result, day rows, reports (ledger rows), domains no longer indexed, inputs (blob and records).</summary>
-public sealed record ReportPurgeResult(int SourceRows = 0, int TlsRows = 0, int DayRows = 0, int Reports = 0, int Domains = 0, int Inputs = 0);
+/// <summary>What a report purge removed: rows by source and by TLS result, day rows, reports (ledger rows), named senders no kept report saw, domains no longer indexed, inputs (blob and records).</summary>
+public sealed record ReportPurgeResult(int SourceRows = 0, int TlsRows = 0, int DayRows = 0, int Reports = 0, int Senders = 0, int Domains = 0, int Inputs = 0);

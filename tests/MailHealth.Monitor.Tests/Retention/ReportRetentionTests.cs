@@ -38,6 +38,8 @@ public sealed class ReportRetentionTests : IAsyncLifetime
 
     private static DateOnly DayOf(DateTimeOffset time) => DateOnly.FromDateTime(time.UtcDateTime);
 
+    private static StoredSender Sender(string ip, DateOnly lastSeen) => new() { Ip = ip, Problem = "no PTR", FirstSeen = DayOf(OldDay), LastSeen = lastSeen };
+
     [Fact]
     public async Task Purge_RemovesReportsOlderThanTheRetention_KeepsTheRest_AndAPurgedReportIsNotCountedAgain()
     {
@@ -90,11 +92,15 @@ public sealed class ReportRetentionTests : IAsyncLifetime
         _time.Advance(Later);
         var purge = Monitor.Get<ReportPurge>();
         var firstDayKept = ReportRetention.FirstDayKept(_time.GetUtcNow(), 7);
+        // The report's three sources were named when it was stored; two more: one last seen before the cut-off, one seen since.
+        var names = Monitor.Get<DmarcSenderStore>();
+        await names.WriteAsync("twice.example", [Sender("198.51.100.8", DayOf(OldDay)), Sender("198.51.100.7", firstDayKept)]);
 
         var first = await purge.PurgeAsync(firstDayKept);
         var second = await purge.PurgeAsync(firstDayKept);
 
-        Assert.Equal((1, 3, 1, 1, 1), (first.Reports, first.SourceRows, first.DayRows, first.Domains, first.Inputs));
+        Assert.Equal((1, 3, 1, 4, 1, 1), (first.Reports, first.SourceRows, first.DayRows, first.Senders, first.Domains, first.Inputs));
         Assert.Equal(new ReportPurgeResult(), second);
+        Assert.Equal(["198.51.100.7"], (await names.ListAsync("twice.example")).Select(n => n.Ip));
     }
 }
