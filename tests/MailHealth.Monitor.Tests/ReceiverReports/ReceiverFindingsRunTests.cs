@@ -93,6 +93,48 @@ public sealed class ReceiverFindingsRunTests
     }
 
     [Fact]
+    public async Task ReportsStopped_ForARuaThisMonitorReads_OpensAnAlert_ThatTheNextReportResolves()
+    {
+        // none.auth.test: "v=DMARC1; p=none; rua=mailto:dmarc@none.auth.test"
+        const string domain = "none.auth.test";
+        var settings = new Dictionary<string, string?>(OpenAtOnce) { ["MailHealth:ReceiverFindings:ReportAddresses:0"] = "dmarc@none.auth.test" };
+        await using var monitor = await MonitorHarness.StartAsync(settings);
+        await monitor.AddTargetAsync("none", domain);
+        await IngestPassingAsync(monitor, domain, TestClock.Yesterday.AddDays(-4));
+
+        var quiet = await monitor.RunAsync("none", MonitorHarness.Slot(0));
+
+        var finding = Assert.Single(Assert.Single(quiet.Report!.Checks, c => c.Id == ReceiverFindingsCheck.Id).Findings);
+        Assert.Equal((ReceiverFindingCodes.ReportsMissing, domain), (finding.Code, finding.Subject));
+        Assert.Equal(4, finding.Evidence!["daysWithoutReport"]);
+        Assert.Contains(quiet.Transitions, t => t.Key.Code == ReceiverFindingCodes.ReportsMissing && t.Kind == AlertTransitionKind.Opened);
+
+        await IngestPassingAsync(monitor, domain, TestClock.Yesterday);
+        var again = await monitor.RunAsync("none", MonitorHarness.Slot(1));
+
+        Assert.Empty(Assert.Single(again.Report!.Checks, c => c.Id == ReceiverFindingsCheck.Id).Findings);
+        Assert.Contains(again.Transitions, t => t.Key.Code == ReceiverFindingCodes.ReportsMissing && t.Kind == AlertTransitionKind.Resolved);
+    }
+
+    [Fact]
+    public async Task PNone_WithThirtyDaysOfPassingReports_IsReadyToEnforce()
+    {
+        const string domain = "none.auth.test";
+        await using var monitor = await MonitorHarness.StartAsync();
+        await monitor.AddTargetAsync("ready", domain);
+        for (var day = 0; day < 30; day++)
+        {
+            await IngestPassingAsync(monitor, domain, TestClock.Yesterday.AddDays(-day));
+        }
+
+        var run = await monitor.RunAsync("ready", MonitorHarness.Slot(0));
+
+        var finding = Assert.Single(Assert.Single(run.Report!.Checks, c => c.Id == ReceiverFindingsCheck.Id).Findings);
+        Assert.Equal((ReceiverFindingCodes.ReadyToEnforce, domain), (finding.Code, finding.Subject));
+        Assert.Equal((30, 100.0), (finding.Evidence!["days"], finding.Evidence["passPercent"]));
+    }
+
+    [Fact]
     public async Task TargetWithoutReports_AndNoMonitoredRua_HasNoReceiversCheck()
     {
         await using var monitor = await MonitorHarness.StartAsync();
@@ -101,6 +143,14 @@ public sealed class ReceiverFindingsRunTests
         var run = await monitor.RunAsync("quiet", MonitorHarness.Slot(0));
 
         Assert.DoesNotContain(run.Report!.Checks, c => c.Id == ReceiverFindingsCheck.Id);
+    }
+
+    /// <summary>A report of <paramref name="day"/> whose 100 messages from brand's provider all pass.</summary>
+    private static async Task IngestPassingAsync(MonitorHarness monitor, string domain, DateTimeOffset day)
+    {
+        var spec = Reporters.Google(domain, day, [new AggregateRow { SourceIp = "192.0.2.201", Count = "100", HeaderFrom = domain }]);
+        var record = await monitor.Get<ReportIngestion>().IngestAsync(Reporters.GoogleMessage(spec), ReportDoors.Cli, CancellationToken.None);
+        Assert.Equal(ReportOutcomeStatus.Stored, Assert.Single(record.Reports).Status);
     }
 
     /// <summary>The system clock moved on by <see cref="Shift"/>; timers run on the system's.</summary>
