@@ -80,7 +80,8 @@ public sealed class MailboxSettings
     /// <summary>How long one IMAP command may wait for the server. Default 1 minute, 1 second-10 minutes.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(1);
 
-    public bool Enabled => !string.IsNullOrWhiteSpace(Host);
+    /// <summary>Whether a mailbox is configured (not a setting: a Host makes it so).</summary>
+    internal bool Enabled => !string.IsNullOrWhiteSpace(Host);
 
     public static void Validate(MailboxSettings settings, SettingErrors errors)
     {
