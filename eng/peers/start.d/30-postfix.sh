@@ -87,12 +87,7 @@ postfix_run_dir() { echo "/var/lib/mailhealth-peers/$MH_NET/postfix"; }
 postfix_sasl() {
   local dir="$1" run="$2" password
   mkdir -p "$run/sasl"
-  if [ ! -s "$dir/credentials" ]; then
-    password="$(openssl rand -hex 12)"
-    printf 'user=%s\npassword=%s\n' "$POSTFIX_SASL_USER" "$password" >"$dir/credentials"
-    chmod 600 "$dir/credentials"
-  fi
-  password="$(sed -n 's/^password=//p' "$dir/credentials")"
+  password="$(mh_credentials "$dir/credentials" "$POSTFIX_SASL_USER")"
   cat >"$run/sasl/smtpd.conf" <<CONF
 pwcheck_method: auxprop
 auxprop_plugin: sasldb

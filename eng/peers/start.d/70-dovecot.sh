@@ -23,12 +23,7 @@ dovecot_start() {
   # The delivery agent logs there too, as the dovecot user.
   : >"$run/dovecot.log"
   chown dovecot:dovecot "$run/mail" "$run/dovecot.log"
-  if [ ! -s "$dir/credentials" ]; then
-    password="$(openssl rand -hex 12)"
-    printf 'user=%s\npassword=%s\n' "$DOVECOT_USER" "$password" >"$dir/credentials"
-    chmod 600 "$dir/credentials"
-  fi
-  password="$(sed -n 's/^password=//p' "$dir/credentials")"
+  password="$(mh_credentials "$dir/credentials" "$DOVECOT_USER")"
   cat >"$run/dovecot.conf" <<CONF
 base_dir = $run/base
 state_dir = $run/state
