@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using MailHealth.ReceiverReports;
+using MailHealth.Storage.Availability;
 using MailHealth.Storage.ReceiverReports;
 using MailKit;
 using MailKit.Net.Imap;
@@ -71,8 +72,24 @@ public sealed partial class MailboxPoller(
         }
         finally
         {
-            // Given up even when the poll was cancelled: the next one need not wait for the claim to expire.
+            await ReleaseAsync(mailbox).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Gives the claim up, even when the poll was cancelled or failed, so that the next one need
+    /// not wait for it to expire; when storage fails here too, the claim expires by itself and the
+    /// poll's own failure is what is reported.
+    /// </summary>
+    private async Task ReleaseAsync(string mailbox)
+    {
+        try
+        {
             await storage.RunAsync(ct => cursors.ReleaseAsync(mailbox, _owner, time.GetUtcNow(), ct), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (StorageUnavailableException)
+        {
+            LogClaimKept(logger, mailbox, ClaimFor);
         }
     }
 
@@ -110,6 +127,15 @@ public sealed partial class MailboxPoller(
             if (Fault is { } fault)
             {
                 await fault("move", cancellationToken).ConfigureAwait(false);
+            }
+
+            // The folder made anew under the poll: its UIDs name other messages now, and moving by
+            // this one could move a message never read. Only a server that says so (a new
+            // UIDVALIDITY on the selected folder) can be heard: Dovecot's Maildir session goes on
+            // with its old view (docs/reports.md, The mailbox). The next poll reads the new folder whole.
+            if (folder.UidValidity != cursor.UidValidity)
+            {
+                throw new MailboxChangedException(settings.Folder, cursor.UidValidity, folder.UidValidity);
             }
 
             // MailKit sends UID MOVE (RFC 6851) when offered, else COPY, STORE \Deleted and UID EXPUNGE (RFC 4315).
@@ -179,9 +205,16 @@ public sealed partial class MailboxPoller(
     [LoggerMessage(EventId = 2710, Level = LogLevel.Information, Message = "Mailbox {Mailbox} polled: {Processed} message(s) to Processed ({Duplicates} duplicate), {Invalid} to Invalid, {Remaining} left for the next poll, folder re-read: {Reread}")]
     private static partial void LogPolled(ILogger logger, string mailbox, int processed, int duplicates, int invalid, int remaining, bool reread);
 
+    [LoggerMessage(EventId = 2712, Level = LogLevel.Warning, Message = "Mailbox {Mailbox}: the poll's claim could not be given up (storage failed); it expires within {ClaimFor}")]
+    private static partial void LogClaimKept(ILogger logger, string mailbox, TimeSpan claimFor);
+
     [LoggerMessage(EventId = 2711, Level = LogLevel.Information, Message = "Mailbox {Mailbox} not polled: another poll holds it")]
     private static partial void LogBusy(ILogger logger, string mailbox);
 }
+
+/// <summary>The server gave the folder a new UIDVALIDITY during a poll: the poll stops before it moves anything by a UID of the old folder.</summary>
+public sealed class MailboxChangedException(string folder, long before, long now)
+    : Exception($"the folder {folder} was made anew during the poll (UIDVALIDITY {before}, now {now}); the next poll reads it again from its start");
 
 /// <summary>What a poll did.</summary>
 public enum MailboxPollState
