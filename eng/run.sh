@@ -65,6 +65,21 @@ hook_url="http://$MH_NET.72.1:8025/mailhealth"
 hooks="$MH_STATE/demo/webhooks"
 rm -rf "$hooks"
 
+# Receivers' reports for the demo domains, as Google and Microsoft send them, mailed through the
+# peers' Postfix (mailbox.test's MX) into the Dovecot mailbox dmarc-reports (emptied at each peers
+# start) that serve reads at start-up and every minute. Its password goes in the environment too.
+mailbox_user=dmarc-reports
+export MailHealth__Mailbox__Password="$(sed -n 's/^password=//p' "$MH_STATE/dovecot/credentials")"
+mh_need python3 python3
+demo_domains=(healthy.monitor.test expiring.monitor.test spf.monitor.test listed.monitor.test flap.monitor.test)
+python3 eng/demo/deliver-reports.py --mx "$MH_NET.76.1" --ca "$MH_STATE/ca/ca.pem" --to "$mailbox_user@mailbox.test" "${demo_domains[@]}" >&2
+report_messages=$((3 * ${#demo_domains[@]}))
+# How many messages a folder of the reports mailbox holds (curl speaks IMAP; TLS, the test CA).
+mailbox_count() {
+  curl -s --cacert "$MH_STATE/ca/ca.pem" --user "$mailbox_user:$MailHealth__Mailbox__Password" \
+    "imaps://$MH_NET.76.1/" -X "STATUS $1 (MESSAGES)" | sed -n 's/.*(MESSAGES \([0-9]*\)).*/\1/p'
+}
+
 # Helpers that end with this script: the flapping MX, and the banner printed once serve answers.
 helpers=()
 stop_helpers() {
@@ -97,6 +112,10 @@ banner() {
     webhook    $hook_url (signed); the receiver saves each delivery as a JSON file in
                $hooks/
     test both  curl -s -X POST -H 'x-functions-key: demo-admin-key-DO-NOT-USE-0001' $url/api/notifications/test
+  Receivers' reports: $report_messages messages (DMARC aggregate and TLS reports for the five domains)
+    were mailed to $mailbox_user@mailbox.test; serve reads the IMAP mailbox at start and every
+    minute, stores each report and moves the message to Processed (docs/reports.md, "The mailbox")
+    by hand    MailHealth__Mailbox__Password=$MailHealth__Mailbox__Password ${mailhealth[*]} reports poll --config $config
   Ctrl+C stops it (the peers keep running until: eng/peers/peers.sh stop).
 
 TEXT
@@ -110,6 +129,10 @@ TEXT
     sleep 0.5; kill -0 $$ 2>/dev/null || exit 0
   done
   echo "run.sh: first results stored $SECONDS s after eng/run.sh started" >&2
+  until [ "$(mailbox_count Processed)" = "$report_messages" ]; do
+    sleep 0.5; kill -0 $$ 2>/dev/null || exit 0
+  done
+  echo "run.sh: receivers' reports stored, $report_messages messages in the mailbox's Processed folder $SECONDS s after eng/run.sh started" >&2
 }
 banner &
 helpers+=($!)

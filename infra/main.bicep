@@ -77,6 +77,25 @@ param instanceMemoryMB int = 2048
 @description('Entra ID sign-in for the dashboard (App Service Authentication): the client id of an app registration with the app roles MailHealth.Read and MailHealth.Admin (docs/deploy.md). Empty: off; the API takes keys only.')
 param entraClientId string = ''
 
+@description('The IMAP host of the mailbox receivers send DMARC and TLS reports to (implicit TLS, port 993; outlook.office365.com for Microsoft 365). Empty: no mailbox is read.')
+param reportsMailboxHost string = ''
+
+@description('The reports mailbox\'s login (its address, for Microsoft 365).')
+param reportsMailboxUser string = ''
+
+@allowed([
+  'Password'
+  'OAuth2'
+])
+@description('Password: the Key Vault secret "reports-mailbox-password". OAuth2 (Microsoft 365): an app registration with IMAP.AccessAsApp, its client secret the Key Vault secret "reports-mailbox-client-secret".')
+param reportsMailboxAuth string = 'Password'
+
+@description('OAuth2: the tenant of the app registration. Empty: this deployment\'s tenant.')
+param reportsMailboxTenantId string = ''
+
+@description('OAuth2: the app registration\'s client id.')
+param reportsMailboxClientId string = ''
+
 var tags = { 'azd-env-name': environmentName }
 
 resource group 'Microsoft.Resources/resourceGroups@2024-03-01' = {
@@ -106,6 +125,11 @@ module resources 'resources.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     entraClientId: entraClientId
+    reportsMailboxHost: reportsMailboxHost
+    reportsMailboxUser: reportsMailboxUser
+    reportsMailboxAuth: reportsMailboxAuth
+    reportsMailboxTenantId: reportsMailboxTenantId
+    reportsMailboxClientId: reportsMailboxClientId
   }
 }
 

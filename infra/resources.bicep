@@ -19,6 +19,11 @@ param vnetEnabled bool
 param maximumInstanceCount int
 param instanceMemoryMB int
 param entraClientId string
+param reportsMailboxHost string
+param reportsMailboxUser string
+param reportsMailboxAuth string
+param reportsMailboxTenantId string
+param reportsMailboxClientId string
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var functionAppName = 'func-mailhealth-${token}'
@@ -35,6 +40,8 @@ var secretNames = {
   webhookSigningKey: 'alert-webhook-signing-key'
   smtpUserName: 'smtp-username'
   smtpPassword: 'smtp-password'
+  reportsMailboxPassword: 'reports-mailbox-password'
+  reportsMailboxClientSecret: 'reports-mailbox-client-secret'
 }
 
 // The API's own keys, two slots of each kind so a key is rotated without a gap (docs/operations.md).
@@ -318,10 +325,28 @@ var emailSettings = empty(emailRecipients) ? {} : union(
   toObject(range(0, length(emailRecipients)), i => 'MailHealth__Notifications__Channels__email__To__${i}', i => emailRecipients[i])
 )
 
+// The reports mailbox (docs/reports.md, "The mailbox"): off without a host. Its password, or for
+// Microsoft 365 the app registration's client secret, is a Key Vault secret like the SMTP password.
+var mailboxSettings = empty(reportsMailboxHost) ? {} : union(
+  {
+    MailHealth__Mailbox__Host: reportsMailboxHost
+    MailHealth__Mailbox__Port: '993'
+    MailHealth__Mailbox__User: reportsMailboxUser
+    MailHealth__Mailbox__Auth: reportsMailboxAuth
+  },
+  reportsMailboxAuth == 'OAuth2'
+    ? {
+        MailHealth__Mailbox__TenantId: empty(reportsMailboxTenantId) ? tenant().tenantId : reportsMailboxTenantId
+        MailHealth__Mailbox__ClientId: reportsMailboxClientId
+        MailHealth__Mailbox__ClientSecret: secretReference(vault.name, secretNames.reportsMailboxClientSecret)
+      }
+    : { MailHealth__Mailbox__Password: secretReference(vault.name, secretNames.reportsMailboxPassword) }
+)
+
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app
   name: 'appsettings'
-  properties: union(hostSettings, monitorSettings, apiKeySettings, webhookSettings, emailSettings)
+  properties: union(hostSettings, monitorSettings, apiKeySettings, webhookSettings, emailSettings, mailboxSettings)
   dependsOn: [
     // The app starts on these settings: its identity must already reach storage, telemetry and the vault.
     blobOwner

@@ -26,6 +26,17 @@ mh_need_file() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+# mh_credentials FILE USER: the password in FILE (lines user=... and password=...), made once with
+# a random password for USER when FILE is missing; a peer's state keeps it across restarts.
+mh_credentials() {
+  local file="$1" user="$2"
+  if [ ! -s "$file" ]; then
+    printf 'user=%s\npassword=%s\n' "$user" "$(openssl rand -hex 12)" >"$file"
+    chmod 600 "$file"
+  fi
+  sed -n 's/^password=//p' "$file"
+}
+
 # mh_wait_port IP PORT [SECONDS]: wait until a TCP port accepts connections.
 mh_wait_port() {
   local ip="$1" port="$2" tries=$(( ${3:-20} * 10 ))

@@ -25,6 +25,9 @@ public static class FunctionsSettings
     /// <summary><c>SweepDkimSelectors</c>: daily at 04:00 UTC, after the purge (docs/findings.md, DKIM).</summary>
     public const string DkimSweepSchedule = ScheduleSettings.DefaultDkimSweepSchedule;
 
+    /// <summary><c>PollReportsMailbox</c>: every 5 minutes, as serve's default (docs/reports.md, "The mailbox").</summary>
+    public const string MailboxSchedule = ScheduleSettings.DefaultMailboxSchedule;
+
     /// <summary>
     /// The app setting that lets callers signed in with Entra ID through App Service Authentication
     /// use the API by their app roles (<c>true</c> or <c>false</c>; the template sets it with its

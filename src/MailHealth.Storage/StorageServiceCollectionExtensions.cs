@@ -55,6 +55,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ReportBlobStore>();
         services.TryAddSingleton<ReportInputLog>();
         services.TryAddSingleton<ReportLedger>();
+        services.TryAddSingleton<MailboxCursorStore>();
         services.TryAddSingleton<DmarcSourceStore>();
         services.TryAddSingleton<DmarcSenderStore>();
         services.TryAddSingleton<TlsResultStore>();

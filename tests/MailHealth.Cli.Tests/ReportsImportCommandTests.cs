@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MailHealth.Storage.Configuration;
 using MailHealth.Testing;
+using MailHealth.Testing.Mail;
 using MailHealth.Testing.Reports;
 
 namespace MailHealth.Cli.Tests;
@@ -131,6 +132,31 @@ public sealed class ReportsImportCommandTests : IAsyncLifetime
 
         Assert.Equal(ExitCodes.Usage, outcome.ExitCode);
         Assert.Contains("--parallel must be from 1 to 64", outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Poll_ReadsTheConfiguredMailboxOnce_ThenNothingNew_AndWithoutAMailbox_IsBadUsage()
+    {
+        var user = ReportsMailbox.NewUser();
+        await using var mailbox = await ReportsMailbox.OpenAsync(user);
+        await mailbox.AppendAsync("INBOX", System.IO.File.ReadAllBytes(GoogleMessage()), ReportMail.Bytes(ReportMail.Bounce(TestClock.Yesterday)));
+        var settings = PeerStorage.Settings(_prefix);
+        foreach (var (key, value) in ReportsMailbox.Settings(user).Concat(Peers.LoopbackNetworkSettings()))
+        {
+            settings[key] = value;
+        }
+
+        var config = Config(settings);
+
+        var first = await CliRunner.RunAsync("reports", "poll", "--config", config);
+        var second = await CliRunner.RunAsync("reports", "poll", "--config", config);
+        var none = await CliRunner.RunAsync("reports", "poll", "--config", Config());
+
+        Assert.Equal((ExitCodes.Ok, "1 message(s) to Processed (0 duplicate), 1 to Invalid, 0 left for the next poll\n", ""), (first.ExitCode, first.Output, first.Error));
+        Assert.Equal((ExitCodes.Ok, "0 message(s) to Processed (0 duplicate), 0 to Invalid, 0 left for the next poll\n"), (second.ExitCode, second.Output));
+        Assert.Equal((1, 1), (await mailbox.CountAsync("Processed"), await mailbox.CountAsync("Invalid")));
+        Assert.Equal(ExitCodes.Usage, none.ExitCode);
+        Assert.Contains("no mailbox is configured", none.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -62,6 +62,9 @@ public sealed class ServeDemoTests : IAsyncLifetime
                 // What eng/run.sh passes in the environment, and the demo's webhook receiver.
                 ["MailHealth:Notifications:Channels:mail:Password"] = AlertMailbox.Credentials().Password,
                 ["MailHealth:Notifications:Channels:hook:Url"] = _hook.Url("/mailhealth").ToString(),
+                // The demo's reports mailbox, as a user of this test's own (the demo's is eng/run.sh's).
+                ["MailHealth:Mailbox:User"] = ReportsMailbox.NewUser(),
+                ["MailHealth:Mailbox:Password"] = ReportsMailbox.Password,
             },
         }, CancellationToken.None);
         await _serve.StartAsync(CancellationToken.None);

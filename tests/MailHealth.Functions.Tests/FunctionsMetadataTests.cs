@@ -4,6 +4,7 @@ using MailHealth.Checks;
 using MailHealth.Monitor.Api;
 using MailHealth.Monitor.Delivery;
 using MailHealth.Monitor.Queues;
+using MailHealth.Monitor.Scheduling;
 using MailHealth.Testing;
 
 namespace MailHealth.Functions.Tests;
@@ -32,7 +33,7 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void Metadata_ListsExactlyTheAppsFunctions()
     {
-        string[] expected = ["ScheduleProbes", "ProbeTarget", "SendNotification", "IngestReport", "PurgeHistory", "SweepDkimSelectors", "Dashboard", .. ApiRoutes.All.Select(r => r.Name)];
+        string[] expected = ["ScheduleProbes", "ProbeTarget", "SendNotification", "IngestReport", "PurgeHistory", "SweepDkimSelectors", "PollReportsMailbox", "Dashboard", .. ApiRoutes.All.Select(r => r.Name)];
 
         Assert.Equal(expected.Order(StringComparer.Ordinal), Functions.Value.Keys.Order(StringComparer.Ordinal));
         Assert.All(Functions.Value.Values, f => Assert.Equal("dotnet-isolated", (string)f["language"]!));
@@ -45,6 +46,14 @@ public sealed class FunctionsMetadataTests
 
         Assert.Equal("timerTrigger", (string)trigger["type"]!);
         Assert.Equal("%MAILHEALTH_SCHEDULE%", (string)trigger["schedule"]!);
+    }
+
+    [Fact]
+    public void PollReportsMailbox_TimerEveryFiveMinutes_ServesDefault()
+    {
+        var trigger = Trigger("PollReportsMailbox");
+
+        Assert.Equal(("timerTrigger", ScheduleSettings.DefaultMailboxSchedule), ((string)trigger["type"]!, (string)trigger["schedule"]!));
     }
 
     [Theory]

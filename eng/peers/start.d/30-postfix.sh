@@ -28,12 +28,29 @@ postfix_host() {
 # every other domain is still discarded. $MH_STATE/postfix/alerts-maildir holds the Maildir's path.
 POSTFIX_ALERTS_DOMAIN="alerts.test"
 
+# The reports mailbox's MX: $MH_NET.76.1 port 25 takes mail for mailbox.test from anyone, without
+# AUTH, as receivers send DMARC and TLS reports (STARTTLS offered), and hands mail for
+# LOCAL@mailbox.test to the Dovecot peer's delivery agent (dovecot-lda, through pipe(8), as the
+# dovecot user), which files it in the INBOX of Dovecot's user LOCAL (eng/peers/start.d/70-dovecot.sh).
+POSTFIX_REPORTS_DOMAIN="mailbox.test"
+POSTFIX_REPORTS_IP_SUFFIX="76.1"
+
 postfix_alerts_listeners() {
   local ip="$MH_NET.70.1"
   local tls="-o myhostname=submit.alerts.test -o smtpd_tls_chain_files=$MH_STATE/certs/alerts-submit.key,$MH_STATE/certs/alerts-submit.chain.pem -o smtpd_sasl_auth_enable=yes"
   echo "# alerts.test submission (notification e-mail is delivered here)"
   echo "$ip:587 inet n - n - - smtpd $tls -o smtpd_tls_security_level=encrypt -o smtpd_tls_auth_only=yes"
   echo "$ip:465 inet n - n - - smtpd $tls -o smtpd_tls_wrappermode=yes -o smtpd_tls_security_level=encrypt"
+}
+
+postfix_reports_listener() {
+  local ip="$MH_NET.$POSTFIX_REPORTS_IP_SUFFIX" run
+  run="$(postfix_run_dir)"
+  # Not relay_domains: trivial-rewrite classifies addresses from main.cf, whatever smtpd's -o say.
+  echo "$POSTFIX_REPORTS_DOMAIN OK" >"$run/reports-recipients"
+  echo "# mailbox.test MX (receivers' reports are delivered here, for the Dovecot peer)"
+  echo "dovecot-reports unix - n n - - pipe flags=DRhu user=dovecot argv=/usr/lib/dovecot/dovecot-lda -c /var/lib/mailhealth-peers/$MH_NET/dovecot/dovecot.conf -d \${user} -f \${sender}"
+  echo "$ip:25 inet n - n - - smtpd -o myhostname=mx.mailbox.test -o smtpd_tls_chain_files=$MH_STATE/certs/mailbox.key,$MH_STATE/certs/mailbox.chain.pem -o smtpd_tls_security_level=may -o smtpd_relay_restrictions=check_recipient_access,texthash:$run/reports-recipients,reject"
 }
 
 postfix_alerts_mailbox() {
@@ -59,6 +76,7 @@ postfix_certs() {
   mh_cert smtp-ehlorejected -1 +365 mx.ehlorejected.smtp.test
   mh_cert smtp-legacytls -1 +365 mx.legacytls.smtp.test
   mh_cert alerts-submit -1 +365 submit.alerts.test "IP:$MH_NET.70.1"
+  mh_cert mailbox -1 +365 imap.mailbox.test mx.mailbox.test "IP:$MH_NET.$POSTFIX_REPORTS_IP_SUFFIX"
 }
 
 # postfix_run_dir: the instance itself (main.cf, master.cf, queue, data, SASL database, log).
@@ -69,12 +87,7 @@ postfix_run_dir() { echo "/var/lib/mailhealth-peers/$MH_NET/postfix"; }
 postfix_sasl() {
   local dir="$1" run="$2" password
   mkdir -p "$run/sasl"
-  if [ ! -s "$dir/credentials" ]; then
-    password="$(openssl rand -hex 12)"
-    printf 'user=%s\npassword=%s\n' "$POSTFIX_SASL_USER" "$password" >"$dir/credentials"
-    chmod 600 "$dir/credentials"
-  fi
-  password="$(sed -n 's/^password=//p' "$dir/credentials")"
+  password="$(mh_credentials "$dir/credentials" "$POSTFIX_SASL_USER")"
   cat >"$run/sasl/smtpd.conf" <<CONF
 pwcheck_method: auxprop
 auxprop_plugin: sasldb
@@ -123,10 +136,12 @@ cyrus_sasl_config_path = $run/sasl
 # domain is routed by transport_maps, not made a virtual mailbox domain: the other listeners still
 # refuse it (reject_unauth_destination), and virtual_mailbox_domains must be empty because its
 # default, \$virtual_mailbox_maps, would make the static map claim every domain (an open relay).
-transport_maps = inline:{ $POSTFIX_ALERTS_DOMAIN=virtual: }
+transport_maps = inline:{ $POSTFIX_ALERTS_DOMAIN=virtual:, $POSTFIX_REPORTS_DOMAIN=dovecot-reports: }
 virtual_mailbox_domains =
 virtual_mailbox_base = $run/mail
 virtual_mailbox_maps = static:alerts/
+# dovecot-lda delivers to one user (\${user}) per call.
+dovecot-reports_destination_recipient_limit = 1
 virtual_uid_maps = static:$(id -u postfix)
 virtual_gid_maps = static:$(id -g postfix)
 virtual_minimum_uid = 1
@@ -166,6 +181,7 @@ postfix_master_cf() {
     local legacy="-o smtpd_tls_protocols=>=TLSv1,<=TLSv1 -o smtpd_tls_mandatory_protocols=>=TLSv1,<=TLSv1 -o tls_medium_cipherlist=DEFAULT:@SECLEVEL=0"
     postfix_host mx.legacytls.smtp.test "$n.10.12" smtp-legacytls "$legacy" "$legacy" "$legacy"
     postfix_alerts_listeners
+    postfix_reports_listener
   } >>"$dir/master.cf"
 }
 
@@ -199,8 +215,10 @@ postfix_start() {
   mh_wait_port "$MH_NET.10.1" 25 10
   mh_wait_port "$MH_NET.10.12" 465 10
   mh_wait_port "$MH_NET.70.1" 465 10
+  mh_wait_port "$MH_NET.$POSTFIX_REPORTS_IP_SUFFIX" 25 10
   mh_log "postfix on $MH_NET.10.1-12 ports 25/587/465 (SASL user $POSTFIX_SASL_USER, password in $dir/credentials)"
   mh_log "postfix alerts.test submission on $MH_NET.70.1 ports 587/465, Maildir $(cat "$dir/alerts-maildir")"
+  mh_log "postfix mailbox.test MX on $MH_NET.$POSTFIX_REPORTS_IP_SUFFIX port 25 (LOCAL@mailbox.test to Dovecot's user LOCAL)"
 }
 
 postfix_stop() {

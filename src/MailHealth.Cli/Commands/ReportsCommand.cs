@@ -10,5 +10,6 @@ internal static class ReportsCommand
         {
             ReportsParseCommand.Create(output),
             ReportsImportCommand.Create(output, error, time),
+            ReportsPollCommand.Create(output, error, time),
         };
 }

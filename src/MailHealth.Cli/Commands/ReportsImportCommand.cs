@@ -61,10 +61,7 @@ internal static class ReportsImportCommand
             var outcomes = new List<ReportOutcome>();
             try
             {
-                await services.GetRequiredService<StorageDeadline>().RunAsync(
-                    services.GetRequiredService<IOptions<MonitorSettings>>().Value.StorageDeadline,
-                    services.GetRequiredService<StorageInitializer>().InitializeAsync,
-                    cancellationToken).ConfigureAwait(false);
+                await InitializeStorageAsync(services, cancellationToken).ConfigureAwait(false);
                 await ImportAllAsync(ingestion, paths, parse.GetValue(parallel), async (path, record) =>
                 {
                     await writer.WriteAsync(path, record, cancellationToken).ConfigureAwait(false);
@@ -138,6 +135,13 @@ internal static class ReportsImportCommand
         }
     }
 
+    /// <summary>Makes the tables, queues and container the storage lacks, within the storage deadline.</summary>
+    internal static Task InitializeStorageAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<StorageDeadline>().RunAsync(
+            services.GetRequiredService<IOptions<MonitorSettings>>().Value.StorageDeadline,
+            services.GetRequiredService<StorageInitializer>().InitializeAsync,
+            cancellationToken);
+
     /// <summary>Stores one file; a file over the message cap is refused unread and nothing of it stored.</summary>
     private static async Task<ReportInputRecord> ImportAsync(ReportIngestion ingestion, string path, CancellationToken cancellationToken)
     {
@@ -163,8 +167,12 @@ internal static class ReportsImportCommand
         return await ingestion.IngestAsync(raw, ReportDoors.Cli, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Report ingestion on the storage the config file and the environment name, every setting validated.</summary>
-    private static async Task<ServiceProvider> ComposeAsync(string? configPath, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Report ingestion on the storage the config file and the environment name, every setting
+    /// validated, with what <paramref name="more"/> adds (<c>reports poll</c>: the address policy).
+    /// </summary>
+    internal static async Task<ServiceProvider> ComposeAsync(
+        string? configPath, TimeProvider time, CancellationToken cancellationToken, Action<IServiceCollection, IConfiguration>? more = null)
     {
         var file = configPath is null ? null : await ServeConfigFile.ReadAsync(configPath, cancellationToken).ConfigureAwait(false);
         var configuration = new ConfigurationManager();
@@ -175,6 +183,7 @@ internal static class ReportsImportCommand
         // No log providers: the command says per report what happened.
         services.AddLogging();
         services.AddMailHealthReportIngestion(configuration);
+        more?.Invoke(services, configuration);
         var provider = services.BuildServiceProvider();
         if (StartupErrors.Collect(provider) is { Count: > 0 } problems)
         {

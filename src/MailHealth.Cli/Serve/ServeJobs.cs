@@ -1,5 +1,6 @@
 using MailHealth.Cli.Serve.Metrics;
 using MailHealth.Monitor.Dkim;
+using MailHealth.Monitor.ReceiverReports.Mailbox;
 using MailHealth.Monitor.Retention;
 using MailHealth.Monitor.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,8 @@ namespace MailHealth.Cli.Serve;
 /// <summary>
 /// <c>serve</c>'s scheduled jobs on its own clock, where the Functions app has timer triggers:
 /// <c>Schedule</c> (the probe schedule's tick, then the worker is woken) and <c>Purge</c> (the
-/// retention purge) and <c>DkimSweep</c> (the daily DKIM selector sweep), at the times of <see cref="ScheduleSettings"/>; each occurrence counted in
+/// retention purge), <c>DkimSweep</c> (the daily DKIM selector sweep) and <c>Mailbox</c> (the
+/// reports mailbox poll, also at start), at the times of <see cref="ScheduleSettings"/>; each occurrence counted in
 /// <see cref="ProcessMetrics"/>, done or failed.
 /// </summary>
 internal static class ServeJobs
@@ -22,6 +24,8 @@ internal static class ServeJobs
     public const string Purge = "Purge";
 
     public const string DkimSweep = "DkimSweep";
+
+    public const string Mailbox = "Mailbox";
 
     public static IServiceCollection AddServeJobs(this IServiceCollection services)
     {
@@ -37,6 +41,9 @@ internal static class ServeJobs
         }));
         services.AddSingleton<IHostedService>(sp => Job(sp, DkimSweep, s => s.DkimSweep, runOnStart: false, async (s, ct) =>
             await s.GetRequiredService<DkimSweepService>().SweepDueAsync(ct).ConfigureAwait(false)));
+        // Ticks without a mailbox too: the poll returns at once then, and says so in the metrics.
+        services.AddSingleton<IHostedService>(sp => Job(sp, Mailbox, s => s.Mailbox, runOnStart: true, async (s, ct) =>
+            await s.GetRequiredService<MailboxPoller>().PollAsync(ct).ConfigureAwait(false)));
         return services;
     }
 

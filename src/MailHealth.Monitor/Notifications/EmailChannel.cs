@@ -1,6 +1,5 @@
-using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
+using MailHealth.Monitor.Tls;
 using MailHealth.Network;
 using MailHealth.Notifications;
 using MailKit;
@@ -24,7 +23,7 @@ internal sealed class EmailChannel : INotificationChannel
     private readonly ChannelOptions _options;
     private readonly TimeProvider _time;
     private readonly AddressPolicy _addressPolicy;
-    private readonly X509Certificate2Collection _extraRoots;
+    private readonly ServerCertificateTrust _trust;
     private readonly MailboxAddress _from;
     private readonly IReadOnlyList<MailboxAddress> _to;
 
@@ -34,11 +33,7 @@ internal sealed class EmailChannel : INotificationChannel
         _options = options;
         _time = time;
         _addressPolicy = addressPolicy;
-        _extraRoots = [];
-        if (options.CaFile is { Length: > 0 } caFile)
-        {
-            _extraRoots.ImportFromPemFile(caFile);
-        }
+        _trust = new ServerCertificateTrust(options.CaFile);
 
         _from = MailboxAddress.Parse(options.From!);
         _to = options.To.Select(MailboxAddress.Parse).ToList();
@@ -64,7 +59,7 @@ internal sealed class EmailChannel : INotificationChannel
         using var client = new SmtpClient
         {
             Timeout = (int)_options.Timeout.TotalMilliseconds,
-            ServerCertificateValidationCallback = ValidateCertificate,
+            ServerCertificateValidationCallback = _trust.Validate,
             CheckCertificateRevocation = false,
         };
         var stage = "connect";
@@ -114,34 +109,5 @@ internal sealed class EmailChannel : INotificationChannel
             var kind = e is SocketException socket ? socket.SocketErrorCode.ToString() : e.GetType().Name;
             return DeliveryResult.RetryableFailure($"connection failed ({stage}, {kind})");
         }
-    }
-
-    private bool ValidateCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
-    {
-        if (errors == SslPolicyErrors.None)
-        {
-            return true;
-        }
-
-        // Only a chain error may be cured by the extra roots; a name mismatch never is.
-        if (errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate is null || _extraRoots.Count == 0)
-        {
-            return false;
-        }
-
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.AddRange(_extraRoots);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (chain is not null)
-        {
-            foreach (var element in chain.ChainElements)
-            {
-                custom.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return custom.Build(leaf);
     }
 }

@@ -127,6 +127,32 @@ public sealed partial class ReportIngestion(
         return record;
     }
 
+    /// <summary>
+    /// Records an input a door refused without reading it (the mailbox's message over
+    /// <see cref="MaxInputBytes"/>, judged by its size before it is fetched): processed, with one
+    /// invalid outcome saying why, and no blob. <paramref name="input"/> names it as the door can
+    /// (its bytes were never read); recorded again, it stays one record.
+    /// </summary>
+    public async Task<ReportInputRecord> RefuseAsync(string input, long bytes, string door, string reason, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var (received, _) = await storage.RunAsync(ct => log.ReceiveAsync(new ReportInputRecord { Input = input, ReceivedAt = now, Door = door, Bytes = bytes }, ct), cancellationToken).ConfigureAwait(false);
+        if (received.State == ReportInputState.Processed)
+        {
+            return received;
+        }
+
+        var record = received with
+        {
+            State = ReportInputState.Processed,
+            ProcessedAt = now,
+            Reports = [new ReportOutcome { Status = ReportOutcomeStatus.Invalid, Reason = reason }],
+        };
+        await storage.RunAsync(ct => log.CompleteAsync(record, ct), cancellationToken).ConfigureAwait(false);
+        LogProcessed(logger, input, door, 0, 0, 1);
+        return record;
+    }
+
     /// <summary>The record of an input; null when no input of that id was received.</summary>
     public Task<ReportInputRecord?> GetAsync(string input, CancellationToken cancellationToken) =>
         storage.RunAsync(ct => log.GetAsync(input, ct), cancellationToken);

@@ -1,3 +1,4 @@
+using MailHealth.Monitor.ReceiverReports.Mailbox;
 using MailHealth.ReceiverReports;
 using MailHealth.Settings;
 using MailHealth.Storage;
@@ -27,6 +28,7 @@ public static class ReportIngestionServiceCollectionExtensions
         services.TryAddSingleton<ReportProcessor>();
         services.TryAddSingleton<ReportIngestion>();
         services.TryAddSingleton<ReceiverTotalsReader>();
+        services.AddMailHealthMailbox(configuration);
         return services;
     }
 }

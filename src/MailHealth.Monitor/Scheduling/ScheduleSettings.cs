@@ -5,8 +5,9 @@ namespace MailHealth.Monitor.Scheduling;
 /// <summary>
 /// The schedules both hosts run, named, defaulted and checked in one place: the probe schedule
 /// (<c>MAILHEALTH_SCHEDULE</c>, a top-level setting because the Functions timer trigger resolves
-/// it by that name), the retention purge's (<c>MAILHEALTH_PURGE_SCHEDULE</c>) and the daily DKIM
-/// selector sweep's (<c>MAILHEALTH_DKIM_SWEEP_SCHEDULE</c>), six-field
+/// it by that name), the retention purge's (<c>MAILHEALTH_PURGE_SCHEDULE</c>), the daily DKIM
+/// selector sweep's (<c>MAILHEALTH_DKIM_SWEEP_SCHEDULE</c>) and the reports mailbox poll's
+/// (<c>MAILHEALTH_MAILBOX_SCHEDULE</c>), six-field
 /// NCRONTAB expressions in UTC, the probe schedule ticking once per <c>MailHealth:Monitor:Interval</c>.
 /// Which of them a host may set is <see cref="ScheduleTimers"/>'.
 /// </summary>
@@ -18,6 +19,8 @@ public sealed class ScheduleSettings
 
     public const string DkimSweepScheduleSetting = "MAILHEALTH_DKIM_SWEEP_SCHEDULE";
 
+    public const string MailboxScheduleSetting = "MAILHEALTH_MAILBOX_SCHEDULE";
+
     /// <summary>Every 5 minutes, as <c>MailHealth:Monitor:Interval</c>'s default.</summary>
     public const string DefaultSchedule = "0 */5 * * * *";
 
@@ -27,6 +30,9 @@ public sealed class ScheduleSettings
     /// <summary>Daily at 04:00 UTC, after the purge.</summary>
     public const string DefaultDkimSweepSchedule = "0 0 4 * * *";
 
+    /// <summary>Every 5 minutes, two minutes after the probe schedule's ticks (the mailbox poll, off without a mailbox).</summary>
+    public const string DefaultMailboxSchedule = "0 2-59/5 * * * *";
+
     /// <summary>The probe schedule; null when the setting is missing or wrong (<see cref="Problems"/> says which).</summary>
     public CronSchedule? Probes { get; private set; }
 
@@ -35,6 +41,9 @@ public sealed class ScheduleSettings
 
     /// <summary>The DKIM selector sweep's schedule; null when the setting is wrong.</summary>
     public CronSchedule? DkimSweep { get; private set; }
+
+    /// <summary>The reports mailbox poll's schedule; null when the setting is wrong.</summary>
+    public CronSchedule? Mailbox { get; private set; }
 
     /// <summary>What is wrong with the schedule settings, each naming its setting; empty when nothing is.</summary>
     public IReadOnlyList<string> Problems { get; private set; } = [];
@@ -57,6 +66,7 @@ public sealed class ScheduleSettings
 
         Purge = ReadFixedInFunctions(configuration, timers, PurgeScheduleSetting, DefaultPurgeSchedule, "purges", problems);
         DkimSweep = ReadFixedInFunctions(configuration, timers, DkimSweepScheduleSetting, DefaultDkimSweepSchedule, "sweeps DKIM selectors", problems);
+        Mailbox = ReadFixedInFunctions(configuration, timers, MailboxScheduleSetting, DefaultMailboxSchedule, "polls the reports mailbox", problems);
 
         if (Probes is not null && MonitorSettings.ReadInterval(configuration) is { } interval && Probes.MismatchWith(interval, ScheduleSetting) is { } mismatch)
         {

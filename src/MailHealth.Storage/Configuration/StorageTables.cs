@@ -34,9 +34,12 @@ public static class StorageTables
     /// <summary>The policy domains reports arrived for, matched to a target or not.</summary>
     public const string ReportDomains = "reportdomains";
 
+    /// <summary>The mailbox door's cursor per folder (UIDVALIDITY, last UID) and its poll's claim.</summary>
+    public const string Mailbox = "mailbox";
+
     public static IReadOnlyList<string> All { get; } =
     [
         Targets, Runs, Latest, Alerts, AlertIndex, Changes, ChangeIndex, Fingerprints, Outbox, Egress, Heartbeats, DkimSelectors,
-        Reports, DmarcSources, DmarcSenders, TlsResults, ReportInputs, ReportDomains,
+        Reports, DmarcSources, DmarcSenders, TlsResults, ReportInputs, ReportDomains, Mailbox,
     ];
 }

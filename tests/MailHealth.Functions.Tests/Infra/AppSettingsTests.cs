@@ -103,6 +103,13 @@ public sealed class AppSettingsTests
         ["MailHealth:ReceiverFindings:ReadyDays"] = "default 30",
         ["MailHealth:ReceiverFindings:ReadyPassPercent"] = "default 99",
         ["MailHealth:ReceiverFindings:ReadySeverity"] = "default info",
+        ["MailHealth:Mailbox:Tls"] = "default Auto: implicit TLS on 993, which the template sets",
+        ["MailHealth:Mailbox:CaFile"] = "a private CA's file: none in a deployment",
+        ["MailHealth:Mailbox:Folder"] = "default INBOX",
+        ["MailHealth:Mailbox:ProcessedFolder"] = "default Processed",
+        ["MailHealth:Mailbox:InvalidFolder"] = "default Invalid",
+        ["MailHealth:Mailbox:MaxMessagesPerPoll"] = "default 200 every 5 minutes",
+        ["MailHealth:Mailbox:Timeout"] = "default 1 min per IMAP command",
         [FunctionsSettings.PlatformAuthenticationSetting] = "set by the platform itself while App Service Authentication is on",
     };
 
@@ -185,5 +192,6 @@ public sealed class AppSettingsTests
         Assert.Contains("MailHealth__Monitor__RetentionDays", template);
         Assert.Contains("AzureWebJobsStorage__clientId", template);
         Assert.Contains("MailHealth__Notifications__Channels__email__To__{0}", template);
+        Assert.Contains("MailHealth__Mailbox__ClientSecret", template);
     }
 }

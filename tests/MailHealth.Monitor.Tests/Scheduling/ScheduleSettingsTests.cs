@@ -25,6 +25,18 @@ public sealed class ScheduleSettingsTests
         Assert.Equal(ScheduleSettings.DefaultSchedule, settings.Probes?.Expression);
         Assert.Equal(ScheduleSettings.DefaultPurgeSchedule, settings.Purge?.Expression);
         Assert.Equal(ScheduleSettings.DefaultDkimSweepSchedule, settings.DkimSweep?.Expression);
+        Assert.Equal(ScheduleSettings.DefaultMailboxSchedule, settings.Mailbox?.Expression);
+    }
+
+    [Fact]
+    public void Read_Functions_AMailboxSchedule_RefusedNotIgnored_AndServeTakesIt()
+    {
+        var functions = Read(ScheduleTimers.Functions, ("MAILHEALTH_SCHEDULE", "0 */5 * * * *"), ("MAILHEALTH_MAILBOX_SCHEDULE", "0 * * * * *"));
+        var serve = Read(ScheduleTimers.InProcess, ("MAILHEALTH_MAILBOX_SCHEDULE", "0 * * * * *"));
+
+        Assert.Null(functions.Mailbox);
+        Assert.StartsWith("MAILHEALTH_MAILBOX_SCHEDULE: the Functions app polls the reports mailbox at the fixed '0 2-59/5 * * * *'", Assert.Single(functions.Problems), StringComparison.Ordinal);
+        Assert.Equal("0 * * * * *", serve.Mailbox?.Expression);
     }
 
     [Fact]
