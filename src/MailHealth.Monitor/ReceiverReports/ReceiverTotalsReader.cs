@@ -19,6 +19,9 @@ public sealed class ReceiverTotalsReader(
     ReportDomainIndex domains,
     ReportStorageCalls storage)
 {
+    /// <summary>Day partitions read at once for a range.</summary>
+    private const int DayReadsAtOnce = 4;
+
     /// <summary>The target's aggregate reports added up per day, <paramref name="from"/> to <paramref name="to"/>; null when there is no such target.</summary>
     public async Task<IReadOnlyList<DmarcDay>?> DmarcDaysAsync(string targetId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
@@ -52,6 +55,98 @@ public sealed class ReceiverTotalsReader(
     public Task<IReadOnlyList<TlsResultTotals>?> TlsResultsAsync(string targetId, DateOnly day, CancellationToken cancellationToken) =>
         OfDayAsync(targetId, day, ReceivedReportKindNames.TlsRpt, tlsResults.ListAsync, cancellationToken);
 
+    /// <summary>
+    /// The target's aggregate reports per day with each day's sources (at most
+    /// <paramref name="sourcesPerDay"/>, most messages first): one ledger read for the range, then
+    /// one partition read per day that has reports; null when there is no such target.
+    /// </summary>
+    public async Task<IReadOnlyList<DmarcDayView>?> DmarcRangeAsync(string targetId, DateOnly from, DateOnly to, int sourcesPerDay, CancellationToken cancellationToken)
+    {
+        var days = await PerDayAsync(targetId, from, to, ReceivedReportKindNames.Dmarc, sources.ListAsync, cancellationToken).ConfigureAwait(false);
+        return days?.Select(d =>
+        {
+            var counts = new DmarcCounts();
+            foreach (var report in d.Reports)
+            {
+                counts.Add(report.Dmarc!);
+            }
+
+            return new DmarcDayView(d.Day, d.Reports.Count, DmarcMessages.Of(counts), d.Rows.Count, [.. d.Rows.Take(sourcesPerDay).Select(DmarcDaySource.Of)]);
+        }).ToList();
+    }
+
+    /// <summary>
+    /// Each source of the target's aggregate reports from <paramref name="from"/> to <paramref name="to"/>,
+    /// added up over the days: messages, DMARC passes, first and last day seen. Unknown senders
+    /// first (no name, or no SPF term authorises them), then by messages; null when there is no such target.
+    /// </summary>
+    public async Task<IReadOnlyList<DmarcSourceView>?> DmarcSourcesAsync(string targetId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var days = await PerDayAsync(targetId, from, to, ReceivedReportKindNames.Dmarc, sources.ListAsync, cancellationToken).ConfigureAwait(false);
+        if (days is null)
+        {
+            return null;
+        }
+
+        var bySource = new Dictionary<string, (DmarcCounts Counts, DateOnly First, DateOnly Last, int Days)>(StringComparer.Ordinal);
+        // Days come oldest first: the first day a source is met is its first seen, each later one its last.
+        foreach (var day in days)
+        {
+            foreach (var source in day.Rows)
+            {
+                var (counts, first, _, seenOn) = bySource.TryGetValue(source.SourceIp, out var before) ? before : (new DmarcCounts(), day.Day, day.Day, 0);
+                counts.Add(source.Counts);
+                bySource[source.SourceIp] = (counts, first, day.Day, seenOn + 1);
+            }
+        }
+
+        return [.. bySource
+            .Select(s => new DmarcSourceView(
+                s.Key, null, null, null,
+                DmarcMessages.Round(s.Value.Counts.Messages),
+                DmarcMessages.Round(s.Value.Counts.DmarcPass),
+                DmarcMessages.Share(s.Value.Counts.DmarcPass, s.Value.Counts.Messages),
+                DmarcMessages.Round(s.Value.Counts.DkimAligned),
+                DmarcMessages.Round(s.Value.Counts.SpfAligned),
+                s.Value.First,
+                s.Value.Last,
+                s.Value.Days))
+            .OrderBy(s => s.Name is not null && s.SpfTerm is not null)
+            .ThenByDescending(s => s.Messages)
+            .ThenBy(s => s.SourceIp, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The target's TLS reports per day with each policy type, MX host and result type: as <see cref="DmarcRangeAsync"/>; null when there is no such target.</summary>
+    public async Task<IReadOnlyList<TlsDayView>?> TlsRangeAsync(string targetId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var days = await PerDayAsync(targetId, from, to, ReceivedReportKindNames.TlsRpt, tlsResults.ListAsync, cancellationToken).ConfigureAwait(false);
+        return days?.Select(d =>
+        {
+            var sessions = d.Reports.Select(r => r.Tls!).Aggregate((a, b) => a.Plus(b));
+            return new TlsDayView(d.Day, d.Reports.Count, DmarcMessages.Round(sessions.Successful), DmarcMessages.Round(sessions.Failed), [.. d.Rows.Select(TlsResultView.Of)]);
+        }).ToList();
+    }
+
+    /// <summary>The target's aggregate reports added up over the range, from the ledger's day rows alone (one key range); null when there is no such target.</summary>
+    public async Task<DmarcSummary?> DmarcSummaryAsync(string targetId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var days = await DmarcDaysAsync(targetId, from, to, cancellationToken).ConfigureAwait(false);
+        if (days is null)
+        {
+            return null;
+        }
+
+        var counts = new DmarcCounts();
+        foreach (var day in days)
+        {
+            counts.Add(day.Counts);
+        }
+
+        // A report spread over several days counts once on each of them: the reports are told apart by key.
+        var reports = days.Sum(d => d.Reports);
+        return new DmarcSummary(from, to, reports, DmarcMessages.Round(counts.Messages), DmarcMessages.Round(counts.DmarcPass), DmarcMessages.Share(counts.DmarcPass, counts.Messages));
+    }
+
     /// <summary>The domains reports arrived for that no target monitors now.</summary>
     public async Task<IReadOnlyList<ReportDomain>> UnmatchedDomainsAsync(CancellationToken cancellationToken)
     {
@@ -69,6 +164,26 @@ public sealed class ReceiverTotalsReader(
             },
             cancellationToken).ConfigureAwait(false);
         return [.. reported.Where(d => !monitored.Contains(d.Domain))];
+    }
+
+    /// <summary>The days of the range that have committed reports of <paramref name="kind"/>, each with those reports and the rows <paramref name="read"/> adds up for it, read a few days at once.</summary>
+    private async Task<IReadOnlyList<DayRows<T>>?> PerDayAsync<T>(
+        string targetId, DateOnly from, DateOnly to, string kind, Func<string, DateOnly, IEnumerable<ReportDayTotals>, CancellationToken, Task<IReadOnlyList<T>>> read, CancellationToken cancellationToken)
+    {
+        var domain = await DomainAsync(targetId, cancellationToken).ConfigureAwait(false);
+        if (domain is null)
+        {
+            return null;
+        }
+
+        var committed = await storage.RunAsync(ct => ledger.ListDaysAsync(domain, from, to, ct), cancellationToken).ConfigureAwait(false);
+        var days = committed.Where(d => d.Kind == kind).GroupBy(d => d.Day).OrderBy(g => g.Key).ToList();
+        var rows = new IReadOnlyList<T>[days.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, days.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = DayReadsAtOnce, CancellationToken = cancellationToken },
+            async (i, ct) => rows[i] = await storage.RunAsync(c => read(domain, days[i].Key, days[i], c), ct).ConfigureAwait(false)).ConfigureAwait(false);
+        return [.. days.Select((d, i) => new DayRows<T>(d.Key, [.. d], rows[i]))];
     }
 
     private async Task<IReadOnlyList<T>?> OfDayAsync<T>(
@@ -92,4 +207,6 @@ public sealed class ReceiverTotalsReader(
 
     private async Task<string?> DomainAsync(string targetId, CancellationToken cancellationToken) =>
         (await storage.RunAsync(ct => targets.GetAsync(targetId, ct), cancellationToken).ConfigureAwait(false))?.Target.Domain;
+
+    private sealed record DayRows<T>(DateOnly Day, IReadOnlyList<ReportDayTotals> Reports, IReadOnlyList<T> Rows);
 }
