@@ -60,6 +60,12 @@ public sealed class ReceiverViewApiTests
         var fleet = await ApiAssert.JsonAsync(await api.Read.GetAsync("/api/dmarc"), HttpStatusCode.OK, "DmarcSummaryPage");
         var summary = Assert.Single(fleet.GetProperty("items").EnumerateArray()).GetProperty("dmarc");
         Assert.Equal((messages, Math.Round(passed / messages, 4)), (summary.GetProperty("messages").GetDouble(), summary.GetProperty("passShare").GetDouble()));
+
+        // The fleet loaded again (the dashboard's refresh): the page of targets and each target's figure come from the read cache, no storage read.
+        var before = api.Get<Monitor.Api.ApiReadCache>().Statistics;
+        await ApiAssert.JsonAsync(await api.Read.GetAsync("/api/dmarc"), HttpStatusCode.OK, "DmarcSummaryPage");
+        var after = api.Get<Monitor.Api.ApiReadCache>().Statistics;
+        Assert.Equal((before.Misses, before.Hits + 2), (after.Misses, after.Hits));
     }
 
     [Fact]
