@@ -5,11 +5,20 @@
 // decompression cap. Prints sizes, rows/s, the GC heap and the process's peak RSS during each
 // read (VmHWM, reset before it through /proc/self/clear_refs).
 //   dotnet run -c Release --project bench/ReportBench [-- ROWS [SOURCES]]
+// With --import, the whole pipeline on the peers' Azurite instead (ImportBench.cs):
+//   dotnet run -c Release --project bench/ReportBench -- --import [--reports 10000] [--rows 1000000]
+//     [--large 900000] [--large-sources 20000] [--parallel 8] [--only files|large] [--cli PATH]
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using MailHealth.ReceiverReports;
 using MailHealth.Testing.Reports;
+
+if (args is ["--import", ..])
+{
+    await MailHealth.Bench.Reports.ImportBench.RunAsync(args[1..]);
+    return;
+}
 
 var rows = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 900_000;
 var sources = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000;

@@ -58,6 +58,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<DmarcSourceStore>();
         services.TryAddSingleton<TlsResultStore>();
         services.TryAddSingleton<ReportDomainIndex>();
+        services.TryAddSingleton<ReportPurge>();
         return services;
     }
 }

@@ -106,6 +106,34 @@ public sealed class ReportsImportCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ManyFiles_StoredSeveralAtOnce_ToldInTheFilesOrder()
+    {
+        var config = Config();
+        var reports = Enumerable.Range(0, 12).Select(i => File($"r{i:D2}.xml", AggregateXml.Bytes(
+            Reporters.Yahoo($"d{i}.import.example", TestClock.Yesterday, AggregateRows.Mixed($"d{i}.import.example", 3, 3))))).ToList();
+        var bounce = File("bounce.eml", "From: MAILER-DAEMON@example.net\r\nSubject: Undelivered Mail\r\n\r\nThe mail could not be delivered.\r\n"u8.ToArray());
+        string[] files = [.. reports[..6], bounce, .. reports[6..], reports[0]];
+
+        var outcome = await CliRunner.RunAsync(["reports", "import", .. files, "--parallel", "4", "--config", config]);
+
+        Assert.Equal(ExitCodes.InvalidInput, outcome.ExitCode);
+        var told = outcome.Output.Split('\n').Where(l => l.StartsWith(_folder, StringComparison.Ordinal)).Select(l => l[..l.IndexOfAny([' ', ':'])]).ToList();
+        Assert.Equal(files, told);
+        Assert.EndsWith("14 files: 12 stored, 1 duplicate, 1 invalid\n", outcome.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("65")]
+    public async Task ParallelOutOfRange_IsBadUsage_Exit2(string parallel)
+    {
+        var outcome = await CliRunner.RunAsync("reports", "import", GoogleMessage(), "--parallel", parallel, "--config", Config());
+
+        Assert.Equal(ExitCodes.Usage, outcome.ExitCode);
+        Assert.Contains("--parallel must be from 1 to 64", outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NoFile_OrAFileThatCannotBeRead_IsBadUsage_Exit2_NothingStored()
     {
         var config = Config();

@@ -12,12 +12,12 @@ public static class RecursivePeer
 {
     public static IPEndPoint Endpoint => new(Peers.Address(0, 55), 53);
 
-    /// <summary>A resolver asking only the test resolver, without a client cache.</summary>
+    /// <summary>A resolver asking only the test resolver, without a client cache; it asks again once after a silence, as <see cref="Peers.Resolver"/> does.</summary>
     public static DnsResolver Resolver(TimeSpan? timeout = null) => new(new DnsResolverOptions
     {
         Servers = [Endpoint],
         Timeout = timeout ?? TimeSpan.FromSeconds(2),
-        Retries = 0,
+        Retries = 1,
         UseCache = false,
     });
 }

@@ -18,10 +18,20 @@ public sealed class ReportIngestionSettings
     /// </summary>
     public int MaxReportDays { get; set; } = 31;
 
+    /// <summary>
+    /// Days receivers' reports are kept, counted back from today to the end of a report's range:
+    /// the daily purge removes older ones (their rows, day totals and ledger rows; the inputs and
+    /// their blobs once the month they arrived in is wholly older), and a report that ended before
+    /// that is refused at ingestion, so a purged report delivered again is not counted again.
+    /// Default 400 (a year and a month: this year's figures beside last year's), 7-3650.
+    /// </summary>
+    public int RetentionDays { get; set; } = 400;
+
     public static void Validate(ReportIngestionSettings settings, SettingErrors errors)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(errors);
         errors.Range(nameof(MaxReportDays), settings.MaxReportDays, 1, 60);
+        errors.Range(nameof(RetentionDays), settings.RetentionDays, 7, 3650);
     }
 }

@@ -87,12 +87,19 @@ public sealed class ReportProcessor(
             : await StoreTlsAsync(report, report.Tls!, identity, outcome, input, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Why a readable report cannot be stored: a policy domain that is no domain name, a range of too many days.</summary>
+    /// <summary>Why a readable report cannot be stored: a policy domain that is no domain name, a range of too many days, or one that ended before the days kept.</summary>
     private string? Refusal(ReportIdentity identity)
     {
         if (!DomainName.TryParse(identity.PolicyDomain, out _, out var problem))
         {
             return $"the policy domain is not a domain name: {problem}";
+        }
+
+        var kept = settings.Value.RetentionDays;
+        if (identity.End <= ReportRetention.CutOff(time.GetUtcNow(), kept))
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"its range ended on {identity.End.UtcDateTime:yyyy-MM-dd}, before the {kept:N0} days reports are kept ({ReportIngestionSettings.Section}:{nameof(ReportIngestionSettings.RetentionDays)}): retention would remove it");
         }
 
         var days = ReportDays.Count(identity.Begin, identity.End);

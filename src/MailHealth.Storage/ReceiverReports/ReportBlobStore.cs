@@ -89,6 +89,10 @@ public sealed class ReportBlobStore(StorageAccount account)
         var raw = output.ToArray();
         return InputId(raw) == inputId ? raw : throw new StoredDataException($"report input {inputId}: the stored bytes do not hash to their name");
     }
+
+    /// <summary>Removes input <paramref name="inputId"/>'s blob (retention); true when there was one.</summary>
+    public async Task<bool> DeleteAsync(string inputId, CancellationToken cancellationToken = default) =>
+        (await container.GetBlobClient(BlobName(inputId)).DeleteIfExistsAsync(cancellationToken: cancellationToken)).Value;
 }
 
 /// <summary>An input in the report container: its id, its size raw and compressed, and whether this call stored it.</summary>

@@ -56,6 +56,30 @@ public sealed class ReportDomainIndex(StorageAccount account)
         }
     }
 
+    /// <summary>
+    /// Removes <paramref name="domain"/>'s row when its reports all ended by <paramref name="cutOff"/>
+    /// (retention removed them), by ETag: a report noted in between keeps the row. True when removed.
+    /// </summary>
+    public async Task<bool> ForgetAsync(string domain, DateTimeOffset cutOff, CancellationToken cancellationToken = default)
+    {
+        var row = KeyText.Checked(KeyText.Escape(domain), "policy domain");
+        var existing = await TableOperations.GetAsync(table, Partition, row, cancellationToken);
+        if (existing is null || Read(existing).LastEnd > cutOff)
+        {
+            return false;
+        }
+
+        try
+        {
+            await TableOperations.SubmitAsync(table, [new TableTransactionAction(TableTransactionActionType.Delete, existing, existing.ETag)], cancellationToken);
+            return true;
+        }
+        catch (StorageConcurrencyException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Every domain reports arrived for, in key order.</summary>
     public async Task<IReadOnlyList<ReportDomain>> ListAsync(CancellationToken cancellationToken = default)
     {

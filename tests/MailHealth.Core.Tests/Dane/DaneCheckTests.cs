@@ -56,7 +56,7 @@ public sealed class DaneCheckTests
     {
         Servers = [new IPEndPoint(Peers.Address(45, 54), 53)],
         Timeout = TimeSpan.FromSeconds(2),
-        Retries = 0,
+        Retries = 1,
         UseCache = false,
     });
 

@@ -19,7 +19,7 @@ public sealed class DnssecCheckTests
     {
         Servers = [new IPEndPoint(Peers.Address(45, d), 53)],
         Timeout = TimeSpan.FromSeconds(3),
-        Retries = 0,
+        Retries = 1,
         UseCache = false,
     });
 

@@ -86,7 +86,7 @@ public sealed class SenderNamerTests
     [Fact]
     public async Task Name_ThroughThePeersResolver_ItAnswersTheDocumentationReverseZones()
     {
-        var resolver = new DnsResolver(new DnsResolverOptions { Servers = [new IPEndPoint(Peers.Address(0, 55), 53)], Timeout = TimeSpan.FromSeconds(2), Retries = 0 });
+        var resolver = RecursivePeer.Resolver();
         using var namer = new SenderNamer(resolver, new SenderNamingSettings(), TimeProvider.System, PublicSuffixList.Load(PublicSuffixList.DebianPath));
 
         var names = await namer.NameAsync(Brand, Ips("192.0.2.216", "2001:db8:5e::25"));

@@ -83,6 +83,7 @@ public sealed class AppSettingsTests
         ["MailHealth:Reports:MaxArchiveEntries"] = "default 100",
         ["MailHealth:Reports:MaxTlsReportBytes"] = "default 16 MiB",
         ["MailHealth:Ingestion:MaxReportDays"] = "default 31",
+        ["MailHealth:Ingestion:RetentionDays"] = "default 400",
         [FunctionsSettings.PlatformAuthenticationSetting] = "set by the platform itself while App Service Authentication is on",
     };
 

@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Net;
+using MailHealth.Storage.Configuration;
+using MailHealth.Testing;
+using MailHealth.Testing.Reports;
+
+namespace MailHealth.Bench.Reports;
+
+/// <summary>
+/// Issue 16, item 8: reports through the whole pipeline, as a user stores them, on the peers'
+/// Azurite. Generates REPORTS aggregate reports holding ROWS rows in all (receivers' shapes in
+/// turn, a quarter as whole e-mail messages, the rest gzipped XML as saved from a mailbox;
+/// sources from the documentation ranges; a day of the last week each) into files, then runs the
+/// published CLI's <c>mailhealth reports import</c> on them: wall time, reports/s, rows/s, the
+/// importer's CPU and peak RSS, and the storage requests (Azure bills each as a transaction)
+/// per report, by table, container and queue, counted by a pass-through proxy in front of each
+/// Azurite endpoint. The same files again: every report a duplicate. Then one report of LARGE
+/// rows from LARGE_SOURCES distinct sources the same way.
+/// </summary>
+internal static class ImportBench
+{
+    private static readonly string[] Shapes = ["google", "microsoft", "yahoo", "rfc9990"];
+
+    public static async Task RunAsync(string[] args)
+    {
+        var reports = Option(args, "--reports", 10_000);
+        var rows = Option(args, "--rows", 1_000_000);
+        var large = Option(args, "--large", 900_000);
+        var largeSources = Option(args, "--large-sources", 20_000);
+        var domains = Option(args, "--domains", 100);
+        var parallel = Option(args, "--parallel", 8);
+        var only = OptionText(args, "--only");
+        var cli = Path.GetFullPath(OptionText(args, "--cli") ?? "artifacts/mailhealth/mailhealth.dll");
+        if (!File.Exists(cli))
+        {
+            throw new InvalidOperationException($"no CLI at {cli}: publish it first (dotnet publish src/MailHealth.Cli -c Release --use-current-runtime --self-contained false -o artifacts/mailhealth)");
+        }
+
+        var folder = Directory.CreateTempSubdirectory("import-bench-").FullName;
+        try
+        {
+            if (only is null or "files")
+            {
+                var files = await GenerateAsync(folder, reports, rows, domains);
+                Print($"files: {reports:N0} reports, {rows:N0} rows in all, over {domains} domains, {files.Sum(f => new FileInfo(f).Length) / 1e6:N1} MB on disk");
+                var first = await ImportAsync(cli, files, parallel, reports, rows, "files");
+                await ImportAsync(cli, files, parallel, reports, rows, "files again (all duplicates)", first.Prefix);
+                await DeleteAsync(first.Prefix);
+                foreach (var file in files)
+                {
+                    File.Delete(file);
+                }
+            }
+
+            if (only is null or "large")
+            {
+                var file = Path.Combine(folder, "large.xml.gz");
+                await using (var output = File.Create(file))
+                await using (var gzip = new GZipStream(output, CompressionLevel.Optimal))
+                {
+                    AggregateXml.Write(Reporters.Google("large.reports.example", Yesterday(), AggregateRows.Mixed("large.reports.example", large, largeSources)), gzip);
+                }
+
+                Print($"large: one report of {large:N0} rows from {largeSources:N0} sources, {new FileInfo(file).Length / 1e6:N1} MB gzipped");
+                var outcome = await ImportAsync(cli, [file], 1, 1, large, "large");
+                await DeleteAsync(outcome.Prefix);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static DateTimeOffset Yesterday() => new DateTimeOffset(TimeProvider.System.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero).AddDays(-1);
+
+    /// <summary>The report files: <paramref name="reports"/> of them, the rows shared out evenly, each with its own report id.</summary>
+    private static async Task<List<string>> GenerateAsync(string folder, int reports, int rows, int domains)
+    {
+        var files = new List<string>(reports);
+        var perReport = rows / reports;
+        for (var i = 0; i < reports; i++)
+        {
+            var domain = $"d{i % domains}.reports.example";
+            var day = Yesterday().AddDays(-(i % 7));
+            // Each domain's reports see sources of their own, from a pool of 50,000 addresses.
+            var offset = (i * 37 % 500) * 100;
+            var records = AggregateRows.Mixed(domain, perReport, perReport).Select((r, k) => r with { SourceIp = DocumentationAddresses.Nth(offset + k) });
+            var shaped = (i % Shapes.Length) switch
+            {
+                0 => Reporters.Google(domain, day, records),
+                1 => Reporters.Microsoft(domain, day, records),
+                2 => Reporters.Yahoo(domain, day, records),
+                _ => Reporters.Rfc9990(domain, day, records),
+            };
+            var spec = shaped with { ReportId = $"bench-{i}" };
+            string file;
+            if (i % 4 == 3)
+            {
+                file = Path.Combine(folder, $"r{i:D5}.eml");
+                await File.WriteAllBytesAsync(file, Reporters.GoogleMessage(spec));
+            }
+            else
+            {
+                file = Path.Combine(folder, $"r{i:D5}.xml.gz");
+                await using var output = File.Create(file);
+                await using var gzip = new GZipStream(output, CompressionLevel.Fastest);
+                AggregateXml.Write(spec, gzip);
+            }
+
+            files.Add(file);
+        }
+
+        return files;
+    }
+
+    private sealed record Outcome(string Prefix, double Seconds);
+
+    /// <summary>Runs <c>reports import</c> on <paramref name="files"/> through the counting proxies and prints what it cost.</summary>
+    private static async Task<Outcome> ImportAsync(string cli, IReadOnlyList<string> files, int parallel, int reports, long rows, string name, string? prefix = null)
+    {
+        prefix ??= PeerStorage.UniquePrefix('b');
+        var azurite = Peers.AzuriteAddress;
+        await using var blobs = new StorageRequestCounter(IPAddress.Loopback, new IPEndPoint(azurite, 10000));
+        await using var queues = new StorageRequestCounter(IPAddress.Loopback, new IPEndPoint(azurite, 10001));
+        await using var tables = new StorageRequestCounter(IPAddress.Loopback, new IPEndPoint(azurite, 10002));
+        var connection = Peers.AzuriteConnectionString
+            .Replace($"{azurite}:10000", $"127.0.0.1:{blobs.Endpoint.Port}", StringComparison.Ordinal)
+            .Replace($"{azurite}:10001", $"127.0.0.1:{queues.Endpoint.Port}", StringComparison.Ordinal)
+            .Replace($"{azurite}:10002", $"127.0.0.1:{tables.Endpoint.Port}", StringComparison.Ordinal);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { cli, "reports", "import", "--parallel", parallel.ToString(CultureInfo.InvariantCulture) }.Concat(files))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in PeerStorage.Settings(prefix))
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        start.Environment["MailHealth__Storage__ConnectionString"] = connection;
+        var clock = Stopwatch.StartNew();
+        using var import = Process.Start(start)!;
+        var output = import.StandardOutput.ReadToEndAsync();
+        var error = import.StandardError.ReadToEndAsync();
+        long peakRssKb = 0;
+        double cpu = 0;
+        while (!import.HasExited)
+        {
+            peakRssKb = Math.Max(peakRssKb, Status(import.Id, "VmHWM"));
+            cpu = Math.Max(cpu, CpuSeconds(import.Id));
+            await Task.Delay(50);
+        }
+
+        await import.WaitForExitAsync();
+        var seconds = clock.Elapsed.TotalSeconds;
+        var lines = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var totals = lines.Length > 0 ? lines[^1] : "(no output)";
+        Print($"{name}: exit {import.ExitCode}, {totals}");
+        if (import.ExitCode != 0)
+        {
+            Print($"{name}: {(await error).Trim()}");
+        }
+
+        var requests = new[] { ("blob", blobs.Snapshot()), ("queue", queues.Snapshot()), ("table", tables.Snapshot()) };
+        var all = requests.Sum(r => r.Item2.Values.Sum());
+        Print($"{name}: {seconds:N1} s wall, {reports / seconds:N0} reports/s, {rows / seconds:N0} rows/s; importer CPU {cpu:N1} s, peak RSS {peakRssKb / 1024:N0} MB (--parallel {parallel})");
+        var byName = string.Join(", ", requests.SelectMany(r => r.Item2.Where(p => p.Value > 0).OrderByDescending(p => p.Value)
+            .Select(p => string.Create(CultureInfo.InvariantCulture, $"{r.Item1} {Name(p.Key, prefix)} {(double)p.Value / reports:N2}"))));
+        Print($"{name}: {all:N0} storage requests, {(double)all / reports:N2} per report: {byName}");
+        return new Outcome(prefix, seconds);
+    }
+
+    /// <summary>A request's key without the run's storage prefix, so the figures read the same every run.</summary>
+    private static string Name(string key, string prefix) => key.Replace(prefix, "", StringComparison.Ordinal);
+
+    private static async Task DeleteAsync(string prefix)
+    {
+        var settings = PeerStorage.Settings(prefix);
+        await PeerStorage.DeleteAsync(new StorageAccount(new StorageOptions
+        {
+            ConnectionString = Peers.AzuriteConnectionString,
+            TablePrefix = prefix,
+            ProbeQueueName = settings["MailHealth:Storage:ProbeQueueName"]!,
+            NotificationQueueName = settings["MailHealth:Storage:NotificationQueueName"]!,
+            ReportQueueName = settings["MailHealth:Storage:ReportQueueName"]!,
+            ReportContainerName = settings["MailHealth:Storage:ReportContainerName"]!,
+        }));
+    }
+
+    private static long Status(int pid, string field)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>utime + stime of <paramref name="pid"/> in seconds (clock ticks of 1/100 s); 0 once it is gone.</summary>
+    private static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static int Option(string[] args, string name, int fallback) =>
+        OptionText(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+
+    private static string? OptionText(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+
+    private static void Print(FormattableString line) => Console.WriteLine(line.ToString(CultureInfo.InvariantCulture));
+}

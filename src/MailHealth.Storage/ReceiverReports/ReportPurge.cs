@@ -1,0 +1,75 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using MailHealth.Storage.Configuration;
+using MailHealth.Storage.Keys;
+using MailHealth.Storage.Tables;
+
+namespace MailHealth.Storage.ReceiverReports;
+
+/// <summary>
+/// Removes receivers' reports older than a cut-off day (docs/storage.md, "Retention"): for each
+/// policy domain with reports from before it, the day partitions of its rows by source and by TLS
+/// result (one range of partition keys, <c>{domain}|{yyyyMMdd}</c>, per table), its day rows and
+/// the ledger rows of reports whose range ended by the cut-off, and its row in the domain index
+/// once nothing of it is left; then the inputs received in the months wholly before the cut-off:
+/// their blobs, their records and the time index. Ingestion refuses a report that ended before
+/// the cut-off, so a re-delivery of a purged report is not counted again.
+/// </summary>
+public sealed class ReportPurge(StorageAccount account, ReportDomainIndex domains, ReportBlobStore blobs)
+{
+    private readonly TableClient reports = account.Table(StorageTables.Reports);
+    private readonly TableClient sources = account.Table(StorageTables.DmarcSources);
+    private readonly TableClient tlsResults = account.Table(StorageTables.TlsResults);
+    private readonly TableClient inputs = account.Table(StorageTables.ReportInputs);
+
+    public async Task<ReportPurgeResult> PurgeAsync(DateOnly before, CancellationToken cancellationToken = default)
+    {
+        var cutOff = ReportKeys.Midnight(before);
+        var result = new ReportPurgeResult();
+        foreach (var domain in await domains.ListAsync(cancellationToken))
+        {
+            if (domain.FirstBegin >= cutOff)
+            {
+                continue;
+            }
+
+            var partition = ReportKeys.Domain(domain.Domain);
+            // The domain's day partitions sort by day after "{domain}|": those before the cut-off are one range.
+            var days = TableClient.CreateQueryFilter($"PartitionKey gt {partition + "|"} and PartitionKey lt {ReportKeys.DomainDay(domain.Domain, before)}");
+            var sourceRows = await TableOperations.DeleteWhereAsync(sources, days, cancellationToken);
+            var tlsRows = await TableOperations.DeleteWhereAsync(tlsResults, days, cancellationToken);
+            var dayRows = await TableOperations.DeleteWhereAsync(reports, TableOperations.RangeFilter(partition, ReportKeys.DayPrefix, ReportKeys.Day(before)), cancellationToken);
+            var ledger = TableClient.CreateQueryFilter(
+                $"PartitionKey eq {partition} and RowKey ge {ReportKeys.LedgerPrefix} and RowKey lt {TableOperations.PrefixEnd(ReportKeys.LedgerPrefix)} and End le {cutOff}");
+            var ledgerRows = await TableOperations.DeleteWhereAsync(reports, ledger, cancellationToken);
+            var forgotten = await domains.ForgetAsync(domain.Domain, cutOff, cancellationToken);
+            result = result with
+            {
+                SourceRows = result.SourceRows + sourceRows,
+                TlsRows = result.TlsRows + tlsRows,
+                DayRows = result.DayRows + dayRows,
+                Reports = result.Reports + ledgerRows,
+                Domains = result.Domains + (forgotten ? 1 : 0),
+            };
+        }
+
+        // The time index's month partitions sort by month after "m": those wholly before the cut-off are one range.
+        var months = TableClient.CreateQueryFilter($"PartitionKey ge {"m"} and PartitionKey lt {"m" + before.ToString("yyyyMM", CultureInfo.InvariantCulture)}");
+        var indexed = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in TableOperations.QueryAllAsync(inputs, months, ["Input"], cancellationToken))
+        {
+            if (row.GetString("Input") is { } input && ReportBlobStore.IsInputId(input) && indexed.Add(input))
+            {
+                await blobs.DeleteAsync(input, cancellationToken);
+                await TableOperations.DeleteWhereAsync(inputs, TableClient.CreateQueryFilter($"PartitionKey eq {input}"), cancellationToken);
+            }
+        }
+
+        // The index last: a purge cut short finds the inputs it did not remove through it again.
+        await TableOperations.DeleteWhereAsync(inputs, months, cancellationToken);
+        return result with { Inputs = indexed.Count };
+    }
+}
+
+/// <summary>What a report purge removed: rows by source and by TLS result, day rows, reports (ledger rows), domains no longer indexed, inputs (blob and records).</summary>
+public sealed record ReportPurgeResult(int SourceRows = 0, int TlsRows = 0, int DayRows = 0, int Reports = 0, int Domains = 0, int Inputs = 0);
