@@ -29,43 +29,18 @@ public sealed partial class MailHealthApi
 
     /// <summary><c>GET /api/targets/{id}/dmarc?from=&amp;to=&amp;limit=</c>: the target's aggregate reports per day, with each day's sources (at most <c>limit</c>, most messages first).</summary>
     public Task<IResult> GetDmarcAsync(string id, HttpRequest request, CancellationToken cancellationToken) =>
-        AnswerAsync(ApiRoutes.GetDmarc, ct => GetDmarcCoreAsync(id, request, ct), cancellationToken);
-
-    private Task<IResult> GetDmarcCoreAsync(string id, HttpRequest request, CancellationToken cancellationToken)
-    {
-        var query = ApiQuery.Of(request, "from", "to", "limit");
-        var targetId = query.TargetId(id);
-        var (from, to) = query.DayRange(Today, ReceiverViewDays, MaxReceiverViewDays);
-        var limit = query.Limit(100);
-        return ReceiverReadAsync(query, request, ReadKey(ApiRoutes.GetDmarc, targetId, KeyOf(from), KeyOf(to), KeyOf(limit)), targetId, async ct =>
-            await receivers.DmarcRangeAsync(targetId, from, to, limit, ct).ConfigureAwait(false) is { } days ? new DmarcView(from, to, days) : null, cancellationToken);
-    }
+        ReceiverViewAsync(ApiRoutes.GetDmarc, id, request, withLimit: true, async (range, limit, ct) =>
+            await receivers.DmarcRangeAsync(range.TargetId, range.From, range.To, limit, ct).ConfigureAwait(false) is { } days ? new DmarcView(range.From, range.To, days) : null, cancellationToken);
 
     /// <summary><c>GET /api/targets/{id}/dmarc/sources?from=&amp;to=</c>: each source of the target's aggregate reports over the range, unknown senders first.</summary>
     public Task<IResult> GetDmarcSourcesAsync(string id, HttpRequest request, CancellationToken cancellationToken) =>
-        AnswerAsync(ApiRoutes.GetDmarcSources, ct => GetDmarcSourcesCoreAsync(id, request, ct), cancellationToken);
-
-    private Task<IResult> GetDmarcSourcesCoreAsync(string id, HttpRequest request, CancellationToken cancellationToken)
-    {
-        var query = ApiQuery.Of(request, "from", "to");
-        var targetId = query.TargetId(id);
-        var (from, to) = query.DayRange(Today, ReceiverViewDays, MaxReceiverViewDays);
-        return ReceiverReadAsync(query, request, ReadKey(ApiRoutes.GetDmarcSources, targetId, KeyOf(from), KeyOf(to)), targetId, async ct =>
-            await receivers.DmarcSourcesAsync(targetId, from, to, ct).ConfigureAwait(false) is { } sources ? new DmarcSourcesView(from, to, sources) : null, cancellationToken);
-    }
+        ReceiverViewAsync(ApiRoutes.GetDmarcSources, id, request, withLimit: false, async (range, _, ct) =>
+            await receivers.DmarcSourcesAsync(range.TargetId, range.From, range.To, ct).ConfigureAwait(false) is { } sources ? new DmarcSourcesView(range.From, range.To, sources) : null, cancellationToken);
 
     /// <summary><c>GET /api/targets/{id}/tls-reports?from=&amp;to=</c>: the target's TLS reports per day, policy type, result type and MX host.</summary>
     public Task<IResult> GetTlsReportsAsync(string id, HttpRequest request, CancellationToken cancellationToken) =>
-        AnswerAsync(ApiRoutes.GetTlsReports, ct => GetTlsReportsCoreAsync(id, request, ct), cancellationToken);
-
-    private Task<IResult> GetTlsReportsCoreAsync(string id, HttpRequest request, CancellationToken cancellationToken)
-    {
-        var query = ApiQuery.Of(request, "from", "to");
-        var targetId = query.TargetId(id);
-        var (from, to) = query.DayRange(Today, ReceiverViewDays, MaxReceiverViewDays);
-        return ReceiverReadAsync(query, request, ReadKey(ApiRoutes.GetTlsReports, targetId, KeyOf(from), KeyOf(to)), targetId, async ct =>
-            await receivers.TlsRangeAsync(targetId, from, to, ct).ConfigureAwait(false) is { } days ? new TlsReportsView(from, to, days) : null, cancellationToken);
-    }
+        ReceiverViewAsync(ApiRoutes.GetTlsReports, id, request, withLimit: false, async (range, _, ct) =>
+            await receivers.TlsRangeAsync(range.TargetId, range.From, range.To, ct).ConfigureAwait(false) is { } days ? new TlsReportsView(range.From, range.To, days) : null, cancellationToken);
 
     /// <summary><c>GET /api/reports?domain=&amp;from=&amp;to=&amp;status=&amp;limit=&amp;continuation=</c>: the reports of the inputs received in the range, newest first, with what became of each.</summary>
     public Task<IResult> ListReportsAsync(HttpRequest request, CancellationToken cancellationToken) =>
@@ -151,20 +126,34 @@ public sealed partial class MailHealthApi
 
     private static string KeyOf(DateOnly day) => KeyOf(day.DayNumber);
 
-    /// <summary>A target's receivers' view: a 400 for the query's problems, a 404 for an unknown target, else the view from the read cache or storage.</summary>
-    private async Task<IResult> ReceiverReadAsync<T>(ApiQuery query, HttpRequest request, string key, string targetId, Func<CancellationToken, Task<T?>> read, CancellationToken cancellationToken)
-        where T : class
-    {
-        if (query.Problem is { } problem)
+    /// <summary>
+    /// A target's receivers' view over a range of days (and, <paramref name="withLimit"/>, a
+    /// <c>limit</c>): a 400 for the query's problems, a 404 for an unknown target (<paramref name="read"/>
+    /// answers null), else the view from the read cache or storage, kept until a report of the target's domain is committed.
+    /// </summary>
+    private Task<IResult> ReceiverViewAsync<T>(
+        string route, string id, HttpRequest request, bool withLimit, Func<DayRange, int, CancellationToken, Task<T?>> read, CancellationToken cancellationToken)
+        where T : class =>
+        AnswerAsync(route, async ct =>
         {
-            return problem;
-        }
+            var query = withLimit ? ApiQuery.Of(request, "from", "to", "limit") : ApiQuery.Of(request, "from", "to");
+            var targetId = query.TargetId(id);
+            var (from, to) = query.DayRange(Today, ReceiverViewDays, MaxReceiverViewDays);
+            var limit = withLimit ? query.Limit(100) : 0;
+            if (query.Problem is { } problem)
+            {
+                return problem;
+            }
 
-        return await ReadAsync(request, key, ReadFreshness.Revalidate, async ct =>
-            await read(ct).ConfigureAwait(false) is { } view
-                ? ReadOutcome.Found(view, ReadScope.Target(targetId))
-                : ReadOutcome.Answer(UnknownTarget(targetId)), cancellationToken).ConfigureAwait(false);
-    }
+            var range = new DayRange(targetId, from, to);
+            return await ReadAsync(request, ReadKey(route, targetId, KeyOf(from), KeyOf(to), KeyOf(limit)), ReadFreshness.Revalidate, async c =>
+                await read(range, limit, c).ConfigureAwait(false) is { } view
+                    ? ReadOutcome.Found(view, ReadScope.Target(targetId))
+                    : ReadOutcome.Answer(UnknownTarget(targetId)), ct).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>The target and days a receivers' view reads.</summary>
+    private sealed record DayRange(string TargetId, DateOnly From, DateOnly To);
 }
 
 /// <summary>What <c>/dmarc</c> answers: the range read and its days that have reports.</summary>
