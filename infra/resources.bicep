@@ -291,6 +291,8 @@ var monitorSettings = {
   MailHealth__Monitor__Interval: monitorInterval
   MailHealth__Monitor__RetentionDays: string(retentionDays)
   MailHealth__Checks__HeloName: empty(heloName) ? '${functionAppName}.azurewebsites.net' : heloName
+  // The Public Suffix List the build copied beside the app (docs/deploy.md): relative to the app's directory.
+  MailHealth__SenderNaming__PublicSuffixListPath: 'public_suffix_list.dat'
 }
 
 var webhookSettings = alertWebhookType == 'None' ? {} : union(

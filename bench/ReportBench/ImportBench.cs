@@ -168,14 +168,24 @@ internal static class ImportBench
         var requests = new[] { ("blob", blobs.Snapshot()), ("queue", queues.Snapshot()), ("table", tables.Snapshot()) };
         var all = requests.Sum(r => r.Item2.Values.Sum());
         Print($"{name}: {seconds:N1} s wall, {reports / seconds:N0} reports/s, {rows / seconds:N0} rows/s; importer CPU {cpu:N1} s, peak RSS {peakRssKb / 1024:N0} MB (--parallel {parallel})");
-        var byName = string.Join(", ", requests.SelectMany(r => r.Item2.Where(p => p.Value > 0).OrderByDescending(p => p.Value)
-            .Select(p => string.Create(CultureInfo.InvariantCulture, $"{r.Item1} {Name(p.Key, prefix)} {(double)p.Value / reports:N2}"))));
+        var byName = string.Join(", ", requests
+            .SelectMany(r => r.Item2.Where(p => p.Value > 0).Select(p => (Name: $"{r.Item1} {Name(p.Key, prefix)}", p.Value)))
+            .GroupBy(p => p.Name, StringComparer.Ordinal)
+            .Select(g => (g.Key, Value: g.Sum(p => p.Value)))
+            .OrderByDescending(p => p.Value)
+            .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {(double)p.Value / reports:N2}")));
         Print($"{name}: {all:N0} storage requests, {(double)all / reports:N2} per report: {byName}");
         return new Outcome(prefix, seconds);
     }
 
     /// <summary>A request's key without the run's storage prefix, so the figures read the same every run.</summary>
-    private static string Name(string key, string prefix) => key.Replace(prefix, "", StringComparison.Ordinal);
+    private static string Name(string key, string prefix)
+    {
+        // A blob's name is its input's hash: one line for the container, not one per input.
+        var name = key.Replace(prefix, "", StringComparison.Ordinal);
+        var slash = name.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? name : name[..(slash + 1)] + "*";
+    }
 
     private static async Task DeleteAsync(string prefix)
     {

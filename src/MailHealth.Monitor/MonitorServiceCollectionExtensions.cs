@@ -1,4 +1,5 @@
 using MailHealth.Composition;
+using MailHealth.Dns;
 using MailHealth.Egress;
 using MailHealth.Monitor.Alerts;
 using MailHealth.Monitor.Availability;
@@ -12,6 +13,8 @@ using MailHealth.Monitor.ReceiverReports;
 using MailHealth.Monitor.Retention;
 using MailHealth.Monitor.Runs;
 using MailHealth.Monitor.Scheduling;
+using MailHealth.ReceiverFindings;
+using MailHealth.Senders;
 using MailHealth.Settings;
 using MailHealth.Sharing;
 using MailHealth.Storage;
@@ -43,6 +46,13 @@ public static class MonitorServiceCollectionExtensions
         services.AddValidatedSettings<MonitorSettings>(configuration, MonitorSettings.Section, MonitorSettings.Validate);
         services.AddValidatedSettings<AlertSettings>(configuration, AlertSettings.Section, AlertSettings.Validate);
         services.AddMailHealthReportIngestion(configuration);
+        services.AddValidatedSettings<SenderNamingSettings>(configuration, SenderNamingSettings.Section, SenderNamingSettings.Validate);
+        // One namer per process: its lookups and remembered names are shared by every report and run.
+        services.TryAddSingleton(sp => new SenderNamer(
+            sp.GetRequiredService<DnsResolver>(), sp.GetRequiredService<IOptions<SenderNamingSettings>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<DmarcSenderNaming>();
+        services.AddValidatedSettings<ReceiverFindingSettings>(configuration, ReceiverFindingSettings.Section, ReceiverFindingSettings.Validate);
+        services.TryAddSingleton<ReceiverFindingsCheck>();
 
         services.TryAddSingleton(sp => new EgressSignalStore(
             sp.GetRequiredService<StorageAccount>(),

@@ -56,6 +56,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ReportInputLog>();
         services.TryAddSingleton<ReportLedger>();
         services.TryAddSingleton<DmarcSourceStore>();
+        services.TryAddSingleton<DmarcSenderStore>();
         services.TryAddSingleton<TlsResultStore>();
         services.TryAddSingleton<ReportDomainIndex>();
         services.TryAddSingleton<ReportPurge>();

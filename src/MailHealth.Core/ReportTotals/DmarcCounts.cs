@@ -27,6 +27,13 @@ public sealed class DmarcCounts
     /// <summary>auth_results: SPF passed, for whatever domain it checked.</summary>
     public double SpfPass { get; private set; }
 
+    /// <summary>
+    /// Failed DMARC although a DKIM signature of the From domain itself (d= the header_from) was
+    /// there: the domain's own key signed it, and the signature did not verify (a wrong key, a
+    /// body changed on the way). A legitimate sender broken, not a stranger.
+    /// </summary>
+    public double OwnSignatureFailed { get; private set; }
+
     /// <summary>Delivered as the policy allowed: disposition none, or a word no RFC defines.</summary>
     public double DispositionNone { get; private set; }
 
@@ -36,13 +43,13 @@ public sealed class DmarcCounts
 
     /// <summary>The counts of every kind, in a fixed order (<see cref="Names"/>): how they are stored.</summary>
     public IReadOnlyList<double> Values =>
-        [Messages, DmarcPass, DkimAligned, SpfAligned, DkimPass, SpfPass, DispositionNone, DispositionQuarantine, DispositionReject];
+        [Messages, DmarcPass, DkimAligned, SpfAligned, DkimPass, SpfPass, DispositionNone, DispositionQuarantine, DispositionReject, OwnSignatureFailed];
 
     /// <summary>The names of <see cref="Values"/>, in their order.</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
         nameof(Messages), nameof(DmarcPass), nameof(DkimAligned), nameof(SpfAligned), nameof(DkimPass), nameof(SpfPass),
-        nameof(DispositionNone), nameof(DispositionQuarantine), nameof(DispositionReject),
+        nameof(DispositionNone), nameof(DispositionQuarantine), nameof(DispositionReject), nameof(OwnSignatureFailed),
     ];
 
     /// <summary>Counts from stored values in the order of <see cref="Names"/>.</summary>
@@ -65,6 +72,7 @@ public sealed class DmarcCounts
             DispositionNone = values[6],
             DispositionQuarantine = values[7],
             DispositionReject = values[8],
+            OwnSignatureFailed = values[9],
         };
     }
 
@@ -79,6 +87,7 @@ public sealed class DmarcCounts
         SpfAligned += record.Spf == AggregateValues.Pass ? count : 0;
         DkimPass += record.DkimResults.Any(r => r.Result == AggregateValues.Pass) ? count : 0;
         SpfPass += record.SpfResults.Any(r => r.Result == AggregateValues.Pass) ? count : 0;
+        OwnSignatureFailed += !record.DmarcPass && record.DkimResults.Any(r => string.Equals(r.Domain?.TrimEnd('.'), record.HeaderFrom?.TrimEnd('.'), StringComparison.OrdinalIgnoreCase)) ? count : 0;
         switch (record.Disposition)
         {
             case "quarantine":
@@ -106,6 +115,7 @@ public sealed class DmarcCounts
         DispositionNone += other.DispositionNone * share;
         DispositionQuarantine += other.DispositionQuarantine * share;
         DispositionReject += other.DispositionReject * share;
+        OwnSignatureFailed += other.OwnSignatureFailed * share;
     }
 
     /// <summary>A new tally holding <paramref name="share"/> of this one.</summary>

@@ -44,7 +44,7 @@ public sealed class SenderNamer : IDisposable
         _settings = settings;
         _time = time;
         _suffixes = suffixes is null
-            ? new Lazy<PublicSuffixList>(() => PublicSuffixList.Load(settings.PublicSuffixListPath))
+            ? new Lazy<PublicSuffixList>(() => PublicSuffixList.Load(settings.PublicSuffixListFile()))
             : new Lazy<PublicSuffixList>(suffixes);
         _slots = new SemaphoreSlim(settings.Concurrency, settings.Concurrency);
         _reverse = new(settings.CacheCapacity, settings.CacheAge, time, name => name.Problem is not (SenderNameProblem.TimedOut or SenderNameProblem.LookupFailed));

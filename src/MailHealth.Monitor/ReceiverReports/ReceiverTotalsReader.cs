@@ -16,6 +16,7 @@ public sealed class ReceiverTotalsReader(
     ReportLedger ledger,
     DmarcSourceStore sources,
     TlsResultStore tlsResults,
+    DmarcSenderStore senders,
     ReportDomainIndex domains,
     ReportStorageCalls storage)
 {
@@ -51,6 +52,51 @@ public sealed class ReceiverTotalsReader(
     public Task<IReadOnlyList<SourceTotals>?> DmarcSourcesAsync(string targetId, DateOnly day, CancellationToken cancellationToken) =>
         OfDayAsync(targetId, day, ReceivedReportKindNames.Dmarc, sources.ListAsync, cancellationToken);
 
+    /// <summary>
+    /// Each source of the target's aggregate reports from <paramref name="from"/> to <paramref name="to"/>
+    /// with its name (<see cref="DmarcSender"/>), most messages first; null when there is no such target.
+    /// Reads the ledger's days, each day's sources and the domain's names: a partition per day with reports, and one.
+    /// </summary>
+    public async Task<IReadOnlyList<DmarcSender>?> DmarcSendersAsync(string targetId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var domain = await DomainAsync(targetId, cancellationToken).ConfigureAwait(false);
+        return domain is null ? null : await DmarcSendersAsync(domain, await ReportDaysAsync(domain, from, to, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The committed reports' totals on each day of <paramref name="domain"/> from <paramref name="from"/> to <paramref name="to"/>: one read of the ledger.</summary>
+    public Task<IReadOnlyList<ReportDayTotals>> ReportDaysAsync(string domain, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        storage.RunAsync(ct => ledger.ListDaysAsync(domain, from, to, ct), cancellationToken);
+
+    /// <summary>Each source of the aggregate reports among <paramref name="days"/> (the ledger's days of <paramref name="domain"/>) with its name, most messages first.</summary>
+    public async Task<IReadOnlyList<DmarcSender>> DmarcSendersAsync(string domain, IReadOnlyList<ReportDayTotals> days, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        var dmarc = days.Where(d => d.Kind == ReceivedReportKindNames.Dmarc).ToList();
+        if (dmarc.Count == 0)
+        {
+            return [];
+        }
+
+        var bySource = new Dictionary<string, (DmarcCounts Counts, DateOnly First, DateOnly Last)>(StringComparer.Ordinal);
+        foreach (var day in dmarc.GroupBy(d => d.Day).OrderBy(g => g.Key))
+        {
+            var ofDay = await storage.RunAsync(ct => sources.ListAsync(domain, day.Key, day, ct), cancellationToken).ConfigureAwait(false);
+            foreach (var source in ofDay)
+            {
+                var (counts, first, _) = bySource.TryGetValue(source.SourceIp, out var earlier) ? earlier : (new DmarcCounts(), day.Key, day.Key);
+                counts.Add(source.Counts);
+                bySource[source.SourceIp] = (counts, first, day.Key);
+            }
+        }
+
+        var names = (await storage.RunAsync(ct => senders.ListAsync(domain, ct), cancellationToken).ConfigureAwait(false))
+            .ToDictionary(s => s.Ip, StringComparer.Ordinal);
+        return [.. bySource
+            .Select(s => Sender(s.Key, s.Value.Counts, s.Value.First, s.Value.Last, names.GetValueOrDefault(s.Key)))
+            .OrderByDescending(s => s.Messages)
+            .ThenBy(s => s.Ip, StringComparer.Ordinal)];
+    }
+
     /// <summary>The target's TLS sessions on <paramref name="day"/> per policy type, MX host and result type; null when there is no such target.</summary>
     public Task<IReadOnlyList<TlsResultTotals>?> TlsResultsAsync(string targetId, DateOnly day, CancellationToken cancellationToken) =>
         OfDayAsync(targetId, day, ReceivedReportKindNames.TlsRpt, tlsResults.ListAsync, cancellationToken);
@@ -76,42 +122,17 @@ public sealed class ReceiverTotalsReader(
     }
 
     /// <summary>
-    /// Each source of the target's aggregate reports from <paramref name="from"/> to <paramref name="to"/>,
-    /// added up over the days: messages, DMARC passes, first and last day seen. Unknown senders
-    /// first (no name, or no SPF term authorises them), then by messages; null when there is no such target.
+    /// Each source of the target's aggregate reports from <paramref name="from"/> to <paramref name="to"/>
+    /// with its name when ingestion recorded one (<see cref="DmarcSendersAsync(string, DateOnly, DateOnly, CancellationToken)"/>):
+    /// unknown senders first (no confirmed name, or no term of the SPF record authorises them), then
+    /// by messages; null when there is no such target.
     /// </summary>
     public async Task<IReadOnlyList<DmarcSourceView>?> DmarcSourcesAsync(string targetId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        var days = await PerDayAsync(targetId, from, to, ReceivedReportKindNames.Dmarc, sources.ListAsync, cancellationToken).ConfigureAwait(false);
-        if (days is null)
-        {
-            return null;
-        }
-
-        var bySource = new Dictionary<string, (DmarcCounts Counts, DateOnly First, DateOnly Last, int Days)>(StringComparer.Ordinal);
-        // Days come oldest first: the first day a source is met is its first seen, each later one its last.
-        foreach (var day in days)
-        {
-            foreach (var source in day.Rows)
-            {
-                var (counts, first, _, seenOn) = bySource.TryGetValue(source.SourceIp, out var before) ? before : (new DmarcCounts(), day.Day, day.Day, 0);
-                counts.Add(source.Counts);
-                bySource[source.SourceIp] = (counts, first, day.Day, seenOn + 1);
-            }
-        }
-
-        return [.. bySource
-            .Select(s => new DmarcSourceView(
-                s.Key, null, null, null,
-                DmarcMessages.Round(s.Value.Counts.Messages),
-                DmarcMessages.Round(s.Value.Counts.DmarcPass),
-                DmarcMessages.Share(s.Value.Counts.DmarcPass, s.Value.Counts.Messages),
-                DmarcMessages.Round(s.Value.Counts.DkimAligned),
-                DmarcMessages.Round(s.Value.Counts.SpfAligned),
-                s.Value.First,
-                s.Value.Last,
-                s.Value.Days))
-            .OrderBy(s => s.Name is not null && s.SpfTerm is not null)
+        var named = await DmarcSendersAsync(targetId, from, to, cancellationToken).ConfigureAwait(false);
+        return named is null ? null : [.. named
+            .Select(DmarcSourceView.Of)
+            .OrderBy(s => !s.Unknown)
             .ThenByDescending(s => s.Messages)
             .ThenBy(s => s.SourceIp, StringComparer.Ordinal)];
     }
@@ -145,6 +166,19 @@ public sealed class ReceiverTotalsReader(
         // A report spread over several days counts once on each of them: the reports are told apart by key.
         var reports = days.Sum(d => d.Reports);
         return new DmarcSummary(from, to, reports, DmarcMessages.Round(counts.Messages), DmarcMessages.Round(counts.DmarcPass), DmarcMessages.Share(counts.DmarcPass, counts.Messages));
+    }
+
+    /// <summary>The TLS sessions of the TLS reports among <paramref name="days"/> (the ledger's days of <paramref name="domain"/>) per policy type, MX host and result type, added up over the days: a partition per day with reports.</summary>
+    public async Task<IReadOnlyList<TlsResultTotals>> TlsResultsAsync(string domain, IReadOnlyList<ReportDayTotals> days, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        var results = new List<TlsResultTotals>();
+        foreach (var day in days.Where(d => d.Kind == ReceivedReportKindNames.TlsRpt).GroupBy(d => d.Day).OrderBy(g => g.Key))
+        {
+            results.AddRange(await storage.RunAsync(ct => tlsResults.ListAsync(domain, day.Key, day, ct), cancellationToken).ConfigureAwait(false));
+        }
+
+        return results;
     }
 
     /// <summary>The domains reports arrived for that no target monitors now.</summary>
@@ -185,6 +219,21 @@ public sealed class ReceiverTotalsReader(
             async (i, ct) => rows[i] = await storage.RunAsync(c => read(domain, days[i].Key, days[i], c), ct).ConfigureAwait(false)).ConfigureAwait(false);
         return [.. days.Select((d, i) => new DayRows<T>(d.Key, [.. d], rows[i]))];
     }
+    private static DmarcSender Sender(string ip, DmarcCounts counts, DateOnly first, DateOnly last, StoredSender? name) => new()
+    {
+        Ip = ip,
+        Counts = counts,
+        FirstSeen = name is not null && name.FirstSeen < first ? name.FirstSeen : first,
+        LastSeen = name is not null && name.LastSeen > last ? name.LastSeen : last,
+        PtrName = name?.PtrName,
+        Confirmed = name?.Confirmed ?? false,
+        BaseDomain = name?.BaseDomain,
+        Problem = name?.NamedAt is null ? null : name.Problem,
+        SpfResult = name?.SpfResult,
+        SpfTerm = name?.SpfTerm,
+        SpfMechanism = name?.SpfMechanism,
+        NamedAt = name?.NamedAt,
+    };
 
     private async Task<IReadOnlyList<T>?> OfDayAsync<T>(
         string targetId, DateOnly day, string kind, Func<string, DateOnly, IEnumerable<ReportDayTotals>, CancellationToken, Task<IReadOnlyList<T>>> read, CancellationToken cancellationToken)

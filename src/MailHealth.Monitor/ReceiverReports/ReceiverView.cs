@@ -60,23 +60,47 @@ public sealed record DmarcDaySource(string SourceIp, int Reports, DmarcMessages 
 public sealed record DmarcDayView(DateOnly Day, int Reports, DmarcMessages Totals, int SourceCount, IReadOnlyList<DmarcDaySource> Sources);
 
 /// <summary>
-/// One source of a target's aggregate reports over a window: its name when known (the PTR name,
-/// confirmed forward, its base domain, the term of the domain's SPF record that authorises it),
-/// its messages, the share that passed DMARC, and the first and last day it was seen.
+/// One source of a target's aggregate reports over a range: its name when known (the PTR name,
+/// forward-confirmed, and its base domain; <see cref="SpfTerm"/>, the term of the domain's SPF
+/// record that authorises it), its messages, the share that passed DMARC, and the first and last
+/// day any committed report showed it.
 /// </summary>
 public sealed record DmarcSourceView(
     string SourceIp,
     string? Name,
     string? BaseDomain,
     string? SpfTerm,
+    string? SpfResult,
     double Messages,
     double DmarcPass,
     double? PassShare,
     double DkimAligned,
     double SpfAligned,
     DateOnly FirstSeen,
-    DateOnly LastSeen,
-    int Days);
+    DateOnly LastSeen)
+{
+    /// <summary>An unknown sender: no confirmed name, or no term of the domain's SPF record authorises it.</summary>
+    public bool Unknown => Name is null || SpfTerm is null;
+
+    public static DmarcSourceView Of(DmarcSender sender)
+    {
+        ArgumentNullException.ThrowIfNull(sender);
+        var counts = sender.Counts;
+        return new(
+            sender.Ip,
+            sender.Confirmed ? sender.PtrName : null,
+            sender.BaseDomain,
+            sender.AuthorisedBy,
+            sender.SpfResult,
+            DmarcMessages.Round(counts.Messages),
+            DmarcMessages.Round(counts.DmarcPass),
+            DmarcMessages.Share(counts.DmarcPass, counts.Messages),
+            DmarcMessages.Round(counts.DkimAligned),
+            DmarcMessages.Round(counts.SpfAligned),
+            sender.FirstSeen,
+            sender.LastSeen);
+    }
+}
 
 /// <summary>The sources of a target's aggregate reports from <see cref="From"/> to <see cref="To"/>, unknown senders first.</summary>
 public sealed record DmarcSourcesView(DateOnly From, DateOnly To, IReadOnlyList<DmarcSourceView> Sources);

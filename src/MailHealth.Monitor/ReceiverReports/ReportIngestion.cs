@@ -43,9 +43,10 @@ public sealed partial class ReportIngestion(
     public async Task<ReportInputRecord> IngestAsync(ReadOnlyMemory<byte> raw, string door, CancellationToken cancellationToken)
     {
         var received = await ReceiveAsync(raw, door, cancellationToken).ConfigureAwait(false);
+        // The bytes are in hand: neither the record just written nor the blob is read back.
         return received.State == ReportInputState.Processed
             ? Repeated(received)
-            : await ProcessAsync(new ReportRequest(received.Input, received.ReceivedAt, received.Door), cancellationToken).ConfigureAwait(false);
+            : await ProcessAsync(new ReportRequest(received.Input, received.ReceivedAt, received.Door), raw, received.Bytes, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -79,15 +80,29 @@ public sealed partial class ReportIngestion(
         }
 
         var raw = await storage.RunAsync(ct => blobs.GetAsync(request.Input, MaxInputBytes, ct), cancellationToken).ConfigureAwait(false);
+        // A null array must stay null: converted (even a null literal beside a memory in a
+        // conditional is), it would be an empty input.
+        ReadOnlyMemory<byte>? content = null;
+        if (raw is not null)
+        {
+            content = raw;
+        }
+
+        return await ProcessAsync(request, content, earlier?.Bytes ?? raw?.Length ?? 0, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores each report of <paramref name="raw"/>, the input's bytes (null: its blob is gone), and records the outcomes.</summary>
+    private async Task<ReportInputRecord> ProcessAsync(ReportRequest request, ReadOnlyMemory<byte>? raw, long bytes, CancellationToken cancellationToken)
+    {
         var outcomes = new List<ReportOutcome>();
-        if (raw is null)
+        if (raw is not { } content)
         {
             outcomes.Add(new ReportOutcome { Status = ReportOutcomeStatus.Invalid, Reason = "the stored input is gone from the report container" });
         }
         else
         {
             var index = 0;
-            foreach (var report in new ReportInputReader(parsing.Value).Read(raw, cancellationToken))
+            foreach (var report in new ReportInputReader(parsing.Value).Read(content, cancellationToken))
             {
                 outcomes.Add(await processor.ProcessAsync(report, index++, request, cancellationToken).ConfigureAwait(false));
             }
@@ -98,7 +113,7 @@ public sealed partial class ReportIngestion(
             Input = request.Input,
             ReceivedAt = request.ReceivedAt,
             Door = request.Door,
-            Bytes = earlier?.Bytes ?? raw?.Length ?? 0,
+            Bytes = bytes,
             State = ReportInputState.Processed,
             ProcessedAt = time.GetUtcNow(),
             Reports = outcomes,

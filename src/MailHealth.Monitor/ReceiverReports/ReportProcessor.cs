@@ -29,8 +29,19 @@ public sealed class ReportProcessor(
     IReportedSelectors selectors,
     ReportStorageCalls storage,
     IOptions<ReportIngestionSettings> settings,
-    TimeProvider time)
+    TimeProvider time,
+    DmarcSenderNaming? naming = null)
 {
+    // naming: the monitor's hosts register it; `mailhealth reports import` composes ingestion
+    // alone, without DNS, and leaves the names to the next run of the domain's target.
+
+    /// <summary>
+    /// Distinct sources of one report named right after its commit: enough for every report
+    /// receivers send (20,000 for the largest seen); a report of more leaves the rest to the next
+    /// run of its target, and the set's memory bounded (about 100 bytes an address).
+    /// </summary>
+    public const int MaxSourcesNamedAtCommit = 100_000;
+
     /// <summary>Selectors kept of one report: receivers sign with a handful; a report naming thousands is not telling of keys in use.</summary>
     public const int MaxSelectorsPerReport = 100;
 
@@ -115,6 +126,7 @@ public sealed class ReportProcessor(
         var tally = new Dictionary<string, DmarcCounts>(StringComparer.Ordinal);
         var total = new DmarcCounts();
         var signers = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         long records = 0;
         var tallies = 0;
         var counted = 0;
@@ -129,6 +141,11 @@ public sealed class ReportProcessor(
 
             counts.Add(record);
             total.Add(record);
+            if (seen.Count < MaxSourcesNamedAtCommit)
+            {
+                seen.Add(source);
+            }
+
             NoteSelectors(record, identity.PolicyDomain, signers);
             if (tally.Count >= SourcesPerTally)
             {
@@ -157,7 +174,16 @@ public sealed class ReportProcessor(
         }
 
         var stored = Stored(identity, input, report, records, counted) with { Dmarc = total };
-        return await CommitAsync(stored, signers, outcome with { Messages = total.Messages, DmarcPass = total.DmarcPass }, cancellationToken).ConfigureAwait(false);
+        outcome = await CommitAsync(stored, signers, outcome with { Messages = total.Messages, DmarcPass = total.DmarcPass }, cancellationToken).ConfigureAwait(false);
+        if (outcome.Status == ReportOutcomeStatus.Stored && naming is not null)
+        {
+            // After the commit: the report counts whatever becomes of its names, and naming waits
+            // at most its deadline (MailHealth:SenderNaming:Deadline), failing into a log line.
+            var (first, last) = (days[0].Day, days[^1].Day);
+            await naming.NameAsync(identity.PolicyDomain, [.. seen.Select(ip => new SeenSource(ip, first, last))], cancellationToken).ConfigureAwait(false);
+        }
+
+        return outcome;
     }
 
     private async Task<ReportOutcome> StoreTlsAsync(ReceivedReport report, TlsReport tls, ReportIdentity identity, ReportOutcome outcome, ReportRequest input, CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using MailHealth.Monitor.Caching;
 using MailHealth.Monitor.Dkim;
 using MailHealth.Monitor.Metrics;
 using MailHealth.Monitor.Notifications;
+using MailHealth.Monitor.ReceiverReports;
 using MailHealth.Notifications;
 using MailHealth.Reports;
 using MailHealth.Runs;
@@ -38,6 +39,7 @@ public sealed class TargetRunService(
     TargetStore targets,
     DkimSweepService dkimSweeps,
     DomainChecker checker,
+    ReceiverFindingsCheck receivers,
     IEgressSignalWindow egress,
     RunStore runs,
     LatestStatusStore latest,
@@ -75,6 +77,8 @@ public sealed class TargetRunService(
         // What the monitor remembers of the target (its DKIM selectors), swept first on its first run.
         var memory = await dkimSweeps.RecallAsync(stored.Target, cancellationToken).ConfigureAwait(false);
         var report = await checker.RunAsync(stored.Target, memory, cancellationToken).ConfigureAwait(false);
+        // What receivers' reports say of the target, beside what the checks saw (docs/findings.md, "Receivers' reports").
+        report = await receivers.AddToAsync(stored.Target, report, cancellationToken).ConfigureAwait(false);
         return await deadline.RunAsync(limit, ct => StoreAsync(runId, stored.Target, report, ct), cancellationToken).ConfigureAwait(false);
     }
 

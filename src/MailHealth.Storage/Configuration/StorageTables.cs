@@ -22,6 +22,9 @@ public static class StorageTables
     /// <summary>DMARC aggregate reports' rows per policy domain, day, report and source IP.</summary>
     public const string DmarcSources = "dmarcsources";
 
+    /// <summary>The names of DMARC aggregate reports' source addresses, per policy domain and address.</summary>
+    public const string DmarcSenders = "dmarcsenders";
+
     /// <summary>SMTP TLS reports' sessions per policy domain, day, report, policy, MX host and result type.</summary>
     public const string TlsResults = "tlsresults";
 
@@ -34,6 +37,6 @@ public static class StorageTables
     public static IReadOnlyList<string> All { get; } =
     [
         Targets, Runs, Latest, Alerts, AlertIndex, Changes, ChangeIndex, Fingerprints, Outbox, Egress, Heartbeats, DkimSelectors,
-        Reports, DmarcSources, TlsResults, ReportInputs, ReportDomains,
+        Reports, DmarcSources, DmarcSenders, TlsResults, ReportInputs, ReportDomains,
     ];
 }

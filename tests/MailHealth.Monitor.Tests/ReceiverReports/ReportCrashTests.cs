@@ -106,6 +106,4 @@ public sealed class ReportCrashTests(IngestionHarness harness) : IClassFixture<I
 
         return entries + tally.Count;
     }
-
-    private sealed class SimulatedCrashException(string step) : Exception($"the process stops at '{step}'");
 }

@@ -45,6 +45,23 @@ public sealed class ReportIngestionTests(IngestionHarness harness) : IClassFixtu
     }
 
     [Fact]
+    public async Task QueuedInput_WhoseBlobIsGone_IsInvalidWithThatReason()
+    {
+        var submission = await harness.Ingestion.SubmitAsync(Reporters.GoogleMessage(IngestionHarness.Google("gone.example")), ReportDoors.Api, CancellationToken.None);
+        var received = submission.Record;
+        var blob = harness.Account.ReportContainer.GetBlobClient(ReportBlobStore.BlobName(received.Input));
+        await blob.DeleteAsync();
+        Assert.False(await blob.ExistsAsync());
+        Assert.Null(await harness.Monitor.Get<ReportBlobStore>().GetAsync(received.Input, 1000));
+
+        var record = await harness.Ingestion.ProcessAsync(new ReportRequest(received.Input, received.ReceivedAt, received.Door), CancellationToken.None);
+
+        var outcome = Assert.Single(record.Reports);
+        Assert.Equal((ReportOutcomeStatus.Invalid, "the stored input is gone from the report container"), (outcome.Status, outcome.Reason));
+        Assert.Equal(received.Bytes, record.Bytes);
+    }
+
+    [Fact]
     public async Task RedeliveredReport_IsADuplicate_AndChangesNoTotal()
     {
         await harness.Monitor.AddTargetAsync("again", "again.example");

@@ -1109,7 +1109,7 @@ function renderDmarc(view) {
 // A source nobody named (no PTR name) or that no term of the domain's SPF record authorises:
 // someone sends as this domain, a service nobody added, or one whose name is not known yet.
 function unknownSender(source) {
-  return !source.name || !source.spfTerm;
+  return source.unknown ?? (!source.name || !source.spfTerm);
 }
 
 const SOURCE_COLUMNS = [
@@ -1158,7 +1158,7 @@ function renderSources(view) {
         h('td', null, unknownSender(src) ? h('span', { class: 'tag tag-unknown' }, 'unknown') : h('span', { class: 'tag' }, 'known')),
         h('th', { scope: 'row' }, h('code', null, src.sourceIp)),
         h('td', null, src.name ? [src.name, src.baseDomain ? h('span', { class: 'domain' }, src.baseDomain) : null] : h('span', { class: 'muted' }, 'not named')),
-        h('td', null, src.spfTerm ? h('code', null, src.spfTerm) : h('span', { class: 'muted' }, 'none')),
+        h('td', null, src.spfTerm ? h('code', null, src.spfTerm) : h('span', { class: 'muted' }, src.spfResult ? `none (SPF ${src.spfResult})` : 'none')),
         h('td', { class: 'num' }, formatCount(src.messages)),
         h('td', null, badge(passLevel(src.passShare ?? 0), true), ' ', formatShare(src.passShare)),
         h('td', null, src.firstSeen), h('td', null, src.lastSeen)))))));

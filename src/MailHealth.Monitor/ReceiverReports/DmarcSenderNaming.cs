@@ -1,0 +1,147 @@
+using System.Net;
+using MailHealth.Dns;
+using MailHealth.Senders;
+using MailHealth.Spf;
+using MailHealth.Storage.ReceiverReports;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MailHealth.Monitor.ReceiverReports;
+
+/// <summary>
+/// Names the source addresses of a domain's aggregate reports and keeps the names
+/// (<see cref="DmarcSenderStore"/>; docs/reports.md, "Naming the senders"). Called after a report
+/// is committed, with its sources, and by each run of a target, with the sources of its window
+/// that have no name yet: a process that stopped between a commit and its naming leaves names
+/// for the next run. An address is named when it has no row, when its naming failed more than
+/// <see cref="SenderNamingSettings.RetryAfter"/> ago, or when its name is older than
+/// <see cref="SenderNamingSettings.RenameAfter"/>; otherwise only its seen days widen. Naming is
+/// never a reason to fail: a failure is logged, and the addresses stay due.
+/// </summary>
+public sealed partial class DmarcSenderNaming(
+    DmarcSenderStore store,
+    SenderNamer namer,
+    ReportStorageCalls storage,
+    IOptions<SenderNamingSettings> settings,
+    TimeProvider time,
+    ILogger<DmarcSenderNaming> logger)
+{
+    /// <summary>Names those of <paramref name="seen"/> (sources of <paramref name="domain"/>) that are due and widens the others' seen days. Returns how many were named.</summary>
+    public async Task<int> NameAsync(string domain, IReadOnlyCollection<SeenSource> seen, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(seen);
+        if (seen.Count == 0)
+        {
+            return 0;
+        }
+
+        try
+        {
+            return await NameOrThrowAsync(domain, seen, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogNamingFailed(logger, domain, seen.Count, e.Message);
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// Names the sources of a target's window (<see cref="ReceiverTotalsReader.DmarcSendersAsync(string, IReadOnlyList{ReportDayTotals}, CancellationToken)"/>)
+    /// whose naming is due: those a report's own naming missed (the process stopped after the
+    /// commit, the report came through <c>mailhealth reports import</c>, its sources were too many)
+    /// and those whose names have aged. Returns how many were named.
+    /// </summary>
+    public Task<int> NameDueAsync(string domain, IEnumerable<DmarcSender> window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        var now = time.GetUtcNow();
+        return NameAsync(
+            domain,
+            [.. window.Where(s => IsDue(s.NamedAt, s.Problem, s.SpfResult, now)).Select(s => new SeenSource(s.Ip, s.FirstSeen, s.LastSeen))],
+            cancellationToken);
+    }
+
+    /// <summary>Whether a naming made at <paramref name="namedAt"/> (null: never) is due again at <paramref name="now"/>: soon when it failed, after days when it did not.</summary>
+    private bool IsDue(DateTimeOffset? namedAt, string? problem, string? spfResult, DateTimeOffset now)
+    {
+        if (namedAt is null)
+        {
+            return true;
+        }
+
+        var failed = spfResult is null || spfResult == SpfResult.TempError.Name()
+            || problem is nameof(SenderNameProblem.TimedOut) or nameof(SenderNameProblem.LookupFailed) or nameof(SenderNameProblem.NotNamedInTime);
+        return now - namedAt.Value >= (failed ? settings.Value.RetryAfter : settings.Value.RenameAfter);
+    }
+
+    private async Task<int> NameOrThrowAsync(string domain, IReadOnlyCollection<SeenSource> seen, CancellationToken cancellationToken)
+    {
+        var known = (await storage.RunAsync(ct => store.ListAsync(domain, ct), cancellationToken).ConfigureAwait(false))
+            .ToDictionary(s => s.Ip, StringComparer.Ordinal);
+        var now = time.GetUtcNow();
+        var due = new List<(SeenSource Source, IPAddress Address)>();
+        var widened = new List<StoredSender>();
+        foreach (var source in seen)
+        {
+            known.TryGetValue(source.Ip, out var stored);
+            if (stored is null || IsDue(stored.NamedAt, stored.Problem, stored.SpfResult, now))
+            {
+                if (IPAddress.TryParse(source.Ip, out var address))
+                {
+                    due.Add((source, Canonical.Address(address)));
+                }
+            }
+            else if (source.FirstSeen < stored.FirstSeen || source.LastSeen > stored.LastSeen)
+            {
+                widened.Add(Widened(stored, source));
+            }
+        }
+
+        var named = new List<StoredSender>(due.Count);
+        if (due.Count > 0)
+        {
+            var names = (await namer.NameAsync(domain, due.Select(d => d.Address), cancellationToken).ConfigureAwait(false))
+                .ToDictionary(n => n.Ip.ToString(), StringComparer.Ordinal);
+            foreach (var (source, address) in due)
+            {
+                if (names.TryGetValue(address.ToString(), out var name))
+                {
+                    known.TryGetValue(source.Ip, out var stored);
+                    named.Add(Stored(source, name, now, stored));
+                }
+            }
+        }
+
+        if (named.Count + widened.Count > 0)
+        {
+            await storage.RunAsync(ct => store.WriteAsync(domain, named.Concat(widened), ct), cancellationToken).ConfigureAwait(false);
+        }
+
+        return named.Count(n => n.Problem != nameof(SenderNameProblem.NotNamedInTime));
+    }
+
+    private static StoredSender Stored(SeenSource source, SenderName name, DateTimeOffset now, StoredSender? before) => new()
+    {
+        Ip = source.Ip,
+        PtrName = name.PtrName,
+        Confirmed = name.Problem == SenderNameProblem.None,
+        BaseDomain = name.BaseDomain,
+        Problem = name.Problem.ToString(),
+        SpfResult = name.SpfResult?.Name(),
+        SpfTerm = name.SpfMatch?.TopTerm,
+        SpfMechanism = name.SpfMatch?.Mechanism,
+        NamedAt = now,
+        FirstSeen = before is null ? source.FirstSeen : Widened(before, source).FirstSeen,
+        LastSeen = before is null ? source.LastSeen : Widened(before, source).LastSeen,
+    };
+
+    private static StoredSender Widened(StoredSender stored, SeenSource source) => stored with
+    {
+        FirstSeen = source.FirstSeen < stored.FirstSeen ? source.FirstSeen : stored.FirstSeen,
+        LastSeen = source.LastSeen > stored.LastSeen ? source.LastSeen : stored.LastSeen,
+    };
+
+    [LoggerMessage(EventId = 2710, Level = LogLevel.Warning, Message = "Naming {Count} report sources of {Domain} failed; they stay due for the next report or run: {Reason}")]
+    private static partial void LogNamingFailed(ILogger logger, string domain, int count, string reason);
+}

@@ -1,0 +1,113 @@
+using MailHealth.Alerts;
+using MailHealth.Monitor.ReceiverReports;
+using MailHealth.Monitor.Tests.Runs;
+using MailHealth.ReceiverFindings;
+using MailHealth.Storage.ReceiverReports;
+using MailHealth.Testing;
+using MailHealth.Testing.Reports;
+
+namespace MailHealth.Monitor.Tests.ReceiverReports;
+
+/// <summary>
+/// Receivers' reports as findings of a target's run, on Azurite and the peers: reports imported
+/// as a door would, the run opens the alerts and the webhook goes out, and a later state (the
+/// report aged out of the window, the clock moved on a day) resolves them.
+/// </summary>
+public sealed class ReceiverFindingsRunTests
+{
+    private const string Brand = "brand.senders.test";
+
+    private static readonly string[] SenderCodes = [ReceiverFindingCodes.UnknownSender, ReceiverFindingCodes.BrokenSender];
+
+    private static readonly Dictionary<string, string?> OpenAtOnce = new()
+    {
+        ["MailHealth:Alerts:OpenAfterRuns"] = "1",
+        ["MailHealth:Alerts:ResolveAfterRuns"] = "1",
+    };
+
+    [Fact]
+    public async Task SendersFailingDmarc_OpenAlertsAndNotify_ThenResolveWhenTheReportLeavesTheWindow()
+    {
+        var clock = new ShiftedClock();
+        await using var monitor = await MonitorHarness.StartAsync(OpenAtOnce, clock);
+        await monitor.AddTargetAsync("brand", Brand);
+        // The last day of the 7-day window: a day later it is out of it.
+        var day = TestClock.Yesterday.AddDays(-6);
+        var rows = new[]
+        {
+            // a stranger: a forged PTR name, not in brand's SPF, no DKIM: 700 failing messages, 100 a day
+            new AggregateRow { SourceIp = "192.0.2.204", Count = "700", HeaderFrom = Brand, Dkim = "fail", Spf = "fail" },
+            // brand's SPF authorises it (ip4:198.51.100.220/30), but the envelope domain is the relay's own
+            new AggregateRow { SourceIp = "198.51.100.220", Count = "700", HeaderFrom = Brand, EnvelopeFrom = "relay.example", Dkim = "fail", Spf = "fail", SpfResults = [new SpfCheckResult("relay.example", "pass")] },
+            // the provider, passing
+            new AggregateRow { SourceIp = "192.0.2.201", Count = "5000", HeaderFrom = Brand },
+        };
+        var stored = await monitor.Get<ReportIngestion>().IngestAsync(Reporters.GoogleMessage(Reporters.Google(Brand, day, rows)), ReportDoors.Cli, CancellationToken.None);
+        Assert.Equal(ReportOutcomeStatus.Stored, Assert.Single(stored.Reports).Status);
+
+        var run = await monitor.RunAsync("brand", MonitorHarness.Slot(0));
+        await monitor.DrainAsync();
+
+        var check = Assert.Single(run.Report!.Checks, c => c.Id == ReceiverFindingsCheck.Id);
+        Assert.Equal(
+            [(ReceiverFindingCodes.BrokenSender, "198.51.100.220"), (ReceiverFindingCodes.UnknownSender, "192.0.2.204")],
+            check.Findings.Select(f => (f.Code, f.Subject)).Order());
+        Assert.Contains("forged.mailer.senders.test", check.Findings.Single(f => f.Code == ReceiverFindingCodes.UnknownSender).Message, StringComparison.Ordinal);
+        var opened = run.Transitions.Where(t => SenderCodes.Contains(t.Key.Code)).ToList();
+        Assert.Equal(2, opened.Count);
+        Assert.All(opened, t => Assert.Equal(AlertTransitionKind.Opened, t.Kind));
+        Assert.Single(monitor.Webhook.Requests, r => r.BodyText.Contains(ReceiverFindingCodes.UnknownSender, StringComparison.Ordinal) && r.BodyText.Contains("192.0.2.204", StringComparison.Ordinal));
+        Assert.Single(monitor.Webhook.Requests, r => r.BodyText.Contains(ReceiverFindingCodes.BrokenSender, StringComparison.Ordinal));
+
+        // A day later the report is out of the senders' window: the findings are gone, the alerts resolve.
+        clock.Shift = TimeSpan.FromDays(1);
+        var later = await monitor.RunAsync("brand", MonitorHarness.Slot(1));
+        await monitor.DrainAsync();
+
+        Assert.Empty(Assert.Single(later.Report!.Checks, c => c.Id == ReceiverFindingsCheck.Id).Findings);
+        var resolved = later.Transitions.Where(t => SenderCodes.Contains(t.Key.Code)).ToList();
+        Assert.Equal(opened.Select(t => t.AlertId).Order(), resolved.Select(t => t.AlertId).Order());
+        Assert.All(resolved, t => Assert.Equal(AlertTransitionKind.Resolved, t.Kind));
+        Assert.Equal(2, monitor.Webhook.Requests.Count(r => r.BodyText.Contains("resolved", StringComparison.OrdinalIgnoreCase) && SenderCodes.Any(c => r.BodyText.Contains(c, StringComparison.Ordinal))));
+    }
+
+    [Fact]
+    public async Task TlsFailuresReported_ToAnMxHost_AreAFinding_BesideWhatTheProbeSawThere()
+    {
+        await using var monitor = await MonitorHarness.StartAsync(OpenAtOnce);
+        await monitor.AddTargetAsync("expired", "expired.smtp.test");
+        var google = Reporters.GoogleTls("expired.smtp.test", TestClock.Yesterday);
+        var spec = google with
+        {
+            Policies = [google.Policies[0] with { Failures = [google.Policies[0].Failures[0] with { ReceivingMxHostname = "mx.expired.smtp.test" }] }],
+        };
+        await monitor.Get<ReportIngestion>().IngestAsync(Containers.Gzip(TlsReportJson.Bytes(spec)), ReportDoors.Cli, CancellationToken.None);
+
+        var run = await monitor.RunAsync("expired", MonitorHarness.Slot(0));
+
+        var finding = Assert.Single(Assert.Single(run.Report!.Checks, c => c.Id == ReceiverFindingsCheck.Id).Findings);
+        Assert.Equal((ReceiverFindingCodes.TlsFailuresReported, "mx.expired.smtp.test"), (finding.Code, finding.Subject));
+        Assert.Contains("certificate-expired 12", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("TLS_CERT_EXPIRED", finding.Message, StringComparison.Ordinal);
+        Assert.Contains(run.Transitions, t => t.Key.Code == ReceiverFindingCodes.TlsFailuresReported && t.Kind == AlertTransitionKind.Opened);
+    }
+
+    [Fact]
+    public async Task TargetWithoutReports_AndNoMonitoredRua_HasNoReceiversCheck()
+    {
+        await using var monitor = await MonitorHarness.StartAsync();
+        await monitor.AddTargetAsync("quiet", "expired.smtp.test");
+
+        var run = await monitor.RunAsync("quiet", MonitorHarness.Slot(0));
+
+        Assert.DoesNotContain(run.Report!.Checks, c => c.Id == ReceiverFindingsCheck.Id);
+    }
+
+    /// <summary>The system clock moved on by <see cref="Shift"/>; timers run on the system's.</summary>
+    private sealed class ShiftedClock : TimeProvider
+    {
+        public TimeSpan Shift { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Shift;
+    }
+}
