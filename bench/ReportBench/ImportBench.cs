@@ -4,6 +4,7 @@ using System.IO.Compression;
 using System.Net;
 using MailHealth.Storage.Configuration;
 using MailHealth.Testing;
+using MailHealth.Testing.Mail;
 using MailHealth.Testing.Reports;
 
 namespace MailHealth.Bench.Reports;
@@ -16,8 +17,9 @@ namespace MailHealth.Bench.Reports;
 /// published CLI's <c>mailhealth reports import</c> on them: wall time, reports/s, rows/s, the
 /// importer's CPU and peak RSS, and the storage requests (Azure bills each as a transaction)
 /// per report, by table, container and queue, counted by a pass-through proxy in front of each
-/// Azurite endpoint. The same files again: every report a duplicate. Then one report of LARGE
-/// rows from LARGE_SOURCES distinct sources the same way.
+/// Azurite endpoint. The same files again: every report a duplicate. Then the same reports as
+/// messages in the peers' Dovecot, read by one <c>mailhealth reports poll</c>. Then one report of
+/// LARGE rows from LARGE_SOURCES distinct sources the same way.
 /// </summary>
 internal static class ImportBench
 {
@@ -54,6 +56,11 @@ internal static class ImportBench
                 }
             }
 
+            if (only is null or "imap")
+            {
+                await MailboxAsync(cli, folder, reports, rows, domains);
+            }
+
             if (only is null or "large")
             {
                 var file = Path.Combine(folder, "large.xml.gz");
@@ -77,7 +84,7 @@ internal static class ImportBench
     private static DateTimeOffset Yesterday() => new DateTimeOffset(TimeProvider.System.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero).AddDays(-1);
 
     /// <summary>The report files: <paramref name="reports"/> of them, the rows shared out evenly, each with its own report id.</summary>
-    private static async Task<List<string>> GenerateAsync(string folder, int reports, int rows, int domains)
+    private static async Task<List<string>> GenerateAsync(string folder, int reports, int rows, int domains, bool messages = false)
     {
         var files = new List<string>(reports);
         var perReport = rows / reports;
@@ -97,7 +104,7 @@ internal static class ImportBench
             };
             var spec = shaped with { ReportId = $"bench-{i}" };
             string file;
-            if (i % 4 == 3)
+            if (messages || i % 4 == 3)
             {
                 file = Path.Combine(folder, $"r{i:D5}.eml");
                 await File.WriteAllBytesAsync(file, Reporters.GoogleMessage(spec));
@@ -116,10 +123,49 @@ internal static class ImportBench
         return files;
     }
 
+    /// <summary>
+    /// The same reports as whole messages in a new user's INBOX on the peers' Dovecot (appended by
+    /// the bench, not measured), then one <c>mailhealth reports poll</c> that may take them all.
+    /// </summary>
+    private static async Task MailboxAsync(string cli, string folder, int reports, int rows, int domains)
+    {
+        var user = ReportsMailbox.NewUser();
+        await using (var mailbox = await ReportsMailbox.OpenAsync(user))
+        {
+            var files = await GenerateAsync(folder, reports, rows, domains, messages: true);
+            foreach (var chunk in files.Chunk(100))
+            {
+                await mailbox.AppendAsync("INBOX", [.. await Task.WhenAll(chunk.Select(f => File.ReadAllBytesAsync(f)))]);
+            }
+
+            foreach (var file in files)
+            {
+                File.Delete(file);
+            }
+
+            Print($"imap: {reports:N0} messages in {user}'s INBOX");
+        }
+
+        var settings = ReportsMailbox.Settings(user).Concat(Peers.LoopbackNetworkSettings())
+            .Append(KeyValuePair.Create("MailHealth:Mailbox:MaxMessagesPerPoll", (string?)reports.ToString(CultureInfo.InvariantCulture)));
+        var outcome = await RunAsync(cli, ["reports", "poll"], settings, reports, rows, "imap");
+        await using (var mailbox = await ReportsMailbox.OpenAsync(user))
+        {
+            Print($"imap: {await mailbox.CountAsync("Processed"):N0} in Processed, {await mailbox.CountAsync("Invalid"):N0} in Invalid, {await mailbox.CountAsync("INBOX"):N0} left");
+        }
+
+        await DeleteAsync(outcome.Prefix);
+    }
+
     private sealed record Outcome(string Prefix, double Seconds);
 
     /// <summary>Runs <c>reports import</c> on <paramref name="files"/> through the counting proxies and prints what it cost.</summary>
-    private static async Task<Outcome> ImportAsync(string cli, IReadOnlyList<string> files, int parallel, int reports, long rows, string name, string? prefix = null)
+    private static Task<Outcome> ImportAsync(string cli, IReadOnlyList<string> files, int parallel, int reports, long rows, string name, string? prefix = null) =>
+        RunAsync(cli, ["reports", "import", "--parallel", parallel.ToString(CultureInfo.InvariantCulture), .. files], [], reports, rows, name, prefix);
+
+    /// <summary>Runs the CLI with <paramref name="arguments"/> and <paramref name="settings"/> through the counting proxies and prints what it cost.</summary>
+    private static async Task<Outcome> RunAsync(
+        string cli, IReadOnlyList<string> arguments, IEnumerable<KeyValuePair<string, string?>> settings, int reports, long rows, string name, string? prefix = null)
     {
         prefix ??= PeerStorage.UniquePrefix('b');
         var azurite = Peers.AzuriteAddress;
@@ -131,12 +177,12 @@ internal static class ImportBench
             .Replace($"{azurite}:10001", $"127.0.0.1:{queues.Endpoint.Port}", StringComparison.Ordinal)
             .Replace($"{azurite}:10002", $"127.0.0.1:{tables.Endpoint.Port}", StringComparison.Ordinal);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { cli, "reports", "import", "--parallel", parallel.ToString(CultureInfo.InvariantCulture) }.Concat(files))
+        foreach (var arg in arguments.Prepend(cli))
         {
             start.ArgumentList.Add(arg);
         }
 
-        foreach (var (key, value) in PeerStorage.Settings(prefix))
+        foreach (var (key, value) in PeerStorage.Settings(prefix).Concat(settings))
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
@@ -167,7 +213,7 @@ internal static class ImportBench
 
         var requests = new[] { ("blob", blobs.Snapshot()), ("queue", queues.Snapshot()), ("table", tables.Snapshot()) };
         var all = requests.Sum(r => r.Item2.Values.Sum());
-        Print($"{name}: {seconds:N1} s wall, {reports / seconds:N0} reports/s, {rows / seconds:N0} rows/s; importer CPU {cpu:N1} s, peak RSS {peakRssKb / 1024:N0} MB (--parallel {parallel})");
+        Print($"{name}: {seconds:N1} s wall, {reports / seconds:N0} reports/s, {rows / seconds:N0} rows/s; importer CPU {cpu:N1} s, peak RSS {peakRssKb / 1024:N0} MB ({string.Join(' ', arguments.Where(a => !a.StartsWith('/')))})");
         var byName = string.Join(", ", requests
             .SelectMany(r => r.Item2.Where(p => p.Value > 0).Select(p => (Name: $"{r.Item1} {Name(p.Key, prefix)}", p.Value)))
             .GroupBy(p => p.Name, StringComparer.Ordinal)

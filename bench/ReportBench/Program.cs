@@ -7,7 +7,7 @@
 //   dotnet run -c Release --project bench/ReportBench [-- ROWS [SOURCES]]
 // With --import, the whole pipeline on the peers' Azurite instead (ImportBench.cs):
 //   dotnet run -c Release --project bench/ReportBench -- --import [--reports 10000] [--rows 1000000]
-//     [--large 900000] [--large-sources 20000] [--parallel 8] [--only files|large] [--cli PATH]
+//     [--large 900000] [--large-sources 20000] [--parallel 8] [--only files|imap|large] [--cli PATH]
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;

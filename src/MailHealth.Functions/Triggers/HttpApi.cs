@@ -83,6 +83,26 @@ public sealed class HttpApi(ApiInvoker api)
     public Task<IResult> GetReportInputAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
         api.InvokeAsync(ApiRoutes.GetReportInput, request, id, cancellationToken);
 
+    [Function(ApiRoutes.ListReports)]
+    public Task<IResult> ListReportsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports")] HttpRequest request, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.ListReports, request, cancellationToken);
+
+    [Function(ApiRoutes.GetDmarc)]
+    public Task<IResult> GetDmarcAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/targets/{id}/dmarc")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.GetDmarc, request, id, cancellationToken);
+
+    [Function(ApiRoutes.GetDmarcSources)]
+    public Task<IResult> GetDmarcSourcesAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/targets/{id}/dmarc/sources")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.GetDmarcSources, request, id, cancellationToken);
+
+    [Function(ApiRoutes.GetTlsReports)]
+    public Task<IResult> GetTlsReportsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/targets/{id}/tls-reports")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.GetTlsReports, request, id, cancellationToken);
+
+    [Function(ApiRoutes.ListDmarcSummaries)]
+    public Task<IResult> ListDmarcSummariesAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dmarc")] HttpRequest request, CancellationToken cancellationToken) =>
+        api.InvokeAsync(ApiRoutes.ListDmarcSummaries, request, cancellationToken);
+
     [Function(ApiRoutes.GetHealthDetail)]
     public Task<IResult> GetHealthDetailAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health/detail")] HttpRequest request, CancellationToken cancellationToken) =>
         api.InvokeAsync(ApiRoutes.GetHealthDetail, request, cancellationToken);

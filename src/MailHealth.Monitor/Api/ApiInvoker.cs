@@ -32,6 +32,11 @@ public sealed class ApiInvoker
         [ApiRoutes.TestNotifications] = (api, r, _, ct) => api.TestNotificationsAsync(r, ct),
         [ApiRoutes.PostReport] = (api, r, _, ct) => api.PostReportAsync(r, ct),
         [ApiRoutes.GetReportInput] = (api, r, id, ct) => api.GetReportInputAsync(id, r, ct),
+        [ApiRoutes.ListReports] = (api, r, _, ct) => api.ListReportsAsync(r, ct),
+        [ApiRoutes.GetDmarc] = (api, r, id, ct) => api.GetDmarcAsync(id, r, ct),
+        [ApiRoutes.GetDmarcSources] = (api, r, id, ct) => api.GetDmarcSourcesAsync(id, r, ct),
+        [ApiRoutes.GetTlsReports] = (api, r, id, ct) => api.GetTlsReportsAsync(id, r, ct),
+        [ApiRoutes.ListDmarcSummaries] = (api, r, _, ct) => api.ListDmarcSummariesAsync(r, ct),
     };
 
     private static readonly Dictionary<string, ApiRoute> Routes = ApiRoutes.All.ToDictionary(r => r.Name, StringComparer.Ordinal);

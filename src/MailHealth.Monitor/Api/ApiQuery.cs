@@ -1,4 +1,5 @@
 using System.Globalization;
+using MailHealth.Dns;
 using MailHealth.Targets;
 using Microsoft.AspNetCore.Http;
 
@@ -145,6 +146,65 @@ public sealed class ApiQuery
         return (from, to);
     }
 
+    /// <summary>
+    /// <c>from</c> and <c>to</c> as days (<c>2026-11-28</c>, both included): absent, the
+    /// <paramref name="defaultDays"/> days up to <paramref name="today"/> (or ending at <c>to</c>,
+    /// or starting at <c>from</c>); a range longer than <paramref name="maxDays"/> days, or ending
+    /// before it starts, is refused.
+    /// </summary>
+    public (DateOnly From, DateOnly To) DayRange(DateOnly today, int defaultDays, int maxDays)
+    {
+        var from = Day("from");
+        var to = Day("to");
+        var end = to ?? (from is { } start ? start.AddDays(defaultDays - 1) : today);
+        var begin = from ?? end.AddDays(1 - defaultDays);
+        if (begin > end)
+        {
+            Error("to", "is before from");
+        }
+        else if (end.DayNumber - begin.DayNumber + 1 > maxDays)
+        {
+            Error("to", $"is more than {maxDays} days after from: ask for at most {maxDays} days at once");
+        }
+
+        return (begin, end);
+    }
+
+    /// <summary>
+    /// <c>from</c> and <c>to</c> as times (as <see cref="TimeRange"/>): absent, the
+    /// <paramref name="defaultSpan"/> up to <paramref name="now"/>; a range longer than <paramref name="maxSpan"/> is refused.
+    /// </summary>
+    public (DateTimeOffset From, DateTimeOffset To) BoundedTimeRange(DateTimeOffset now, TimeSpan defaultSpan, TimeSpan maxSpan)
+    {
+        var (from, to) = TimeRange();
+        var end = to ?? (from is { } start && start + defaultSpan < now ? start + defaultSpan : now);
+        var begin = from ?? end - defaultSpan;
+        if (end - begin > maxSpan)
+        {
+            Error("to", $"is more than {maxSpan.TotalDays:0} days after from: ask for at most {maxSpan.TotalDays:0} days at once");
+        }
+
+        return (begin, end);
+    }
+
+    /// <summary>A domain name (IDNA, as a target's), in its lower-case ASCII form; null when absent.</summary>
+    public string? Domain(string name)
+    {
+        var value = Text(name);
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (!DomainName.TryParse(value, out var domain, out var problem))
+        {
+            Error(name, Shorten(problem));
+            return null;
+        }
+
+        return domain.Ascii;
+    }
+
     /// <summary>One of <paramref name="choices"/> (exact, lower case), <paramref name="fallback"/> when absent.</summary>
     public string Choice(string name, string fallback, params string[] choices)
     {
@@ -187,6 +247,30 @@ public sealed class ApiQuery
         }
 
         return time;
+    }
+
+    /// <summary>A day, <c>yyyy-MM-dd</c>, in the years times are taken from.</summary>
+    private DateOnly? Day(string name)
+    {
+        var value = Single(name);
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            Error(name, $"'{Shorten(value)}' is not a day such as 2026-11-28");
+            return null;
+        }
+
+        if (day.Year < Earliest.Year || day.Year >= Latest.Year)
+        {
+            Error(name, $"'{Shorten(value)}' is not between {Earliest:yyyy} and {Latest:yyyy}");
+            return null;
+        }
+
+        return day;
     }
 
     private string? Single(string name) => _query.TryGetValue(name, out var values) && values.Count == 1 ? values[0] : null;

@@ -40,6 +40,11 @@ public static class ApiRoutes
     public const string TestNotifications = "TestNotifications";
     public const string PostReport = "PostReport";
     public const string GetReportInput = "GetReportInput";
+    public const string ListReports = "ListReports";
+    public const string GetDmarc = "GetDmarc";
+    public const string GetDmarcSources = "GetDmarcSources";
+    public const string GetTlsReports = "GetTlsReports";
+    public const string ListDmarcSummaries = "ListDmarcSummaries";
 
     public static IReadOnlyList<ApiRoute> All { get; } =
     [
@@ -61,5 +66,10 @@ public static class ApiRoutes
         new(TestNotifications, "POST", "notifications/test", ApiAccess.Admin),
         new(PostReport, "POST", "reports", ApiAccess.Admin),
         new(GetReportInput, "GET", "reports/{id}", ApiAccess.Read),
+        new(ListReports, "GET", "reports", ApiAccess.Read),
+        new(GetDmarc, "GET", "targets/{id}/dmarc", ApiAccess.Read),
+        new(GetDmarcSources, "GET", "targets/{id}/dmarc/sources", ApiAccess.Read),
+        new(GetTlsReports, "GET", "targets/{id}/tls-reports", ApiAccess.Read),
+        new(ListDmarcSummaries, "GET", "dmarc", ApiAccess.Read),
     ];
 }

@@ -91,25 +91,13 @@ public sealed partial class MailHealthApi
             return problem;
         }
 
-        var key = ReadKey(ApiRoutes.ListStatus, KeyOf(limit), continuation);
-        var page = reads.Get<TargetIdPage>(key);
-        if (page is null)
+        var (page, refused) = await TargetIdPageAsync(limit, continuation, cancellationToken).ConfigureAwait(false);
+        if (refused is not null)
         {
-            var readAt = reads.Mark();
-            try
-            {
-                var stored = await targets.ListAsync(limit, continuation, cancellationToken: cancellationToken).ConfigureAwait(false);
-                page = new TargetIdPage([.. stored.Items.Select(t => t.Target.Id)], stored.ContinuationToken);
-            }
-            catch (InvalidContinuationTokenException e)
-            {
-                return ApiProblem.BadRequest("continuation", e.Message);
-            }
-
-            reads.Set(key, page, page.Bytes, ReadScope.TargetIds, readAt);
+            return refused;
         }
 
-        var statuses = new CachedBody[page.Ids.Count];
+        var statuses = new CachedBody[page!.Ids.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, page.Ids.Count),
             new ParallelOptions { MaxDegreeOfParallelism = StatusReadsAtOnce, CancellationToken = cancellationToken },
@@ -117,6 +105,31 @@ public sealed partial class MailHealthApi
             async (i, ct) => statuses[i] = await StatusBodyAsync(page.Ids[i], listed: true, ct).ConfigureAwait(false) ?? CachedBody.Of(TargetStatus.NotRunYet(page.Ids[i]))).ConfigureAwait(false);
         var etag = EntityTags.OfParts(statuses.Select(s => s.ETag), "status page v1 " + page.Continuation);
         return ReadAnswer.Of(request, etag, () => ApiJson.Page(statuses.Select(s => s.Content).ToList(), page.Continuation), ReadFreshness.Revalidate);
+    }
+
+    /// <summary>A page of target ids in id order, from the read cache or storage (then kept); a continuation this query did not hand out is the 400 to answer.</summary>
+    private async Task<(TargetIdPage? Page, IResult? Problem)> TargetIdPageAsync(int limit, string? continuation, CancellationToken cancellationToken)
+    {
+        var key = ReadKey(nameof(TargetIdPage), KeyOf(limit), continuation);
+        if (reads.Get<TargetIdPage>(key) is { } kept)
+        {
+            return (kept, null);
+        }
+
+        var readAt = reads.Mark();
+        TargetIdPage page;
+        try
+        {
+            var stored = await targets.ListAsync(limit, continuation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            page = new TargetIdPage([.. stored.Items.Select(t => t.Target.Id)], stored.ContinuationToken);
+        }
+        catch (InvalidContinuationTokenException e)
+        {
+            return (null, ApiProblem.BadRequest("continuation", e.Message));
+        }
+
+        reads.Set(key, page, page.Bytes, ReadScope.TargetIds, readAt);
+        return (page, null);
     }
 
     /// <summary><c>GET /api/targets/{id}/history?check=&amp;from=&amp;to=&amp;limit=&amp;continuation=</c>: runs newest first.</summary>

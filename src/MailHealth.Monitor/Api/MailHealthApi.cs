@@ -41,6 +41,7 @@ public sealed partial class MailHealthApi(
     NotificationQueue notifications,
     ReportQueue reportQueue,
     ReportIngestion ingestion,
+    ReceiverTotalsReader receivers,
     HeartbeatStore heartbeats,
     EgressSignalStore egress,
     OpenApiDocument openApi,

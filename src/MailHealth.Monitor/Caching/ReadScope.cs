@@ -5,10 +5,13 @@ namespace MailHealth.Monitor.Caching;
 /// (<see cref="WriteClock.WrittenSince"/>): the targets it shows, whether it lists targets (so an
 /// added or removed one changes it), or whether any target's write may change it (a list across
 /// the fleet, such as the open alerts), or whether it shows the monitor's own state (the schedule's
-/// tick, the queues, the outages recorded).
+/// tick, the queues, the outages recorded), or the receivers' reports that arrived (for any domain).
 /// </summary>
-public sealed record ReadScope(IReadOnlyList<string> Targets, bool Membership = false, bool AnyTarget = false, bool MonitorState = false)
+public sealed record ReadScope(IReadOnlyList<string> Targets, bool Membership = false, bool AnyTarget = false, bool MonitorState = false, bool ReceivedReports = false)
 {
+    /// <summary>Depends on every report input processed, whether a target monitors its domain or not.</summary>
+    public static ReadScope Reports { get; } = new([], ReceivedReports: true);
+
     /// <summary>Depends on the monitor's own state: the schedule's tick, a probe queued, outages recorded.</summary>
     public static ReadScope Monitor { get; } = new([], MonitorState: true);
 

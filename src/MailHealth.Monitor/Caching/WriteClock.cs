@@ -19,6 +19,7 @@ public sealed class WriteClock
     private long _anyTarget;
     private long _membership;
     private long _monitorState;
+    private long _reports;
     private long _everything;
 
     /// <summary>The time of the latest write; a copy read from storage after this is at least as new.</summary>
@@ -44,6 +45,18 @@ public sealed class WriteClock
     /// <summary>The monitor's own state was written: the schedule ticked, a probe was queued, outages were recorded.</summary>
     public void WroteMonitorState() => Advance(ref _monitorState, Interlocked.Increment(ref _now));
 
+    /// <summary>A report input was processed: what receivers say of <paramref name="targetIds"/> (those that monitor its reports' domains) may be different now, and so is the list of what arrived.</summary>
+    public void ProcessedReports(IEnumerable<string> targetIds)
+    {
+        ArgumentNullException.ThrowIfNull(targetIds);
+        foreach (var targetId in targetIds)
+        {
+            Wrote(targetId);
+        }
+
+        Advance(ref _reports, Interlocked.Increment(ref _now));
+    }
+
     /// <summary>Writes across every target (the retention purge): no copy is current any more.</summary>
     public void WroteEverything() => Advance(ref _everything, Interlocked.Increment(ref _now));
 
@@ -55,6 +68,7 @@ public sealed class WriteClock
             || (scope.AnyTarget && Volatile.Read(ref _anyTarget) > since)
             || (scope.Membership && Volatile.Read(ref _membership) > since)
             || (scope.MonitorState && Volatile.Read(ref _monitorState) > since)
+            || (scope.ReceivedReports && Volatile.Read(ref _reports) > since)
             || scope.Targets.Any(t => _targets.TryGetValue(t, out var at) && at > since);
     }
 

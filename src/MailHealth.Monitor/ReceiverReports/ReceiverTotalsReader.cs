@@ -20,6 +20,9 @@ public sealed class ReceiverTotalsReader(
     ReportDomainIndex domains,
     ReportStorageCalls storage)
 {
+    /// <summary>Day partitions read at once for a range.</summary>
+    private const int DayReadsAtOnce = 4;
+
     /// <summary>The target's aggregate reports added up per day, <paramref name="from"/> to <paramref name="to"/>; null when there is no such target.</summary>
     public async Task<IReadOnlyList<DmarcDay>?> DmarcDaysAsync(string targetId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
@@ -98,6 +101,73 @@ public sealed class ReceiverTotalsReader(
     public Task<IReadOnlyList<TlsResultTotals>?> TlsResultsAsync(string targetId, DateOnly day, CancellationToken cancellationToken) =>
         OfDayAsync(targetId, day, ReceivedReportKindNames.TlsRpt, tlsResults.ListAsync, cancellationToken);
 
+    /// <summary>
+    /// The target's aggregate reports per day with each day's sources (at most
+    /// <paramref name="sourcesPerDay"/>, most messages first): one ledger read for the range, then
+    /// one partition read per day that has reports; null when there is no such target.
+    /// </summary>
+    public async Task<IReadOnlyList<DmarcDayView>?> DmarcRangeAsync(string targetId, DateOnly from, DateOnly to, int sourcesPerDay, CancellationToken cancellationToken)
+    {
+        var days = await PerDayAsync(targetId, from, to, ReceivedReportKindNames.Dmarc, sources.ListAsync, cancellationToken).ConfigureAwait(false);
+        return days?.Select(d =>
+        {
+            var counts = new DmarcCounts();
+            foreach (var report in d.Reports)
+            {
+                counts.Add(report.Dmarc!);
+            }
+
+            return new DmarcDayView(d.Day, d.Reports.Count, DmarcMessages.Of(counts), d.Rows.Count, [.. d.Rows.Take(sourcesPerDay).Select(DmarcDaySource.Of)]);
+        }).ToList();
+    }
+
+    /// <summary>
+    /// Each source of the target's aggregate reports from <paramref name="from"/> to <paramref name="to"/>
+    /// with its name when ingestion recorded one (<see cref="DmarcSendersAsync(string, DateOnly, DateOnly, CancellationToken)"/>):
+    /// unknown senders first (no confirmed name, or no term of the SPF record authorises them), then
+    /// by messages; null when there is no such target.
+    /// </summary>
+    public async Task<IReadOnlyList<DmarcSourceView>?> DmarcSourcesAsync(string targetId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var named = await DmarcSendersAsync(targetId, from, to, cancellationToken).ConfigureAwait(false);
+        return named is null ? null : [.. named
+            .Select(DmarcSourceView.Of)
+            .OrderBy(s => !s.Unknown)
+            .ThenByDescending(s => s.Messages)
+            .ThenBy(s => s.SourceIp, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The target's TLS reports per day with each policy type, MX host and result type: as <see cref="DmarcRangeAsync"/>; null when there is no such target.</summary>
+    public async Task<IReadOnlyList<TlsDayView>?> TlsRangeAsync(string targetId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var days = await PerDayAsync(targetId, from, to, ReceivedReportKindNames.TlsRpt, tlsResults.ListAsync, cancellationToken).ConfigureAwait(false);
+        return days?.Select(d =>
+        {
+            var sessions = d.Reports.Select(r => r.Tls!).Aggregate((a, b) => a.Plus(b));
+            return new TlsDayView(d.Day, d.Reports.Count, DmarcMessages.Round(sessions.Successful), DmarcMessages.Round(sessions.Failed), [.. d.Rows.Select(TlsResultView.Of)]);
+        }).ToList();
+    }
+
+    /// <summary>The target's aggregate reports added up over the range, from the ledger's day rows alone (one key range); null when there is no such target.</summary>
+    public async Task<DmarcSummary?> DmarcSummaryAsync(string targetId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var days = await DmarcDaysAsync(targetId, from, to, cancellationToken).ConfigureAwait(false);
+        if (days is null)
+        {
+            return null;
+        }
+
+        var counts = new DmarcCounts();
+        foreach (var day in days)
+        {
+            counts.Add(day.Counts);
+        }
+
+        // A report spread over several days counts once on each of them: the reports are told apart by key.
+        var reports = days.Sum(d => d.Reports);
+        return new DmarcSummary(from, to, reports, DmarcMessages.Round(counts.Messages), DmarcMessages.Round(counts.DmarcPass), DmarcMessages.Share(counts.DmarcPass, counts.Messages));
+    }
+
     /// <summary>The TLS sessions of the TLS reports among <paramref name="days"/> (the ledger's days of <paramref name="domain"/>) per policy type, MX host and result type, added up over the days: a partition per day with reports.</summary>
     public async Task<IReadOnlyList<TlsResultTotals>> TlsResultsAsync(string domain, IReadOnlyList<ReportDayTotals> days, CancellationToken cancellationToken)
     {
@@ -130,6 +200,25 @@ public sealed class ReceiverTotalsReader(
         return [.. reported.Where(d => !monitored.Contains(d.Domain))];
     }
 
+    /// <summary>The days of the range that have committed reports of <paramref name="kind"/>, each with those reports and the rows <paramref name="read"/> adds up for it, read a few days at once.</summary>
+    private async Task<IReadOnlyList<DayRows<T>>?> PerDayAsync<T>(
+        string targetId, DateOnly from, DateOnly to, string kind, Func<string, DateOnly, IEnumerable<ReportDayTotals>, CancellationToken, Task<IReadOnlyList<T>>> read, CancellationToken cancellationToken)
+    {
+        var domain = await DomainAsync(targetId, cancellationToken).ConfigureAwait(false);
+        if (domain is null)
+        {
+            return null;
+        }
+
+        var committed = await storage.RunAsync(ct => ledger.ListDaysAsync(domain, from, to, ct), cancellationToken).ConfigureAwait(false);
+        var days = committed.Where(d => d.Kind == kind).GroupBy(d => d.Day).OrderBy(g => g.Key).ToList();
+        var rows = new IReadOnlyList<T>[days.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, days.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = DayReadsAtOnce, CancellationToken = cancellationToken },
+            async (i, ct) => rows[i] = await storage.RunAsync(c => read(domain, days[i].Key, days[i], c), ct).ConfigureAwait(false)).ConfigureAwait(false);
+        return [.. days.Select((d, i) => new DayRows<T>(d.Key, [.. d], rows[i]))];
+    }
     private static DmarcSender Sender(string ip, DmarcCounts counts, DateOnly first, DateOnly last, StoredSender? name) => new()
     {
         Ip = ip,
@@ -167,4 +256,6 @@ public sealed class ReceiverTotalsReader(
 
     private async Task<string?> DomainAsync(string targetId, CancellationToken cancellationToken) =>
         (await storage.RunAsync(ct => targets.GetAsync(targetId, ct), cancellationToken).ConfigureAwait(false))?.Target.Domain;
+
+    private sealed record DayRows<T>(DateOnly Day, IReadOnlyList<ReportDayTotals> Reports, IReadOnlyList<T> Rows);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MailHealth.Monitor.Caching;
 using MailHealth.ReceiverReports;
 using MailHealth.Storage.Availability;
 using MailHealth.Storage.Queues;
@@ -26,6 +27,7 @@ public sealed partial class ReportIngestion(
     ReportProcessor processor,
     ReportStorageCalls storage,
     IOptions<ReceiverReportSettings> parsing,
+    WriteClock writes,
     TimeProvider time,
     ILogger<ReportIngestion> logger)
 {
@@ -116,7 +118,16 @@ public sealed partial class ReportIngestion(
             ProcessedAt = time.GetUtcNow(),
             Reports = outcomes,
         };
-        await storage.RunAsync(ct => log.CompleteAsync(record, ct), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await storage.RunAsync(ct => log.CompleteAsync(record, ct), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // After the write, failed or not (part of it may have landed): the API's copies of these targets' receivers' view go.
+            writes.ProcessedReports(outcomes.Where(o => o.Status == ReportOutcomeStatus.Stored).SelectMany(o => o.Targets).Distinct(StringComparer.Ordinal));
+        }
+
         LogProcessed(
             logger,
             request.Input,
@@ -156,6 +167,10 @@ public sealed partial class ReportIngestion(
     /// <summary>The record of an input; null when no input of that id was received.</summary>
     public Task<ReportInputRecord?> GetAsync(string input, CancellationToken cancellationToken) =>
         storage.RunAsync(ct => log.GetAsync(input, ct), cancellationToken);
+
+    /// <summary>A page of the reports of the inputs received in the query's range, newest first.</summary>
+    public Task<Storage.Paging.StoredPage<ListedReport>> ListAsync(ReportInputQuery query, CancellationToken cancellationToken) =>
+        storage.RunAsync(ct => log.ListAsync(query, ct), cancellationToken);
 
     /// <summary>Keeps the input and records it as received; the record as it stands (processed already, when the same bytes came before).</summary>
     private async Task<ReportInputRecord> ReceiveAsync(ReadOnlyMemory<byte> raw, string door, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using MailHealth.Monitor.Caching;
 using MailHealth.Monitor.ReceiverReports.Mailbox;
 using MailHealth.ReceiverReports;
 using MailHealth.Settings;
@@ -23,6 +24,7 @@ public static class ReportIngestionServiceCollectionExtensions
         services.AddValidatedSettings<MonitorSettings>(configuration, MonitorSettings.Section, MonitorSettings.Validate);
         services.AddValidatedSettings<ReceiverReportSettings>(configuration, ReceiverReportSettings.Section, ReceiverReportSettings.Validate);
         services.AddValidatedSettings<ReportIngestionSettings>(configuration, ReportIngestionSettings.Section, ReportIngestionSettings.Validate);
+        services.TryAddSingleton<WriteClock>();
         services.TryAddSingleton<ReportStorageCalls>();
         services.TryAddSingleton<IReportedSelectors, RememberedDkimSelectors>();
         services.TryAddSingleton<ReportProcessor>();

@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure.Data.Tables;
 using MailHealth.Storage.Configuration;
 using MailHealth.Storage.Keys;
+using MailHealth.Storage.Paging;
 using MailHealth.Storage.Tables;
 
 namespace MailHealth.Storage.ReceiverReports;
@@ -79,7 +80,7 @@ public sealed class ReportInputLog(StorageAccount account)
     public async Task CompleteAsync(ReportInputRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var month = "m" + record.ReceivedAt.UtcDateTime.ToString("yyyyMM", CultureInfo.InvariantCulture);
+        var month = MonthPartition(MonthOf(record.ReceivedAt));
         var byTime = record.Reports
             .Select(o => new TableTransactionAction(TableTransactionActionType.UpsertReplace, OutcomeEntity(month, $"{ReverseTime.Key(record.ReceivedAt)}|{record.Input}|{Index(o)}", o, record)))
             .ToList();
@@ -91,6 +92,63 @@ public sealed class ReportInputLog(StorageAccount account)
             .ToList();
         await TableOperations.SubmitAsync(table, own, cancellationToken);
     }
+
+    /// <summary>
+    /// The reports of the inputs received in the query's range, newest first, a page at a time: the
+    /// time index's month partitions from the newest down, each a key range, filtered by domain and
+    /// outcome in the service. The continuation names the month and the last row handed out, so a
+    /// page resumes after it whatever "now" is by then (a range the caller did not give ends at now).
+    /// </summary>
+    public async Task<StoredPage<ListedReport>> ListAsync(ReportInputQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var identity = string.Join('\n', table.Name, query.PolicyDomain, query.Status);
+        var first = MonthOf(query.From);
+        var last = MonthOf(query.To);
+        var (month, after) = (last, (string?)null);
+        if (ContinuationToken.Unwrap(query.ContinuationToken, identity) is { } resume)
+        {
+            var parts = resume.Split('|', 2);
+            if (parts.Length != 2 || parts[1].Length == 0 || !DateOnly.TryParseExact(parts[0], "yyyyMM", CultureInfo.InvariantCulture, DateTimeStyles.None, out month) || month < first || month > last)
+            {
+                throw new InvalidContinuationTokenException("the continuation token is not one this query returned");
+            }
+
+            after = parts[1];
+        }
+
+        var items = new List<ListedReport>();
+        for (; month >= first; month = month.AddMonths(-1), after = null)
+        {
+            // Newest first: row keys start with the reversed time; '}' sorts after the '|' that follows it.
+            var filter = TableOperations.RangeFilter(MonthPartition(month), ReverseTime.Key(query.To), ReverseTime.Key(query.From) + "}");
+            filter += after is null ? "" : " and " + TableClient.CreateQueryFilter($"RowKey gt {after}");
+            filter += query.PolicyDomain is { } domain ? " and " + TableClient.CreateQueryFilter($"PolicyDomain eq {domain}") : "";
+            filter += query.Status is { } status ? " and " + TableClient.CreateQueryFilter($"Status eq {status.ToString()}") : "";
+
+            // The service may answer a filtered query with fewer rows than asked and a token: follow it within this request.
+            string? service = null;
+            do
+            {
+                var page = await TableOperations.PageAsync(table, filter, query.PageSize - items.Count, service, null, cancellationToken);
+                items.AddRange(page.Items.Select(row => new ListedReport(row.GetString("Input"), row.GetDateTimeOffset("ReceivedAt") ?? default, ReadOutcome(row))));
+                if (items.Count >= query.PageSize)
+                {
+                    var more = page.ContinuationToken is not null || month > first;
+                    return new(items, more ? ContinuationToken.Wrap(MonthPartition(month)[1..] + "|" + page.Items[^1].RowKey, identity) : null);
+                }
+
+                service = page.ContinuationToken;
+            }
+            while (service is not null);
+        }
+
+        return new(items, null);
+    }
+
+    private static DateOnly MonthOf(DateTimeOffset time) => new(time.UtcDateTime.Year, time.UtcDateTime.Month, 1);
+
+    private static string MonthPartition(DateOnly month) => "m" + month.ToString("yyyyMM", CultureInfo.InvariantCulture);
 
     private static string Index(ReportOutcome outcome) => outcome.Index.ToString("D5", CultureInfo.InvariantCulture);
 

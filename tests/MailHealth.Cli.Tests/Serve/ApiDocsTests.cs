@@ -62,8 +62,10 @@ public sealed partial class ApiDocsTests
         Assert.Null(await serve.Get<MailHealth.Storage.Targets.TargetStore>().GetAsync("docs-example"));
         Assert.Single(outputs, o => o.Contains("\"name\":\"ops\",\"type\":\"webhook\",\"outcome\":\"delivered\"", StringComparison.Ordinal));
         Assert.Contains("\"kind\":\"test\"", Assert.Single(receiver.Requests).BodyText, StringComparison.Ordinal);
-        var report = Assert.Single(outputs, o => o.Contains("\"statusUrl\":\"/api/reports/", StringComparison.Ordinal));
+        var report = Assert.Single(outputs, o => o.Contains("\"door\":\"api\"", StringComparison.Ordinal));
         Assert.Contains("\"door\":\"api\",\"bytes\":882,", report, StringComparison.Ordinal);
+        var receivers = Assert.Single(outputs, o => o.Contains("\"from\":\"2026-11-28\",\"to\":\"2026-11-28\",\"days\":[", StringComparison.Ordinal));
+        Assert.Contains("\"items\":[{\"targetId\":\"docs-example\",\"dmarc\":{", receivers, StringComparison.Ordinal);
     }
 
     [GeneratedRegex("```sh\n(.*?)```", RegexOptions.Singleline)]

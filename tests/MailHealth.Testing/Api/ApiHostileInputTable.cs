@@ -126,6 +126,31 @@ public static class ApiHostileInputTable
         new("GET", "/api/reports/" + RouteRequest.InputId.ToUpperInvariant(), null, 400, "id"),
         new("GET", "/api/reports/" + RouteRequest.InputId + "'%20or%20''='", null, 400, "id"),
         new("GET", "/api/reports/" + RouteRequest.InputId, null, 404, null),
+
+        // Receivers' view: unknown targets, days that are no days, ranges reversed or too long, parameters of no such route.
+        new("GET", "/api/targets/nope/dmarc", null, 404, null),
+        new("GET", "/api/targets/nope/dmarc/sources", null, 404, null),
+        new("GET", "/api/targets/nope/tls-reports", null, 404, null),
+        new("GET", "/api/targets/SHOP/dmarc", null, 400, "id"),
+        new("GET", "/api/targets/shop'/tls-reports", null, 400, "id"),
+        new("GET", "/api/targets/shop/dmarc?from=2026-11-28T00:00:00Z", null, 400, "from"),
+        new("GET", "/api/targets/shop/dmarc?to=2026-02-30", null, 400, "to"),
+        new("GET", "/api/targets/shop/dmarc?from=1999-12-31", null, 400, "from"),
+        new("GET", "/api/targets/shop/dmarc?from=2026-01-01&to=2026-12-31", null, 400, "to"),
+        new("GET", "/api/targets/shop/dmarc?limit=0", null, 400, "limit"),
+        new("GET", "/api/targets/shop/dmarc/sources?limit=5", null, 400, "limit"),
+        new("GET", "/api/targets/shop/tls-reports?from=2026-11-29&to=2026-11-28", null, 400, "to"),
+        new("GET", "/api/targets/shop/tls-reports?from=yesterday", null, 400, "from"),
+        new("GET", "/api/reports?status=lost", null, 400, "status"),
+        new("GET", "/api/reports?status=Stored", null, 400, "status"),
+        new("GET", "/api/reports?domain=not%20a%20domain", null, 400, "domain"),
+        new("GET", "/api/reports?domain=", null, 400, "domain"),
+        new("GET", "/api/reports?from=2024-01-01&to=2026-01-01", null, 400, "to"),
+        new("GET", "/api/reports?from=2026-11-29&to=2026-11-28", null, 400, "to"),
+        new("GET", "/api/reports?continuation=abc", null, 400, "continuation"),
+        new("GET", "/api/reports?continuation=" + Convert.ToBase64String(Encoding.UTF8.GetBytes("v1.0000000000000000.202611|")), null, 400, "continuation"),
+        new("GET", "/api/dmarc?continuation=abc", null, 400, "continuation"),
+        new("GET", "/api/dmarc?target=shop", null, 400, "target"),
     ];
 
     /// <summary>The rows by index, for a theory (a row's text can be too long to be its own name).</summary>

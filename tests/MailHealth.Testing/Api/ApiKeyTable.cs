@@ -75,6 +75,14 @@ public static class ApiKeyTable
         new("a read key on posting a report", "PostReport", "POST", "/api/reports", null, Credential.ReadKey, 403, ReadOnly),
         new("an admin key on posting a report", "PostReport", "POST", "/api/reports", null, Credential.AdminKey, 202, null),
         new("a read key on reading a report input", "GetReportInput", "GET", "/api/reports/" + RouteRequest.InputId, RouteRequest.InputId, Credential.ReadKey, 404, null),
+        new("no key on the list of reports", "ListReports", "GET", "/api/reports", null, Credential.None, 401, NoKey),
+        new("a read key on the list of reports", "ListReports", "GET", "/api/reports", null, Credential.ReadKey, 200, null),
+        new("an unknown key on the receivers' view", "GetDmarc", "GET", "/api/targets/keys-table/dmarc", TargetId, Credential.UnknownKey, 401, BadKey),
+        new("a read key on the receivers' view", "GetDmarc", "GET", "/api/targets/keys-table/dmarc", TargetId, Credential.ReadKey, 200, null),
+        new("a read key in code on the sources", "GetDmarcSources", "GET", "/api/targets/keys-table/dmarc/sources", TargetId, Credential.ReadKeyInCode, 200, null),
+        new("a read key on the TLS reports", "GetTlsReports", "GET", "/api/targets/keys-table/tls-reports", TargetId, Credential.ReadKey, 200, null),
+        new("no key on the fleet's DMARC pass", "ListDmarcSummaries", "GET", "/api/dmarc", null, Credential.None, 401, NoKey),
+        new("a read key on the fleet's DMARC pass", "ListDmarcSummaries", "GET", "/api/dmarc", null, Credential.ReadKey, 200, null),
     ];
 
     /// <summary>The rows by name, for a theory.</summary>

@@ -39,6 +39,10 @@ const SMTP_STAGES = [
 const STAGE_COLORS = ['#0969da', '#8250df', '#bf3989', '#1a7f37', '#bc4c00', '#0a7d8c', '#6e7781', '#24292f'];
 const CERT_WARNING_DAYS = 21;
 const CERT_CRITICAL_DAYS = 7;
+// The receivers' view: DMARC pass share at or above these is shown as pass, warn; below, fail.
+const DMARC_PASS_GOOD = 0.98;
+const DMARC_PASS_FAIR = 0.9;
+const TLS_RESULT_COLORS = ['#cf222e', '#bc4c00', '#8250df', '#0969da', '#bf3989', '#0a7d8c', '#6e7781', '#24292f'];
 const RANGES = { '24h': ['24 h', 24 * 3600e3], '7d': ['7 d', 7 * 24 * 3600e3], '30d': ['30 d', 30 * 24 * 3600e3] };
 
 // ---------------------------------------------------------------------------------------------
@@ -293,6 +297,8 @@ const state = {
   ackMessages: new Map(), // alert id -> { text, kind }
   lastHealth: null,
   signIn: null, // where a browser signs in, when the monitor offers Entra ID sign-in
+  sourceSort: { key: 'unknown', descending: false }, // the sources table's order; 'unknown': unknown senders first, then messages
+  sources: null, // the sources last shown, re-sorted without asking the API again
 };
 
 const $ = (id) => document.getElementById(id);
@@ -463,16 +469,19 @@ function showSignIn(signIn) {
 // Fleet view.
 
 async function loadFleet() {
-  const [health, targets, alerts, latest] = await Promise.all([
+  const [health, targets, alerts, latest, dmarc] = await Promise.all([
     api('health/detail').catch((e) => ({ failed: e })),
     pages('targets?limit=200'),
     pages('alerts?state=open&limit=1000'),
     pages('status?limit=200'),
+    // The DMARC pass share of the last 7 days: from each target's report totals, never its rows by source.
+    pages('dmarc?limit=200').catch(() => ({ items: [], failed: true })),
   ]);
   // One request for the whole fleet's latest status; a target added between the two lists has none yet.
   const byId = new Map(latest.items.map((status) => [status.targetId, status]));
   const statuses = targets.items.map((target) => byId.get(target.id) ?? { targetId: target.id, checks: [] });
-  return { health, targets, alerts, statuses };
+  const dmarcById = new Map(dmarc.items.map((item) => [item.targetId, item.dmarc]));
+  return { health, targets, alerts, statuses, dmarcById, dmarcFailed: Boolean(dmarc.failed) };
 }
 
 function renderTopbar(health, openAlerts) {
@@ -505,7 +514,7 @@ function renderTopbar(health, openAlerts) {
 
 function renderFleet(data, navigated) {
   state.fleetData = data; // kept for the filters, which re-render without asking the API again
-  const { health, targets, alerts, statuses } = data;
+  const { health, targets, alerts, statuses, dmarcById, dmarcFailed } = data;
   renderTopbar(health, alerts.items);
   document.title = 'MailHealth: fleet';
 
@@ -549,6 +558,7 @@ function renderFleet(data, navigated) {
       h('th', { scope: 'col' }, 'Status'),
       h('th', { scope: 'col' }, 'Last run'),
       h('th', { scope: 'col' }, 'Alerts'),
+      h('th', { scope: 'col', title: 'Messages that passed DMARC in the receivers\' aggregate reports of the last 7 days' }, 'DMARC pass (7 d)'),
       columns.map((c) => h('th', { scope: 'col', class: 'check-col', 'data-column': c }, columnLabel(c)))))
     ,
     h('tbody', null, visible.map((r) => h('tr', { 'data-target': r.target.id },
@@ -560,6 +570,7 @@ function renderFleet(data, navigated) {
       h('td', { 'data-cell': 'status' }, badge(r.overall)),
       h('td', { 'data-cell': 'last-run' }, timeElement(r.status.finishedAt, true)),
       h('td', { 'data-cell': 'alerts' }, r.open.length ? h('span', { class: 'alerts-n' }, `${r.open.length} open`) : h('span', { class: 'muted' }, 'none')),
+      dmarcCell(dmarcById.get(r.target.id), dmarcFailed),
       columns.map((c) => checkCell(c, r.byColumn.get(c)))))));
   const body = visible.length === 0
     ? h('p', { class: 'empty', id: 'fleet-table' }, rows.length === 0
@@ -567,6 +578,35 @@ function renderFleet(data, navigated) {
       : 'No target matches the filters.')
     : table;
   $('fleet-table').replaceWith(body);
+}
+
+// The share of a target's messages that passed DMARC, as receivers reported it; its volume beside it.
+function dmarcCell(summary, failed) {
+  if (!summary || typeof summary.passShare !== 'number') {
+    const words = failed ? 'could not be read' : 'no reports';
+    return h('td', { class: 'cell cell-none', 'data-cell': 'dmarc-pass', title: `DMARC aggregate reports of the last 7 days: ${words}` },
+      h('span', { 'aria-hidden': 'true', class: 'muted' }, '–'), srOnly(words));
+  }
+  const level = passLevel(summary.passShare);
+  return h('td', {
+    class: `cell cell-${level}`, 'data-cell': 'dmarc-pass', 'data-status': level, 'data-share': summary.passShare,
+    title: `${formatCount(summary.dmarcPass)} of ${formatCount(summary.messages)} messages passed DMARC (${summary.from} to ${summary.to}, ${summary.reports} report-days)`,
+  }, badge(level, true), ' ', h('span', { class: 'share' }, formatShare(summary.passShare)),
+  h('span', { class: 'cell-code' }, `${formatCount(summary.messages)} msgs`));
+}
+
+function passLevel(share) {
+  return share >= DMARC_PASS_GOOD ? 'pass' : share >= DMARC_PASS_FAIR ? 'warn' : 'fail';
+}
+
+function formatShare(share) {
+  return typeof share === 'number' ? `${(share * 100).toFixed(share >= 0.9995 || share === 0 ? 0 : 1)}%` : '—';
+}
+
+// Counts are shares of reports spread over days: whole numbers are shown whole, the rest to one place.
+function formatCount(value) {
+  if (typeof value !== 'number') return '—';
+  return Number.isInteger(value) ? value.toLocaleString('en') : value.toLocaleString('en', { maximumFractionDigits: 1 });
 }
 
 function checkCell(column, checks) {
@@ -641,7 +681,7 @@ async function loadHistory(id) {
 
 async function loadTarget(id) {
   const target = encodeURIComponent(id);
-  const [definition, status, history, alerts, events, health, fixTexts, openAlerts] = await Promise.all([
+  const [definition, status, history, alerts, events, health, fixTexts, openAlerts, dmarc, sources, tls] = await Promise.all([
     api(`targets/${target}`),
     api(`targets/${target}/status`),
     loadHistory(id),
@@ -650,12 +690,16 @@ async function loadTarget(id) {
     api('health/detail').catch((e) => ({ failed: e })),
     fixes(),
     pages('alerts?state=open&limit=1000'),
+    // The receivers' view: the last 30 days (the API's default range); day totals only, the sources come whole below.
+    api(`targets/${target}/dmarc?limit=1`),
+    api(`targets/${target}/dmarc/sources`),
+    api(`targets/${target}/tls-reports`),
   ]);
-  return { id, definition, status, history, alerts, events, health, fixTexts, openAlerts };
+  return { id, definition, status, history, alerts, events, health, fixTexts, openAlerts, dmarc, sources, tls };
 }
 
 function renderTarget(data, navigated) {
-  const { definition, status, history, alerts, events, health, fixTexts, openAlerts } = data;
+  const { definition, status, history, alerts, events, health, fixTexts, openAlerts, dmarc, sources, tls } = data;
   renderTopbar(health, openAlerts.items);
   document.title = `MailHealth: ${definition.domain}`;
   const runs = [...history.items].sort((a, b) => new Date(a.slot) - new Date(b.slot));
@@ -677,6 +721,9 @@ function renderTarget(data, navigated) {
   renderLatency(runs);
   renderCertificates(runs, status);
   renderEvents(events.items);
+  renderDmarc(dmarc);
+  renderSources(sources);
+  renderTls(tls);
   for (const button of view.querySelectorAll('[data-range]')) {
     button.setAttribute('aria-pressed', String(button.dataset.range === state.range));
   }
@@ -703,7 +750,12 @@ function buildTargetSkeleton(id) {
       h('div', { class: 'range', role: 'group', 'aria-label': 'Time range' }, h('span', { class: 'muted' }, 'Range: '), rangeButtons)),
     section('latency', 'SMTP stage latencies'),
     section('certs', 'Certificates: days left'),
-    section('events', 'Changes'));
+    section('events', 'Changes'),
+    h('h2', { class: 'group-title', id: 'receivers-title' }, 'As receivers see it',
+      h('span', { class: 'muted' }, ' — from the DMARC aggregate and SMTP TLS reports they sent, last 30 days')),
+    section('dmarc', 'DMARC: pass share and volume per day'),
+    section('sources', 'Who sends as this domain'),
+    section('tls', 'TLS failures reported, by result type'));
 }
 
 function renderAlerts(alerts) {
@@ -997,6 +1049,161 @@ function renderCertificates(runs, status) {
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
   }, data, figure);
   fitTime(chart, x);
+  charts.push(chart);
+}
+
+// A day (yyyy-MM-dd, UTC) as uPlot's x: seconds at noon, so a point sits in the middle of its day.
+function dayX(day) {
+  return Date.parse(`${day}T12:00:00Z`) / 1000;
+}
+
+function dayAxis() {
+  return { values: (u, splits) => splits.map((v) => new Date(v * 1000).toISOString().slice(5, 10)) };
+}
+
+// The x scale of a day chart: the range asked for, so a single day is not stretched across it.
+function fitDays(chart, view) {
+  chart.setScale('x', { min: dayX(view.from) - 43200, max: dayX(view.to) + 43200 });
+}
+
+function renderDmarc(view) {
+  const body = $('dmarc-body');
+  destroyCharts(body);
+  const days = view.days || [];
+  if (days.length === 0) {
+    body.replaceChildren(h('p', { class: 'empty', 'data-testid': 'dmarc-empty' },
+      `No DMARC aggregate report arrived for this domain from ${view.from} to ${view.to}. `,
+      'Receivers send them to the addresses in the domain\'s rua= tag; docs/reports.md says how this monitor reads them.'));
+    return;
+  }
+  const messages = days.reduce((sum, d) => sum + d.totals.messages, 0);
+  const passed = days.reduce((sum, d) => sum + d.totals.dmarcPass, 0);
+  const share = messages > 0 ? passed / messages : null;
+  const latest = days[days.length - 1];
+  const figure = h('figure', { class: 'chart', 'data-chart': 'dmarc' },
+    h('figcaption', null, h('strong', null, `${formatShare(share)} passed DMARC`), ` of ${formatCount(messages)} messages reported, ${days.length} day${days.length === 1 ? '' : 's'} with reports. `,
+      `Latest day ${latest.day}: ${formatShare(latest.totals.passShare)} of ${formatCount(latest.totals.messages)}. `,
+      'Bars: messages per day (left axis); line: the share that passed DMARC (right axis).'));
+  const table = h('table', { class: 'list dmarc-days', 'data-testid': 'dmarc-days' },
+    h('caption', { class: 'sr-only' }, 'The same figures per day.'),
+    h('thead', null, h('tr', null, ['Day', 'Messages', 'Passed DMARC', 'Share', 'Quarantined', 'Rejected', 'Reports'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', null, [...days].reverse().map((d) => h('tr', { 'data-day': d.day },
+      h('th', { scope: 'row' }, d.day), h('td', null, formatCount(d.totals.messages)), h('td', null, formatCount(d.totals.dmarcPass)),
+      h('td', null, badge(passLevel(d.totals.passShare ?? 0), true), ' ', formatShare(d.totals.passShare)),
+      h('td', null, formatCount(d.totals.dispositionQuarantine)), h('td', null, formatCount(d.totals.dispositionReject)), h('td', null, String(d.reports))))));
+  body.replaceChildren(figure, h('details', null, h('summary', null, 'Figures per day'), table));
+  const data = [days.map((d) => dayX(d.day)), days.map((d) => d.totals.messages), days.map((d) => (typeof d.totals.passShare === 'number' ? d.totals.passShare * 100 : null))];
+  const chart = new uPlot({
+    width: chartWidth(body), height: 220,
+    scales: { x: { time: true }, messages: { range: (u, min, max) => [0, Math.max(10, (max || 0) * 1.15)] }, share: { range: [0, 100] } },
+    series: [{ label: 'day (UTC)', value: (u, v) => (v == null ? '—' : new Date(v * 1000).toISOString().slice(0, 10)) },
+      { label: 'messages', scale: 'messages', stroke: '#6e7781', fill: 'rgba(110,119,129,0.25)', width: 1, paths: uPlot.paths.bars({ size: [0.6, 40] }), points: { show: false }, value: (u, v) => formatCount(v) },
+      { label: 'passed DMARC', scale: 'share', stroke: '#1a7f37', width: 2, points: { show: true, size: 7 }, value: (u, v) => (v == null ? '—' : `${v.toFixed(1)}%`) }],
+    axes: [dayAxis(), { scale: 'messages', label: 'messages', size: 60 }, { scale: 'share', side: 1, label: '% passed', size: 50, grid: { show: false } }],
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
+  }, data, figure);
+  fitDays(chart, view);
+  charts.push(chart);
+}
+
+// A source nobody named (no PTR name) or that no term of the domain's SPF record authorises:
+// someone sends as this domain, a service nobody added, or one whose name is not known yet.
+function unknownSender(source) {
+  return source.unknown ?? (!source.name || !source.spfTerm);
+}
+
+const SOURCE_COLUMNS = [
+  ['unknown', 'Sender', (a, b) => Number(unknownSender(b)) - Number(unknownSender(a)) || b.messages - a.messages],
+  ['sourceIp', 'Address', (a, b) => a.sourceIp.localeCompare(b.sourceIp, 'en', { numeric: true })],
+  ['name', 'Name (PTR)', (a, b) => (a.name || '\uffff').localeCompare(b.name || '\uffff')],
+  ['spfTerm', 'SPF term', (a, b) => (a.spfTerm || '\uffff').localeCompare(b.spfTerm || '\uffff')],
+  ['messages', 'Messages', (a, b) => a.messages - b.messages],
+  ['passShare', 'Passed DMARC', (a, b) => (a.passShare ?? -1) - (b.passShare ?? -1)],
+  ['firstSeen', 'First seen', (a, b) => a.firstSeen.localeCompare(b.firstSeen)],
+  ['lastSeen', 'Last seen', (a, b) => a.lastSeen.localeCompare(b.lastSeen)],
+];
+
+function renderSources(view) {
+  state.sources = view;
+  const body = $('sources-body');
+  const sources = view.sources || [];
+  if (sources.length === 0) {
+    body.replaceChildren(h('p', { class: 'empty', 'data-testid': 'sources-empty' }, `No source appears in the aggregate reports from ${view.from} to ${view.to}.`));
+    return;
+  }
+  const { key: sortKey, descending } = state.sourceSort;
+  const [, , compare] = SOURCE_COLUMNS.find(([k]) => k === sortKey) ?? SOURCE_COLUMNS[0];
+  const sorted = [...sources].sort((a, b) => (descending ? -compare(a, b) : compare(a, b)) || a.sourceIp.localeCompare(b.sourceIp));
+  const unknown = sources.filter(unknownSender).length;
+  const header = SOURCE_COLUMNS.map(([k, label]) => {
+    const sortedHere = k === sortKey;
+    return h('th', { scope: 'col', 'aria-sort': sortedHere ? (descending ? 'descending' : 'ascending') : 'none' },
+      h('button', {
+        type: 'button', class: 'sort', 'data-sort': k, 'data-focus': `sort:${k}`,
+        onclick: () => {
+          state.sourceSort = { key: k, descending: sortedHere ? !descending : k === 'messages' || k === 'lastSeen' };
+          renderSources(state.sources);
+          document.querySelector(`[data-sort="${k}"]`)?.focus();
+        },
+      }, label, h('span', { 'aria-hidden': 'true', class: 'sort-mark' }, sortedHere ? (descending ? ' ▼' : ' ▲') : '')));
+  });
+  body.replaceChildren(
+    h('p', { class: 'muted' }, `${sources.length} source${sources.length === 1 ? '' : 's'} from ${view.from} to ${view.to}; `,
+      h('strong', { 'data-testid': 'unknown-count' }, `${unknown} unknown`),
+      ' (no name, or no term of the SPF record authorises them). Click a heading to sort.'),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'list sources', 'data-testid': 'sources-table' },
+      h('caption', { class: 'sr-only' }, 'Each address that sent mail as this domain, as receivers reported it.'),
+      h('thead', null, h('tr', null, header)),
+      h('tbody', null, sorted.map((src) => h('tr', { 'data-source': src.sourceIp, 'data-unknown': String(unknownSender(src)) },
+        h('td', null, unknownSender(src) ? h('span', { class: 'tag tag-unknown' }, 'unknown') : h('span', { class: 'tag' }, 'known')),
+        h('th', { scope: 'row' }, h('code', null, src.sourceIp)),
+        h('td', null, src.name ? [src.name, src.baseDomain ? h('span', { class: 'domain' }, src.baseDomain) : null] : h('span', { class: 'muted' }, 'not named')),
+        h('td', null, src.spfTerm ? h('code', null, src.spfTerm) : h('span', { class: 'muted' }, src.spfResult ? `none (SPF ${src.spfResult})` : 'none')),
+        h('td', { class: 'num' }, formatCount(src.messages)),
+        h('td', null, badge(passLevel(src.passShare ?? 0), true), ' ', formatShare(src.passShare)),
+        h('td', null, src.firstSeen), h('td', null, src.lastSeen)))))));
+}
+
+function renderTls(view) {
+  const body = $('tls-body');
+  destroyCharts(body);
+  const days = view.days || [];
+  if (days.length === 0) {
+    body.replaceChildren(h('p', { class: 'empty', 'data-testid': 'tls-empty' },
+      `No SMTP TLS report arrived for this domain from ${view.from} to ${view.to} (receivers send them to the domain's TLS-RPT rua=).`));
+    return;
+  }
+  const failures = days.flatMap((d) => d.results.filter((r) => r.resultType).map((r) => ({ ...r, day: d.day })));
+  const successful = days.reduce((sum, d) => sum + d.successfulSessions, 0);
+  const failed = days.reduce((sum, d) => sum + d.failedSessions, 0);
+  const types = [...new Set(failures.map((f) => f.resultType))].sort();
+  const caption = h('figcaption', null, h('strong', null, `${formatCount(failed)} failed`), ` and ${formatCount(successful)} successful TLS sessions reported. `,
+    types.length ? 'One line per result type: failed sessions per day.' : 'No failure was reported.');
+  const figure = h('figure', { class: 'chart', 'data-chart': 'tls' }, caption);
+  const byHost = new Map();
+  for (const f of failures) {
+    const k = `${f.resultType}\n${f.mxHost}\n${f.policyType}`;
+    byHost.set(k, { ...f, failedSessions: (byHost.get(k)?.failedSessions ?? 0) + f.failedSessions, lastDay: f.day });
+  }
+  const table = types.length === 0 ? null : h('table', { class: 'list tls-failures', 'data-testid': 'tls-table' },
+    h('caption', null, 'Failures over the range, by result type and MX host.'),
+    h('thead', null, h('tr', null, ['Result type', 'MX host', 'Policy', 'Failed sessions', 'Last day'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', null, [...byHost.values()].sort((a, b) => b.failedSessions - a.failedSessions).map((f) => h('tr', { 'data-result': f.resultType },
+      h('th', { scope: 'row' }, h('code', null, f.resultType)), h('td', null, f.mxHost || '—'), h('td', null, f.policyType),
+      h('td', { class: 'num' }, formatCount(f.failedSessions)), h('td', null, f.lastDay)))));
+  body.replaceChildren(figure, table ?? h('p', { class: 'empty' }, badge('pass'), ' Every reported session set up TLS.'));
+  if (types.length === 0) return;
+  const data = [days.map((d) => dayX(d.day)),
+    ...types.map((t) => days.map((d) => d.results.filter((r) => r.resultType === t).reduce((sum, r) => sum + r.failedSessions, 0)))];
+  const chart = new uPlot({
+    width: chartWidth(body), height: 200,
+    scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(5, (max || 0) * 1.15)] } },
+    series: [{ label: 'day (UTC)', value: (u, v) => (v == null ? '—' : new Date(v * 1000).toISOString().slice(0, 10)) },
+      ...types.map((t, i) => ({ label: t, stroke: TLS_RESULT_COLORS[i % TLS_RESULT_COLORS.length], width: 2, dash: i % 2 ? [6, 3] : undefined, points: { show: true, size: 7 }, value: (u, v) => formatCount(v) }))],
+    axes: [dayAxis(), { label: 'failed sessions', size: 60 }],
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
+  }, data, figure);
+  fitDays(chart, view);
   charts.push(chart);
 }
 
