@@ -142,6 +142,6 @@ public sealed partial class DmarcSenderNaming(
         LastSeen = source.LastSeen > stored.LastSeen ? source.LastSeen : stored.LastSeen,
     };
 
-    [LoggerMessage(EventId = 2710, Level = LogLevel.Warning, Message = "Naming {Count} report sources of {Domain} failed; they stay due for the next report or run: {Reason}")]
+    [LoggerMessage(EventId = 2801, Level = LogLevel.Warning, Message = "Naming {Count} report sources of {Domain} failed; they stay due for the next report or run: {Reason}")]
     private static partial void LogNamingFailed(ILogger logger, string domain, int count, string reason);
 }

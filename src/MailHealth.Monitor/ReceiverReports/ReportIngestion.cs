@@ -199,7 +199,7 @@ public sealed partial class ReportIngestion(
     };
 
 
-    [LoggerMessage(EventId = 2710, Level = LogLevel.Information, Message = "Report input {Input} ({Door}) processed: {Stored} stored, {Duplicates} duplicate, {Invalid} invalid")]
+    [LoggerMessage(EventId = 2800, Level = LogLevel.Information, Message = "Report input {Input} ({Door}) processed: {Stored} stored, {Duplicates} duplicate, {Invalid} invalid")]
     private static partial void LogProcessed(ILogger logger, string input, string door, int stored, int duplicates, int invalid);
 }
 
