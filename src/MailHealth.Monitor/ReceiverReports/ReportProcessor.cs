@@ -263,11 +263,23 @@ public sealed class ReportProcessor(
         };
     }
 
+    /// <summary>
+    /// Writes a tally in calls of at most <see cref="SourcesPerCall"/> addresses, each its own
+    /// storage call under the storage deadline: a tally of 20,000 addresses is 200 transactions,
+    /// which a slow store (the emulator) does not finish within one deadline, though each is short.
+    /// </summary>
     private async Task WriteTallyAsync(ReportIdentity identity, ReportRequest input, int index, IReadOnlyList<DayShare> days, Dictionary<string, DmarcCounts> tally, CancellationToken cancellationToken)
     {
-        await storage.RunAsync(ct => sources.WriteAsync(identity.PolicyDomain, identity.Key, input.Input, index, days, tally, ct), cancellationToken).ConfigureAwait(false);
+        foreach (var part in tally.Chunk(SourcesPerCall))
+        {
+            await storage.RunAsync(ct => sources.WriteAsync(identity.PolicyDomain, identity.Key, input.Input, index, days, part, ct), cancellationToken).ConfigureAwait(false);
+        }
+
         await FaultAsync("tally", cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Addresses written by one storage call: four transactions of 100 rows a day of the report's range, sent at once.</summary>
+    private const int SourcesPerCall = 400;
 
     private static StoredReport Stored(ReportIdentity identity, ReportRequest input, ReceivedReport report, long records, int sources) => new()
     {

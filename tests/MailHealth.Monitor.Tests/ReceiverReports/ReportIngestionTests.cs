@@ -45,6 +45,19 @@ public sealed class ReportIngestionTests(IngestionHarness harness) : IClassFixtu
     }
 
     [Fact]
+    public async Task ReportOfManySources_WrittenInSeveralCalls_CountsEveryOne()
+    {
+        await harness.Monitor.AddTargetAsync("many", "many.example");
+        var spec = IngestionHarness.Google("many.example", rows: 1_000, sources: 1_000);
+
+        await harness.IngestAsync(Reporters.GoogleMessage(spec));
+
+        var sources = await harness.Totals.DmarcSourcesAsync("many", Day, CancellationToken.None);
+        Assert.Equal(1_000, sources!.Count);
+        Assert.Equal(IngestionHarness.Expected(spec).Messages, sources.Sum(s => s.Counts.Messages));
+    }
+
+    [Fact]
     public async Task QueuedInput_WhoseBlobIsGone_IsInvalidWithThatReason()
     {
         var submission = await harness.Ingestion.SubmitAsync(Reporters.GoogleMessage(IngestionHarness.Google("gone.example")), ReportDoors.Api, CancellationToken.None);
