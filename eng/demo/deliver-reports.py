@@ -22,9 +22,13 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 # (source address, messages, DKIM result, SPF result, envelope domain or None for the policy domain)
+# The two legitimate senders have names in the peers' reverse zones (o201.out.mailer.senders.test,
+# o216.out.mailer.senders.test, confirmed forward), and healthy's and expiring's SPF records include
+# _spf.mailer.senders.test, which authorises them: the sources table shows named, authorised senders
+# beside an unnamed forwarder and a spoofer.
 ROWS = [
-    ("192.0.2.10", 1200, "pass", "pass", None),
-    ("192.0.2.11", 640, "pass", "pass", None),
+    ("192.0.2.201", 1200, "pass", "pass", None),
+    ("192.0.2.216", 640, "pass", "pass", None),
     ("198.51.100.25", 85, "pass", "fail", "forwarder.example"),
     ("203.0.113.77", 23, "fail", "fail", "spoofer.example"),
 ]
