@@ -47,7 +47,7 @@ def aggregate_xml(org, email, report_id, domain, begin, end, scale):
     </row>
     <identifiers><header_from>{domain}</header_from><envelope_from>{envelope}</envelope_from></identifiers>
     <auth_results>
-      <dkim><domain>{domain if dkim == "pass" else envelope}</domain><selector>s1</selector><result>{dkim}</result></dkim>
+      <dkim><domain>{domain if dkim == "pass" else envelope}</domain><selector>selector1</selector><result>{dkim}</result></dkim>
       <spf><domain>{envelope}</domain><scope>mfrom</scope><result>{spf}</result></spf>
     </auth_results>
   </record>""")
