@@ -23,8 +23,6 @@ namespace MailHealth.Bench.Reports;
 /// </summary>
 internal static class ImportBench
 {
-    private static readonly string[] Shapes = ["google", "microsoft", "yahoo", "rfc9990"];
-
     public static async Task RunAsync(string[] args)
     {
         var reports = Option(args, "--reports", 10_000);
@@ -102,7 +100,8 @@ internal static class ImportBench
             // Each domain's reports see sources of their own, from a pool of 50,000 addresses.
             var offset = (i * 37 % 500) * 100;
             var records = AggregateRows.Mixed(domain, perReport, perReport).Select((r, k) => r with { SourceIp = DocumentationAddresses.Nth(offset + k) });
-            var shaped = (i % Shapes.Length) switch
+            // Receivers' shapes in turn: Google, Microsoft, Yahoo, RFC 9990.
+            var shaped = (i % 4) switch
             {
                 0 => Reporters.Google(domain, day, records),
                 1 => Reporters.Microsoft(domain, day, records),
@@ -204,7 +203,7 @@ internal static class ImportBench
         while (!import.HasExited)
         {
             peakRssKb = Math.Max(peakRssKb, Status(import.Id, "VmHWM"));
-            cpu = Math.Max(cpu, CpuSeconds(import.Id));
+            cpu = Math.Max(cpu, ProcStat.CpuSeconds(import.Id));
             await Task.Delay(50);
         }
 
@@ -260,21 +259,6 @@ internal static class ImportBench
         {
             var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
             return line is null ? 0 : long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
-
-    /// <summary>utime + stime of <paramref name="pid"/> in seconds (clock ticks of 1/100 s); 0 once it is gone.</summary>
-    private static double CpuSeconds(int pid)
-    {
-        try
-        {
-            var text = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
         }
         catch (IOException)
         {
