@@ -20,7 +20,11 @@ public sealed class DelayLine<T>
     {
         _delay = delay;
         _time = time;
-        _items = Channel.CreateBounded<(long, T)>(new BoundedChannelOptions(capacity) { SingleReader = true });
+        // Synchronous continuations: a post hands the item to a waiting pump on the poster's thread,
+        // which reads the clock and starts its wait before the post returns. Otherwise a test that
+        // advances a fake clock right after posting can do so between the pump reading the clock and
+        // starting its wait, and the wait, started late, never comes due.
+        _items = Channel.CreateBounded<(long, T)>(new BoundedChannelOptions(capacity) { SingleReader = true, AllowSynchronousContinuations = true });
     }
 
     /// <summary>Items posted and not yet handed on (for tests: proof that an item is on its way).</summary>
