@@ -264,22 +264,30 @@ public sealed class ReportProcessor(
     }
 
     /// <summary>
-    /// Writes a tally in calls of at most <see cref="SourcesPerCall"/> addresses, each its own
-    /// storage call under the storage deadline: a tally of 20,000 addresses is 200 transactions,
-    /// which a slow store (the emulator) does not finish within one deadline, though each is short.
+    /// Writes a tally as rows of at most <see cref="SourcesPerRow"/> addresses, at most
+    /// <see cref="RowsPerCall"/> rows a day in each storage call under the storage deadline: a
+    /// tally of 50,000 addresses is 17 rows a day, a few transactions of up to 4 MiB, which a slow
+    /// store (the emulator) does not finish within one deadline, though each is short. Row
+    /// <c>n</c> holds the <c>n</c>th part of the tally, so a retry writes the same rows.
     /// </summary>
     private async Task WriteTallyAsync(ReportIdentity identity, ReportRequest input, int index, IReadOnlyList<DayShare> days, Dictionary<string, DmarcCounts> tally, CancellationToken cancellationToken)
     {
-        foreach (var part in tally.Chunk(SourcesPerCall))
+        var parts = tally.Chunk(SourcesPerRow).ToList();
+        for (var first = 0; first < parts.Count; first += RowsPerCall)
         {
-            await storage.RunAsync(ct => sources.WriteAsync(identity.PolicyDomain, identity.Key, input.Input, index, days, part, ct), cancellationToken).ConfigureAwait(false);
+            var call = parts.GetRange(first, Math.Min(RowsPerCall, parts.Count - first));
+            var firstPart = first;
+            await storage.RunAsync(ct => sources.WriteAsync(identity.PolicyDomain, identity.Key, input.Input, index, firstPart, days, call, ct), cancellationToken).ConfigureAwait(false);
         }
 
         await FaultAsync("tally", cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Addresses written by one storage call: four transactions of 100 rows a day of the report's range, sent at once.</summary>
-    private const int SourcesPerCall = 400;
+    /// <summary>Rows a day written by one storage call: about one transaction's 4 MiB at the fullest.</summary>
+    private const int RowsPerCall = 5;
+
+    /// <summary>Addresses in a row of a tally (<see cref="DmarcSourceStore.MaxSourcesPerRow"/>). Like <see cref="SourcesPerTally"/>, a constant in production; tests set a small one.</summary>
+    internal int SourcesPerRow { get; set; } = DmarcSourceStore.MaxSourcesPerRow;
 
     private static StoredReport Stored(ReportIdentity identity, ReportRequest input, ReceivedReport report, long records, int sources) => new()
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using MailHealth.Storage.Configuration;
 using MailHealth.Storage.Keys;
@@ -10,17 +11,36 @@ namespace MailHealth.Storage.ReceiverReports;
 /// <c>domain</c>, one row per domain (escaped): whether a target monitors it is decided when it is
 /// read, against the targets of that moment, so a domain's reports that arrived before its target
 /// was added are that target's as soon as it is. Each row only ever widens (earliest begin, latest
-/// end and receipt), by ETag, so a report noted twice changes nothing.
+/// end and receipt), by ETag, so a report noted twice changes nothing. A report inside the range
+/// this process last read or wrote for its domain, received within <see cref="ReceiptPrecision"/>
+/// of that row's latest receipt, is not noted at all: most reports of a day fall in the range of the
+/// first, and each would otherwise cost a read and a write. What is remembered is never wider than
+/// the row (rows only widen; retention forgets a row only once its last report ended before the
+/// cut-off, and reports that ended so are refused), and is forgotten after <see cref="ReceiptPrecision"/>.
 /// </summary>
 public sealed class ReportDomainIndex(StorageAccount account)
 {
     private const string Partition = "domain";
     private const int Attempts = 5;
     private readonly TableClient table = account.Table(StorageTables.ReportDomains);
+    private readonly ConcurrentDictionary<string, ReportDomain> noted = new(StringComparer.Ordinal);
+
+    /// <summary>How far a row's latest receipt may lag behind the reports this process noted: it says when reports last came, to the hour.</summary>
+    public static readonly TimeSpan ReceiptPrecision = TimeSpan.FromHours(1);
+
+    /// <summary>Domains remembered at most: past it the memory starts again empty.</summary>
+    private const int MaxRemembered = 100_000;
 
     /// <summary>Widens <paramref name="domain"/>'s row to a report of <paramref name="begin"/>-<paramref name="end"/> received at <paramref name="receivedAt"/>.</summary>
     public async Task NoteAsync(string domain, DateTimeOffset begin, DateTimeOffset end, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
+        if (noted.TryGetValue(domain, out var known)
+            && begin >= known.FirstBegin && end <= known.LastEnd
+            && receivedAt >= known.LastReceivedAt && receivedAt - known.LastReceivedAt < ReceiptPrecision)
+        {
+            return;
+        }
+
         var row = KeyText.Checked(KeyText.Escape(domain), "policy domain");
         for (var attempt = 1; ; attempt++)
         {
@@ -31,6 +51,7 @@ public sealed class ReportDomainIndex(StorageAccount account)
                 : new ReportDomain(domain, Min(before.FirstBegin, begin), Max(before.LastEnd, end), Max(before.LastReceivedAt, receivedAt));
             if (after == before)
             {
+                Remember(after);
                 return;
             }
 
@@ -47,6 +68,7 @@ public sealed class ReportDomainIndex(StorageAccount account)
             try
             {
                 await TableOperations.SubmitAsync(table, [action], cancellationToken);
+                Remember(after);
                 return;
             }
             catch (StorageConcurrencyException) when (attempt < Attempts)
@@ -62,6 +84,7 @@ public sealed class ReportDomainIndex(StorageAccount account)
     /// </summary>
     public async Task<bool> ForgetAsync(string domain, DateTimeOffset cutOff, CancellationToken cancellationToken = default)
     {
+        noted.TryRemove(domain, out _);
         var row = KeyText.Checked(KeyText.Escape(domain), "policy domain");
         var existing = await TableOperations.GetAsync(table, Partition, row, cancellationToken);
         if (existing is null || Read(existing).LastEnd > cutOff)
@@ -85,6 +108,16 @@ public sealed class ReportDomainIndex(StorageAccount account)
     {
         var rows = await TableOperations.ListAsync(table, TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken);
         return [.. rows.Select(Read)];
+    }
+
+    private void Remember(ReportDomain row)
+    {
+        if (noted.Count >= MaxRemembered)
+        {
+            noted.Clear();
+        }
+
+        noted[row.Domain] = row;
     }
 
     private static ReportDomain Read(TableEntity entity) => new(

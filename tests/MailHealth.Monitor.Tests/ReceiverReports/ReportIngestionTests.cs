@@ -50,11 +50,23 @@ public sealed class ReportIngestionTests(IngestionHarness harness) : IClassFixtu
         await harness.Monitor.AddTargetAsync("many", "many.example");
         var spec = IngestionHarness.Google("many.example", rows: 1_000, sources: 1_000);
 
-        await harness.IngestAsync(Reporters.GoogleMessage(spec));
+        var processor = harness.Monitor.Get<ReportProcessor>();
+        processor.SourcesPerRow = 7;
+        try
+        {
+            await harness.IngestAsync(Reporters.GoogleMessage(spec));
+        }
+        finally
+        {
+            processor.SourcesPerRow = DmarcSourceStore.MaxSourcesPerRow;
+        }
 
         var sources = await harness.Totals.DmarcSourcesAsync("many", Day, CancellationToken.None);
         Assert.Equal(1_000, sources!.Count);
         Assert.Equal(IngestionHarness.Expected(spec).Messages, sources.Sum(s => s.Counts.Messages));
+        Assert.All(sources, s => Assert.Equal(1, s.Reports));
+        // 143 rows of at most 7 sources, written 5 a call: 29 calls, every row there once.
+        Assert.Equal(143, (await harness.RowsAsync(StorageTables.DmarcSources, "many.example")).Count);
     }
 
     [Fact]
