@@ -108,6 +108,40 @@ public sealed class MailboxPollerTests(IngestionHarness harness) : IClassFixture
     }
 
     [Fact]
+    public async Task FolderMadeAnewDuringAPoll_NothingOfTheNewFolderIsMovedUnread_TheNextPollReadsItWhole()
+    {
+        var (target, domain) = await TargetAsync("mbx-anew-mid-poll");
+        var user = ReportsMailbox.NewUser();
+        await using var mailbox = await ReportsMailbox.OpenAsync(user);
+        await mailbox.FolderAsync("Reports");
+        await mailbox.AppendAsync("Reports", Reporters.GoogleMessage(Spec(domain, 1)));
+        var settings = Settings(user);
+        settings.Folder = "Reports";
+        var interrupted = Poller(settings);
+        var made = false;
+        // After the first message's reports are committed and before its move, the folder is made
+        // anew with two other messages: UID 1 names one of them now. Dovecot's session that reads
+        // the folder goes on with its old view and says nothing of it.
+        interrupted.Fault = async (at, _) =>
+        {
+            if (at == "move" && !made)
+            {
+                made = true;
+                await mailbox.RecreateAsync("Reports");
+                await mailbox.AppendAsync("Reports", Reporters.GoogleMessage(Spec(domain, 2)), Reporters.GoogleMessage(Spec(domain, 3)));
+            }
+        };
+
+        await Assert.ThrowsAsync<MailboxChangedException>(() => interrupted.PollAsync(CancellationToken.None));
+        var meanwhile = (await mailbox.CountAsync("Reports"), await mailbox.CountAsync("Processed"));
+        var next = await Poller(settings).PollAsync(CancellationToken.None);
+
+        Assert.Equal((2, 0), meanwhile);
+        Assert.Equal((2, true, 0), (next.Processed, next.Reread, next.Duplicates));
+        Assert.Equal(3, Assert.Single((await harness.Totals.DmarcDaysAsync(target, Day, Day, CancellationToken.None))!).Reports);
+    }
+
+    [Fact]
     public async Task CrashBetweenCommitAndMove_TheMessageIsReadAgain_AsADuplicate_TotalsUnchanged()
     {
         var (target, domain) = await TargetAsync("mbx-crash");

@@ -120,31 +120,47 @@ public sealed partial class MailboxPoller(
                 .ToDictionary(s => s.UniqueId, s => (long?)s.Size);
 
         int processed = 0, invalid = 0, duplicates = 0;
-        foreach (var uid in batch)
+        ImapClient? witness = null;
+        try
         {
-            var record = await IngestAsync(folder, uid, sizes.GetValueOrDefault(uid), settings, cursor.UidValidity, cancellationToken).ConfigureAwait(false);
-            var holdsReports = record.Reports.Any(o => o.Status is ReportOutcomeStatus.Stored or ReportOutcomeStatus.Duplicate);
-            if (Fault is { } fault)
+            foreach (var uid in batch)
             {
-                await fault("move", cancellationToken).ConfigureAwait(false);
+                var record = await IngestAsync(folder, uid, sizes.GetValueOrDefault(uid), settings, cursor.UidValidity, cancellationToken).ConfigureAwait(false);
+                var holdsReports = record.Reports.Any(o => o.Status is ReportOutcomeStatus.Stored or ReportOutcomeStatus.Duplicate);
+                if (Fault is { } fault)
+                {
+                    await fault("move", cancellationToken).ConfigureAwait(false);
+                }
+
+                // The folder made anew under the poll: its UIDs name other messages now, and moving by
+                // this one could move a message never read. The session that reads the folder may not
+                // hear of it (Dovecot's Maildir session goes on with its old view and announces no new
+                // UIDVALIDITY), so a second session asks for the folder's UIDVALIDITY as it is now
+                // (STATUS, RFC 9051 section 6.3.11) before each move. The next poll reads the new folder whole.
+                witness ??= await connector.ConnectAsync(cancellationToken).ConfigureAwait(false);
+                var now = await UidValidityNowAsync(witness, settings.Folder, cancellationToken).ConfigureAwait(false);
+                if (folder.UidValidity != cursor.UidValidity || now != cursor.UidValidity)
+                {
+                    throw new MailboxChangedException(settings.Folder, cursor.UidValidity, now);
+                }
+
+                // MailKit sends UID MOVE (RFC 6851) when offered, else COPY, STORE \Deleted and UID EXPUNGE (RFC 4315).
+                await folder.MoveToAsync(uid, holdsReports ? processedFolder : invalidFolder, cancellationToken).ConfigureAwait(false);
+                _ = holdsReports ? processed++ : invalid++;
+                duplicates += holdsReports && record.Reports.All(o => o.Status != ReportOutcomeStatus.Stored) ? 1 : 0;
+                cursor = cursor with { LastUid = uid.Id };
+                var moved = cursor;
+                await storage.RunAsync(ct => cursors.SaveAsync(moved, time.GetUtcNow(), ct), cancellationToken).ConfigureAwait(false);
             }
 
-            // The folder made anew under the poll: its UIDs name other messages now, and moving by
-            // this one could move a message never read. Only a server that says so (a new
-            // UIDVALIDITY on the selected folder) can be heard: Dovecot's Maildir session goes on
-            // with its old view (docs/reports.md, The mailbox). The next poll reads the new folder whole.
-            if (folder.UidValidity != cursor.UidValidity)
+            if (witness is not null)
             {
-                throw new MailboxChangedException(settings.Folder, cursor.UidValidity, folder.UidValidity);
+                await witness.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
             }
-
-            // MailKit sends UID MOVE (RFC 6851) when offered, else COPY, STORE \Deleted and UID EXPUNGE (RFC 4315).
-            await folder.MoveToAsync(uid, holdsReports ? processedFolder : invalidFolder, cancellationToken).ConfigureAwait(false);
-            _ = holdsReports ? processed++ : invalid++;
-            duplicates += holdsReports && record.Reports.All(o => o.Status != ReportOutcomeStatus.Stored) ? 1 : 0;
-            cursor = cursor with { LastUid = uid.Id };
-            var moved = cursor;
-            await storage.RunAsync(ct => cursors.SaveAsync(moved, time.GetUtcNow(), ct), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            witness?.Dispose();
         }
 
         await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
@@ -171,6 +187,21 @@ public sealed partial class MailboxPoller(
         }
 
         return await ingestion.IngestAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ReportDoors.Mailbox, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The UIDVALIDITY of <paramref name="name"/> as <paramref name="session"/> (one that has not selected it) sees it now; 0 when the folder is gone.</summary>
+    private static async Task<long> UidValidityNowAsync(ImapClient session, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var folder = await session.GetFolderAsync(name, cancellationToken).ConfigureAwait(false);
+            await folder.StatusAsync(StatusItems.UidValidity, cancellationToken).ConfigureAwait(false);
+            return folder.UidValidity;
+        }
+        catch (FolderNotFoundException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>The refusal, recorded under an id made from where the message was (its bytes were never read).</summary>
