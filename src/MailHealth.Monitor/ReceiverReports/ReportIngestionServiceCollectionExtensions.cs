@@ -27,6 +27,7 @@ public static class ReportIngestionServiceCollectionExtensions
         services.TryAddSingleton<WriteClock>();
         services.TryAddSingleton<ReportStorageCalls>();
         services.TryAddSingleton<IReportedSelectors, RememberedDkimSelectors>();
+        services.TryAddSingleton<DomainTargets>();
         services.TryAddSingleton<ReportProcessor>();
         services.TryAddSingleton<ReportIngestion>();
         services.TryAddSingleton<ReceiverTotalsReader>();

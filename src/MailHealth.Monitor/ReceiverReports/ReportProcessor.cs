@@ -5,7 +5,6 @@ using MailHealth.ReportTotals;
 using MailHealth.Storage.Availability;
 using MailHealth.Storage.Queues;
 using MailHealth.Storage.ReceiverReports;
-using MailHealth.Storage.Targets;
 using Microsoft.Extensions.Options;
 
 namespace MailHealth.Monitor.ReceiverReports;
@@ -25,7 +24,7 @@ public sealed class ReportProcessor(
     DmarcSourceStore sources,
     TlsResultStore tlsResults,
     ReportDomainIndex domains,
-    TargetStore targets,
+    DomainTargets targets,
     IReportedSelectors selectors,
     ReportStorageCalls storage,
     IOptions<ReportIngestionSettings> settings,
@@ -207,14 +206,14 @@ public sealed class ReportProcessor(
     /// <summary>Notes the selectors with the targets of the domain and the domain itself, then commits; the outcome.</summary>
     private async Task<ReportOutcome> CommitAsync(StoredReport stored, IReadOnlyCollection<string> signers, ReportOutcome outcome, CancellationToken cancellationToken)
     {
-        var monitoring = await storage.RunAsync(ct => targets.ListByDomainAsync(stored.PolicyDomain, ct), cancellationToken).ConfigureAwait(false);
+        var monitoring = await storage.RunAsync(ct => targets.OfAsync(stored.PolicyDomain, ct), cancellationToken).ConfigureAwait(false);
         foreach (var target in monitoring)
         {
-            await storage.RunAsync(ct => selectors.RecordAsync(target.Id, signers, stored.End, ct), cancellationToken).ConfigureAwait(false);
+            await storage.RunAsync(ct => selectors.RecordAsync(target, signers, stored.End, ct), cancellationToken).ConfigureAwait(false);
         }
 
         await storage.RunAsync(ct => domains.NoteAsync(stored.PolicyDomain, stored.Begin, stored.End, stored.ReceivedAt, ct), cancellationToken).ConfigureAwait(false);
-        outcome = outcome with { Targets = [.. monitoring.Select(t => t.Id).Order(StringComparer.Ordinal)] };
+        outcome = outcome with { Targets = monitoring };
 
         await FaultAsync("commit", cancellationToken).ConfigureAwait(false);
         var earlier = await storage.RunAsync(ct => ledger.CommitAsync(stored with { CommittedAt = time.GetUtcNow() }, ct), cancellationToken).ConfigureAwait(false);

@@ -82,12 +82,11 @@ public sealed class TargetStore(StorageAccount account)
         }
     }
 
-    /// <summary>The targets of <paramref name="domain"/> (lower-case ASCII, as targets keep theirs), enabled or not: the partition filtered on its Domain column.</summary>
-    public async Task<IReadOnlyList<Target>> ListByDomainAsync(string domain, CancellationToken cancellationToken = default)
+    /// <summary>Every target's id and domain, enabled or not: the partition read with only those columns (report ingestion's map of domains to targets).</summary>
+    public async Task<IReadOnlyList<(string Id, string Domain)>> ListDomainsAsync(CancellationToken cancellationToken = default)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Domain eq {domain}");
-        var rows = await TableOperations.ListAsync(table, filter, cancellationToken);
-        return [.. rows.Select(r => FromEntity(r).Target)];
+        var rows = await TableOperations.ListAsync(table, TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken, ["RowKey", "Domain"]);
+        return [.. rows.Select(r => (KeyText.Unescape(r.RowKey), r.GetString("Domain")))];
     }
 
     private static TableEntity ToEntity(Target target) => new(Partition, KeyText.Checked(KeyText.Escape(target.Id), "target id"))

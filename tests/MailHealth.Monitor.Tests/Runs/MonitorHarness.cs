@@ -1,5 +1,6 @@
 using System.Globalization;
 using MailHealth.Checks;
+using MailHealth.Monitor.Caching;
 using MailHealth.Monitor.Queues;
 using MailHealth.Monitor.Runs;
 using MailHealth.Notifications;
@@ -95,6 +96,8 @@ public sealed class MonitorHarness : IAsyncDisposable
             Tags = tags is null ? null : [.. tags],
         }).Target!;
         await Get<TargetStore>().UpsertAsync(target);
+        // As the API's PUT does: this process's copies of the target lists go.
+        Get<WriteClock>().AddedOrRemoved(id);
         return target;
     }
 
