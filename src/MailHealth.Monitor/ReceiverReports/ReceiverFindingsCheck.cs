@@ -31,8 +31,8 @@ public sealed class ReceiverFindingsCheck(
 
     private readonly ConcurrentDictionary<string, Remembered> _remembered = new(StringComparer.Ordinal);
 
-    // A domain whose rua names a monitored mailbox but never had a report: since when this process has seen it so.
-    private readonly ConcurrentDictionary<string, DateOnly> _watched = new(StringComparer.Ordinal);
+    // A domain whose rua names a monitored mailbox but never had a report: since when, and for which rua, as recorded in storage (read once per process).
+    private readonly ConcurrentDictionary<string, (string Rua, DateOnly Since)> _awaited = new(StringComparer.Ordinal);
 
     /// <summary><paramref name="report"/> with the <c>receivers</c> check added when there is something to say; the report itself otherwise.</summary>
     public async Task<Report> AddToAsync(Target target, Report report, CancellationToken cancellationToken)
@@ -63,7 +63,7 @@ public sealed class ReceiverFindingsCheck(
                 SourceReportDays = read.SourceReportDays,
                 Days = [.. days.Where(d => d.Dmarc is not null).GroupBy(d => d.Day).Select(g => new ReceiverDay(g.Key, g.Sum(d => d.Dmarc!.Messages), g.Sum(d => d.Dmarc!.DmarcPass)))],
                 LastReportDay = lastDmarc,
-                WatchedSince = lastDmarc is null && monitored ? _watched.GetOrAdd(target.Domain, today) : null,
+                WatchedSince = lastDmarc is null && monitored ? await AwaitedSinceAsync(target.Domain, rua, today, cancellationToken).ConfigureAwait(false) : null,
                 Policy = policy,
                 Rua = rua,
                 TlsFailures = read.TlsFailures,
@@ -118,6 +118,25 @@ public sealed class ReceiverFindingsCheck(
 
         _remembered[domain] = remembered;
         return remembered;
+    }
+
+    /// <summary>Since when the domain's rua has named a monitored mailbox with no report arriving: from storage once per process and rua, then remembered.</summary>
+    private async Task<DateOnly> AwaitedSinceAsync(string domain, IReadOnlyList<string> rua, DateOnly today, CancellationToken cancellationToken)
+    {
+        var text = string.Join(',', rua);
+        if (_awaited.TryGetValue(domain, out var known) && known.Rua == text)
+        {
+            return known.Since;
+        }
+
+        if (_awaited.Count >= MaxRemembered)
+        {
+            _awaited.Clear();
+        }
+
+        var since = await reader.AwaitedSinceAsync(domain, text, today, cancellationToken).ConfigureAwait(false);
+        _awaited[domain] = (text, since);
+        return since;
     }
 
     /// <summary>p= and rua= of the domain's DMARC record as this run's <c>dmarc</c> check read them.</summary>

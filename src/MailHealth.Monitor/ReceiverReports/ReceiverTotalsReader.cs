@@ -63,6 +63,10 @@ public sealed class ReceiverTotalsReader(
         return domain is null ? null : await DmarcSendersAsync(domain, await ReportDaysAsync(domain, from, to, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Since when <paramref name="domain"/>'s rua (<paramref name="rua"/>) has named a mailbox this monitor reads, as recorded (<see cref="ReportDomainIndex.AwaitedSinceAsync"/>).</summary>
+    public Task<DateOnly> AwaitedSinceAsync(string domain, string rua, DateOnly today, CancellationToken cancellationToken) =>
+        storage.RunAsync(ct => domains.AwaitedSinceAsync(domain, rua, today, ct), cancellationToken);
+
     /// <summary>The committed reports' totals on each day of <paramref name="domain"/> from <paramref name="from"/> to <paramref name="to"/>: one read of the ledger.</summary>
     public Task<IReadOnlyList<ReportDayTotals>> ReportDaysAsync(string domain, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
         storage.RunAsync(ct => ledger.ListDaysAsync(domain, from, to, ct), cancellationToken);

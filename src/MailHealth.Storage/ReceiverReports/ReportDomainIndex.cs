@@ -21,6 +21,7 @@ namespace MailHealth.Storage.ReceiverReports;
 public sealed class ReportDomainIndex(StorageAccount account)
 {
     private const string Partition = "domain";
+    private const string AwaitedPartition = "awaited";
     private const int Attempts = 5;
     private readonly TableClient table = account.Table(StorageTables.ReportDomains);
     private readonly ConcurrentDictionary<string, ReportDomain> noted = new(StringComparer.Ordinal);
@@ -101,6 +102,31 @@ public sealed class ReportDomainIndex(StorageAccount account)
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// The day since which <paramref name="domain"/>'s rua has named a mailbox this monitor reads,
+    /// as first recorded, in partition <c>awaited</c> of the same table (<paramref name="today"/>
+    /// when nothing is recorded, or when the recorded rua was another: a changed rua starts the
+    /// count again). Kept in storage so that a restart does not postpone DMARC_REPORTS_MISSING.
+    /// </summary>
+    public async Task<DateOnly> AwaitedSinceAsync(string domain, string rua, DateOnly today, CancellationToken cancellationToken = default)
+    {
+        var row = KeyText.Checked(KeyText.Escape(domain), "policy domain");
+        var existing = await TableOperations.GetAsync(table, AwaitedPartition, row, cancellationToken);
+        if (existing?.GetString("Rua") == rua && existing.GetDateTimeOffset("Since") is { } since)
+        {
+            return DateOnly.FromDateTime(since.UtcDateTime);
+        }
+
+        var entity = new TableEntity(AwaitedPartition, row)
+        {
+            ["Domain"] = domain,
+            ["Rua"] = rua,
+            ["Since"] = ReportKeys.Midnight(today),
+        };
+        await TableOperations.SubmitAsync(table, [new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity)], cancellationToken);
+        return today;
     }
 
     /// <summary>Every domain reports arrived for, in key order.</summary>

@@ -117,6 +117,37 @@ public sealed class ReceiverFindingsRunTests
     }
 
     [Fact]
+    public async Task NoReportEver_ForARuaThisMonitorReads_CountsFromTheFirstRunThatSawIt_ARestartDoesNotPostponeIt()
+    {
+        const string domain = "none.auth.test";
+        var clock = new ShiftedClock();
+        var settings = new Dictionary<string, string?>(OpenAtOnce)
+        {
+            ["MailHealth:ReceiverFindings:ReportAddresses:0"] = "dmarc@none.auth.test",
+            ["MailHealth:ReceiverFindings:MissingReportDays"] = "3",
+        };
+        foreach (var (key, value) in PeerStorage.Settings(PeerStorage.UniquePrefix()))
+        {
+            settings[key] = value;
+        }
+
+        await using var before = await MonitorHarness.StartAsync(settings, clock);
+        await before.AddTargetAsync("never", domain);
+        var first = await before.RunAsync("never", MonitorHarness.Slot(0));
+
+        // Four days on, another process (a restart, or the other host) on the same storage: it remembers nothing itself.
+        clock.Shift = TimeSpan.FromDays(4);
+        await using var after = await MonitorHarness.StartAsync(settings, clock);
+        after.OwnsStorage = false;
+        var later = await after.RunAsync("never", MonitorHarness.Slot(1));
+
+        Assert.Empty(Assert.Single(first.Report!.Checks, c => c.Id == ReceiverFindingsCheck.Id).Findings);
+        var finding = Assert.Single(Assert.Single(later.Report!.Checks, c => c.Id == ReceiverFindingsCheck.Id).Findings);
+        Assert.Equal((ReceiverFindingCodes.ReportsMissing, 3), (finding.Code, finding.Evidence!["daysWithoutReport"]));
+        Assert.Contains("none has arrived yet", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PNone_WithThirtyDaysOfPassingReports_IsReadyToEnforce()
     {
         const string domain = "none.auth.test";

@@ -122,9 +122,16 @@ public sealed class MonitorHarness : IAsyncDisposable
     /// <summary>Slot <paramref name="index"/> of yesterday (from now, never a calendar date), five minutes apart.</summary>
     public static DateTimeOffset Slot(int index) => TestClock.Yesterday.AddMinutes(5 * index);
 
+    /// <summary>Whether disposing deletes the monitor's tables, queues and container (false for a second monitor on the storage of another).</summary>
+    public bool OwnsStorage { get; set; } = true;
+
     public async ValueTask DisposeAsync()
     {
-        await PeerStorage.DeleteAsync(Services.GetRequiredService<StorageAccount>());
+        if (OwnsStorage)
+        {
+            await PeerStorage.DeleteAsync(Services.GetRequiredService<StorageAccount>());
+        }
+
         await Services.DisposeAsync();
         await Webhook.DisposeAsync();
     }
