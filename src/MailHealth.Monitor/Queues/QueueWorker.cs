@@ -16,6 +16,10 @@ namespace MailHealth.Monitor.Queues;
 /// notification messages and <see cref="MaxReportsInFlight"/> report inputs are handled at once, and a slot is
 /// refilled as soon as its message is done: a slow run (a host that never answers) holds its own
 /// slot, never the others' (a batch that waited for its slowest run held fifteen idle slots).
+/// Receives are counted, each a billed transaction: probe slots are refilled once an eighth of them
+/// are free (<see cref="RefillAt"/>), not one receive per finished run, and a queue found empty
+/// rests <see cref="EmptyQueueRest"/> within a drain instead of being asked each time another
+/// queue's message is done; before a drain ends every queue is asked once more.
 /// <c>serve</c> runs it in a loop; several processes sharing a storage account share the work.
 /// </summary>
 public sealed partial class QueueWorker(
@@ -26,6 +30,7 @@ public sealed partial class QueueWorker(
     NotificationDispatcher dispatcher,
     ReportIngestion ingestion,
     IOptions<MonitorSettings> settings,
+    TimeProvider time,
     ILogger<QueueWorker> logger)
 {
     /// <summary>Attempts before a message is poison (the Functions default).</summary>
@@ -36,6 +41,12 @@ public sealed partial class QueueWorker(
 
     /// <summary>Report inputs handled at once: each may be 25 MiB held in memory while its reports are read.</summary>
     public const int MaxReportsInFlight = 2;
+
+    /// <summary>How long a queue found empty is not asked again within a drain: a notification waits at most this long.</summary>
+    public static readonly TimeSpan EmptyQueueRest = TimeSpan.FromSeconds(1);
+
+    /// <summary>Free probe slots that make a receive worth it while runs are in flight: one receive per eighth of the slots, not per run.</summary>
+    public static int RefillAt(int slots) => Math.Max(1, slots / 8);
 
     /// <summary>Handles what is on the queues now, until they are empty; returns how many messages were handled.</summary>
     public Task<int> DrainAsync(CancellationToken cancellationToken) => DrainAsync(cancellationToken, cancellationToken);
@@ -53,17 +64,30 @@ public sealed partial class QueueWorker(
         var probeRuns = new List<Task>();
         var deliveries = new List<Task>();
         var ingestions = new List<Task>();
+        var resting = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        // The last round asked every queue, resting or not.
+        var swept = false;
         try
         {
             while (true)
             {
-                var taken = await TakeAsync(probes, (m, ct) => runs.RunAsync(m, ct), probeRuns, runsInFlight, stopTaking, abandon).ConfigureAwait(false)
-                    + await TakeAsync(notifications, (m, ct) => dispatcher.DeliverAsync(m, ct), deliveries, MaxDeliveriesInFlight, stopTaking, abandon).ConfigureAwait(false)
-                    + await TakeAsync(reports, (m, ct) => ingestion.ProcessAsync(m, ct), ingestions, MaxReportsInFlight, stopTaking, abandon).ConfigureAwait(false);
+                var probed = await TakeAsync(probes, (m, ct) => runs.RunAsync(m, ct), probeRuns, runsInFlight, RefillAt(runsInFlight), resting, stopTaking, abandon).ConfigureAwait(false);
+                var delivered = await TakeAsync(notifications, (m, ct) => dispatcher.DeliverAsync(m, ct), deliveries, MaxDeliveriesInFlight, 1, resting, stopTaking, abandon).ConfigureAwait(false);
+                var ingested = await TakeAsync(reports, (m, ct) => ingestion.ProcessAsync(m, ct), ingestions, MaxReportsInFlight, 1, resting, stopTaking, abandon).ConfigureAwait(false);
+                var taken = probed + delivered + ingested;
                 handled += taken;
+                swept = swept && taken == 0;
                 if (probeRuns.Count + deliveries.Count + ingestions.Count == 0)
                 {
-                    return handled;
+                    if (swept || stopTaking.IsCancellationRequested || (taken == 0 && resting.Count == 0))
+                    {
+                        return handled;
+                    }
+
+                    // Nothing in hand: every queue is asked once more, resting or not, before the drain ends.
+                    resting.Clear();
+                    swept = true;
+                    continue;
                 }
 
                 if (taken > 0 && (probeRuns.Count < runsInFlight || deliveries.Count < MaxDeliveriesInFlight || ingestions.Count < MaxReportsInFlight))
@@ -86,12 +110,25 @@ public sealed partial class QueueWorker(
         }
     }
 
-    /// <summary>Starts a handler for each message the queue gives, up to the queue's free slots (<paramref name="slots"/> in all); returns how many.</summary>
+    /// <summary>
+    /// Starts a handler for each message the queue gives, up to the queue's free slots
+    /// (<paramref name="slots"/> in all); returns how many. Asks nothing while fewer than
+    /// <paramref name="minimumFree"/> slots are free and some are busy, or while the queue rests
+    /// (found empty within the last <see cref="EmptyQueueRest"/>, noted in <paramref name="resting"/>).
+    /// </summary>
     private async Task<int> TakeAsync<T, TResult>(
-        StorageQueue<T> queue, Func<T, CancellationToken, Task<TResult>> handle, List<Task> running, int slots, CancellationToken stopTaking, CancellationToken cancellationToken)
+        StorageQueue<T> queue, Func<T, CancellationToken, Task<TResult>> handle, List<Task> running, int slots, int minimumFree,
+        Dictionary<string, DateTimeOffset> resting, CancellationToken stopTaking, CancellationToken cancellationToken)
         where T : class
     {
-        if (stopTaking.IsCancellationRequested || running.Count >= slots)
+        var free = slots - running.Count;
+        if (stopTaking.IsCancellationRequested || free <= 0 || (running.Count > 0 && free < minimumFree))
+        {
+            return 0;
+        }
+
+        var now = time.GetUtcNow();
+        if (resting.TryGetValue(queue.Name, out var until) && now < until)
         {
             return 0;
         }
@@ -100,7 +137,7 @@ public sealed partial class QueueWorker(
         try
         {
             // A receive returns at most 32 messages (the queue service's limit).
-            messages = await queue.ReceiveAsync(Math.Min(32, slots - running.Count), settings.Value.MessageVisibilityTimeout, stopTaking).ConfigureAwait(false);
+            messages = await queue.ReceiveAsync(Math.Min(32, free), settings.Value.MessageVisibilityTimeout, stopTaking).ConfigureAwait(false);
         }
         catch (QueueMessageFormatException e)
         {
@@ -112,6 +149,15 @@ public sealed partial class QueueWorker(
         {
             // Stopping: nothing more is taken, the messages in hand finish.
             return 0;
+        }
+
+        if (messages.Count == 0)
+        {
+            resting[queue.Name] = now + EmptyQueueRest;
+        }
+        else
+        {
+            resting.Remove(queue.Name);
         }
 
         running.AddRange(messages.Select(message => HandleAsync(queue, message, handle, cancellationToken)));

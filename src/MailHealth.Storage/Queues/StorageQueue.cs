@@ -50,10 +50,22 @@ public class StorageQueue<T>
         await Client.SendMessageAsync(Serialize(message), delay, timeToLive: null, cancellationToken);
     }
 
+    private long _receives;
+    private long _emptyReceives;
+
+    /// <summary>Receives this process made of the queue (each a billed transaction), and of them those that found it empty: what polling costs.</summary>
+    public (long Receives, long Empty) ReceiveCounts => (Interlocked.Read(ref _receives), Interlocked.Read(ref _emptyReceives));
+
     /// <summary>Receives up to <paramref name="maxMessages"/> (1-32), hidden from others for <paramref name="visibilityTimeout"/>.</summary>
     public async Task<IReadOnlyList<ReceivedMessage<T>>> ReceiveAsync(int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
     {
+        Interlocked.Increment(ref _receives);
         var messages = await Client.ReceiveMessagesAsync(maxMessages, visibilityTimeout, cancellationToken);
+        if (messages.Value.Length == 0)
+        {
+            Interlocked.Increment(ref _emptyReceives);
+        }
+
         return [.. messages.Value.Select(m => new ReceivedMessage<T>(Deserialize(m.Body.ToString()), m.MessageId, m.PopReceipt, m.DequeueCount))];
     }
 

@@ -11,6 +11,7 @@ using MailHealth.Testing;
 using MailHealth.Testing.Servers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MailHealth.Monitor.Tests.Queues;
 
@@ -55,6 +56,36 @@ public sealed class QueueWorkerTests
         // Seventeen runs, and the notifications of the alerts the quick ones opened (MX_MISSING).
         Assert.InRange(await drain.WaitAsync(TimeSpan.FromSeconds(60)), InFlight + 1, 2 * InFlight + 1);
         Assert.NotNull(await monitor.Get<LatestStatusStore>().GetAsync("slow"));
+    }
+
+    [Fact]
+    public async Task ManyRuns_AreTakenAnEighthOfTheSlotsAtATime_AndAnEmptyQueueIsNotAskedAgainAndAgain()
+    {
+        // The clock stands still: a queue found empty rests until the drain's last sweep.
+        var time = new FakeTimeProvider(TestClock.Start);
+        await using var monitor = await MonitorHarness.StartAsync(
+            new Dictionary<string, string?> { ["MailHealth:Monitor:RunsInFlight"] = InFlight.ToString(CultureInfo.InvariantCulture) }, time);
+        var targets = monitor.Get<TargetStore>();
+        var ids = Enumerable.Range(1, 40).Select(i => $"many-{i}").ToList();
+        foreach (var id in ids)
+        {
+            await targets.UpsertAsync(Target(id, "nothing.mx.test"));
+            await monitor.Get<ProbeQueue>().SendAsync(new ProbeRequest(id, MonitorHarness.Slot(0)), null, CancellationToken.None);
+        }
+
+        var handled = await monitor.DrainAsync();
+
+        // Forty runs, and the notifications of the alerts they opened (MX_MISSING).
+        Assert.InRange(handled, 40, 80);
+        await EventuallyStoredAsync(monitor, ids);
+        var probes = monitor.Get<ProbeQueue>().ReceiveCounts;
+        var notifications = monitor.Get<NotificationQueue>().ReceiveCounts;
+        var reports = monitor.Get<ReportQueue>().ReceiveCounts;
+        // A receive per finished run would be 25 or more: 16 at first, then at least 2 a receive, then the last sweeps.
+        Assert.InRange(probes.Receives, 3, 1 + ((40 - InFlight) / QueueWorker.RefillAt(InFlight)) + 3);
+        // Asked at the start and in the last sweeps only, not each time a run finished.
+        Assert.InRange(notifications.Empty, 1, 3);
+        Assert.InRange(reports.Receives, 1, 3);
     }
 
     private static Target Target(string id, string domain, int? port = null) => TargetValidator.Validate(new TargetDefinition
