@@ -177,6 +177,22 @@ public sealed class ReportsImportCommandTests : IAsyncLifetime
         Assert.Empty(await new DmarcSenderStore(_account).ListAsync("brand.senders.test"));
     }
 
+    [Fact]
+    public async Task NamingThatFails_TheReportIsStored_AndTheLineSaysWhy()
+    {
+        var settings = PeerStorage.Settings(_prefix);
+        settings["MailHealth:SenderNaming:PublicSuffixListPath"] = "/nonexistent/public_suffix_list.dat";
+
+        var outcome = await CliRunner.RunAsync("reports", "import", BrandReport("brand-broken"), "--config", Config(settings));
+
+        Assert.Equal((ExitCodes.Ok, ""), (outcome.ExitCode, outcome.Error));
+        Assert.Contains("brand-broken.xml: DMARC aggregate report, stored\n", outcome.Output, StringComparison.Ordinal);
+        Assert.Contains("; 4 not named (1 naming(s) failed, the last: ", outcome.Output, StringComparison.Ordinal);
+        Assert.Contains("/nonexistent/public_suffix_list.dat", outcome.Output, StringComparison.Ordinal);
+        Assert.Contains("), left to the next run of their domain's target\n1 file: 1 stored", outcome.Output, StringComparison.Ordinal);
+        Assert.Empty(await new DmarcSenderStore(_account).ListAsync("brand.senders.test"));
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("65")]
@@ -209,7 +225,7 @@ public sealed class ReportsImportCommandTests : IAsyncLifetime
         Assert.Equal((ExitCodes.Ok, ""), (first.ExitCode, first.Error));
         // The stored report's five sources are named after its commit, as the hosts name them.
         Assert.StartsWith("sender names: 5 sources, 5 to name, 5 named in ", first.Output, StringComparison.Ordinal);
-        Assert.EndsWith(" s\n1 message(s) to Processed (0 duplicate), 1 to Invalid, 0 left for the next poll\n", first.Output, StringComparison.Ordinal);
+        Assert.EndsWith(" s of lookups)\n1 message(s) to Processed (0 duplicate), 1 to Invalid, 0 left for the next poll\n", first.Output, StringComparison.Ordinal);
         Assert.Equal(5, (await new DmarcSenderStore(_account).ListAsync("import.example")).Count(s => s.NamedAt is not null));
         Assert.Equal((ExitCodes.Ok, "0 message(s) to Processed (0 duplicate), 0 to Invalid, 0 left for the next poll\n"), (second.ExitCode, second.Output));
         Assert.Equal((1, 1), (await mailbox.CountAsync("Processed"), await mailbox.CountAsync("Invalid")));

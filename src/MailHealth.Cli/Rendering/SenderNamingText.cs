@@ -18,11 +18,11 @@ internal static class SenderNamingText
             return;
         }
 
-        var line = Invariant($"sender names: {totals.Sources:N0} sources, {totals.Due:N0} to name, {totals.Named:N0} named in {totals.Took.TotalSeconds:N1} s");
+        var line = Invariant($"sender names: {totals.Sources:N0} sources, {totals.Due:N0} to name, {totals.Named:N0} named in {totals.Took.TotalSeconds:N1} s ({totals.LookingUp.TotalSeconds:N1} s of lookups)");
         if (totals.Due > totals.Named || totals.Failed > 0)
         {
-            line += Invariant($"; {totals.Due - totals.Named:N0} not named in time") + (totals.Failed > 0 ? Invariant($" and {totals.Failed:N0} naming(s) failed") : "")
-                + ": left to the next run of their domain's target";
+            line += Invariant($"; {totals.Due - totals.Named:N0} not named") + (totals.Failed > 0 ? Invariant($" ({totals.Failed:N0} naming(s) failed, the last: {totals.LastFailure})") : " in time")
+                + ", left to the next run of their domain's target";
         }
 
         await output.WriteLineAsync(line).ConfigureAwait(false);

@@ -32,11 +32,14 @@ public sealed partial class DmarcSenderNaming(
     private long _named;
     private int _failed;
     private long _tookTicks;
+    private long _lookupTicks;
+    private string? _lastFailure;
 
     /// <summary>What the namings of this process did so far.</summary>
     public SenderNamingTotals Totals => new(
         Volatile.Read(ref _namings), Interlocked.Read(ref _sources), Interlocked.Read(ref _due), Interlocked.Read(ref _named),
-        Volatile.Read(ref _failed), TimeSpan.FromTicks(Interlocked.Read(ref _tookTicks)));
+        Volatile.Read(ref _failed), TimeSpan.FromTicks(Interlocked.Read(ref _tookTicks)),
+        TimeSpan.FromTicks(Interlocked.Read(ref _lookupTicks)), Volatile.Read(ref _lastFailure));
 
     /// <summary>Names those of <paramref name="seen"/> (sources of <paramref name="domain"/>) that are due and widens the others' seen days. Returns how many were named.</summary>
     public async Task<int> NameAsync(string domain, IReadOnlyCollection<SeenSource> seen, CancellationToken cancellationToken)
@@ -59,6 +62,7 @@ public sealed partial class DmarcSenderNaming(
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             Interlocked.Increment(ref _failed);
+            Volatile.Write(ref _lastFailure, e.Message);
             LogNamingFailed(logger, domain, seen.Count, e.Message);
             return 0;
         }
@@ -125,8 +129,10 @@ public sealed partial class DmarcSenderNaming(
         var named = new List<StoredSender>(due.Count);
         if (due.Count > 0)
         {
+            var started = time.GetTimestamp();
             var names = (await namer.NameAsync(domain, due.Select(d => d.Address), cancellationToken).ConfigureAwait(false))
                 .ToDictionary(n => n.Ip.ToString(), StringComparer.Ordinal);
+            Interlocked.Add(ref _lookupTicks, time.GetElapsedTime(started).Ticks);
             foreach (var (source, address) in due)
             {
                 if (names.TryGetValue(address.ToString(), out var name))
@@ -137,13 +143,20 @@ public sealed partial class DmarcSenderNaming(
             }
         }
 
-        if (named.Count + widened.Count > 0)
+        foreach (var part in named.Concat(widened).Chunk(SendersPerCall))
         {
-            await storage.RunAsync(ct => store.WriteAsync(domain, named.Concat(widened), ct), cancellationToken).ConfigureAwait(false);
+            await storage.RunAsync(ct => store.WriteAsync(domain, part, ct), cancellationToken).ConfigureAwait(false);
         }
 
         return named.Count(n => n.Problem != nameof(SenderNameProblem.NotNamedInTime));
     }
+
+    /// <summary>
+    /// Rows written by one storage call, each call under the storage deadline: the names of a
+    /// report of 20,000 sources are 200 transactions, which a slow store (the emulator) does not
+    /// finish within one deadline, though each is short.
+    /// </summary>
+    private const int SendersPerCall = 400;
 
     private static StoredSender Stored(SeenSource source, SenderName name, DateTimeOffset now, StoredSender? before) => new()
     {

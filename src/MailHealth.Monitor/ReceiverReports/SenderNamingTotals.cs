@@ -12,4 +12,6 @@ namespace MailHealth.Monitor.ReceiverReports;
 /// <param name="Named">Of the due ones, those named in time (a name, or the finding that there is none); the others stay due.</param>
 /// <param name="Failed">Namings that failed as a whole (a storage or lookup failure, logged); their sources stay due.</param>
 /// <param name="Took">The time the namings took, added up.</param>
-public sealed record SenderNamingTotals(int Namings, long Sources, long Due, long Named, int Failed, TimeSpan Took);
+/// <param name="LookingUp">Of that, the time the namer took (DNS and SPF); the rest is storage (the names known, the names written).</param>
+/// <param name="LastFailure">Why the last failed naming failed (its exception's message, as the log says it).</param>
+public sealed record SenderNamingTotals(int Namings, long Sources, long Due, long Named, int Failed, TimeSpan Took, TimeSpan LookingUp, string? LastFailure);
