@@ -1,8 +1,8 @@
 // Naming the sources of one large DMARC report (issue 16, item 4): N distinct source addresses
 // (default 20,000) of brand.senders.test, named through the peers' resolver (unbound, the
-// resolver's cache on, as the monitor runs it): 95% from the pool whose forward-confirmed names
-// Knot makes up (2001:db8:5f::/48, a quarter of them past the SPF record's ip6 term), the rest
-// addresses without PTR. Prints wall time, CPU, peak RSS, the questions sent, what each source
+// resolver's cache on, as the monitor runs it): MailHealth.Testing's SenderPool, 95% from the pool
+// whose forward-confirmed names Knot makes up (2001:db8:5f::/48, those past 2001:db8:5f::3fff
+// beyond the SPF record's ip6 term), the rest addresses without PTR. Prints wall time, CPU, peak RSS, the questions sent, what each source
 // got; then the same report again on the same namer (every name remembered).
 //   export MH_NET=127.71; eng/peers/peers.sh start
 //   dotnet run -c Release --project bench/NamingBench [-- COUNT [--concurrency N] [--deadline SECONDS]]
@@ -12,6 +12,7 @@ using System.Net;
 using MailHealth.Dns;
 using MailHealth.PublicSuffix;
 using MailHealth.Senders;
+using MailHealth.Testing.Reports;
 
 var net = Environment.GetEnvironmentVariable("MH_NET") is { Length: > 0 } n ? n : "127.53";
 var count = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20_000;
@@ -28,27 +29,22 @@ var dns = new DnsResolver(new DnsResolverOptions
     UseCache = true,
 });
 
-var pool = count - (count / 20);
-var sources = Enumerable.Range(1, pool).Select(i => Pool("2001:db8:5f::", i))
-    .Concat(Enumerable.Range(1, count - pool).Select(i => Pool("2001:db8:60::", i)))
-    .ToList();
+var sources = SenderPool.Take(count);
 
 using var namer = new SenderNamer(dns, settings, TimeProvider.System, PublicSuffixList.Load(PublicSuffixList.DebianPath));
-var check = await namer.NameAsync("brand.senders.test", [sources[0]]);
+var check = await namer.NameAsync(SenderPool.Domain, [sources[0]]);
 if (check[0].PtrName is null)
 {
     Console.Error.WriteLine($"{sources[0]} has no name ({check[0].Problem}); are the peers up with MH_NET={net}?");
     return 1;
 }
 
-Console.WriteLine($"{count:N0} distinct sources of brand.senders.test, concurrency {settings.Concurrency}, deadline {settings.Deadline.TotalSeconds:N0} s, resolver {net}.0.55 (unbound) with the cache on");
-await MeasureAsync("first report ", dns, () => namer.NameAsync("brand.senders.test", sources));
-await MeasureAsync("same again   ", dns, () => namer.NameAsync("brand.senders.test", sources));
+Console.WriteLine($"{count:N0} distinct sources of {SenderPool.Domain}, concurrency {settings.Concurrency}, deadline {settings.Deadline.TotalSeconds:N0} s, resolver {net}.0.55 (unbound) with the cache on");
+await MeasureAsync("first report ", dns, () => namer.NameAsync(SenderPool.Domain, sources));
+await MeasureAsync("same again   ", dns, () => namer.NameAsync(SenderPool.Domain, sources));
 return 0;
 
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-
-static IPAddress Pool(string prefix, int i) => IPAddress.Parse(prefix + i.ToString("x", CultureInfo.InvariantCulture));
 
 static async Task MeasureAsync(string label, DnsResolver dns, Func<Task<IReadOnlyList<SenderName>>> name)
 {

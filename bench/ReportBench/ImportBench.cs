@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using MailHealth.Storage.Configuration;
+using MailHealth.Storage.ReceiverReports;
 using MailHealth.Testing;
 using MailHealth.Testing.Mail;
 using MailHealth.Testing.Reports;
@@ -18,8 +19,11 @@ namespace MailHealth.Bench.Reports;
 /// importer's CPU and peak RSS, and the storage requests (Azure bills each as a transaction)
 /// per report, by table, container and queue, counted by a pass-through proxy in front of each
 /// Azurite endpoint. The same files again: every report a duplicate. Then the same reports as
-/// messages in the peers' Dovecot, read by one <c>mailhealth reports poll</c>. Then one report of
-/// LARGE rows from LARGE_SOURCES distinct sources the same way.
+/// messages in the peers' Dovecot, read by one <c>mailhealth reports poll</c>; these runs store
+/// without naming (<c>--no-naming</c>), so their figures are ingestion's. Then one report of LARGE
+/// rows from LARGE_SOURCES distinct sources of brand.senders.test (<see cref="SenderPool"/>) the
+/// same way, its sources named after its commit through the peers' unbound: the importer's line
+/// on naming, and what storage holds of the names then.
 /// </summary>
 internal static class ImportBench
 {
@@ -49,8 +53,8 @@ internal static class ImportBench
             {
                 var files = await GenerateAsync(folder, reports, rows, domains);
                 Print($"files: {reports:N0} reports, {rows:N0} rows in all, over {domains} domains, {files.Sum(f => new FileInfo(f).Length) / 1e6:N1} MB on disk");
-                var first = await ImportAsync(cli, files, parallel, reports, rows, "files");
-                await ImportAsync(cli, files, parallel, reports, rows, "files again (all duplicates)", first.Prefix);
+                var first = await ImportAsync(cli, files, parallel, reports, rows, "files", naming: false);
+                await ImportAsync(cli, files, parallel, reports, rows, "files again (all duplicates)", naming: false, first.Prefix);
                 await DeleteAsync(first.Prefix);
                 foreach (var file in files)
                 {
@@ -66,14 +70,17 @@ internal static class ImportBench
             if (only is null or "large")
             {
                 var file = Path.Combine(folder, "large.xml.gz");
+                var pool = SenderPool.Take(largeSources).Select(a => a.ToString()).ToList();
                 await using (var output = File.Create(file))
                 await using (var gzip = new GZipStream(output, CompressionLevel.Optimal))
                 {
-                    AggregateXml.Write(Reporters.Google("large.reports.example", Yesterday(), AggregateRows.Mixed("large.reports.example", large, largeSources)), gzip);
+                    var records = AggregateRows.Mixed(SenderPool.Domain, large, largeSources).Select((r, k) => r with { SourceIp = pool[k % largeSources] });
+                    AggregateXml.Write(Reporters.Google(SenderPool.Domain, Yesterday(), records), gzip);
                 }
 
-                Print($"large: one report of {large:N0} rows from {largeSources:N0} sources, {new FileInfo(file).Length / 1e6:N1} MB gzipped");
-                var outcome = await ImportAsync(cli, [file], 1, 1, large, "large");
+                Print($"large: one report of {large:N0} rows from {largeSources:N0} sources of {SenderPool.Domain}, {new FileInfo(file).Length / 1e6:N1} MB gzipped");
+                var outcome = await ImportAsync(cli, [file], 1, 1, large, "large", naming: true);
+                await PrintNamesAsync(outcome.Prefix, "large");
                 await DeleteAsync(outcome.Prefix);
             }
         }
@@ -154,7 +161,7 @@ internal static class ImportBench
 
         var settings = ReportsMailbox.Settings(user).Concat(Peers.LoopbackNetworkSettings())
             .Append(KeyValuePair.Create("MailHealth:Mailbox:MaxMessagesPerPoll", (string?)reports.ToString(CultureInfo.InvariantCulture)));
-        var outcome = await RunAsync(cli, ["reports", "poll"], settings, reports, rows, "imap");
+        var outcome = await RunAsync(cli, ["reports", "poll", "--no-naming"], settings, reports, rows, "imap");
         await using (var mailbox = await ReportsMailbox.OpenAsync(user))
         {
             Print($"imap: {await mailbox.CountAsync("Processed"):N0} in Processed, {await mailbox.CountAsync("Invalid"):N0} in Invalid, {await mailbox.CountAsync("INBOX"):N0} left");
@@ -165,9 +172,13 @@ internal static class ImportBench
 
     private sealed record Outcome(string Prefix, double Seconds);
 
-    /// <summary>Runs <c>reports import</c> on <paramref name="files"/> through the counting proxies and prints what it cost.</summary>
-    private static Task<Outcome> ImportAsync(string cli, IReadOnlyList<string> files, int parallel, int reports, long rows, string name, string? prefix = null) =>
-        RunAsync(cli, ["reports", "import", "--parallel", parallel.ToString(CultureInfo.InvariantCulture), .. files], [], reports, rows, name, prefix);
+    /// <summary>
+    /// Runs <c>reports import</c> on <paramref name="files"/> through the counting proxies and prints
+    /// what it cost; with <paramref name="naming"/>, the sources are named through the resolver of
+    /// <see cref="PeerStorage.Settings"/> (the peers' unbound), as the tests name them.
+    /// </summary>
+    private static Task<Outcome> ImportAsync(string cli, IReadOnlyList<string> files, int parallel, int reports, long rows, string name, bool naming, string? prefix = null) =>
+        RunAsync(cli, ["reports", "import", "--parallel", parallel.ToString(CultureInfo.InvariantCulture), .. naming ? Array.Empty<string>() : ["--no-naming"], .. files], [], reports, rows, name, prefix);
 
     /// <summary>Runs the CLI with <paramref name="arguments"/> and <paramref name="settings"/> through the counting proxies and prints what it cost.</summary>
     private static async Task<Outcome> RunAsync(
@@ -212,6 +223,11 @@ internal static class ImportBench
         var lines = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var totals = lines.Length > 0 ? lines[^1] : "(no output)";
         Print($"{name}: exit {import.ExitCode}, {totals}");
+        foreach (var naming in lines.Where(l => l.StartsWith("sender names:", StringComparison.Ordinal)))
+        {
+            Print($"{name}: {naming}");
+        }
+
         if (import.ExitCode != 0)
         {
             Print($"{name}: {(await error).Trim()}");
@@ -239,10 +255,20 @@ internal static class ImportBench
         return slash < 0 ? name : name[..(slash + 1)] + "*";
     }
 
-    private static async Task DeleteAsync(string prefix)
+    /// <summary>What storage holds of the names of <see cref="SenderPool.Domain"/>'s sources after a run.</summary>
+    private static async Task PrintNamesAsync(string prefix, string name)
+    {
+        var senders = await new DmarcSenderStore(Account(prefix)).ListAsync(SenderPool.Domain);
+        var problems = string.Join(", ", senders.GroupBy(s => s.Problem).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count():N0}"));
+        Print($"{name}: stored names: {senders.Count:N0} sources, {senders.Count(s => s.Confirmed):N0} confirmed, {senders.Count(s => s.SpfResult == "pass"):N0} authorised by SPF; {problems}");
+    }
+
+    private static Task DeleteAsync(string prefix) => PeerStorage.DeleteAsync(Account(prefix));
+
+    private static StorageAccount Account(string prefix)
     {
         var settings = PeerStorage.Settings(prefix);
-        await PeerStorage.DeleteAsync(new StorageAccount(new StorageOptions
+        return new StorageAccount(new StorageOptions
         {
             ConnectionString = Peers.AzuriteConnectionStringAt(Storage),
             TablePrefix = prefix,
@@ -250,7 +276,7 @@ internal static class ImportBench
             NotificationQueueName = settings["MailHealth:Storage:NotificationQueueName"]!,
             ReportQueueName = settings["MailHealth:Storage:ReportQueueName"]!,
             ReportContainerName = settings["MailHealth:Storage:ReportContainerName"]!,
-        }));
+        });
     }
 
     private static long Status(int pid, string field)

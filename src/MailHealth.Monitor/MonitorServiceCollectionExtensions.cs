@@ -1,5 +1,4 @@
 using MailHealth.Composition;
-using MailHealth.Dns;
 using MailHealth.Egress;
 using MailHealth.Monitor.Alerts;
 using MailHealth.Monitor.Availability;
@@ -14,7 +13,6 @@ using MailHealth.Monitor.Retention;
 using MailHealth.Monitor.Runs;
 using MailHealth.Monitor.Scheduling;
 using MailHealth.ReceiverFindings;
-using MailHealth.Senders;
 using MailHealth.Settings;
 using MailHealth.Sharing;
 using MailHealth.Storage;
@@ -46,11 +44,7 @@ public static class MonitorServiceCollectionExtensions
         services.AddValidatedSettings<MonitorSettings>(configuration, MonitorSettings.Section, MonitorSettings.Validate);
         services.AddValidatedSettings<AlertSettings>(configuration, AlertSettings.Section, AlertSettings.Validate);
         services.AddMailHealthReportIngestion(configuration);
-        services.AddValidatedSettings<SenderNamingSettings>(configuration, SenderNamingSettings.Section, SenderNamingSettings.Validate);
-        // One namer per process: its lookups and remembered names are shared by every report and run.
-        services.TryAddSingleton(sp => new SenderNamer(
-            sp.GetRequiredService<DnsResolver>(), sp.GetRequiredService<IOptions<SenderNamingSettings>>().Value, sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<DmarcSenderNaming>();
+        services.AddMailHealthSenderNaming(configuration);
         services.AddValidatedSettings<ReceiverFindingSettings>(configuration, ReceiverFindingSettings.Section, ReceiverFindingSettings.Validate);
         services.TryAddSingleton<ReceiverFindingsCheck>();
 

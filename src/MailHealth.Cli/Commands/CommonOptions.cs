@@ -25,6 +25,12 @@ public static class CommonOptions
         HelpName = "FILE",
     };
 
+    /// <summary><c>--no-naming</c>: store reports without naming their sources (<c>reports import</c>, <c>reports poll</c>).</summary>
+    public static Option<bool> NoNaming() => new("--no-naming")
+    {
+        Description = "Do not name the reports' sources (PTR, SPF term) after each commit, as when DNS cannot be reached: each naming would wait MailHealth:SenderNaming:Deadline. The next run of the domain's target names them.",
+    };
+
     /// <summary>An address typed on the command line, strictly (<see cref="IpAddressText"/>).</summary>
     public static IPAddress ParseIp(string text, string option) =>
         IpAddressText.TryParse(text, out var address) ? address : throw new UsageException($"{option} '{text}' is not an IP address");

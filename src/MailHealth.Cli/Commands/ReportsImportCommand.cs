@@ -15,11 +15,13 @@ using Microsoft.Extensions.Options;
 namespace MailHealth.Cli.Commands;
 
 /// <summary>
-/// <c>mailhealth reports import FILE... [--config FILE] [--parallel N]</c>: stores each file as the mailbox would,
+/// <c>mailhealth reports import FILE... [--config FILE] [--parallel N] [--no-naming]</c>: stores each file as the mailbox would,
 /// through the same ingestion (<see cref="ReportIngestion.IngestAsync"/>): the input is kept as it
 /// came and each report in it stored once, at once, so the command can say what became of each
-/// (stored, duplicate, invalid and why). Storage from the config file and the environment, as
-/// <c>serve</c> reads it (the local Azurite when none is named). Exit 0 when every report was
+/// (stored, duplicate, invalid and why), and each stored report's sources are named right after
+/// its commit, as the hosts name them (unless <c>--no-naming</c>). Storage and the resolver from
+/// the config file and the environment, as <c>serve</c> reads them (the local Azurite when no
+/// storage is named). Exit 0 when every report was
 /// stored or is a duplicate, 1 when an input or a report in it is invalid, 2 on bad usage (no
 /// file, a file that cannot be read, a bad setting), 3 when storage failed (what was committed
 /// stays; importing again finishes the rest).
@@ -46,16 +48,17 @@ internal static class ReportsImportCommand
                 result.AddError("--parallel must be from 1 to 64");
             }
         });
-        var command = new Command("import", "Store report files as the mailbox would and say what became of each report. Exit 0: all stored or duplicates; 1: an input is invalid; 2: bad usage; 3: storage failed.")
+        var noNaming = CommonOptions.NoNaming();
+        var command = new Command("import", "Store report files as the mailbox would, name their sources, and say what became of each report. Exit 0: all stored or duplicates; 1: an input is invalid; 2: bad usage; 3: storage failed.")
         {
-            files, config, parallel,
+            files, config, parallel, noNaming,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
         {
             var paths = await ReportFiles.CheckedAsync(parse.GetValue(files)).ConfigureAwait(false);
 
-            await using var services = await ComposeAsync(parse.GetValue(config), time, cancellationToken).ConfigureAwait(false);
+            await using var services = await ComposeAsync(parse.GetValue(config), !parse.GetValue(noNaming), time, cancellationToken).ConfigureAwait(false);
             var ingestion = services.GetRequiredService<ReportIngestion>();
             var writer = new ReportOutcomeTextWriter(output);
             var outcomes = new List<ReportOutcome>();
@@ -74,6 +77,7 @@ internal static class ReportsImportCommand
                 return ExitCodes.StorageUnavailable;
             }
 
+            await SenderNamingText.WriteAsync(output, services).ConfigureAwait(false);
             await writer.WriteTotalsAsync(paths.Length, outcomes).ConfigureAwait(false);
             return outcomes.Any(o => o.Status == ReportOutcomeStatus.Invalid) ? ExitCodes.InvalidInput : ExitCodes.Ok;
         });
@@ -168,11 +172,13 @@ internal static class ReportsImportCommand
     }
 
     /// <summary>
-    /// Report ingestion on the storage the config file and the environment name, every setting
-    /// validated, with what <paramref name="more"/> adds (<c>reports poll</c>: the address policy).
+    /// Report ingestion on the storage the config file and the environment name, with the naming
+    /// of each stored report's sources through the resolver they name when <paramref name="naming"/>,
+    /// every setting validated, with what <paramref name="more"/> adds (<c>reports poll</c>: the
+    /// address policy).
     /// </summary>
     internal static async Task<ServiceProvider> ComposeAsync(
-        string? configPath, TimeProvider time, CancellationToken cancellationToken, Action<IServiceCollection, IConfiguration>? more = null)
+        string? configPath, bool naming, TimeProvider time, CancellationToken cancellationToken, Action<IServiceCollection, IConfiguration>? more = null)
     {
         var file = configPath is null ? null : await ServeConfigFile.ReadAsync(configPath, cancellationToken).ConfigureAwait(false);
         var configuration = new ConfigurationManager();
@@ -180,9 +186,14 @@ internal static class ReportsImportCommand
         ServeConfiguration.UseDevelopmentStorageUnlessConfigured(configuration);
         var services = new ServiceCollection();
         services.AddSingleton(time);
-        // No log providers: the command says per report what happened.
+        // No log providers: the command says per report what happened, and what naming did.
         services.AddLogging();
         services.AddMailHealthReportIngestion(configuration);
+        if (naming)
+        {
+            services.AddMailHealthSenderNaming(configuration);
+        }
+
         more?.Invoke(services, configuration);
         var provider = services.BuildServiceProvider();
         if (StartupErrors.Collect(provider) is { Count: > 0 } problems)

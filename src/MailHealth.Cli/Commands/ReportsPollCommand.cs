@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net.Sockets;
+using MailHealth.Cli.Rendering;
 using MailHealth.Composition;
 using MailHealth.Monitor.ReceiverReports.Mailbox;
 using MailHealth.Network;
@@ -12,9 +13,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MailHealth.Cli.Commands;
 
 /// <summary>
-/// <c>mailhealth reports poll [--config FILE]</c>: one poll of the reports mailbox now, as the
-/// hosts' schedule runs it (<see cref="MailboxPoller"/>), with the mailbox, storage and allowed
-/// networks of the config file and the environment, as <c>serve</c> reads them. Exit 0 when the
+/// <c>mailhealth reports poll [--config FILE] [--no-naming]</c>: one poll of the reports mailbox
+/// now, as the hosts' schedule runs it (<see cref="MailboxPoller"/>), each stored report's sources
+/// named after its commit (unless <c>--no-naming</c>), with the mailbox, storage, resolver and
+/// allowed networks of the config file and the environment, as <c>serve</c> reads them. Exit 0 when the
 /// mailbox was read (or another poll holds it), 2 on bad usage (no mailbox configured, a bad
 /// setting), 3 when storage failed, 4 when the mailbox could not be read.
 /// </summary>
@@ -23,15 +25,16 @@ internal static class ReportsPollCommand
     public static Command Create(TextWriter output, TextWriter error, TimeProvider time)
     {
         var config = CommonOptions.Config();
-        var command = new Command("poll", "Read the reports mailbox once now, as the schedule does. Exit 0: read; 2: bad usage or no mailbox configured; 3: storage failed; 4: the mailbox could not be read.")
+        var noNaming = CommonOptions.NoNaming();
+        var command = new Command("poll", "Read the reports mailbox once now, as the schedule does, and name the stored reports' sources. Exit 0: read; 2: bad usage or no mailbox configured; 3: storage failed; 4: the mailbox could not be read.")
         {
-            config,
+            config, noNaming,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var services = await ReportsImportCommand.ComposeAsync(
-                parse.GetValue(config), time, cancellationToken, (s, configuration) => s.AddMailHealthChecks(configuration)).ConfigureAwait(false);
+                parse.GetValue(config), !parse.GetValue(noNaming), time, cancellationToken, (s, configuration) => s.AddMailHealthChecks(configuration)).ConfigureAwait(false);
             MailboxPoll poll;
             try
             {
@@ -59,6 +62,7 @@ internal static class ReportsPollCommand
                     await output.WriteLineAsync("another poll holds the mailbox; nothing read").ConfigureAwait(false);
                     return ExitCodes.Ok;
                 default:
+                    await SenderNamingText.WriteAsync(output, services).ConfigureAwait(false);
                     await output.WriteLineAsync(
                         $"{poll.Processed} message(s) to Processed ({poll.Duplicates} duplicate), {poll.Invalid} to Invalid, {poll.Remaining} left for the next poll"
                         + (poll.Reread ? "; the folder's UIDVALIDITY changed: it was read again from its start" : string.Empty)).ConfigureAwait(false);

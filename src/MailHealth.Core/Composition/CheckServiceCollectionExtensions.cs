@@ -4,7 +4,6 @@ using MailHealth.Checks;
 using MailHealth.Dane;
 using MailHealth.Dkim;
 using MailHealth.Dmarc;
-using MailHealth.Dns;
 using MailHealth.Dnssec;
 using MailHealth.Fleet;
 using MailHealth.MtaSts;
@@ -29,7 +28,7 @@ namespace MailHealth.Composition;
 public static class CheckServiceCollectionExtensions
 {
     /// <summary>
-    /// The checks in report order, the singleton resolver, the process-wide network bound, the
+    /// The checks in report order, the singleton resolver (<see cref="DnsServiceCollectionExtensions.AddMailHealthDns"/>), the process-wide network bound, the
     /// domain checker and the fleet runner, with their settings bound from <c>MailHealth:Checks</c>,
     /// <c>MailHealth:Dns</c>, <c>MailHealth:Network</c> and <c>MailHealth:Fleet</c> and validated
     /// (an unknown setting name is an error too, so a typo does not pass for a default).
@@ -48,20 +47,11 @@ public static class CheckServiceCollectionExtensions
                 _ = CheckOptions.LoadRootsProblem(file, options.ExtraTrustRoots);
             }
         });
-        services.AddValidatedSettings<DnsSettings>(configuration, DnsSettings.Section, DnsSettings.Validate);
-        services.AddValidatedSettings<NetworkSettings>(configuration, NetworkSettings.Section, NetworkSettings.Validate);
+        services.AddMailHealthDns(configuration);
         services.AddValidatedSettings<FleetSettings>(configuration, FleetSettings.Section, FleetSettings.Validate);
 
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.TryAddSingleton(sp => new NetworkLimiter(sp.GetRequiredService<IOptions<NetworkSettings>>().Value.MaxConcurrency));
-        services.TryAddSingleton(SharingLimit.None);
-        // Questions have a bound of their own: sharing the connections' would make a domain's DNS
-        // work wait for probes to end (issue 17: a run's DNS work runs beside its SMTP probe).
-        services.TryAddSingleton(sp => new DnsResolver(
-            sp.GetRequiredService<IOptions<DnsSettings>>().Value.ToResolverOptions(sp.GetRequiredService<SharingLimit>()),
-            new NetworkLimiter(sp.GetRequiredService<IOptions<NetworkSettings>>().Value.MaxDnsQueries),
-            sp.GetRequiredService<TimeProvider>()));
         services.AddAddressPolicy();
         services.TryAddSingleton(CheckServices.Default);
         services.TryAddSingleton(sp => new SharedProbes(

@@ -26,6 +26,21 @@ public sealed partial class DmarcSenderNaming(
     TimeProvider time,
     ILogger<DmarcSenderNaming> logger)
 {
+    private int _namings;
+    private long _sources;
+    private long _due;
+    private long _named;
+    private int _failed;
+    private long _tookTicks;
+    private long _lookupTicks;
+    private string? _lastFailure;
+
+    /// <summary>What the namings of this process did so far.</summary>
+    public SenderNamingTotals Totals => new(
+        Volatile.Read(ref _namings), Interlocked.Read(ref _sources), Interlocked.Read(ref _due), Interlocked.Read(ref _named),
+        Volatile.Read(ref _failed), TimeSpan.FromTicks(Interlocked.Read(ref _tookTicks)),
+        TimeSpan.FromTicks(Interlocked.Read(ref _lookupTicks)), Volatile.Read(ref _lastFailure));
+
     /// <summary>Names those of <paramref name="seen"/> (sources of <paramref name="domain"/>) that are due and widens the others' seen days. Returns how many were named.</summary>
     public async Task<int> NameAsync(string domain, IReadOnlyCollection<SeenSource> seen, CancellationToken cancellationToken)
     {
@@ -35,22 +50,34 @@ public sealed partial class DmarcSenderNaming(
             return 0;
         }
 
+        var started = time.GetTimestamp();
+        Interlocked.Increment(ref _namings);
+        Interlocked.Add(ref _sources, seen.Count);
         try
         {
-            return await NameOrThrowAsync(domain, seen, cancellationToken).ConfigureAwait(false);
+            var named = await NameOrThrowAsync(domain, seen, cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref _named, named);
+            return named;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
+            Interlocked.Increment(ref _failed);
+            Volatile.Write(ref _lastFailure, e.Message);
             LogNamingFailed(logger, domain, seen.Count, e.Message);
             return 0;
+        }
+        finally
+        {
+            Interlocked.Add(ref _tookTicks, time.GetElapsedTime(started).Ticks);
         }
     }
 
     /// <summary>
     /// Names the sources of a target's window (<see cref="ReceiverTotalsReader.DmarcSendersAsync(string, IReadOnlyList{ReportDayTotals}, CancellationToken)"/>)
     /// whose naming is due: those a report's own naming missed (the process stopped after the
-    /// commit, the report came through <c>mailhealth reports import</c>, its sources were too many)
-    /// and those whose names have aged. Returns how many were named.
+    /// commit, the naming failed or ran out of time, the report came through
+    /// <c>mailhealth reports import --no-naming</c>, its sources were too many) and those whose
+    /// names have aged. Returns how many were named.
     /// </summary>
     public Task<int> NameDueAsync(string domain, IEnumerable<DmarcSender> window, CancellationToken cancellationToken)
     {
@@ -98,11 +125,14 @@ public sealed partial class DmarcSenderNaming(
             }
         }
 
+        Interlocked.Add(ref _due, due.Count);
         var named = new List<StoredSender>(due.Count);
         if (due.Count > 0)
         {
+            var started = time.GetTimestamp();
             var names = (await namer.NameAsync(domain, due.Select(d => d.Address), cancellationToken).ConfigureAwait(false))
                 .ToDictionary(n => n.Ip.ToString(), StringComparer.Ordinal);
+            Interlocked.Add(ref _lookupTicks, time.GetElapsedTime(started).Ticks);
             foreach (var (source, address) in due)
             {
                 if (names.TryGetValue(address.ToString(), out var name))
@@ -113,13 +143,20 @@ public sealed partial class DmarcSenderNaming(
             }
         }
 
-        if (named.Count + widened.Count > 0)
+        foreach (var part in named.Concat(widened).Chunk(SendersPerCall))
         {
-            await storage.RunAsync(ct => store.WriteAsync(domain, named.Concat(widened), ct), cancellationToken).ConfigureAwait(false);
+            await storage.RunAsync(ct => store.WriteAsync(domain, part, ct), cancellationToken).ConfigureAwait(false);
         }
 
         return named.Count(n => n.Problem != nameof(SenderNameProblem.NotNamedInTime));
     }
+
+    /// <summary>
+    /// Rows written by one storage call, each call under the storage deadline: the names of a
+    /// report of 20,000 sources are 200 transactions, which a slow store (the emulator) does not
+    /// finish within one deadline, though each is short.
+    /// </summary>
+    private const int SendersPerCall = 400;
 
     private static StoredSender Stored(SeenSource source, SenderName name, DateTimeOffset now, StoredSender? before) => new()
     {

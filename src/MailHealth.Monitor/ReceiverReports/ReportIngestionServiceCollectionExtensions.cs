@@ -14,8 +14,10 @@ public static class ReportIngestionServiceCollectionExtensions
     /// <summary>
     /// Report ingestion on storage: its settings (<c>MailHealth:Reports</c>, the parser's caps;
     /// <c>MailHealth:Ingestion</c>; <c>MailHealth:Monitor</c> for the storage deadline), validated at
-    /// start-up, and its services. <see cref="MonitorServiceCollectionExtensions.AddMailHealthMonitor"/>
-    /// includes it; <c>mailhealth reports import</c> composes only this.
+    /// start-up, and its services, without naming the reports' sources
+    /// (<see cref="SenderNamingServiceCollectionExtensions.AddMailHealthSenderNaming"/> adds it).
+    /// <see cref="MonitorServiceCollectionExtensions.AddMailHealthMonitor"/> includes both;
+    /// <c>mailhealth reports import --no-naming</c> composes only this.
     /// </summary>
     public static IServiceCollection AddMailHealthReportIngestion(this IServiceCollection services, IConfiguration configuration)
     {

@@ -31,8 +31,9 @@ public sealed class ReportProcessor(
     TimeProvider time,
     DmarcSenderNaming? naming = null)
 {
-    // naming: the monitor's hosts register it; `mailhealth reports import` composes ingestion
-    // alone, without DNS, and leaves the names to the next run of the domain's target.
+    // naming: registered by AddMailHealthSenderNaming (the hosts, `mailhealth reports import` and
+    // `reports poll`); absent with their --no-naming, which leaves the names to the next run of
+    // the domain's target.
 
     /// <summary>
     /// Distinct sources of one report named right after its commit: enough for every report
