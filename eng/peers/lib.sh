@@ -60,10 +60,11 @@ mh_cert() {
   local name="$1" from="$2" to="$3"; shift 3
   local dir="$MH_STATE/certs" ca="$MH_STATE/ca"
   mkdir -p "$dir"
-  [ -s "$dir/$name.pem" ] && return 0
   local san="" n
   # A name given as IP:ADDRESS becomes an IP address SAN (for clients that connect by address).
   for n in "$@"; do case "$n" in IP:*) san="${san:+$san,}$n" ;; *) san="${san:+$san,}DNS:$n" ;; esac; done
+  # Kept while it names the same hosts: an address SAN made under another MH_NET is made again.
+  [ -s "$dir/$name.pem" ] && grep -qxF "subjectAltName=$san" "$dir/$name.ext" 2>/dev/null && return 0
   openssl req -new -newkey rsa:2048 -nodes -keyout "$dir/$name.key" -out "$dir/$name.csr" \
     -subj "/CN=$1" 2>/dev/null
   printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=%s\n' "$san" >"$dir/$name.ext"
