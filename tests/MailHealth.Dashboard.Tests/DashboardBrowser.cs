@@ -44,6 +44,24 @@ public static class DashboardBrowser
         return (playwright, browser);
     }
 
+    /// <summary>
+    /// Closes what <see cref="LaunchAsync"/> opened, then disposes <paramref name="host"/>: a
+    /// fixture's end. Any of them may be null (a fixture that failed part way through its start).
+    /// </summary>
+    public static async Task CloseAsync(IPlaywright? playwright, IBrowser? browser, IAsyncDisposable? host = null)
+    {
+        if (browser is not null)
+        {
+            await browser.DisposeAsync();
+        }
+
+        playwright?.Dispose();
+        if (host is not null)
+        {
+            await host.DisposeAsync();
+        }
+    }
+
     /// <summary>A fresh page (its own session storage) of a 1400x900 window; console errors are collected in <paramref name="errors"/>.</summary>
     public static async Task<IPage> NewPageAsync(IBrowser browser, List<string> errors)
     {

@@ -150,18 +150,6 @@ public sealed class DashboardLiveTests(DashboardLiveTests.Fixture fixture) : ICl
             (_playwright, _browser) = await DashboardBrowser.LaunchAsync();
         }
 
-        public async Task DisposeAsync()
-        {
-            if (_browser is not null)
-            {
-                await _browser.DisposeAsync();
-            }
-
-            _playwright?.Dispose();
-            if (_host is not null)
-            {
-                await _host.DisposeAsync();
-            }
-        }
+        public Task DisposeAsync() => DashboardBrowser.CloseAsync(_playwright, _browser, _host);
     }
 }

@@ -50,17 +50,5 @@ public sealed class SeededDashboard : IAsyncLifetime
         (_playwright, _browser) = await DashboardBrowser.LaunchAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => DashboardBrowser.CloseAsync(_playwright, _browser, _host);
 }

@@ -73,12 +73,7 @@ public sealed class ServeDemoTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
+        await DashboardBrowser.CloseAsync(_playwright, _browser);
         if (_serve is not null)
         {
             await _serve.StopAsync(CancellationToken.None);
