@@ -31,8 +31,8 @@ public sealed class ReceiverFindingsCheck(
 
     private readonly ConcurrentDictionary<string, Remembered> _remembered = new(StringComparer.Ordinal);
 
-    // A domain whose rua names a monitored mailbox but never had a report: since when, and for which rua, as recorded in storage (read once per process).
-    private readonly ConcurrentDictionary<string, (string Rua, DateOnly Since)> _awaited = new(StringComparer.Ordinal);
+    // A domain whose rua names a monitored mailbox but never had a report: since when, for which rua, as recorded in storage, and the day this process last told storage it still waits.
+    private readonly ConcurrentDictionary<string, (string Rua, DateOnly Since, DateOnly Asked)> _awaited = new(StringComparer.Ordinal);
 
     /// <summary><paramref name="report"/> with the <c>receivers</c> check added when there is something to say; the report itself otherwise.</summary>
     public async Task<Report> AddToAsync(Target target, Report report, CancellationToken cancellationToken)
@@ -120,11 +120,11 @@ public sealed class ReceiverFindingsCheck(
         return remembered;
     }
 
-    /// <summary>Since when the domain's rua has named a monitored mailbox with no report arriving: from storage once per process and rua, then remembered.</summary>
+    /// <summary>Since when the domain's rua has named a monitored mailbox with no report arriving: from storage once a day per process and rua (each ask records the day as watched), remembered between.</summary>
     private async Task<DateOnly> AwaitedSinceAsync(string domain, IReadOnlyList<string> rua, DateOnly today, CancellationToken cancellationToken)
     {
         var text = string.Join(',', rua);
-        if (_awaited.TryGetValue(domain, out var known) && known.Rua == text)
+        if (_awaited.TryGetValue(domain, out var known) && known.Rua == text && known.Asked == today)
         {
             return known.Since;
         }
@@ -135,7 +135,7 @@ public sealed class ReceiverFindingsCheck(
         }
 
         var since = await reader.AwaitedSinceAsync(domain, text, today, cancellationToken).ConfigureAwait(false);
-        _awaited[domain] = (text, since);
+        _awaited[domain] = (text, since, today);
         return since;
     }
 

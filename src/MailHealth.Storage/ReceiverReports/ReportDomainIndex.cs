@@ -106,28 +106,47 @@ public sealed class ReportDomainIndex(StorageAccount account)
 
     /// <summary>
     /// The day since which <paramref name="domain"/>'s rua has named a mailbox this monitor reads,
-    /// as first recorded, in partition <c>awaited</c> of the same table (<paramref name="today"/>
-    /// when nothing is recorded, or when the recorded rua was another: a changed rua starts the
-    /// count again). Kept in storage so that a restart does not postpone DMARC_REPORTS_MISSING.
+    /// as first recorded, in partition <c>awaited</c> of the same table: kept in storage so that a
+    /// restart does not postpone DMARC_REPORTS_MISSING. The count starts again at
+    /// <paramref name="today"/> when nothing is recorded, when the recorded rua was another, or when
+    /// no run saw the rua for more than <see cref="MaxWatchGap"/> (the target was deleted and added
+    /// again, or its rua stopped naming the mailbox and came back): days nobody watched are not days
+    /// the reports failed to come. Each call records <paramref name="today"/> as seen, so callers ask
+    /// once a day.
     /// </summary>
     public async Task<DateOnly> AwaitedSinceAsync(string domain, string rua, DateOnly today, CancellationToken cancellationToken = default)
     {
         var row = KeyText.Checked(KeyText.Escape(domain), "policy domain");
         var existing = await TableOperations.GetAsync(table, AwaitedPartition, row, cancellationToken);
-        if (existing?.GetString("Rua") == rua && existing.GetDateTimeOffset("Since") is { } since)
+        var since = today;
+        if (existing?.GetString("Rua") == rua && existing.GetDateTimeOffset("Since") is { } recorded
+            && Day(existing.GetDateTimeOffset("Seen") ?? recorded) >= today.AddDays(-MaxWatchGap.Days))
         {
-            return DateOnly.FromDateTime(since.UtcDateTime);
+            since = Day(recorded);
+            if (existing.GetDateTimeOffset("Seen") is { } seen && Day(seen) >= today)
+            {
+                return since;
+            }
         }
 
         var entity = new TableEntity(AwaitedPartition, row)
         {
             ["Domain"] = domain,
             ["Rua"] = rua,
-            ["Since"] = ReportKeys.Midnight(today),
+            ["Since"] = ReportKeys.Midnight(since),
+            ["Seen"] = ReportKeys.Midnight(today),
         };
         await TableOperations.SubmitAsync(table, [new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity)], cancellationToken);
-        return today;
+        return since;
     }
+
+    /// <summary>
+    /// Days a domain's awaited count may go unseen by any run and still go on: a monitor down for a
+    /// day keeps its count; a target deleted for longer starts again when it is back.
+    /// </summary>
+    public static readonly TimeSpan MaxWatchGap = TimeSpan.FromDays(2);
+
+    private static DateOnly Day(DateTimeOffset midnight) => DateOnly.FromDateTime(midnight.UtcDateTime);
 
     /// <summary>Every domain reports arrived for, in key order.</summary>
     public async Task<IReadOnlyList<ReportDomain>> ListAsync(CancellationToken cancellationToken = default)

@@ -1,5 +1,7 @@
 using MailHealth.Alerts;
+using MailHealth.Checks;
 using MailHealth.Monitor.ReceiverReports;
+using MailHealth.Monitor.Runs;
 using MailHealth.Monitor.Tests.Runs;
 using MailHealth.ReceiverFindings;
 using MailHealth.Storage.ReceiverReports;
@@ -119,8 +121,62 @@ public sealed class ReceiverFindingsRunTests
     [Fact]
     public async Task NoReportEver_ForARuaThisMonitorReads_CountsFromTheFirstRunThatSawIt_ARestartDoesNotPostponeIt()
     {
-        const string domain = "none.auth.test";
         var clock = new ShiftedClock();
+        var settings = AwaitingSettings();
+        await using var before = await MonitorHarness.StartAsync(settings, clock);
+        await before.AddTargetAsync("never", AwaitingDomain);
+        var first = await before.RunAsync("never", MonitorHarness.Slot(0));
+
+        // A run each day (the target watched throughout), then on the fourth day another process (a
+        // restart, or the other host) on the same storage: it remembers nothing itself.
+        for (var day = 1; day < 4; day++)
+        {
+            clock.Shift = TimeSpan.FromDays(day);
+            await before.RunAsync("never", MonitorHarness.Slot(day));
+        }
+
+        clock.Shift = TimeSpan.FromDays(4);
+        await using var after = await MonitorHarness.StartAsync(settings, clock);
+        after.OwnsStorage = false;
+        var later = await after.RunAsync("never", MonitorHarness.Slot(4));
+
+        Assert.Empty(ReceiversCheck(first).Findings);
+        var finding = Assert.Single(ReceiversCheck(later).Findings);
+        Assert.Equal((ReceiverFindingCodes.ReportsMissing, 3), (finding.Code, finding.Evidence!["daysWithoutReport"]));
+        Assert.Contains("none has arrived yet", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoReportEver_ATargetUnwatchedForDays_CountsAgainFromItsReturn_NotFromTheOldRecord()
+    {
+        var clock = new ShiftedClock();
+        var settings = AwaitingSettings();
+        await using var before = await MonitorHarness.StartAsync(settings, clock);
+        await before.AddTargetAsync("never", AwaitingDomain);
+        await before.RunAsync("never", MonitorHarness.Slot(0));
+
+        // No run for four days (the target deleted, or its rua named no monitored mailbox), then watched
+        // again each day: three whole days without a report are counted from its return.
+        clock.Shift = TimeSpan.FromDays(4);
+        await using var after = await MonitorHarness.StartAsync(settings, clock);
+        after.OwnsStorage = false;
+        var back = await after.RunAsync("never", MonitorHarness.Slot(1));
+        TargetRunOutcome? fourDaysOn = null;
+        for (var day = 5; day <= 8; day++)
+        {
+            clock.Shift = TimeSpan.FromDays(day);
+            fourDaysOn = await after.RunAsync("never", MonitorHarness.Slot(day));
+        }
+
+        Assert.Empty(ReceiversCheck(back).Findings);
+        var finding = Assert.Single(ReceiversCheck(fourDaysOn!).Findings);
+        Assert.Equal((ReceiverFindingCodes.ReportsMissing, 3), (finding.Code, finding.Evidence!["daysWithoutReport"]));
+    }
+
+    private const string AwaitingDomain = "none.auth.test";
+
+    private static Dictionary<string, string?> AwaitingSettings()
+    {
         var settings = new Dictionary<string, string?>(OpenAtOnce)
         {
             ["MailHealth:ReceiverFindings:ReportAddresses:0"] = "dmarc@none.auth.test",
@@ -131,21 +187,10 @@ public sealed class ReceiverFindingsRunTests
             settings[key] = value;
         }
 
-        await using var before = await MonitorHarness.StartAsync(settings, clock);
-        await before.AddTargetAsync("never", domain);
-        var first = await before.RunAsync("never", MonitorHarness.Slot(0));
-
-        // Four days on, another process (a restart, or the other host) on the same storage: it remembers nothing itself.
-        clock.Shift = TimeSpan.FromDays(4);
-        await using var after = await MonitorHarness.StartAsync(settings, clock);
-        after.OwnsStorage = false;
-        var later = await after.RunAsync("never", MonitorHarness.Slot(1));
-
-        Assert.Empty(Assert.Single(first.Report!.Checks, c => c.Id == ReceiverFindingsCheck.Id).Findings);
-        var finding = Assert.Single(Assert.Single(later.Report!.Checks, c => c.Id == ReceiverFindingsCheck.Id).Findings);
-        Assert.Equal((ReceiverFindingCodes.ReportsMissing, 3), (finding.Code, finding.Evidence!["daysWithoutReport"]));
-        Assert.Contains("none has arrived yet", finding.Message, StringComparison.Ordinal);
+        return settings;
     }
+
+    private static CheckResult ReceiversCheck(TargetRunOutcome run) => Assert.Single(run.Report!.Checks, c => c.Id == ReceiverFindingsCheck.Id);
 
     [Fact]
     public async Task PNone_WithThirtyDaysOfPassingReports_IsReadyToEnforce()
