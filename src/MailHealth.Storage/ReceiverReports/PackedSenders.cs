@@ -21,9 +21,11 @@ internal static class PackedSenders
     /// Names one bucket holds, so <see cref="SenderBuckets.Count"/> times as many a domain (128,000;
     /// names are spread by a hash, so the first bucket fills at about 120,000). A name takes at most
     /// 1,110 bytes before compression with the longest address text (45 characters), PTR name and
-    /// base domain (253 each) and SPF terms of 255 characters: a full bucket is at most 2.2 MB even
-    /// if nothing compresses, within the row and its two overflow rows (about 782,000 bytes each
-    /// under the 1 MiB an entity takes on the wire in Base64). Real names compress to 30-60 bytes.
+    /// base domain (253 each) and SPF terms of 255 characters: a full bucket is at most 2.2 MB, and
+    /// gzip takes more than a third off even random DNS names (38 characters to choose from), so at
+    /// most about 1.5 MB, within the row and its two overflow rows (about 720,000 bytes each under
+    /// the 1 MiB an entity takes on the wire in Base64). Real names compress to 30-60 bytes; texts
+    /// longer still are refused by the store when their bucket would not fit.
     /// </summary>
     public const int MaxNamesPerBucket = 2_000;
 
