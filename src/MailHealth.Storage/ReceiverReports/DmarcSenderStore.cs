@@ -196,15 +196,8 @@ public sealed class DmarcSenderStore(StorageAccount account)
         List<StoredSender> candidates = [.. incoming.Where(s => bucket.Names.ContainsKey(s.Ip)), .. adding.Take(room)];
         var refused = adding.Skip(room).Select(s => s.Ip).ToList();
 
-        var merged = new Dictionary<string, StoredSender>(bucket.Names, StringComparer.Ordinal);
-        var changed = false;
-        foreach (var sender in candidates)
-        {
-            var stored = bucket.Names.GetValueOrDefault(sender.Ip);
-            merged[sender.Ip] = SenderBucket.Merge(stored ?? names.Legacy.GetValueOrDefault(sender.Ip)?.Sender, sender);
-            changed |= merged[sender.Ip] != stored;
-        }
-
+        var merged = Merged(names, bucket, candidates);
+        var changed = candidates.Any(c => merged[c.Ip] != bucket.Names.GetValueOrDefault(c.Ip));
         var rows = changed ? PackedSenders.Rows(partition, bucket.Index, merged.Values) : null;
         var kept = candidates.Count;
         if (changed && rows is null)
@@ -237,16 +230,7 @@ public sealed class DmarcSenderStore(StorageAccount account)
     private static (int Kept, (TableEntity Main, IReadOnlyList<TableEntity> Overflow)? Rows) MostThatFit(
         string partition, DmarcSenderNames names, SenderBucket bucket, IReadOnlyList<StoredSender> candidates)
     {
-        (TableEntity, IReadOnlyList<TableEntity>)? RowsOf(int count)
-        {
-            var merged = new Dictionary<string, StoredSender>(bucket.Names, StringComparer.Ordinal);
-            foreach (var sender in candidates.Take(count))
-            {
-                merged[sender.Ip] = SenderBucket.Merge(bucket.Names.GetValueOrDefault(sender.Ip) ?? names.Legacy.GetValueOrDefault(sender.Ip)?.Sender, sender);
-            }
-
-            return PackedSenders.Rows(partition, bucket.Index, merged.Values);
-        }
+        (TableEntity, IReadOnlyList<TableEntity>)? RowsOf(int count) => PackedSenders.Rows(partition, bucket.Index, Merged(names, bucket, candidates.Take(count)).Values);
 
         var (fits, fails) = (0, candidates.Count);
         (TableEntity, IReadOnlyList<TableEntity>)? best = null;
@@ -264,6 +248,18 @@ public sealed class DmarcSenderStore(StorageAccount account)
         }
 
         return (fits, best);
+    }
+
+    /// <summary>The bucket's names with <paramref name="incoming"/> merged in, each with the bucket's name of its address or else its old-layout row.</summary>
+    private static Dictionary<string, StoredSender> Merged(DmarcSenderNames names, SenderBucket bucket, IEnumerable<StoredSender> incoming)
+    {
+        var merged = new Dictionary<string, StoredSender>(bucket.Names, StringComparer.Ordinal);
+        foreach (var sender in incoming)
+        {
+            merged[sender.Ip] = SenderBucket.Merge(bucket.Names.GetValueOrDefault(sender.Ip) ?? names.Legacy.GetValueOrDefault(sender.Ip)?.Sender, sender);
+        }
+
+        return merged;
     }
 
     /// <summary>The bucket's row (added, or replaced if unchanged since read), its overflow rows, and deletes of the overflow rows it no longer has.</summary>
