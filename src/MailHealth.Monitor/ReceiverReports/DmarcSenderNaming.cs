@@ -13,10 +13,12 @@ namespace MailHealth.Monitor.ReceiverReports;
 /// (<see cref="DmarcSenderStore"/>; docs/reports.md, "Naming the senders"). Called after a report
 /// is committed, with its sources, and by each run of a target, with the sources of its window
 /// that have no name yet: a process that stopped between a commit and its naming leaves names
-/// for the next run. An address is named when it has no row, when its naming failed more than
+/// for the next run. An address is named when it has no name yet, when its naming failed more than
 /// <see cref="SenderNamingSettings.RetryAfter"/> ago, or when its name is older than
 /// <see cref="SenderNamingSettings.RenameAfter"/>; otherwise only its seen days widen. Naming is
-/// never a reason to fail: a failure is logged, and the addresses stay due.
+/// never a reason to fail: a failure is logged, and the addresses stay due. An address new to a
+/// full bucket of the domain's names (<see cref="DmarcSenderStore.MaxNamesPerBucket"/>) is not
+/// looked up: a warning says how many, and they show unnamed.
 /// </summary>
 public sealed partial class DmarcSenderNaming(
     DmarcSenderStore store,
@@ -104,14 +106,15 @@ public sealed partial class DmarcSenderNaming(
 
     private async Task<int> NameOrThrowAsync(string domain, IReadOnlyCollection<SeenSource> seen, CancellationToken cancellationToken)
     {
-        var known = (await storage.RunAsync(ct => store.ListAsync(domain, ct), cancellationToken).ConfigureAwait(false))
-            .ToDictionary(s => s.Ip, StringComparer.Ordinal);
+        // One read of the domain's names; the write below is conditional on it and merges with
+        // whatever another process wrote since (DmarcSenderStore).
+        var known = await storage.RunAsync(ct => store.ReadAsync(domain, ct), cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var due = new List<(SeenSource Source, IPAddress Address)>();
         var widened = new List<StoredSender>();
         foreach (var source in seen)
         {
-            known.TryGetValue(source.Ip, out var stored);
+            var stored = known.Find(source.Ip);
             if (stored is null || IsDue(stored.NamedAt, stored.Problem, stored.SpfResult, now))
             {
                 if (IPAddress.TryParse(source.Ip, out var address))
@@ -125,6 +128,9 @@ public sealed partial class DmarcSenderNaming(
             }
         }
 
+        // Addresses whose bucket of names is full are not looked up: their names could not be kept.
+        var full = known.BeyondCapacity(due.Select(d => d.Source.Ip)).ToHashSet(StringComparer.Ordinal);
+        due.RemoveAll(d => full.Contains(d.Source.Ip));
         Interlocked.Add(ref _due, due.Count);
         var named = new List<StoredSender>(due.Count);
         if (due.Count > 0)
@@ -137,26 +143,25 @@ public sealed partial class DmarcSenderNaming(
             {
                 if (names.TryGetValue(address.ToString(), out var name))
                 {
-                    known.TryGetValue(source.Ip, out var stored);
-                    named.Add(Stored(source, name, now, stored));
+                    named.Add(Stored(source, name, now, known.Find(source.Ip)));
                 }
             }
         }
 
-        foreach (var part in named.Concat(widened).Chunk(SendersPerCall))
+        if (named.Count + widened.Count > 0)
         {
-            await storage.RunAsync(ct => store.WriteAsync(domain, part, ct), cancellationToken).ConfigureAwait(false);
+            // Each touched bucket written once, in one storage call: 20,000 names are one transaction of 64 rows.
+            var write = await storage.RunAsync(ct => store.WriteAsync(known, [.. named, .. widened], ct), cancellationToken).ConfigureAwait(false);
+            full.UnionWith(write.Refused);
         }
 
-        return named.Count(n => n.Problem != nameof(SenderNameProblem.NotNamedInTime));
-    }
+        if (full.Count > 0)
+        {
+            LogNamesFull(logger, full.Count, domain, DmarcSenderStore.MaxNamesPerDomain);
+        }
 
-    /// <summary>
-    /// Rows written by one storage call, each call under the storage deadline: the names of a
-    /// report of 20,000 sources are 200 transactions, which a slow store (the emulator) does not
-    /// finish within one deadline, though each is short.
-    /// </summary>
-    private const int SendersPerCall = 400;
+        return named.Count(n => n.Problem != nameof(SenderNameProblem.NotNamedInTime) && !full.Contains(n.Ip));
+    }
 
     private static StoredSender Stored(SeenSource source, SenderName name, DateTimeOffset now, StoredSender? before) => new()
     {
@@ -178,6 +183,9 @@ public sealed partial class DmarcSenderNaming(
         FirstSeen = source.FirstSeen < stored.FirstSeen ? source.FirstSeen : stored.FirstSeen,
         LastSeen = source.LastSeen > stored.LastSeen ? source.LastSeen : stored.LastSeen,
     };
+
+    [LoggerMessage(EventId = 2802, Level = LogLevel.Warning, Message = "{Count} report sources of {Domain} stay unnamed: the domain's names are at capacity (about {Capacity}, docs/storage.md); the report and its counts are kept")]
+    private static partial void LogNamesFull(ILogger logger, int count, string domain, int capacity);
 
     [LoggerMessage(EventId = 2801, Level = LogLevel.Warning, Message = "Naming {Count} report sources of {Domain} failed; they stay due for the next report or run: {Reason}")]
     private static partial void LogNamingFailed(ILogger logger, string domain, int count, string reason);

@@ -16,11 +16,10 @@ namespace MailHealth.Storage.ReceiverReports;
 /// their blobs, their records and the time index. Ingestion refuses a report that ended before
 /// the cut-off, so a re-delivery of a purged report is not counted again.
 /// </summary>
-public sealed class ReportPurge(StorageAccount account, ReportDomainIndex domains, ReportBlobStore blobs)
+public sealed class ReportPurge(StorageAccount account, ReportDomainIndex domains, ReportBlobStore blobs, DmarcSenderStore names)
 {
     private readonly TableClient reports = account.Table(StorageTables.Reports);
     private readonly TableClient sources = account.Table(StorageTables.DmarcSources);
-    private readonly TableClient senders = account.Table(StorageTables.DmarcSenders);
     private readonly TableClient tlsResults = account.Table(StorageTables.TlsResults);
     private readonly TableClient inputs = account.Table(StorageTables.ReportInputs);
 
@@ -44,9 +43,8 @@ public sealed class ReportPurge(StorageAccount account, ReportDomainIndex domain
             var ledger = TableClient.CreateQueryFilter(
                 $"PartitionKey eq {partition} and RowKey ge {ReportKeys.LedgerPrefix} and RowKey lt {TableOperations.PrefixEnd(ReportKeys.LedgerPrefix)} and End le {cutOff}");
             var ledgerRows = await TableOperations.DeleteWhereAsync(reports, ledger, cancellationToken);
-            // The names of sources no kept report saw.
-            var unseen = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and LastSeen lt {cutOff}");
-            var senderRows = await TableOperations.DeleteWhereAsync(senders, unseen, cancellationToken);
+            // The names of sources no kept report saw, out of their buckets.
+            var senderRows = await names.PurgeAsync(domain.Domain, before, cancellationToken);
             var forgotten = await domains.ForgetAsync(domain.Domain, cutOff, cancellationToken);
             result = result with
             {

@@ -1,8 +1,14 @@
+using System.Globalization;
 using MailHealth.Monitor.ReceiverReports;
 using MailHealth.Monitor.Tests.Runs;
 using MailHealth.Storage.Configuration;
 using MailHealth.Storage.ReceiverReports;
+using MailHealth.Testing;
 using MailHealth.Testing.Reports;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace MailHealth.Monitor.Tests.ReceiverReports;
 
@@ -74,7 +80,10 @@ public sealed class SenderNamingTests(IngestionHarness harness) : IClassFixture<
             Assert.Equal((Day.AddDays(-1), Day, 10.0), (s.FirstSeen, s.LastSeen, s.Messages));
             Assert.Equal(first[s.Ip].NamedAt, s.NamedAt);
         });
-        Assert.Equal(4, (await harness.RowsAsync(StorageTables.DmarcSenders, domain)).Count);
+        // The four names packed into the bucket rows of their addresses, each written over, not added.
+        Assert.Equal(
+            both.Select(s => DmarcSenderStore.BucketRowKey(s.Ip)).Distinct().Order(StringComparer.Ordinal),
+            (await harness.RowsAsync(StorageTables.DmarcSenders, domain)).Select(r => r.RowKey).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -109,6 +118,33 @@ public sealed class SenderNamingTests(IngestionHarness harness) : IClassFixture<
         Assert.All(senders.Values, s => Assert.NotNull(s.NamedAt));
         // Nothing is due now: a second sweep names nothing.
         Assert.Equal(0, await harness.Monitor.Get<DmarcSenderNaming>().NameDueAsync(domain, senders.Values, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SourceInAFullBucketOfNames_StaysUnnamed_WithAWarning_AndTheReportAndTheOthersAreKept()
+    {
+        const string domain = "full." + Brand;
+        // Logged for real (the monitor's registration falls back to null loggers when the host adds none).
+        await using var monitor = await MonitorHarness.StartAsync(configure: s => s.AddLogging(l => l.AddFakeLogging()).Replace(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>))));
+        await monitor.AddTargetAsync("full", domain);
+        // The bucket of 192.0.2.205 filled by other addresses (2001:db8::/32) named before.
+        var bucket = DmarcSenderStore.BucketRowKey("192.0.2.205");
+        var others = Enumerable.Range(1, int.MaxValue)
+            .Select(i => string.Create(CultureInfo.InvariantCulture, $"2001:db8::{i:x}"))
+            .Where(ip => DmarcSenderStore.BucketRowKey(ip) == bucket)
+            .Take(DmarcSenderStore.MaxNamesPerBucket)
+            .Select(ip => new StoredSender { Ip = ip, Problem = "NoPtr", SpfResult = "none", NamedAt = TestClock.Start, FirstSeen = Day, LastSeen = Day });
+        Assert.Empty((await monitor.Get<DmarcSenderStore>().WriteAsync(domain, others)).Refused);
+
+        var record = await monitor.Get<ReportIngestion>().IngestAsync(Reporters.GoogleMessage(Report(domain, IngestionHarness.Day, "full-1")), ReportDoors.Cli, CancellationToken.None);
+
+        Assert.Equal(ReportOutcomeStatus.Stored, Assert.Single(record.Reports).Status);
+        var senders = (await monitor.Get<ReceiverTotalsReader>().DmarcSendersAsync("full", Day, Day, CancellationToken.None))!.ToDictionary(s => s.Ip);
+        Assert.Equal(20, senders.Values.Sum(s => s.Messages));
+        Assert.Null(senders["192.0.2.205"].NamedAt);
+        Assert.All(senders.Values.Where(s => s.Ip != "192.0.2.205"), s => Assert.NotNull(s.NamedAt));
+        var warning = Assert.Single(monitor.Services.GetFakeLogCollector().GetSnapshot(), l => l.Id.Id == 2802);
+        Assert.Contains($"1 report sources of {domain} stay unnamed", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
