@@ -148,6 +148,28 @@ public sealed class ReportDomainIndex(StorageAccount account)
 
     private static DateOnly Day(DateTimeOffset midnight) => DateOnly.FromDateTime(midnight.UtcDateTime);
 
+    /// <summary>
+    /// Removes the awaited rows no run has seen since before <paramref name="cutOff"/> (retention):
+    /// their count would start again anyway (<see cref="MaxWatchGap"/>), and a deleted target's row
+    /// is otherwise never removed. Rows of the release before <c>Seen</c> are judged by <c>Since</c>.
+    /// Returns how many were removed.
+    /// </summary>
+    public async Task<int> ForgetAwaitedAsync(DateTimeOffset cutOff, CancellationToken cancellationToken = default)
+    {
+        var rows = await TableOperations.ListAsync(table, TableClient.CreateQueryFilter($"PartitionKey eq {AwaitedPartition}"), cancellationToken);
+        var stale = rows.Where(r => (r.GetDateTimeOffset("Seen") ?? r.GetDateTimeOffset("Since") ?? default) < cutOff).ToList();
+        try
+        {
+            await TableOperations.SubmitAsync(table, [.. stale.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, r.ETag))], cancellationToken);
+            return stale.Count;
+        }
+        catch (Exception e) when (e is StorageConcurrencyException or TableTransactionFailedException { Status: 404 })
+        {
+            // A run saw one of them meanwhile (its ETag changed), or another purge removed it: the next purge takes what is still stale.
+            return 0;
+        }
+    }
+
     /// <summary>Every domain reports arrived for, in key order.</summary>
     public async Task<IReadOnlyList<ReportDomain>> ListAsync(CancellationToken cancellationToken = default)
     {

@@ -12,7 +12,8 @@ namespace MailHealth.Storage.ReceiverReports;
 /// result (one range of partition keys, <c>{domain}|{yyyyMMdd}</c>, per table), its day rows and
 /// the ledger rows of reports whose range ended by the cut-off, the names of its sources last
 /// seen before it, and its row in the domain index
-/// once nothing of it is left; then the inputs received in the months wholly before the cut-off:
+/// once nothing of it is left; the domains awaiting a first report that no run saw since the
+/// cut-off; then the inputs received in the months wholly before the cut-off:
 /// their blobs, their records and the time index. Ingestion refuses a report that ended before
 /// the cut-off, so a re-delivery of a purged report is not counted again.
 /// </summary>
@@ -57,6 +58,8 @@ public sealed class ReportPurge(StorageAccount account, ReportDomainIndex domain
             };
         }
 
+        var awaited = await domains.ForgetAwaitedAsync(cutOff, cancellationToken);
+
         // The time index's month partitions sort by month after "m": those wholly before the cut-off are one range.
         var months = TableClient.CreateQueryFilter($"PartitionKey ge {"m"} and PartitionKey lt {"m" + before.ToString("yyyyMM", CultureInfo.InvariantCulture)}");
         var indexed = new HashSet<string>(StringComparer.Ordinal);
@@ -71,9 +74,9 @@ public sealed class ReportPurge(StorageAccount account, ReportDomainIndex domain
 
         // The index last: a purge cut short finds the inputs it did not remove through it again.
         await TableOperations.DeleteWhereAsync(inputs, months, cancellationToken);
-        return result with { Inputs = indexed.Count };
+        return result with { Inputs = indexed.Count, Awaited = awaited };
     }
 }
 
-/// <summary>What a report purge removed: rows by source and by TLS result, day rows, reports (ledger rows), named senders no kept report saw, domains no longer indexed, inputs (blob and records).</summary>
-public sealed record ReportPurgeResult(int SourceRows = 0, int TlsRows = 0, int DayRows = 0, int Reports = 0, int Senders = 0, int Domains = 0, int Inputs = 0);
+/// <summary>What a report purge removed: rows by source and by TLS result, day rows, reports (ledger rows), named senders no kept report saw, domains no longer indexed, inputs (blob and records), domains awaiting their first report that no run saw since the cut-off.</summary>
+public sealed record ReportPurgeResult(int SourceRows = 0, int TlsRows = 0, int DayRows = 0, int Reports = 0, int Senders = 0, int Domains = 0, int Inputs = 0, int Awaited = 0);

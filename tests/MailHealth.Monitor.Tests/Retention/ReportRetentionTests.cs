@@ -104,4 +104,24 @@ public sealed class ReportRetentionTests : IAsyncLifetime
         Assert.Equal(new ReportPurgeResult(), second);
         Assert.Equal(["198.51.100.7"], (await names.ListAsync("twice.example")).Select(n => n.Ip));
     }
+
+    [Fact]
+    public async Task Purge_ForgetsTheDomainsAwaitingAFirstReport_ThatNoRunSawSinceTheCutOff()
+    {
+        var index = Monitor.Get<ReportDomainIndex>();
+        var firstDayKept = ReportRetention.FirstDayKept(_time.GetUtcNow(), 7);
+        // One target deleted long ago (its row last seen before the cut-off), one still watched.
+        await index.AwaitedSinceAsync("deleted.example", "mailto:dmarc@mailbox.test", firstDayKept.AddDays(-3));
+        await index.AwaitedSinceAsync("watched.example", "mailto:dmarc@mailbox.test", firstDayKept.AddDays(-3));
+        await index.AwaitedSinceAsync("watched.example", "mailto:dmarc@mailbox.test", firstDayKept.AddDays(-1));
+        await index.AwaitedSinceAsync("watched.example", "mailto:dmarc@mailbox.test", firstDayKept);
+
+        var purged = await Monitor.Get<ReportPurge>().PurgeAsync(firstDayKept);
+
+        Assert.Equal(1, purged.Awaited);
+        var left = Monitor.Get<StorageAccount>().Table(StorageTables.ReportDomains).QueryAsync<Azure.Data.Tables.TableEntity>(r => r.PartitionKey == "awaited");
+        Assert.Equal(["watched.example"], await left.Select(r => r.GetString("Domain")).ToListAsync());
+        // Still watched: its count goes on from the first day.
+        Assert.Equal(firstDayKept.AddDays(-3), await index.AwaitedSinceAsync("watched.example", "mailto:dmarc@mailbox.test", firstDayKept));
+    }
 }
