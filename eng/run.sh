@@ -140,7 +140,8 @@ helpers+=($!)
 echo "+ mailhealth serve --config $config --urls $url" >&2
 set +e
 # In the foreground, so Ctrl+C reaches it: it stops taking work, finishes or abandons what it
-# holds (MailHealth:Serve:ShutdownTimeout) and exits 0.
-"${mailhealth[@]}" serve --config "$config" --urls "$url"
+# holds (MailHealth:Serve:ShutdownTimeout) and exits 0. Two malloc arenas instead of glibc's eight
+# per core: the runtime reads no setting for them, only this variable (docs/operations.md, Memory).
+MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" "${mailhealth[@]}" serve --config "$config" --urls "$url"
 code=$?
 exit $code

@@ -71,6 +71,8 @@ internal static partial class ServeAtScale
             ["MailHealth__Api__AdminKeys__0"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
             // Logs at Warning: ten thousand runs a cycle would otherwise be ten thousand lines.
             ["Logging__LogLevel__Default"] = "Warning",
+            // glibc's malloc arenas as eng/run.sh and docs/operations.md (Memory) run serve, unless the caller says otherwise.
+            ["MALLOC_ARENA_MAX"] = Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") ?? "2",
         };
         foreach (var (network, i) in Peers.LoopbackNetworks.Select((n, i) => (n, i)))
         {

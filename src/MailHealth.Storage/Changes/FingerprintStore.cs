@@ -95,7 +95,7 @@ public sealed class FingerprintStore(StorageAccount account, ILogger<Fingerprint
     {
         entity[prefix + "RunId"] = stored.RunId;
         entity[prefix + "Slot"] = stored.Slot;
-        var bytes = Gzip.Compress(JsonSerializer.SerializeToUtf8Bytes(stored.Fingerprint.Items));
+        var bytes = Gzip.CompressJson(stored.Fingerprint.Items);
 
         // Both fingerprints share the entity: each may use at most half of it.
         var written = new TableEntity();
@@ -120,7 +120,7 @@ public sealed class FingerprintStore(StorageAccount account, ILogger<Fingerprint
             part[name[prefix.Length..]] = value;
         }
 
-        var items = JsonSerializer.Deserialize<Dictionary<string, string>>(Gzip.Decompress(ChunkedPayload.Gather(part, "F", [])))
+        var items = Gzip.DecompressJson<Dictionary<string, string>>(ChunkedPayload.Gather(part, "F", []))
             ?? throw new StoredDataException($"fingerprint ({entity.PartitionKey}): empty");
         return new StoredFingerprint(runId, entity.GetDateTimeOffset(prefix + "Slot") ?? default, new RunFingerprint(items));
     }

@@ -138,7 +138,7 @@ public sealed class LatestStatusStore(StorageAccount account, ILogger<LatestStat
                 ["FinishedAt"] = report.FinishedAt,
                 ["Status"] = check.Status.ToString(),
             };
-            var summary = Gzip.Compress(JsonSerializer.SerializeToUtf8Bytes(CheckSummary.Of(check), ReportJson.Options));
+            var summary = Gzip.CompressJson(CheckSummary.Of(check), ReportJson.Options);
             ChunkedPayload.Spread(entity, "S", summary, runId.SlotText, _ => throw new TableLimitException(
                 $"latest {runId}/{check.Id}: the check summary does not fit in one entity"));
             actions.Add(Write(entity, existing.GetValueOrDefault(rowKey)));
@@ -173,6 +173,6 @@ public sealed class LatestStatusStore(StorageAccount account, ILogger<LatestStat
     private static DateTimeOffset Slot(TableEntity entity) => entity.GetDateTimeOffset("Slot") ?? DateTimeOffset.MinValue;
 
     private static CheckSummary ReadSummary(TableEntity entity) =>
-        JsonSerializer.Deserialize<CheckSummary>(Gzip.Decompress(ChunkedPayload.Gather(entity, "S", [])), ReportJson.Options)
+        Gzip.DecompressJson<CheckSummary>(ChunkedPayload.Gather(entity, "S", []), ReportJson.Options)
         ?? throw new StoredDataException($"latest ({entity.PartitionKey}, {entity.RowKey}): empty summary");
 }

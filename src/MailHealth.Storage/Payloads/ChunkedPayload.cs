@@ -26,6 +26,8 @@ public static class ChunkedPayload
     /// <c>{prefix}000</c>... and returns the overflow entities (row keys from
     /// <paramref name="overflowRowKey"/>(0, 1, ...)) for what does not fit. <paramref name="maxInMain"/>
     /// caps the properties used in the main entity (for payloads read with a fixed select list).
+    /// The entity takes <paramref name="payload"/> itself when it fits in one property (the common
+    /// case: a compressed summary or report), so the caller must not change it afterwards.
     /// </summary>
     public static IReadOnlyList<TableEntity> Spread(
         TableEntity main, string prefix, byte[] payload, string writeId, Func<int, string> overflowRowKey, int maxInMain = int.MaxValue)
@@ -49,7 +51,7 @@ public static class ChunkedPayload
                 break;
             }
 
-            main[name] = payload.AsSpan(offset, length).ToArray();
+            main[name] = length == payload.Length ? payload : payload.AsSpan(offset, length).ToArray();
             customCount++;
             offset += length;
             index++;
@@ -108,7 +110,10 @@ public static class ChunkedPayload
     /// <summary>How many overflow rows the main entity says the payload under <paramref name="prefix"/> has.</summary>
     public static int OverflowRows(TableEntity main, string prefix) => main.GetInt32(prefix + "Rows") ?? 0;
 
-    /// <summary>Reassembles what <see cref="Spread"/> wrote; <paramref name="overflow"/> in row order.</summary>
+    /// <summary>
+    /// Reassembles what <see cref="Spread"/> wrote; <paramref name="overflow"/> in row order. A
+    /// payload stored in one property is returned as the entity holds it, without a copy.
+    /// </summary>
     public static byte[] Gather(TableEntity main, string prefix, IReadOnlyList<TableEntity> overflow)
     {
         ArgumentNullException.ThrowIfNull(main);
@@ -119,6 +124,12 @@ public static class ChunkedPayload
         if (overflow.Count != rows)
         {
             throw new StoredDataException($"{where}: {rows} overflow rows expected, {overflow.Count} found");
+        }
+
+        if (rows == 0 && main.TryGetValue(prefix + "000", out var only) && only is byte[] whole && whole.Length == length
+            && !main.ContainsKey(prefix + "001"))
+        {
+            return whole;
         }
 
         var result = new byte[length];

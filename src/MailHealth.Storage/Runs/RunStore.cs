@@ -36,8 +36,7 @@ public sealed class RunStore(StorageAccount account)
     public async Task<RunWriteResult> WriteAsync(RunId runId, Report report, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var json = Encoding.UTF8.GetBytes(ReportJson.Serialize(report));
-        var compressed = Gzip.Compress(json);
+        var compressed = Gzip.CompressJson(report, ReportJson.Options, out var jsonBytes);
         var summary = new RunSummary(
             runId.TargetId,
             runId.ToString(),
@@ -47,7 +46,7 @@ public sealed class RunStore(StorageAccount account)
             report.Status,
             [.. report.Checks.Select(CheckSummary.Of)],
             [.. report.MonitorFindings.Select(FindingSummary.Of)]);
-        var summaryBytes = Gzip.Compress(JsonSerializer.SerializeToUtf8Bytes(summary, ReportJson.Options));
+        var summaryBytes = Gzip.CompressJson(summary, ReportJson.Options);
 
         var writeId = Guid.NewGuid().ToString("N");
         var main = new TableEntity(RunKeys.Partition(runId.TargetId), RunKeys.Run(runId.Slot))
@@ -60,7 +59,7 @@ public sealed class RunStore(StorageAccount account)
             ["Status"] = report.Status.ToString(),
             ["CheckCount"] = report.Checks.Count,
             ["FindingCount"] = report.Findings.Count(),
-            ["ReportJsonBytes"] = json.Length,
+            ["ReportJsonBytes"] = jsonBytes,
         };
         ChunkedPayload.Spread(main, "S", summaryBytes, writeId, _ => throw new TableLimitException(
             $"run {runId}: the check summary is {summaryBytes.Length} bytes compressed, more than {MaxSummaryProperties} properties hold"), MaxSummaryProperties);
@@ -72,7 +71,7 @@ public sealed class RunStore(StorageAccount account)
             .ToList();
         var transactions = await TableOperations.SubmitAsync(table, actions, cancellationToken);
         var bytes = actions.Sum(a => (long)EntityGuard.Check((TableEntity)a.Entity));
-        return new RunWriteResult(actions.Count, bytes, transactions, json.Length, compressed.Length);
+        return new RunWriteResult(actions.Count, bytes, transactions, jsonBytes, compressed.Length);
     }
 
     /// <summary>The stored report JSON of a run, byte for byte as <see cref="ReportJson"/> wrote it; null when the run is not stored.</summary>
@@ -128,7 +127,7 @@ public sealed class RunStore(StorageAccount account)
         var runs = new List<RunSummary>(page.Items.Count);
         foreach (var entity in page.Items)
         {
-            var summary = JsonSerializer.Deserialize<RunSummary>(Gzip.Decompress(ChunkedPayload.Gather(entity, "S", [])), ReportJson.Options)
+            var summary = Gzip.DecompressJson<RunSummary>(ChunkedPayload.Gather(entity, "S", []), ReportJson.Options)
                 ?? throw new StoredDataException($"run ({entity.PartitionKey}, {entity.RowKey}): empty summary");
             if (query.CheckId is { } checkId)
             {
