@@ -72,16 +72,7 @@ public sealed class ReportCrashTests(IngestionHarness harness) : IClassFixture<I
         var spec = IngestionHarness.Google("race.example", rows: 20, sources: 7);
         var (messages, _) = IngestionHarness.Expected(spec);
         var crashed = Reporters.GoogleMessage(spec);
-        var processor = harness.Monitor.Get<ReportProcessor>();
-        processor.Fault = (at, _) => at == "commit" ? throw new SimulatedCrashException(at) : Task.CompletedTask;
-        try
-        {
-            await Assert.ThrowsAsync<SimulatedCrashException>(() => harness.IngestAsync(crashed));
-        }
-        finally
-        {
-            processor.Fault = null;
-        }
+        await harness.IngestCrashingAtAsync(crashed, "commit");
 
         var other = await harness.IngestAsync(Reporters.MicrosoftMessage(spec));
         var retried = await harness.IngestAsync(crashed);

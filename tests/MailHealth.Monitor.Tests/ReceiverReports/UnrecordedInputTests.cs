@@ -19,10 +19,7 @@ public sealed class UnrecordedInputTests(IngestionHarness harness) : IClassFixtu
     [Fact]
     public async Task SameBytesImportedTwiceAtOnce_CountOnce_AndAreListedOnce()
     {
-        await harness.Monitor.AddTargetAsync("twice", "twice.example");
-        var spec = IngestionHarness.Google("twice.example", rows: 30, sources: 9);
-        var (messages, _) = IngestionHarness.Expected(spec);
-        var message = Reporters.GoogleMessage(spec);
+        var (message, messages) = await ReportOfNewTargetAsync("twice", rows: 30, sources: 9);
 
         var records = await Task.WhenAll(harness.IngestAsync(message), harness.IngestAsync(message));
 
@@ -32,8 +29,7 @@ public sealed class UnrecordedInputTests(IngestionHarness harness) : IClassFixtu
         Assert.Contains(records, r => r.Reports[0].Status == ReportOutcomeStatus.Stored);
         var receipt = await harness.Monitor.Get<ReportBlobStore>().GetReceiptAsync(records[0].Input);
         Assert.All(records, r => Assert.Equal(receipt!.ReceivedAt, r.ReceivedAt));
-        var day = Assert.Single((await harness.Totals.DmarcDaysAsync("twice", Day, Day, CancellationToken.None))!);
-        Assert.Equal((1, messages), (day.Reports, day.Counts.Messages));
+        await AssertCountedOnceAsync("twice", messages);
         Assert.Single(await harness.RowsAsync(StorageTables.DmarcSources, "twice.example"));
         Assert.Single((await ListAsync("twice.example")).Items);
     }
@@ -41,10 +37,7 @@ public sealed class UnrecordedInputTests(IngestionHarness harness) : IClassFixtu
     [Fact]
     public async Task InputWhoseRecordIsGone_ButWhoseBlobIsKept_IsProcessedAgain_AndCountsOnce()
     {
-        await harness.Monitor.AddTargetAsync("unrecorded", "unrecorded.example");
-        var spec = IngestionHarness.Google("unrecorded.example");
-        var (messages, _) = IngestionHarness.Expected(spec);
-        var message = Reporters.GoogleMessage(spec);
+        var (message, messages) = await ReportOfNewTargetAsync("unrecorded");
         var first = await harness.IngestAsync(message);
         var log = harness.Account.Table(StorageTables.ReportInputs);
         await foreach (var row in log.QueryAsync<Azure.Data.Tables.TableEntity>(r => r.PartitionKey == first.Input))
@@ -60,28 +53,15 @@ public sealed class UnrecordedInputTests(IngestionHarness harness) : IClassFixtu
         Assert.Equal(ReportOutcomeStatus.Stored, Assert.Single(again.Reports).Status);
         Assert.Equal((first.ReceivedAt, first.Door), (again.ReceivedAt, again.Door));
         Assert.Equal(ReportInputState.Processed, (await harness.Ingestion.GetAsync(first.Input, CancellationToken.None))!.State);
-        var day = Assert.Single((await harness.Totals.DmarcDaysAsync("unrecorded", Day, Day, CancellationToken.None))!);
-        Assert.Equal((1, messages), (day.Reports, day.Counts.Messages));
+        await AssertCountedOnceAsync("unrecorded", messages);
         Assert.Single((await ListAsync("unrecorded.example")).Items);
     }
 
     [Fact]
     public async Task InputThatCrashedBeforeItsCommit_ThenPostedToTheApi_IsQueuedAsFirstReceived_AndStoredOnce()
     {
-        await harness.Monitor.AddTargetAsync("posted", "posted.example");
-        var spec = IngestionHarness.Google("posted.example");
-        var (messages, _) = IngestionHarness.Expected(spec);
-        var message = Reporters.GoogleMessage(spec);
-        var processor = harness.Monitor.Get<ReportProcessor>();
-        processor.Fault = (at, _) => at == "commit" ? throw new SimulatedCrashException(at) : Task.CompletedTask;
-        try
-        {
-            await Assert.ThrowsAsync<SimulatedCrashException>(() => harness.IngestAsync(message));
-        }
-        finally
-        {
-            processor.Fault = null;
-        }
+        var (message, messages) = await ReportOfNewTargetAsync("posted");
+        await harness.IngestCrashingAtAsync(message, "commit");
 
         var input = ReportBlobStore.InputId(message);
         var receipt = (await harness.Monitor.Get<ReportBlobStore>().GetReceiptAsync(input))!;
@@ -96,7 +76,20 @@ public sealed class UnrecordedInputTests(IngestionHarness harness) : IClassFixtu
         await harness.Monitor.DrainAsync();
         var record = await harness.Ingestion.GetAsync(input, CancellationToken.None);
         Assert.Equal(ReportOutcomeStatus.Stored, Assert.Single(record!.Reports).Status);
-        var day = Assert.Single((await harness.Totals.DmarcDaysAsync("posted", Day, Day, CancellationToken.None))!);
+        await AssertCountedOnceAsync("posted", messages);
+    }
+
+    /// <summary>A target <paramref name="name"/> of domain <c>{name}.example</c>, and Google's message of a report for it: its bytes and the messages it counts.</summary>
+    private async Task<(byte[] Message, double Messages)> ReportOfNewTargetAsync(string name, int rows = 14, int sources = 5)
+    {
+        await harness.Monitor.AddTargetAsync(name, name + ".example");
+        var spec = IngestionHarness.Google(name + ".example", rows, sources);
+        return (Reporters.GoogleMessage(spec), IngestionHarness.Expected(spec).Messages);
+    }
+
+    private async Task AssertCountedOnceAsync(string target, double messages)
+    {
+        var day = Assert.Single((await harness.Totals.DmarcDaysAsync(target, Day, Day, CancellationToken.None))!);
         Assert.Equal((1, messages), (day.Reports, day.Counts.Messages));
     }
 
