@@ -12,13 +12,13 @@ namespace MailHealth.Monitor.ReceiverReports;
 /// <summary>
 /// The one way report inputs come in, whatever the door (docs/architecture.md, "The flow of a
 /// report"): the input is kept as it arrived, compressed, under the SHA-256 of its bytes
-/// (<see cref="ReportBlobStore"/>) and recorded as received (<see cref="ReportInputLog"/>); then
-/// each report in it is stored once (<see cref="ReportProcessor"/>) and what became of each is
-/// recorded. The API queues an input (<see cref="SubmitAsync"/>: a report of 900,000 rows takes
-/// longer than a request should), the command line and the mailbox process it at once
-/// (<see cref="IngestAsync"/>: they say what became of it, and the mailbox moves a message only
-/// once its reports are committed), the queue's consumers call <see cref="ProcessAsync"/>. The
-/// same bytes received again are the same input: their reports are not processed again.
+/// (<see cref="ReportBlobStore"/>); then each report in it is stored once
+/// (<see cref="ReportProcessor"/>) and what became of each is recorded (<see cref="ReportInputLog"/>).
+/// The API records an input as received and queues it (<see cref="SubmitAsync"/>: a report of
+/// 900,000 rows takes longer than a request should), the command line and the mailbox process it
+/// at once (<see cref="IngestAsync"/>: they say what became of it, and the mailbox moves a message
+/// only once its reports are committed), the queue's consumers call <see cref="ProcessAsync"/>.
+/// The same bytes received again are the same input: their reports are not processed again.
 /// </summary>
 public sealed partial class ReportIngestion(
     ReportBlobStore blobs,
@@ -37,25 +37,37 @@ public sealed partial class ReportIngestion(
     /// <summary>
     /// Stores <paramref name="raw"/> and processes it now: the command line's and the mailbox's way.
     /// The record of what became of each report; for an input received and processed before, each
-    /// of its reports as a duplicate.
+    /// of its reports as a duplicate. Bytes never stored before are processed without a
+    /// "received" record first: nothing reads one in between, a crash leaves nothing counted (the
+    /// ledger's commit is what counts), and the door stores the input again (the mailbox moves a
+    /// message only after this returns), which finds the blob and processes what was not recorded.
     /// </summary>
     /// <exception cref="StorageUnavailableException">Storage failed: nothing counts that was not committed, and ingesting the input again finishes the job.</exception>
     public async Task<ReportInputRecord> IngestAsync(ReadOnlyMemory<byte> raw, string door, CancellationToken cancellationToken)
     {
-        var received = await ReceiveAsync(raw, door, cancellationToken).ConfigureAwait(false);
-        // The bytes are in hand: neither the record just written nor the blob is read back.
-        return received.State == ReportInputState.Processed
-            ? Repeated(received)
-            : await ProcessAsync(new ReportRequest(received.Input, received.ReceivedAt, received.Door), raw, received.Bytes, cancellationToken).ConfigureAwait(false);
+        var (earlier, request) = await KeepAsync(raw, door, cancellationToken).ConfigureAwait(false);
+        // The bytes are in hand: the blob is not read back.
+        return earlier is { State: ReportInputState.Processed }
+            ? Repeated(earlier)
+            : await ProcessAsync(request, raw, raw.Length, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Stores <paramref name="raw"/> and queues it for processing: the API's way. Not queued again
-    /// when it was processed before: the record then says what became of its reports, each a duplicate now.
+    /// Stores <paramref name="raw"/>, records it as received and queues it for processing: the
+    /// API's way (it answers "queued", and the record says so until a worker is done). Not queued
+    /// again when it was processed before: the record then says what became of its reports, each a
+    /// duplicate now.
     /// </summary>
     public async Task<ReportSubmission> SubmitAsync(ReadOnlyMemory<byte> raw, string door, CancellationToken cancellationToken)
     {
-        var received = await ReceiveAsync(raw, door, cancellationToken).ConfigureAwait(false);
+        var (earlier, request) = await KeepAsync(raw, door, cancellationToken).ConfigureAwait(false);
+        var received = earlier;
+        if (received is null)
+        {
+            var receipt = new ReportInputRecord { Input = request.Input, ReceivedAt = request.ReceivedAt, Door = request.Door, Bytes = raw.Length };
+            (received, _) = await storage.RunAsync(ct => log.ReceiveAsync(receipt, ct), cancellationToken).ConfigureAwait(false);
+        }
+
         if (received.State == ReportInputState.Processed)
         {
             return new ReportSubmission(Repeated(received), Queued: false);
@@ -172,8 +184,15 @@ public sealed partial class ReportIngestion(
     public Task<Storage.Paging.StoredPage<ListedReport>> ListAsync(ReportInputQuery query, CancellationToken cancellationToken) =>
         storage.RunAsync(ct => log.ListAsync(query, ct), cancellationToken);
 
-    /// <summary>Keeps the input and records it as received; the record as it stands (processed already, when the same bytes came before).</summary>
-    private async Task<ReportInputRecord> ReceiveAsync(ReadOnlyMemory<byte> raw, string door, CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps the input (<see cref="ReportBlobStore.PutAsync"/>); its record when it has one, and
+    /// how to process it. Bytes never kept before have no record (none is read), and are received
+    /// now through <paramref name="door"/>. Bytes kept before are read from the log; when it holds
+    /// nothing of them (a door crashed before recording them, or is processing them right now, or
+    /// retention removed the record), they were received when their blob says, so that every
+    /// record of one input has the same keys.
+    /// </summary>
+    private async Task<(ReportInputRecord? Earlier, ReportRequest Request)> KeepAsync(ReadOnlyMemory<byte> raw, string door, CancellationToken cancellationToken)
     {
         if (raw.Length > MaxInputBytes)
         {
@@ -182,9 +201,19 @@ public sealed partial class ReportIngestion(
 
         var now = time.GetUtcNow();
         var blob = await storage.RunAsync(ct => blobs.PutAsync(raw, now, door, ct), cancellationToken).ConfigureAwait(false);
-        var received = new ReportInputRecord { Input = blob.Input, ReceivedAt = now, Door = door, Bytes = raw.Length };
-        var (record, _) = await storage.RunAsync(ct => log.ReceiveAsync(received, ct), cancellationToken).ConfigureAwait(false);
-        return record;
+        if (blob.Created)
+        {
+            return (null, new ReportRequest(blob.Input, now, door));
+        }
+
+        var earlier = await storage.RunAsync(ct => log.GetAsync(blob.Input, ct), cancellationToken).ConfigureAwait(false);
+        if (earlier is not null)
+        {
+            return (earlier, new ReportRequest(earlier.Input, earlier.ReceivedAt, earlier.Door));
+        }
+
+        var receipt = await storage.RunAsync(ct => blobs.GetReceiptAsync(blob.Input, ct), cancellationToken).ConfigureAwait(false);
+        return (null, new ReportRequest(blob.Input, receipt?.ReceivedAt ?? now, receipt?.Door ?? door));
     }
 
     /// <summary>An input that came again: its reports counted the first time, so each stored one is a duplicate now.</summary>

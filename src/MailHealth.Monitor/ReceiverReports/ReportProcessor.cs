@@ -10,14 +10,16 @@ using Microsoft.Extensions.Options;
 namespace MailHealth.Monitor.ReceiverReports;
 
 /// <summary>
-/// Stores one report found in an input, once (docs/storage.md, "Receivers' reports"): a report
-/// whose identity the ledger holds is a duplicate and changes nothing; otherwise its rows by
+/// Stores one report found in an input, once (docs/storage.md, "Receivers' reports"): its rows by
 /// source (or by TLS result) are added up while its records stream, in tallies of at most
 /// <see cref="SourcesPerTally"/> addresses, each written as it fills, spread over the days of the
-/// report's range; then its selectors and its domain are noted, and last one transaction commits
-/// its ledger row with its day totals. Every write before the commit is an upsert of the same
-/// keys and values when done again, and nothing counts until the commit: a crash anywhere and a
-/// retry give the same totals. A report that turns out invalid part way has what it wrote removed.
+/// report's range, under keys of its own and its input's; then its selectors and its domain are
+/// noted, and last one transaction commits its ledger row (inserted only if there is none) with
+/// its day totals. A report whose identity the ledger holds already is a duplicate: its commit
+/// conflicts, writes nothing, and the rows it wrote are removed. Every write before the commit is
+/// an upsert of the same keys and values when done again, and nothing counts until the commit: a
+/// crash anywhere and a retry give the same totals. A report that turns out invalid part way has
+/// what it wrote removed.
 /// </summary>
 public sealed class ReportProcessor(
     ReportLedger ledger,
@@ -87,12 +89,10 @@ public sealed class ReportProcessor(
             return outcome with { Reason = refusal, Warnings = report.Warnings.ToList() };
         }
 
-        var earlier = await storage.RunAsync(ct => ledger.GetAsync(identity.PolicyDomain, identity.Key, ct), cancellationToken).ConfigureAwait(false);
-        if (earlier is not null)
-        {
-            return await EarlierAsync(outcome, earlier, input, cancellationToken).ConfigureAwait(false);
-        }
-
+        // The ledger is not asked first whether the identity is stored: its commit inserts the
+        // ledger row only if there is none, and a conflict says duplicate. A new report (the usual
+        // case) saves a read; a re-delivered one writes rows under its own input's keys, which
+        // count for nothing and go when its commit conflicts (EarlierAsync).
         return report.Aggregate is { } aggregate
             ? await StoreDmarcAsync(report, aggregate, identity, outcome, input, cancellationToken).ConfigureAwait(false)
             : await StoreTlsAsync(report, report.Tls!, identity, outcome, input, cancellationToken).ConfigureAwait(false);
@@ -174,11 +174,12 @@ public sealed class ReportProcessor(
         }
 
         var stored = Stored(identity, input, report, records, counted) with { Dmarc = total };
-        outcome = await CommitAsync(stored, signers, outcome with { Messages = total.Messages, DmarcPass = total.DmarcPass }, cancellationToken).ConfigureAwait(false);
-        if (outcome.Status == ReportOutcomeStatus.Stored && naming is not null)
+        (outcome, var committed) = await CommitAsync(stored, signers, outcome with { Messages = total.Messages, DmarcPass = total.DmarcPass }, cancellationToken).ConfigureAwait(false);
+        if (committed && naming is not null)
         {
             // After the commit: the report counts whatever becomes of its names, and naming waits
-            // at most its deadline (MailHealth:SenderNaming:Deadline), failing into a log line.
+            // at most its deadline (MailHealth:SenderNaming:Deadline), failing into a log line. Only
+            // by the commit itself: a retry that finds it committed leaves the names to the target's run.
             var (first, last) = (days[0].Day, days[^1].Day);
             await naming.NameAsync(identity.PolicyDomain, [.. seen.Select(ip => new SeenSource(ip, first, last))], cancellationToken).ConfigureAwait(false);
         }
@@ -201,11 +202,11 @@ public sealed class ReportProcessor(
             SuccessfulSessions = total.Successful,
             FailedSessions = total.Failed,
         };
-        return await CommitAsync(stored, [], outcome, cancellationToken).ConfigureAwait(false);
+        return (await CommitAsync(stored, [], outcome, cancellationToken).ConfigureAwait(false)).Outcome;
     }
 
-    /// <summary>Notes the selectors with the targets of the domain and the domain itself, then commits; the outcome.</summary>
-    private async Task<ReportOutcome> CommitAsync(StoredReport stored, IReadOnlyCollection<string> signers, ReportOutcome outcome, CancellationToken cancellationToken)
+    /// <summary>Notes the selectors with the targets of the domain and the domain itself, then commits; the outcome, and whether this call committed it.</summary>
+    private async Task<(ReportOutcome Outcome, bool Committed)> CommitAsync(StoredReport stored, IReadOnlyCollection<string> signers, ReportOutcome outcome, CancellationToken cancellationToken)
     {
         var monitoring = await storage.RunAsync(ct => targets.OfAsync(stored.PolicyDomain, ct), cancellationToken).ConfigureAwait(false);
         foreach (var target in monitoring)
@@ -220,19 +221,22 @@ public sealed class ReportProcessor(
         var earlier = await storage.RunAsync(ct => ledger.CommitAsync(stored with { CommittedAt = time.GetUtcNow() }, ct), cancellationToken).ConfigureAwait(false);
         if (earlier is not null)
         {
-            // Committed first by another worker: by this input (the same rows, keep them) or by another.
-            return await EarlierAsync(outcome, earlier, new ReportRequest(stored.Input, stored.ReceivedAt, stored.Door), cancellationToken).ConfigureAwait(false);
+            // Committed before: by this input (an attempt that crashed after its commit, or another
+            // worker with the same bytes: the same rows, keep them) or by another (a re-delivery).
+            return (await EarlierAsync(outcome, earlier, new ReportRequest(stored.Input, stored.ReceivedAt, stored.Door), cancellationToken).ConfigureAwait(false), false);
         }
 
         await FaultAsync("committed", cancellationToken).ConfigureAwait(false);
-        return outcome with { Status = ReportOutcomeStatus.Stored };
+        return (outcome with { Status = ReportOutcomeStatus.Stored }, true);
     }
 
     /// <summary>
     /// The outcome of a report the ledger already holds: stored when this input committed it (a
-    /// retry after a crash), a duplicate when another did. Rows this input may have written for it
-    /// (it lost a race, or an attempt of it crashed before its commit) count for nothing and are
-    /// removed: one key range per day, empty as a rule.
+    /// retry after a crash), a duplicate when another did. The rows this input wrote for it count
+    /// for nothing (the ledger names the other input) and are removed: one key range a day. Should
+    /// that removal not happen (a crash right before it, and the input is never processed again:
+    /// a retry writes the same rows and removes them), they stay uncounted until retention
+    /// removes their day partitions.
     /// </summary>
     private async Task<ReportOutcome> EarlierAsync(ReportOutcome outcome, StoredReport earlier, ReportRequest input, CancellationToken cancellationToken)
     {

@@ -27,7 +27,10 @@ public sealed class ReportBlobStore(StorageAccount account)
 
     public static string BlobName(string inputId) => inputId + ".gz";
 
-    /// <summary>Stores <paramref name="raw"/> under its id unless a blob of that id exists; true when it was stored now.</summary>
+    /// <summary>
+    /// Stores <paramref name="raw"/> under its id unless a blob of that id exists, with when and
+    /// through which door it came as metadata (<see cref="GetReceiptAsync"/>); whether it was stored now.
+    /// </summary>
     public async Task<StoredReportBlob> PutAsync(ReadOnlyMemory<byte> raw, DateTimeOffset receivedAt, string door, CancellationToken cancellationToken = default)
     {
         var input = InputId(raw.Span);
@@ -53,6 +56,31 @@ public sealed class ReportBlobStore(StorageAccount account)
             // BlobAlreadyExists: the same bytes were stored before, under the same name.
             return new StoredReportBlob(input, raw.Length, compressed.Length, Created: false);
         }
+    }
+
+    /// <summary>
+    /// When and through which door input <paramref name="inputId"/> was first received, as its
+    /// blob's metadata says (one request, no content); null when there is no such blob, or it says
+    /// neither. An input stored before and never recorded (a crash between the two, or two doors
+    /// storing the same bytes at once) takes these so that every record of it has the same keys.
+    /// </summary>
+    public async Task<ReportBlobReceipt?> GetReceiptAsync(string inputId, CancellationToken cancellationToken = default)
+    {
+        IDictionary<string, string> metadata;
+        try
+        {
+            metadata = (await container.GetBlobClient(BlobName(inputId)).GetPropertiesAsync(cancellationToken: cancellationToken)).Value.Metadata;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+
+        return metadata.TryGetValue("receivedat", out var at)
+            && DateTimeOffset.TryParseExact(at, "O", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var receivedAt)
+            && metadata.TryGetValue("door", out var door)
+            ? new ReportBlobReceipt(receivedAt.ToUniversalTime(), door)
+            : null;
     }
 
     /// <summary>
@@ -97,3 +125,6 @@ public sealed class ReportBlobStore(StorageAccount account)
 
 /// <summary>An input in the report container: its id, its size raw and compressed, and whether this call stored it.</summary>
 public sealed record StoredReportBlob(string Input, long Bytes, long CompressedBytes, bool Created);
+
+/// <summary>When and through which door an input was first received, as its blob keeps it.</summary>
+public sealed record ReportBlobReceipt(DateTimeOffset ReceivedAt, string Door);

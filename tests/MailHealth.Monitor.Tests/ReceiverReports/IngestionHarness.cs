@@ -41,6 +41,21 @@ public sealed class IngestionHarness : IAsyncLifetime
 
     public Task<ReportInputRecord> IngestAsync(byte[] input) => Ingestion.IngestAsync(input, ReportDoors.Cli, CancellationToken.None);
 
+    /// <summary>Ingests <paramref name="input"/> through the command line's door with the process failing at <paramref name="step"/> of its report's storing (<see cref="ReportProcessor.Fault"/>): the ingestion throws there.</summary>
+    public async Task IngestCrashingAtAsync(byte[] input, string step)
+    {
+        var processor = Monitor.Get<ReportProcessor>();
+        processor.Fault = (at, _) => at == step ? throw new SimulatedCrashException(at) : Task.CompletedTask;
+        try
+        {
+            await Assert.ThrowsAsync<SimulatedCrashException>(() => IngestAsync(input));
+        }
+        finally
+        {
+            processor.Fault = null;
+        }
+    }
+
     /// <summary>Google's message for <paramref name="domain"/> on <see cref="Day"/>: <paramref name="rows"/> mixed rows over <paramref name="sources"/> addresses.</summary>
     public static AggregateReportSpec Google(string domain, int rows = 14, int sources = 5) =>
         Reporters.Google(domain, Day, AggregateRows.Mixed(domain, rows, sources));

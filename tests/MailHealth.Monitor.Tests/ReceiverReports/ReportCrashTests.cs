@@ -39,12 +39,16 @@ public sealed class ReportCrashTests(IngestionHarness harness) : IClassFixture<I
             var meanwhile = await harness.Totals.DmarcDaysAsync(target, Day, Day, CancellationToken.None);
             Assert.Equal(countsBeforeRetry ? 1 : 0, meanwhile!.Count);
             var input = ReportBlobStore.InputId(message);
-            Assert.Equal(ReportInputState.Received, (await harness.Ingestion.GetAsync(input, CancellationToken.None))!.State);
+            // The command line records an input once it is processed: nothing of this one yet but its blob.
+            Assert.Null(await harness.Ingestion.GetAsync(input, CancellationToken.None));
+            var receipt = await harness.Monitor.Get<ReportBlobStore>().GetReceiptAsync(input);
 
             processor.Fault = null;
             var retried = await harness.IngestAsync(message);
 
             Assert.Equal(ReportOutcomeStatus.Stored, Assert.Single(retried.Reports).Status);
+            // Received when first kept, not when retried.
+            Assert.Equal(receipt!.ReceivedAt, retried.ReceivedAt);
         }
         finally
         {
@@ -68,16 +72,7 @@ public sealed class ReportCrashTests(IngestionHarness harness) : IClassFixture<I
         var spec = IngestionHarness.Google("race.example", rows: 20, sources: 7);
         var (messages, _) = IngestionHarness.Expected(spec);
         var crashed = Reporters.GoogleMessage(spec);
-        var processor = harness.Monitor.Get<ReportProcessor>();
-        processor.Fault = (at, _) => at == "commit" ? throw new SimulatedCrashException(at) : Task.CompletedTask;
-        try
-        {
-            await Assert.ThrowsAsync<SimulatedCrashException>(() => harness.IngestAsync(crashed));
-        }
-        finally
-        {
-            processor.Fault = null;
-        }
+        await harness.IngestCrashingAtAsync(crashed, "commit");
 
         var other = await harness.IngestAsync(Reporters.MicrosoftMessage(spec));
         var retried = await harness.IngestAsync(crashed);

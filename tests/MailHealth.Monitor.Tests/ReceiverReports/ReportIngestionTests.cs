@@ -115,6 +115,26 @@ public sealed class ReportIngestionTests(IngestionHarness harness) : IClassFixtu
     }
 
     [Fact]
+    public async Task RedeliveredTlsReport_IsADuplicate_AndTheRowsItWroteGo()
+    {
+        await harness.Monitor.AddTargetAsync("tls-again", "tls-again.example");
+        var json = TlsReportJson.Bytes(Reporters.MicrosoftTls("tls-again.example", IngestionHarness.Day));
+        var first = await harness.IngestAsync(Containers.Gzip(json));
+        var rowsBefore = await harness.RowsAsync(StorageTables.TlsResults, "tls-again.example");
+
+        // The same report uncompressed: another input, the same identity.
+        var redelivered = await harness.IngestAsync(json);
+
+        Assert.Equal(ReportOutcomeStatus.Stored, Assert.Single(first.Reports).Status);
+        Assert.Equal((ReportOutcomeStatus.Duplicate, first.Input), (Assert.Single(redelivered.Reports).Status, redelivered.Reports[0].DuplicateOf));
+        var day = Assert.Single((await harness.Totals.TlsDaysAsync("tls-again", Day, Day, CancellationToken.None))!);
+        Assert.Equal((840.0, 3.0), (day.Sessions.Successful, day.Sessions.Failed));
+        // Its rows were written before its commit conflicted, and removed then: only the first input's are left.
+        var rowsAfter = await harness.RowsAsync(StorageTables.TlsResults, "tls-again.example");
+        Assert.Equal(rowsBefore.Select(r => r.RowKey).Order(), rowsAfter.Select(r => r.RowKey).Order());
+    }
+
+    [Fact]
     public async Task SameReportId_FromAnotherOrganisationOrForAnotherDomain_IsAnotherReport()
     {
         await harness.Monitor.AddTargetAsync("other", "other.example");

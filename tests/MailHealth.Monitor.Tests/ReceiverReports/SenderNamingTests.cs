@@ -92,16 +92,7 @@ public sealed class SenderNamingTests(IngestionHarness harness) : IClassFixture<
         const string domain = "crash." + Brand;
         await harness.Monitor.AddTargetAsync("crash-naming", domain);
         var message = Reporters.GoogleMessage(Report(domain, IngestionHarness.Day, "crash-1"));
-        var processor = harness.Monitor.Get<ReportProcessor>();
-        processor.Fault = (at, _) => at == "committed" ? throw new SimulatedCrashException(at) : Task.CompletedTask;
-        try
-        {
-            await Assert.ThrowsAsync<SimulatedCrashException>(() => harness.IngestAsync(message));
-        }
-        finally
-        {
-            processor.Fault = null;
-        }
+        await harness.IngestCrashingAtAsync(message, "committed");
 
         // The retry finds the report committed by this input: stored, and not named again.
         Assert.Equal(ReportOutcomeStatus.Stored, Assert.Single((await harness.IngestAsync(message)).Reports).Status);
