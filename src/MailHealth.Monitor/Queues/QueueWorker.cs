@@ -39,8 +39,8 @@ public sealed partial class QueueWorker(
     /// <summary>Notification messages handled at once (each a short HTTP or SMTP delivery).</summary>
     public const int MaxDeliveriesInFlight = 16;
 
-    /// <summary>Report inputs handled at once: each may be 25 MiB held in memory while its reports are read.</summary>
-    public const int MaxReportsInFlight = 2;
+    /// <summary>Report inputs handled at once: each may be 25 MiB held in memory while its reports are read (the bound both hosts keep, <see cref="ReportIngestion.MaxInputsInFlight"/>).</summary>
+    public const int MaxReportsInFlight = ReportIngestion.MaxInputsInFlight;
 
     /// <summary>How long a queue found empty is not asked again within a drain: a notification waits at most this long.</summary>
     public static readonly TimeSpan EmptyQueueRest = TimeSpan.FromSeconds(1);

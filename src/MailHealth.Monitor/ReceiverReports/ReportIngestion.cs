@@ -78,13 +78,40 @@ public sealed partial class ReportIngestion(
     }
 
     /// <summary>
+    /// Queued inputs processed at once by one process, whichever host: each may be
+    /// <see cref="ReceiverReportSettings.MaxMessageBytes"/> held in memory while its reports are
+    /// read. serve's queue worker takes no more messages than this; the Functions host hands its
+    /// trigger a batch (host.json's batchSize and newBatchThreshold, one setting for every queue),
+    /// and the messages past this bound wait here, kept invisible by the host, instead of each
+    /// holding its input in memory at once.
+    /// </summary>
+    public const int MaxInputsInFlight = 2;
+
+    /// <summary>The slots of <see cref="MaxInputsInFlight"/>: a queued input is processed holding one.</summary>
+    internal SemaphoreSlim InputSlots { get; } = new(MaxInputsInFlight, MaxInputsInFlight);
+
+    /// <summary>
     /// Processes a stored input: each report in it stored once, and the outcomes recorded. A
-    /// request for an input already processed (a repeated message) changes nothing and returns its record.
+    /// request for an input already processed (a repeated message) changes nothing and returns its
+    /// record. At most <see cref="MaxInputsInFlight"/> at once in this process; the others wait.
     /// </summary>
     /// <exception cref="StorageUnavailableException">Storage failed: the message is retried, and the retry gives the same totals.</exception>
     public async Task<ReportInputRecord> ProcessAsync(ReportRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        await InputSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ProcessStoredAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            InputSlots.Release();
+        }
+    }
+
+    private async Task<ReportInputRecord> ProcessStoredAsync(ReportRequest request, CancellationToken cancellationToken)
+    {
         var earlier = await storage.RunAsync(ct => log.GetAsync(request.Input, ct), cancellationToken).ConfigureAwait(false);
         if (earlier is { State: ReportInputState.Processed })
         {

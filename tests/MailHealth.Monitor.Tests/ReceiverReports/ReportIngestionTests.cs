@@ -313,4 +313,31 @@ public sealed class ReportIngestionTests(IngestionHarness harness) : IClassFixtu
         Assert.False(again.Queued);
         Assert.Equal(ReportOutcomeStatus.Duplicate, Assert.Single(again.Record.Reports).Status);
     }
+
+    [Fact]
+    public async Task QueuedInputs_PastTheBoundOfAProcess_WaitForASlot_ThenAreStored()
+    {
+        // Both hosts' queue consumers call ProcessAsync; the Functions host may hand it a batch of 12 at once.
+        await harness.Monitor.AddTargetAsync("bounded", "bounded.example");
+        var submission = await harness.Ingestion.SubmitAsync(Reporters.GoogleMessage(IngestionHarness.Google("bounded.example")), ReportDoors.Api, CancellationToken.None);
+        var request = new ReportRequest(submission.Record.Input, submission.Record.ReceivedAt, submission.Record.Door);
+        var slots = harness.Ingestion.InputSlots;
+        for (var i = 0; i < ReportIngestion.MaxInputsInFlight; i++)
+        {
+            await slots.WaitAsync();
+        }
+
+        // Every slot is taken (two inputs in flight): this one cannot start, let alone finish.
+        var waiting = harness.Ingestion.ProcessAsync(request, CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
+        Assert.Equal(ReportInputState.Received, (await harness.Ingestion.GetAsync(request.Input, CancellationToken.None))!.State);
+
+        slots.Release();
+        var record = await waiting;
+
+        Assert.Equal(ReportOutcomeStatus.Stored, Assert.Single(record.Reports).Status);
+        // It gave its slot back: one is still held here, one free.
+        Assert.Equal(1, slots.CurrentCount);
+        slots.Release(ReportIngestion.MaxInputsInFlight - 1);
+    }
 }
