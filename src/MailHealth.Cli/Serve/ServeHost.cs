@@ -15,7 +15,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
-using Prometheus;
 
 namespace MailHealth.Cli.Serve;
 
@@ -121,7 +120,7 @@ public sealed class ServeHost : IAsyncDisposable
     /// <summary><c>/metrics</c>, the API (its keys checked by the application, <c>MailHealth:Api</c>, as in the Functions app) and the dashboard.</summary>
     private static void MapEndpoints(WebApplication app)
     {
-        app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
+        app.MapMetricsEndpoint("/metrics");
         app.MapMailHealthApi();
         app.MapMailHealthDashboard();
     }
