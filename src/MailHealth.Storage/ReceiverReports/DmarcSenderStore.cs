@@ -331,9 +331,8 @@ public sealed class DmarcSenderStore(StorageAccount account)
         SpfTerm = row.GetString("SpfTerm"),
         SpfMechanism = row.GetString("SpfMechanism"),
         NamedAt = row.GetDateTimeOffset("NamedAt"),
-        FirstSeen = Day(row.GetDateTimeOffset("FirstSeen")),
-        LastSeen = Day(row.GetDateTimeOffset("LastSeen")),
+        FirstSeen = ReportKeys.DayOf(row.GetDateTimeOffset("FirstSeen")),
+        LastSeen = ReportKeys.DayOf(row.GetDateTimeOffset("LastSeen")),
     };
 
-    private static DateOnly Day(DateTimeOffset? midnight) => DateOnly.FromDateTime((midnight ?? default).UtcDateTime);
 }

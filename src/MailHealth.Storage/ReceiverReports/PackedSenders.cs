@@ -61,9 +61,6 @@ internal static class PackedSenders
         return overflow.Count <= MaxOverflowRows ? (main, overflow) : null;
     }
 
-    /// <summary>Whether <paramref name="row"/> is a bucket row of names.</summary>
-    public static bool IsPacked(TableEntity row) => row.ContainsKey(Prefix + "Length");
-
     /// <summary>How many overflow rows the bucket row <paramref name="main"/> says it has.</summary>
     public static int OverflowRows(TableEntity main) => ChunkedPayload.OverflowRows(main, Prefix);
 

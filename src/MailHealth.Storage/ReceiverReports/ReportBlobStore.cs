@@ -27,6 +27,10 @@ public sealed class ReportBlobStore(StorageAccount account)
 
     public static string BlobName(string inputId) => inputId + ".gz";
 
+    // The blob's metadata written by PutAsync and read back by GetReceiptAsync.
+    private const string ReceivedAtMetadata = "receivedat";
+    private const string DoorMetadata = "door";
+
     /// <summary>
     /// Stores <paramref name="raw"/> under its id unless a blob of that id exists, with when and
     /// through which door it came as metadata (<see cref="GetReceiptAsync"/>); whether it was stored now.
@@ -41,8 +45,8 @@ public sealed class ReportBlobStore(StorageAccount account)
             HttpHeaders = new BlobHttpHeaders { ContentType = "application/gzip" },
             Metadata = new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                ["receivedat"] = receivedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-                ["door"] = door,
+                [ReceivedAtMetadata] = receivedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+                [DoorMetadata] = door,
                 ["bytes"] = raw.Length.ToString(CultureInfo.InvariantCulture),
             },
         };
@@ -76,9 +80,9 @@ public sealed class ReportBlobStore(StorageAccount account)
             return null;
         }
 
-        return metadata.TryGetValue("receivedat", out var at)
+        return metadata.TryGetValue(ReceivedAtMetadata, out var at)
             && DateTimeOffset.TryParseExact(at, "O", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var receivedAt)
-            && metadata.TryGetValue("door", out var door)
+            && metadata.TryGetValue(DoorMetadata, out var door)
             ? new ReportBlobReceipt(receivedAt.ToUniversalTime(), door)
             : null;
     }

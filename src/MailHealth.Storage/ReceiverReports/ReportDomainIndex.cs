@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using MailHealth.Storage.Configuration;
-using MailHealth.Storage.Keys;
 using MailHealth.Storage.Tables;
 
 namespace MailHealth.Storage.ReceiverReports;
@@ -42,7 +41,7 @@ public sealed class ReportDomainIndex(StorageAccount account)
             return;
         }
 
-        var row = KeyText.Checked(KeyText.Escape(domain), "policy domain");
+        var row = ReportKeys.Domain(domain);
         for (var attempt = 1; ; attempt++)
         {
             var existing = await TableOperations.GetAsync(table, Partition, row, cancellationToken);
@@ -86,7 +85,7 @@ public sealed class ReportDomainIndex(StorageAccount account)
     public async Task<bool> ForgetAsync(string domain, DateTimeOffset cutOff, CancellationToken cancellationToken = default)
     {
         noted.TryRemove(domain, out _);
-        var row = KeyText.Checked(KeyText.Escape(domain), "policy domain");
+        var row = ReportKeys.Domain(domain);
         var existing = await TableOperations.GetAsync(table, Partition, row, cancellationToken);
         if (existing is null || Read(existing).LastEnd > cutOff)
         {
@@ -116,14 +115,14 @@ public sealed class ReportDomainIndex(StorageAccount account)
     /// </summary>
     public async Task<DateOnly> AwaitedSinceAsync(string domain, string rua, DateOnly today, CancellationToken cancellationToken = default)
     {
-        var row = KeyText.Checked(KeyText.Escape(domain), "policy domain");
+        var row = ReportKeys.Domain(domain);
         var existing = await TableOperations.GetAsync(table, AwaitedPartition, row, cancellationToken);
         var since = today;
         if (existing?.GetString("Rua") == rua && existing.GetDateTimeOffset("Since") is { } recorded
-            && Day(existing.GetDateTimeOffset("Seen") ?? recorded) >= today.AddDays(-MaxWatchGap.Days))
+            && ReportKeys.DayOf(existing.GetDateTimeOffset("Seen") ?? recorded) >= today.AddDays(-MaxWatchGap.Days))
         {
-            since = Day(recorded);
-            if (existing.GetDateTimeOffset("Seen") is { } seen && Day(seen) >= today)
+            since = ReportKeys.DayOf(recorded);
+            if (existing.GetDateTimeOffset("Seen") is { } seen && ReportKeys.DayOf(seen) >= today)
             {
                 return since;
             }
@@ -146,7 +145,6 @@ public sealed class ReportDomainIndex(StorageAccount account)
     /// </summary>
     public static readonly TimeSpan MaxWatchGap = TimeSpan.FromDays(2);
 
-    private static DateOnly Day(DateTimeOffset midnight) => DateOnly.FromDateTime(midnight.UtcDateTime);
 
     /// <summary>
     /// Removes the awaited rows no run has seen since before <paramref name="cutOff"/> (retention):

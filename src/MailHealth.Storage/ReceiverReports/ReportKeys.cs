@@ -42,4 +42,7 @@ internal static class ReportKeys
     public static string DayText(DateOnly day) => day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
     public static DateTimeOffset Midnight(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    /// <summary>The day a stored <see cref="Midnight"/> stands for (a missing one: day 0).</summary>
+    public static DateOnly DayOf(DateTimeOffset? midnight) => DateOnly.FromDateTime((midnight ?? default).UtcDateTime);
 }

@@ -81,7 +81,7 @@ public sealed class ReportLedger(StorageAccount account)
         {
             var kind = row.GetString("Kind");
             return new ReportDayTotals(
-                DateOnly.FromDateTime((row.GetDateTimeOffset("Day") ?? default).UtcDateTime),
+                ReportKeys.DayOf(row.GetDateTimeOffset("Day")),
                 kind,
                 ReportKeys.ReportKeyOfDayRow(row.RowKey),
                 row.GetString("Input"),
