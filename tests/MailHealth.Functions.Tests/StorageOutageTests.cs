@@ -154,9 +154,15 @@ public sealed class StorageOutageTests
         return new Answer(context.Response.StatusCode, context.Response.ContentType ?? "", context.Response.Headers.RetryAfter.ToString(), body.RootElement.Clone());
     }
 
+    /// <summary>
+    /// Waits for <paramref name="condition"/>, up to three minutes: a hang guard, not a timing. The
+    /// start-up's attempts back off to a minute apart (StorageStartup.MaxRetryDelay), and on a loaded
+    /// machine the first attempt after the thaw can still miss its deadline, so the next success may
+    /// come two waits later; a one-minute bound failed the test that way under load.
+    /// </summary>
     private static async Task EventuallyAsync(Func<bool> condition, string what)
     {
-        for (var i = 0; i < 600 && !condition(); i++)
+        for (var i = 0; i < 1800 && !condition(); i++)
         {
             await Task.Delay(100);
         }

@@ -19,7 +19,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace MailHealth.Composition;
@@ -50,7 +49,9 @@ public static class CheckServiceCollectionExtensions
         services.AddMailHealthDns(configuration);
         services.AddValidatedSettings<FleetSettings>(configuration, FleetSettings.Section, FleetSettings.Validate);
 
-        services.TryAddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        // Logging without providers logs nothing, and a host that adds its providers before or after
+        // this call gets them: registering NullLogger<> here instead would win over the host's logging.
+        services.AddLogging();
         services.TryAddSingleton(sp => new NetworkLimiter(sp.GetRequiredService<IOptions<NetworkSettings>>().Value.MaxConcurrency));
         services.AddAddressPolicy();
         services.TryAddSingleton(CheckServices.Default);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using MailHealth.Dns;
 using MailHealth.Senders;
@@ -18,7 +19,9 @@ namespace MailHealth.Monitor.ReceiverReports;
 /// <see cref="SenderNamingSettings.RenameAfter"/>; otherwise only its seen days widen. Naming is
 /// never a reason to fail: a failure is logged, and the addresses stay due. An address new to a
 /// full bucket of the domain's names (<see cref="DmarcSenderStore.MaxNamesPerBucket"/>) is not
-/// looked up: a warning says how many, and they show unnamed.
+/// looked up: a warning says how many, and they show unnamed. The warning is said once a day per
+/// domain, or sooner when more addresses are refused: every run of the target asks again for the
+/// same refused addresses, and a warning every five minutes would say nothing new.
 /// </summary>
 public sealed partial class DmarcSenderNaming(
     DmarcSenderStore store,
@@ -36,6 +39,9 @@ public sealed partial class DmarcSenderNaming(
     private long _tookTicks;
     private long _lookupTicks;
     private string? _lastFailure;
+
+    /// <summary>Per domain, the day and the count of the last capacity warning (one entry per domain at capacity).</summary>
+    private readonly ConcurrentDictionary<string, (DateOnly Day, int Count)> _fullWarned = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>What the namings of this process did so far.</summary>
     public SenderNamingTotals Totals => new(
@@ -157,10 +163,21 @@ public sealed partial class DmarcSenderNaming(
 
         if (full.Count > 0)
         {
-            LogNamesFull(logger, full.Count, domain, DmarcSenderStore.MaxNamesPerDomain);
+            WarnFull(domain, full.Count, now);
         }
 
         return named.Count(n => n.Problem != nameof(SenderNameProblem.NotNamedInTime) && !full.Contains(n.Ip));
+    }
+
+    private void WarnFull(string domain, int count, DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var warned = _fullWarned.GetValueOrDefault(domain);
+        if (warned.Day != today || count > warned.Count)
+        {
+            _fullWarned[domain] = (today, count);
+            LogNamesFull(logger, count, domain, DmarcSenderStore.MaxNamesPerDomain);
+        }
     }
 
     private static StoredSender Stored(SeenSource source, SenderName name, DateTimeOffset now, StoredSender? before) => new()

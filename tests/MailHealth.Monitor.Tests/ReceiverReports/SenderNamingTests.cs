@@ -115,8 +115,7 @@ public sealed class SenderNamingTests(IngestionHarness harness) : IClassFixture<
     public async Task SourceInAFullBucketOfNames_StaysUnnamed_WithAWarning_AndTheReportAndTheOthersAreKept()
     {
         const string domain = "full." + Brand;
-        // Logged for real (the monitor's registration falls back to null loggers when the host adds none).
-        await using var monitor = await MonitorHarness.StartAsync(configure: s => s.AddLogging(l => l.AddFakeLogging()).Replace(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>))));
+        await using var monitor = await MonitorHarness.StartAsync(configure: s => s.AddLogging(l => l.AddFakeLogging()));
         await monitor.AddTargetAsync("full", domain);
         // The bucket of 192.0.2.205 filled by other addresses (2001:db8::/32) named before.
         var bucket = DmarcSenderStore.BucketRowKey("192.0.2.205");
@@ -136,6 +135,11 @@ public sealed class SenderNamingTests(IngestionHarness harness) : IClassFixture<
         Assert.All(senders.Values.Where(s => s.Ip != "192.0.2.205"), s => Assert.NotNull(s.NamedAt));
         var warning = Assert.Single(monitor.Services.GetFakeLogCollector().GetSnapshot(), l => l.Id.Id == 2802);
         Assert.Contains($"1 report sources of {domain} stay unnamed", warning.Message, StringComparison.Ordinal);
+
+        // The target's next runs ask again for the refused address (it stays due) and say nothing new.
+        Assert.Equal(0, await monitor.Get<DmarcSenderNaming>().NameDueAsync(domain, senders.Values, CancellationToken.None));
+        Assert.Equal(0, await monitor.Get<DmarcSenderNaming>().NameDueAsync(domain, senders.Values, CancellationToken.None));
+        Assert.Single(monitor.Services.GetFakeLogCollector().GetSnapshot(), l => l.Id.Id == 2802);
     }
 
     [Fact]
