@@ -42,8 +42,17 @@ internal static class InternetBench
                         var ours = await CountedAsync(() => MailHealthRun.RunAsync(cli, set.Domains, concurrency, InternetFleet.Resolver.Address.ToString(), [SmtpCheck.KindName]));
                         var theirs = await Blackbox.RunAsync(exporter, hosts, InternetFleet.ServerName, concurrency);
                         var ratio = ours.Result.Wall / theirs.Wall;
-                        Console.WriteLine($"  {cycle}: mailhealth {ours.Result.Wall:0.00} s (CPU {ours.Result.CpuSeconds:0.00} s, peak RSS {ours.Result.PeakRssMb:0} MB, {ours.Result.SmtpPassed} smtp checks passed (one per MX host); {ours.Questions / (double)set.Count:0.0} questions/domain to the resolver), blackbox_exporter {theirs.Wall:0.00} s ({theirs.Succeeded} of {hosts.Count} succeeded): ratio {ratio:0.00}");
-                        summary.Add($"like for like, {latency} ms, {cycle}: ratio {ratio:0.00} ({ours.Result.Wall:0.00} s / {theirs.Wall:0.00} s)" + (cycle == "warm" ? $"; target <= 1.0 {(ratio <= 1.0 ? "met" : "NOT met")}" : ""));
+                        Console.WriteLine($"  {cycle}: mailhealth {ours.Result.Wall:0.00} s (CPU {ours.Result.CpuSeconds:0.00} s, peak RSS {ours.Result.PeakRssMb:0} MB, {ours.Result.SmtpPassed} smtp checks passed (one per MX host); {ours.Questions / (double)set.Count:0.0} questions/domain to the resolver), blackbox_exporter {theirs.Wall:0.00} s (CPU {theirs.CpuSeconds:0.00} s, {theirs.Succeeded} of {hosts.Count} succeeded): ratio {ratio:0.00}");
+                        Console.WriteLine($"    CPU per probe: mailhealth {PerProbeMs(ours.Result.CpuSeconds, ours.Result.SmtpProbes)} ({ours.Result.SmtpProbes} probes made, its start included), blackbox_exporter {PerProbeMs(theirs.CpuSeconds, hosts.Count)} ({hosts.Count} probes, already running)");
+                        summary.Add($"like for like, {latency} ms, {cycle}: ratio {ratio:0.00} ({ours.Result.Wall:0.00} s / {theirs.Wall:0.00} s); CPU per probe {PerProbeMs(ours.Result.CpuSeconds, ours.Result.SmtpProbes)} / {PerProbeMs(theirs.CpuSeconds, hosts.Count)}"
+                            + (cycle == "warm" ? $"; target <= 1.0 {(ratio <= 1.0 ? "met" : "NOT met")}" : ""));
+                        if (cycle == "warm")
+                        {
+                            var fixedCost = await FixedCostAsync(cli, set);
+                            var marginal = (ours.Result.CpuSeconds - fixedCost.CpuSeconds) / Math.Max(1, ours.Result.SmtpProbes - 1);
+                            Console.WriteLine($"    mailhealth's fixed cost (the same command on 1 target, resolver warm, median of {FixedCostRuns}: start, host build, JIT, one probe): CPU {fixedCost.CpuSeconds:0.00} s, wall {fixedCost.Wall:0.00} s; CPU per probe beyond it {marginal * 1000:0.00} ms");
+                            summary.Add($"like for like, {latency} ms: mailhealth's fixed cost CPU {fixedCost.CpuSeconds:0.00} s (wall {fixedCost.Wall:0.00} s), CPU per probe beyond it {marginal * 1000:0.00} ms");
+                        }
                     }
                 }
 
@@ -95,6 +104,28 @@ internal static class InternetBench
 
         return 0;
     }
+
+    /// <summary>Runs of the CLI on one target whose median stands for its fixed cost.</summary>
+    private const int FixedCostRuns = 3;
+
+    /// <summary>
+    /// What a new CLI process costs whatever the fleet's size: the like-for-like command on the
+    /// fleet's first domain alone (the process's start, the services built, the JIT, one probe),
+    /// the median of <see cref="FixedCostRuns"/> runs by CPU.
+    /// </summary>
+    private static async Task<MailHealthRun.Result> FixedCostAsync(string cli, TargetSet set)
+    {
+        var runs = new List<MailHealthRun.Result>();
+        for (var i = 0; i < FixedCostRuns; i++)
+        {
+            runs.Add(await MailHealthRun.RunAsync(cli, set.Domains.Take(1).ToList(), 1, InternetFleet.Resolver.Address.ToString(), [SmtpCheck.KindName]));
+        }
+
+        return runs.OrderBy(r => r.CpuSeconds).ElementAt(runs.Count / 2);
+    }
+
+    private static string PerProbeMs(double cpuSeconds, int probes) =>
+        string.Create(CultureInfo.InvariantCulture, $"{cpuSeconds * 1000 / Math.Max(1, probes):0.00} ms");
 
     private static async Task ProfileAsync(string title, TargetSet set, int concurrency)
     {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using MailHealth.Cli.Rendering;
 using MailHealth.Egress;
 using MailHealth.Fleet;
+using MailHealth.Smtp;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MailHealth.Cli.Commands;
@@ -41,6 +42,8 @@ public static class CheckCommand
             }
 
             await writer.FinishAsync().ConfigureAwait(false);
+            // The probes' last sessions close once their servers answer QUIT (RFC 5321 section 4.1.1.10).
+            await SmtpClosings.Shared.DrainAsync().ConfigureAwait(false);
             return writer.AnyCritical ? ExitCodes.Critical : ExitCodes.Ok;
         });
         return command;

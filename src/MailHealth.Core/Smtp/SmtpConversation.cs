@@ -48,7 +48,8 @@ internal static class SmtpConversation
             return observation;
         }
 
-        using var client = new ProbeSmtpClient(transcript)
+        // Disposed here, or by the session's close once QUIT is sent (QuitAsync).
+        var client = new ProbeSmtpClient(transcript)
         {
             // Our own stage deadlines end every wait; MailKit's timeout is only a backstop and must
             // come later than ours, or its own timeout error would hide which stage ran out of time.
@@ -77,9 +78,14 @@ internal static class SmtpConversation
         if (failure is not null || !talk.IsCompleted)
         {
             Classify(failure, talk.IsCompleted, timer, deadline, cancellationToken, transcript, observation, options);
+            client.Dispose();
+            socket.Dispose();
+        }
+        else
+        {
+            await QuitAsync(client, socket, transcript, options, time).ConfigureAwait(false);
         }
 
-        socket.Dispose();
         Collect(time, transcript, certificate, observation, options.ExtraTrustRoots, time.GetUtcNow());
         observation.Timings["totalMs"] = Ms(time, started);
         return observation;
@@ -225,16 +231,36 @@ internal static class SmtpConversation
             return e;
         }
 
+        return null;
+    }
+
+    /// <summary>
+    /// Sends QUIT and returns once it is sent; the reply is awaited apart (<see cref="SmtpClosings"/>),
+    /// for at most the command timeout, and then the session is closed and its socket released.
+    /// </summary>
+    private static async Task QuitAsync(ProbeSmtpClient client, Socket socket, SmtpTranscript transcript, CheckOptions options, TimeProvider time)
+    {
+        var closing = CloseAsync(client, socket, options.CommandTimeout, time);
+        SmtpClosings.Shared.Track(closing);
+        await Task.WhenAny(closing, transcript.QuitSent).ConfigureAwait(false);
+    }
+
+    private static async Task CloseAsync(ProbeSmtpClient client, Socket socket, TimeSpan bound, TimeProvider time)
+    {
+        using var limit = new CancellationTokenSource(bound, time);
         try
         {
-            await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
+            await client.DisconnectAsync(quit: true, limit.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // QUIT is a courtesy: a server that drops us there has already told us everything.
         }
-
-        return null;
+        finally
+        {
+            client.Dispose();
+            socket.Dispose();
+        }
     }
 
     private static async Task RelayTestAsync(

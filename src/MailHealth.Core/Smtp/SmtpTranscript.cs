@@ -8,7 +8,9 @@ namespace MailHealth.Smtp;
 /// MailKit's protocol logger for one probe: keeps every command and reply with the time it was
 /// seen (the stage timings and the evidence come from here), moves the stage timer along as the
 /// conversation goes, and stops a server that sends endless lines. Secrets never get in: an AUTH
-/// command keeps only its mechanism name and every SASL response is <c>***</c>.
+/// command keeps only its mechanism name and every SASL response is <c>***</c>. It ends with the
+/// QUIT command: the reply to QUIT is awaited after the probe is judged (<see cref="SmtpClosings"/>),
+/// so nothing the server says after QUIT is kept.
 /// </summary>
 internal sealed class SmtpTranscript : IProtocolLogger
 {
@@ -28,8 +30,10 @@ internal sealed class SmtpTranscript : IProtocolLogger
     private readonly List<byte> _serverLine = [];
     private readonly List<byte> _clientLine = [];
     private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _quitSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _serverBytes;
     private bool _inAuth;
+    private bool _ended;
 
     public SmtpTranscript(TimeProvider time, SmtpStageTimer timer, CheckOptions options)
     {
@@ -48,6 +52,9 @@ internal sealed class SmtpTranscript : IProtocolLogger
 
     /// <summary>When the server accepted STARTTLS (the handshake starts).</summary>
     public long? StartTlsAcceptedAt { get; private set; }
+
+    /// <summary>Completes when the client has sent QUIT, the transcript's last line.</summary>
+    public Task QuitSent => _quitSent.Task;
 
     /// <summary>The start of an endless line, kept as evidence when one was cut off.</summary>
     public string? OverlongLinePreview { get; private set; }
@@ -101,7 +108,7 @@ internal sealed class SmtpTranscript : IProtocolLogger
         ArgumentNullException.ThrowIfNull(buffer);
         lock (_gate)
         {
-            for (var i = offset; i < offset + count; i++)
+            for (var i = offset; i < offset + count && !_ended; i++)
             {
                 if (buffer[i] == (byte)'\n')
                 {
@@ -122,6 +129,11 @@ internal sealed class SmtpTranscript : IProtocolLogger
         string? violation = null;
         lock (_gate)
         {
+            if (_ended)
+            {
+                return;
+            }
+
             _serverBytes += count;
             for (var i = offset; i < offset + count; i++)
             {
@@ -206,6 +218,12 @@ internal sealed class SmtpTranscript : IProtocolLogger
         };
         _exchanges.Add(new SmtpExchange { Command = Cut(command), Verb = verb, Stage = stage, SentAt = now });
         _timer.Enter(stage, limit);
+        if (stage == SmtpStage.Quit)
+        {
+            // The probe is judged from here on, while its reply is awaited apart (SmtpClosings).
+            _ended = true;
+            _quitSent.TrySetResult();
+        }
     }
 
     private void OnServerLine(string line)

@@ -69,6 +69,37 @@ public sealed class SmtpHostileServerTests
     };
 
     [Fact]
+    public async Task Probe_QuitReplyHeld_JudgedOnceQuitIsSent_SessionClosesAfterTheReply()
+    {
+        var release = new TaskCompletionSource();
+        var quitRead = new TaskCompletionSource();
+        var hungUpBeforeReply = new TaskCompletionSource<bool>();
+        await using var server = HostileSmtpServers.QuitReplyHeld(release.Task, quitRead, hungUpBeforeReply);
+
+        // The reply to QUIT is awaited for the command timeout: long, so only the server decides here.
+        var outcome = await ProbeAsync(server, SmtpRole.Smtp, o => new CheckOptions
+        {
+            ExtraTrustRoots = o.ExtraTrustRoots,
+            HeloName = o.HeloName,
+            AllowedNetworks = o.AllowedNetworks,
+            CommandTimeout = TimeSpan.FromSeconds(60),
+            ProbeDeadline = TimeSpan.FromSeconds(90),
+        });
+
+        // Judged while the server still holds its reply: the transcript ends with QUIT.
+        var transcript = Assert.IsAssignableFrom<IReadOnlyList<string>>(outcome.Result.Evidence["transcript"]);
+        Assert.Equal("C: QUIT", transcript[^1]);
+        await quitRead.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var closed = SmtpClosings.Shared.DrainAsync();
+        Assert.False(closed.IsCompleted);
+
+        // RFC 5321 section 4.1.1.10: the session waits for the reply before it hangs up.
+        release.SetResult();
+        Assert.False(await hungUpBeforeReply.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        await closed.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task Probe_SilentServer_GreetingInvalidAfterGreetingTimeout()
     {
         await using var server = HostileSmtpServers.Silent();

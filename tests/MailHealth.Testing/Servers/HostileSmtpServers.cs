@@ -128,6 +128,34 @@ public static class HostileSmtpServers
     });
 
     /// <summary>
+    /// An honest dialogue (EHLO without STARTTLS) until QUIT, whose reply it holds until
+    /// <paramref name="release"/> completes. <paramref name="quitRead"/> completes when QUIT came;
+    /// <paramref name="hungUpBeforeReply"/> says, once released, whether the client had already hung up.
+    /// </summary>
+    public static SocketServer QuitReplyHeld(Task release, TaskCompletionSource quitRead, TaskCompletionSource<bool> hungUpBeforeReply) => new(async (socket, stop) =>
+    {
+        await SendAsync(socket, $"220 {Name} ESMTP\r\n", stop);
+        while (await ReadLineAsync(socket, stop) is { } line)
+        {
+            var verb = line.Split(' ', 2)[0].ToUpperInvariant();
+            if (verb != "QUIT")
+            {
+                await SendAsync(socket, verb is "EHLO" or "HELO" ? $"250-{Name}\r\n250 8BITMIME\r\n" : "250 2.0.0 ok\r\n", stop);
+                continue;
+            }
+
+            quitRead.TrySetResult();
+            // Completes (with null) when the client hangs up.
+            var hangUp = ReadLineAsync(socket, stop);
+            await release.WaitAsync(stop);
+            hungUpBeforeReply.TrySetResult(hangUp.IsCompleted);
+            await SendAsync(socket, "221 2.0.0 bye\r\n", stop);
+            await hangUp;
+            return;
+        }
+    });
+
+    /// <summary>
     /// A tiny, honest SMTP dialogue after <paramref name="greeting"/>: EHLO/HELO get
     /// <paramref name="ehlo"/>, STARTTLS gets <paramref name="starttls"/>, QUIT ends, anything else 250.
     /// </summary>
