@@ -241,8 +241,8 @@ internal static class SmtpConversation
     private static async Task QuitAsync(ProbeSmtpClient client, Socket socket, SmtpTranscript transcript, CheckOptions options, TimeProvider time)
     {
         var closing = CloseAsync(client, socket, options.CommandTimeout, time);
-        SmtpClosings.Shared.Track(closing);
-        await Task.WhenAny(closing, transcript.QuitSent).ConfigureAwait(false);
+        // Too many closing apart already (servers holding their reply): this probe waits for its own.
+        await (SmtpClosings.Shared.TryTrack(closing) ? Task.WhenAny(closing, transcript.QuitSent) : closing).ConfigureAwait(false);
     }
 
     private static async Task CloseAsync(ProbeSmtpClient client, Socket socket, TimeSpan bound, TimeProvider time)
