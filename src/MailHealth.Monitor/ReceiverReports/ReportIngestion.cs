@@ -112,8 +112,8 @@ public sealed partial class ReportIngestion(
 
     private async Task<ReportInputRecord> ProcessStoredAsync(ReportRequest request, CancellationToken cancellationToken)
     {
-        var earlier = await storage.RunAsync(ct => log.GetAsync(request.Input, ct), cancellationToken).ConfigureAwait(false);
-        if (earlier is { State: ReportInputState.Processed })
+        var earlier = await storage.RunAsync(ct => log.GetProcessedAsync(request.Input, request.ReceivedAt, ct), cancellationToken).ConfigureAwait(false);
+        if (earlier is not null)
         {
             return earlier;
         }
@@ -127,7 +127,9 @@ public sealed partial class ReportIngestion(
             content = raw;
         }
 
-        return await ProcessAsync(request, content, earlier?.Bytes ?? raw?.Length ?? 0, cancellationToken).ConfigureAwait(false);
+        // The size of an input whose blob is gone is what its record of receipt says.
+        var bytes = raw?.Length ?? (await storage.RunAsync(ct => log.GetAsync(request.Input, null, ct), cancellationToken).ConfigureAwait(false))?.Bytes ?? 0;
+        return await ProcessAsync(request, content, bytes, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stores each report of <paramref name="raw"/>, the input's bytes (null: its blob is gone), and records the outcomes.</summary>
@@ -203,21 +205,29 @@ public sealed partial class ReportIngestion(
         return record;
     }
 
-    /// <summary>The record of an input; null when no input of that id was received.</summary>
-    public Task<ReportInputRecord?> GetAsync(string input, CancellationToken cancellationToken) =>
-        storage.RunAsync(ct => log.GetAsync(input, ct), cancellationToken);
+    /// <summary>
+    /// The record of an input; null when no input of that id was received. Its blob's metadata says
+    /// when it was received, which finds its record in the time index; an input without a blob (a
+    /// door's refusal) has its own record.
+    /// </summary>
+    public async Task<ReportInputRecord?> GetAsync(string input, CancellationToken cancellationToken)
+    {
+        var receipt = await storage.RunAsync(ct => blobs.GetReceiptAsync(input, ct), cancellationToken).ConfigureAwait(false);
+        return await storage.RunAsync(ct => log.GetAsync(input, receipt?.ReceivedAt, ct), cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>A page of the reports of the inputs received in the query's range, newest first.</summary>
     public Task<Storage.Paging.StoredPage<ListedReport>> ListAsync(ReportInputQuery query, CancellationToken cancellationToken) =>
         storage.RunAsync(ct => log.ListAsync(query, ct), cancellationToken);
 
     /// <summary>
-    /// Keeps the input (<see cref="ReportBlobStore.PutAsync"/>); its record when it has one, and
-    /// how to process it. Bytes never kept before have no record (none is read), and are received
-    /// now through <paramref name="door"/>. Bytes kept before are read from the log; when it holds
-    /// nothing of them (a door crashed before recording them, or is processing them right now, or
-    /// retention removed the record), they were received when their blob says, so that every
-    /// record of one input has the same keys.
+    /// Keeps the input (<see cref="ReportBlobStore.PutAsync"/>); its record when it was processed
+    /// before, and how to process it. Bytes never kept before have no record (none is read), and
+    /// are received now through <paramref name="door"/>. Bytes kept before were received when their
+    /// blob says, which finds their record in the time index; when it holds none (a door crashed
+    /// before recording them, or is processing them right now, or retention removed the record, or
+    /// the API queued them), they are processed as received then, so that every record of one
+    /// input has the same keys.
     /// </summary>
     private async Task<(ReportInputRecord? Earlier, ReportRequest Request)> KeepAsync(ReadOnlyMemory<byte> raw, string door, CancellationToken cancellationToken)
     {
@@ -233,14 +243,13 @@ public sealed partial class ReportIngestion(
             return (null, new ReportRequest(blob.Input, now, door));
         }
 
-        var earlier = await storage.RunAsync(ct => log.GetAsync(blob.Input, ct), cancellationToken).ConfigureAwait(false);
-        if (earlier is not null)
-        {
-            return (earlier, new ReportRequest(earlier.Input, earlier.ReceivedAt, earlier.Door));
-        }
-
         var receipt = await storage.RunAsync(ct => blobs.GetReceiptAsync(blob.Input, ct), cancellationToken).ConfigureAwait(false);
-        return (null, new ReportRequest(blob.Input, receipt?.ReceivedAt ?? now, receipt?.Door ?? door));
+        var earlier = await storage.RunAsync(
+            ct => receipt is null ? log.GetAsync(blob.Input, null, ct) : log.GetProcessedAsync(blob.Input, receipt.ReceivedAt, ct),
+            cancellationToken).ConfigureAwait(false);
+        return earlier is not null
+            ? (earlier, new ReportRequest(earlier.Input, earlier.ReceivedAt, earlier.Door))
+            : (null, new ReportRequest(blob.Input, receipt?.ReceivedAt ?? now, receipt?.Door ?? door));
     }
 
     /// <summary>An input that came again: its reports counted the first time, so each stored one is a duplicate now.</summary>

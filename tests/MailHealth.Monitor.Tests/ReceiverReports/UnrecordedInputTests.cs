@@ -40,7 +40,7 @@ public sealed class UnrecordedInputTests(IngestionHarness harness) : IClassFixtu
         var (message, messages) = await ReportOfNewTargetAsync("unrecorded");
         var first = await harness.IngestAsync(message);
         var log = harness.Account.Table(StorageTables.ReportInputs);
-        await foreach (var row in log.QueryAsync<Azure.Data.Tables.TableEntity>(r => r.PartitionKey == first.Input))
+        foreach (var row in await OldLayoutInputs.RowsAsync(harness.Account, first.Input))
         {
             await log.DeleteEntityAsync(row.PartitionKey, row.RowKey);
         }
