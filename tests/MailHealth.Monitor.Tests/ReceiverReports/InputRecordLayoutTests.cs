@@ -1,6 +1,5 @@
 using MailHealth.Monitor.ReceiverReports;
 using MailHealth.Storage.ReceiverReports;
-using MailHealth.Testing;
 using MailHealth.Testing.Reports;
 
 namespace MailHealth.Monitor.Tests.ReceiverReports;
@@ -75,6 +74,25 @@ public sealed class InputRecordLayoutTests(IngestionHarness harness) : IClassFix
         await AssertCountedAndListedOnceAsync("queued");
     }
 
+    [Fact]
+    public async Task InputADoorRefused_IsRecordedOnce_AndRefusedAgainIsFoundProcessed()
+    {
+        // A refusal has no blob: its record of receipt gives the time its outcome is indexed at.
+        var input = ReportBlobStore.InputId("refused twice"u8);
+
+        var first = await harness.Ingestion.RefuseAsync(input, 40_000_000, ReportDoors.Mailbox, "too large", CancellationToken.None);
+        var again = await harness.Ingestion.RefuseAsync(input, 40_000_000, ReportDoors.Mailbox, "too large", CancellationToken.None);
+        var found = await harness.Ingestion.GetAsync(input, CancellationToken.None);
+
+        Assert.Equal((ReportInputState.Processed, first.ReceivedAt, first.ProcessedAt), (again.State, again.ReceivedAt, again.ProcessedAt));
+        Assert.Equal((ReportInputState.Processed, "too large"), (found!.State, Assert.Single(found.Reports).Reason));
+        // Its row of receipt and one outcome in the time index, written once.
+        var rows = await OldLayoutInputs.RowsAsync(harness.Account, input);
+        Assert.Equal([ReverseTimeKeyOf(first) + "|" + input + "|00000", "input"], rows.Select(r => r.RowKey).Order(StringComparer.Ordinal));
+    }
+
+    private static string ReverseTimeKeyOf(ReportInputRecord record) => Storage.Keys.ReverseTime.Key(record.ReceivedAt);
+
     /// <summary>A target <paramref name="name"/> of domain <c>{name}.example</c>, and Google's message of a report for it.</summary>
     private async Task<byte[]> ReportOfNewTargetAsync(string name)
     {
@@ -85,7 +103,6 @@ public sealed class InputRecordLayoutTests(IngestionHarness harness) : IClassFix
     private async Task AssertCountedAndListedOnceAsync(string target)
     {
         Assert.Equal(1, Assert.Single((await harness.Totals.DmarcDaysAsync(target, Day, Day, CancellationToken.None))!).Reports);
-        var listed = await harness.Ingestion.ListAsync(new ReportInputQuery(TestClock.Yesterday, TestClock.Start.AddDays(1)) { PolicyDomain = target + ".example" }, CancellationToken.None);
-        Assert.Equal(ReportOutcomeStatus.Stored, Assert.Single(listed.Items).Report.Status);
+        Assert.Equal(ReportOutcomeStatus.Stored, Assert.Single((await harness.ListAsync(target + ".example")).Items).Report.Status);
     }
 }
