@@ -45,11 +45,11 @@ public sealed partial class ReportIngestion(
     /// <exception cref="StorageUnavailableException">Storage failed: nothing counts that was not committed, and ingesting the input again finishes the job.</exception>
     public async Task<ReportInputRecord> IngestAsync(ReadOnlyMemory<byte> raw, string door, CancellationToken cancellationToken)
     {
-        var (earlier, request) = await KeepAsync(raw, door, cancellationToken).ConfigureAwait(false);
+        var (earlier, request, created) = await KeepAsync(raw, door, cancellationToken).ConfigureAwait(false);
         // The bytes are in hand: the blob is not read back.
         return earlier is { State: ReportInputState.Processed }
             ? Repeated(earlier)
-            : await ProcessAsync(request, raw, raw.Length, cancellationToken).ConfigureAwait(false);
+            : await ProcessAsync(request, raw, raw.Length, firstAttempt: created, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -60,7 +60,7 @@ public sealed partial class ReportIngestion(
     /// </summary>
     public async Task<ReportSubmission> SubmitAsync(ReadOnlyMemory<byte> raw, string door, CancellationToken cancellationToken)
     {
-        var (earlier, request) = await KeepAsync(raw, door, cancellationToken).ConfigureAwait(false);
+        var (earlier, request, _) = await KeepAsync(raw, door, cancellationToken).ConfigureAwait(false);
         var received = earlier;
         if (received is null)
         {
@@ -112,8 +112,8 @@ public sealed partial class ReportIngestion(
 
     private async Task<ReportInputRecord> ProcessStoredAsync(ReportRequest request, CancellationToken cancellationToken)
     {
-        var earlier = await storage.RunAsync(ct => log.GetAsync(request.Input, ct), cancellationToken).ConfigureAwait(false);
-        if (earlier is { State: ReportInputState.Processed })
+        var earlier = await storage.RunAsync(ct => log.GetProcessedAsync(request.Input, request.ReceivedAt, ct), cancellationToken).ConfigureAwait(false);
+        if (earlier is not null)
         {
             return earlier;
         }
@@ -127,11 +127,17 @@ public sealed partial class ReportIngestion(
             content = raw;
         }
 
-        return await ProcessAsync(request, content, earlier?.Bytes ?? raw?.Length ?? 0, cancellationToken).ConfigureAwait(false);
+        // The size of an input whose blob is gone is what its record of receipt says.
+        var bytes = raw?.Length ?? (await storage.RunAsync(ct => log.GetAsync(request.Input, null, ct), cancellationToken).ConfigureAwait(false))?.Bytes ?? 0;
+        return await ProcessAsync(request, content, bytes, firstAttempt: false, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Stores each report of <paramref name="raw"/>, the input's bytes (null: its blob is gone), and records the outcomes.</summary>
-    private async Task<ReportInputRecord> ProcessAsync(ReportRequest request, ReadOnlyMemory<byte>? raw, long bytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores each report of <paramref name="raw"/>, the input's bytes (null: its blob is gone), and
+    /// records the outcomes. <paramref name="firstAttempt"/>: its blob was stored by this call, so
+    /// no attempt before wrote rows of it (<see cref="ReportProcessor.ProcessAsync"/>).
+    /// </summary>
+    private async Task<ReportInputRecord> ProcessAsync(ReportRequest request, ReadOnlyMemory<byte>? raw, long bytes, bool firstAttempt, CancellationToken cancellationToken)
     {
         var outcomes = new List<ReportOutcome>();
         if (raw is not { } content)
@@ -143,7 +149,7 @@ public sealed partial class ReportIngestion(
             var index = 0;
             foreach (var report in new ReportInputReader(parsing.Value).Read(content, cancellationToken))
             {
-                outcomes.Add(await processor.ProcessAsync(report, index++, request, cancellationToken).ConfigureAwait(false));
+                outcomes.Add(await processor.ProcessAsync(report, index++, request, firstAttempt, cancellationToken).ConfigureAwait(false));
             }
         }
 
@@ -203,23 +209,31 @@ public sealed partial class ReportIngestion(
         return record;
     }
 
-    /// <summary>The record of an input; null when no input of that id was received.</summary>
-    public Task<ReportInputRecord?> GetAsync(string input, CancellationToken cancellationToken) =>
-        storage.RunAsync(ct => log.GetAsync(input, ct), cancellationToken);
+    /// <summary>
+    /// The record of an input; null when no input of that id was received. Its blob's metadata says
+    /// when it was received, which finds its record in the time index; an input without a blob (a
+    /// door's refusal) has its own record.
+    /// </summary>
+    public async Task<ReportInputRecord?> GetAsync(string input, CancellationToken cancellationToken)
+    {
+        var receipt = await storage.RunAsync(ct => blobs.GetReceiptAsync(input, ct), cancellationToken).ConfigureAwait(false);
+        return await storage.RunAsync(ct => log.GetAsync(input, receipt?.ReceivedAt, ct), cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>A page of the reports of the inputs received in the query's range, newest first.</summary>
     public Task<Storage.Paging.StoredPage<ListedReport>> ListAsync(ReportInputQuery query, CancellationToken cancellationToken) =>
         storage.RunAsync(ct => log.ListAsync(query, ct), cancellationToken);
 
     /// <summary>
-    /// Keeps the input (<see cref="ReportBlobStore.PutAsync"/>); its record when it has one, and
-    /// how to process it. Bytes never kept before have no record (none is read), and are received
-    /// now through <paramref name="door"/>. Bytes kept before are read from the log; when it holds
-    /// nothing of them (a door crashed before recording them, or is processing them right now, or
-    /// retention removed the record), they were received when their blob says, so that every
-    /// record of one input has the same keys.
+    /// Keeps the input (<see cref="ReportBlobStore.PutAsync"/>); its record when it was processed
+    /// before, how to process it, and whether this call stored its blob. Bytes never kept before have no record (none is read), and
+    /// are received now through <paramref name="door"/>. Bytes kept before were received when their
+    /// blob says, which finds their record in the time index; when it holds none (a door crashed
+    /// before recording them, or is processing them right now, or retention removed the record, or
+    /// the API queued them), they are processed as received then, so that every record of one
+    /// input has the same keys.
     /// </summary>
-    private async Task<(ReportInputRecord? Earlier, ReportRequest Request)> KeepAsync(ReadOnlyMemory<byte> raw, string door, CancellationToken cancellationToken)
+    private async Task<(ReportInputRecord? Earlier, ReportRequest Request, bool Created)> KeepAsync(ReadOnlyMemory<byte> raw, string door, CancellationToken cancellationToken)
     {
         if (raw.Length > MaxInputBytes)
         {
@@ -230,17 +244,16 @@ public sealed partial class ReportIngestion(
         var blob = await storage.RunAsync(ct => blobs.PutAsync(raw, now, door, ct), cancellationToken).ConfigureAwait(false);
         if (blob.Created)
         {
-            return (null, new ReportRequest(blob.Input, now, door));
-        }
-
-        var earlier = await storage.RunAsync(ct => log.GetAsync(blob.Input, ct), cancellationToken).ConfigureAwait(false);
-        if (earlier is not null)
-        {
-            return (earlier, new ReportRequest(earlier.Input, earlier.ReceivedAt, earlier.Door));
+            return (null, new ReportRequest(blob.Input, now, door), true);
         }
 
         var receipt = await storage.RunAsync(ct => blobs.GetReceiptAsync(blob.Input, ct), cancellationToken).ConfigureAwait(false);
-        return (null, new ReportRequest(blob.Input, receipt?.ReceivedAt ?? now, receipt?.Door ?? door));
+        var earlier = await storage.RunAsync(
+            ct => receipt is null ? log.GetAsync(blob.Input, null, ct) : log.GetProcessedAsync(blob.Input, receipt.ReceivedAt, ct),
+            cancellationToken).ConfigureAwait(false);
+        return earlier is not null
+            ? (earlier, new ReportRequest(earlier.Input, earlier.ReceivedAt, earlier.Door), false)
+            : (null, new ReportRequest(blob.Input, receipt?.ReceivedAt ?? now, receipt?.Door ?? door), false);
     }
 
     /// <summary>An input that came again: its reports counted the first time, so each stored one is a duplicate now.</summary>

@@ -16,7 +16,8 @@ namespace MailHealth.Monitor.ReceiverReports;
 /// report's range, under keys of its own and its input's; then its selectors and its domain are
 /// noted, and last one transaction commits its ledger row (inserted only if there is none) with
 /// its day totals. A report whose identity the ledger holds already is a duplicate: its commit
-/// conflicts, writes nothing, and the rows it wrote are removed. Every write before the commit is
+/// conflicts, writes nothing, and the rows it wrote are removed (or none are written, when the
+/// ledger was read first: <see cref="RecentLedgerKeys"/>). Every write before the commit is
 /// an upsert of the same keys and values when done again, and nothing counts until the commit: a
 /// crash anywhere and a retry give the same totals. A report that turns out invalid part way has
 /// what it wrote removed.
@@ -55,16 +56,21 @@ public sealed class ReportProcessor(
     /// </summary>
     internal int SourcesPerTally { get; set; } = 50_000;
 
+    /// <summary>The reports this process found in the ledger lately: one of them in other bytes is likely a duplicate.</summary>
+    private readonly RecentLedgerKeys ledgered = new();
+
     /// <summary>Called at each step of a report's storing (<c>tally</c> after a tally is written, <c>commit</c> before the commit, <c>committed</c> after it): a test's way to fail the process there.</summary>
     internal Func<string, CancellationToken, Task>? Fault { get; set; }
 
     /// <summary>
     /// Stores <paramref name="report"/>, report <paramref name="index"/> of <paramref name="input"/>,
     /// reading its records; its outcome. Throws when storage fails (nothing is counted then, and
-    /// processing the input again finishes the job).
+    /// processing the input again finishes the job). <paramref name="firstAttempt"/>: no attempt
+    /// before this one can have written rows under the input's keys (its blob was stored by this
+    /// very call, and rows are written only after it).
     /// </summary>
     /// <exception cref="StorageUnavailableException">Storage did not let the report be stored: process the input again later.</exception>
-    public async Task<ReportOutcome> ProcessAsync(ReceivedReport report, int index, ReportRequest input, CancellationToken cancellationToken)
+    public async Task<ReportOutcome> ProcessAsync(ReceivedReport report, int index, ReportRequest input, bool firstAttempt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(input);
@@ -92,10 +98,22 @@ public sealed class ReportProcessor(
         // The ledger is not asked first whether the identity is stored: its commit inserts the
         // ledger row only if there is none, and a conflict says duplicate. A new report (the usual
         // case) saves a read; a re-delivered one writes rows under its own input's keys, which
-        // count for nothing and go when its commit conflicts (EarlierAsync).
+        // count for nothing and go when its commit conflicts (EarlierAsync). Unless this process
+        // found the identity in the ledger lately and no attempt wrote rows of this input: then
+        // one read tells a duplicate, which writes nothing (a retried input goes the usual way,
+        // which removes what its attempt before wrote).
+        var committedBefore = firstAttempt && ledgered.Contains(identity.Key)
+            ? await storage.RunAsync(ct => ledger.GetAsync(identity.PolicyDomain, identity.Key, ct), cancellationToken).ConfigureAwait(false)
+            : null;
+        if (committedBefore?.Input == input.Input)
+        {
+            // This very input, from another door at once: the usual way says stored.
+            committedBefore = null;
+        }
+
         return report.Aggregate is { } aggregate
-            ? await StoreDmarcAsync(report, aggregate, identity, outcome, input, cancellationToken).ConfigureAwait(false)
-            : await StoreTlsAsync(report, report.Tls!, identity, outcome, input, cancellationToken).ConfigureAwait(false);
+            ? await StoreDmarcAsync(report, aggregate, identity, outcome, input, committedBefore, cancellationToken).ConfigureAwait(false)
+            : await StoreTlsAsync(report, report.Tls!, identity, outcome, input, committedBefore, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Why a readable report cannot be stored: a policy domain that is no domain name, a range of too many days, or one that ended before the days kept.</summary>
@@ -120,7 +138,8 @@ public sealed class ReportProcessor(
             : null;
     }
 
-    private async Task<ReportOutcome> StoreDmarcAsync(ReceivedReport report, AggregateReport aggregate, ReportIdentity identity, ReportOutcome outcome, ReportRequest input, CancellationToken cancellationToken)
+    /// <summary>Reads the aggregate report's records and stores them; <paramref name="committedBefore"/>: the report is a duplicate of that one, its records are read (they may make it invalid) and nothing written.</summary>
+    private async Task<ReportOutcome> StoreDmarcAsync(ReceivedReport report, AggregateReport aggregate, ReportIdentity identity, ReportOutcome outcome, ReportRequest input, StoredReport? committedBefore, CancellationToken cancellationToken)
     {
         var days = ReportDays.Spread(identity.Begin, identity.End);
         var tally = new Dictionary<string, DmarcCounts>(StringComparer.Ordinal);
@@ -149,7 +168,11 @@ public sealed class ReportProcessor(
             NoteSelectors(record, identity.PolicyDomain, signers);
             if (tally.Count >= SourcesPerTally)
             {
-                await WriteTallyAsync(identity, input, tallies++, days, tally, cancellationToken).ConfigureAwait(false);
+                if (committedBefore is null)
+                {
+                    await WriteTallyAsync(identity, input, tallies++, days, tally, cancellationToken).ConfigureAwait(false);
+                }
+
                 counted += tally.Count;
                 tally.Clear();
             }
@@ -167,6 +190,12 @@ public sealed class ReportProcessor(
             return outcome with { Reason = report.Reason };
         }
 
+        outcome = outcome with { Messages = total.Messages, DmarcPass = total.DmarcPass };
+        if (committedBefore is not null)
+        {
+            return await DuplicateAsync(outcome, committedBefore, cancellationToken).ConfigureAwait(false);
+        }
+
         if (tally.Count > 0)
         {
             await WriteTallyAsync(identity, input, tallies, days, tally, cancellationToken).ConfigureAwait(false);
@@ -174,7 +203,7 @@ public sealed class ReportProcessor(
         }
 
         var stored = Stored(identity, input, report, records, counted) with { Dmarc = total };
-        (outcome, var committed) = await CommitAsync(stored, signers, outcome with { Messages = total.Messages, DmarcPass = total.DmarcPass }, cancellationToken).ConfigureAwait(false);
+        (outcome, var committed) = await CommitAsync(stored, signers, outcome, cancellationToken).ConfigureAwait(false);
         if (committed && naming is not null)
         {
             // After the commit: the report counts whatever becomes of its names, and naming waits
@@ -187,14 +216,10 @@ public sealed class ReportProcessor(
         return outcome;
     }
 
-    private async Task<ReportOutcome> StoreTlsAsync(ReceivedReport report, TlsReport tls, ReportIdentity identity, ReportOutcome outcome, ReportRequest input, CancellationToken cancellationToken)
+    /// <summary>Stores the TLS report's counts; <paramref name="committedBefore"/>: the report is a duplicate of that one, and nothing is written.</summary>
+    private async Task<ReportOutcome> StoreTlsAsync(ReceivedReport report, TlsReport tls, ReportIdentity identity, ReportOutcome outcome, ReportRequest input, StoredReport? committedBefore, CancellationToken cancellationToken)
     {
-        var counts = TlsSessionCounts.Of(tls);
         var total = new TlsSessionCounts(tls.Policies.Sum(p => (double)p.SuccessfulSessions), tls.Policies.Sum(p => (double)p.FailedSessions));
-        var days = ReportDays.Spread(identity.Begin, identity.End);
-        await storage.RunAsync(ct => tlsResults.WriteAsync(identity.PolicyDomain, identity.Key, input.Input, days, counts, ct), cancellationToken).ConfigureAwait(false);
-        await FaultAsync("tally", cancellationToken).ConfigureAwait(false);
-        var stored = Stored(identity, input, report, tls.Policies.Count, sources: 0) with { Tls = total };
         outcome = outcome with
         {
             Records = tls.Policies.Count,
@@ -202,6 +227,16 @@ public sealed class ReportProcessor(
             SuccessfulSessions = total.Successful,
             FailedSessions = total.Failed,
         };
+        if (committedBefore is not null)
+        {
+            return await DuplicateAsync(outcome, committedBefore, cancellationToken).ConfigureAwait(false);
+        }
+
+        var counts = TlsSessionCounts.Of(tls);
+        var days = ReportDays.Spread(identity.Begin, identity.End);
+        await storage.RunAsync(ct => tlsResults.WriteAsync(identity.PolicyDomain, identity.Key, input.Input, days, counts, ct), cancellationToken).ConfigureAwait(false);
+        await FaultAsync("tally", cancellationToken).ConfigureAwait(false);
+        var stored = Stored(identity, input, report, tls.Policies.Count, sources: 0) with { Tls = total };
         return (await CommitAsync(stored, [], outcome, cancellationToken).ConfigureAwait(false)).Outcome;
     }
 
@@ -219,6 +254,7 @@ public sealed class ReportProcessor(
 
         await FaultAsync("commit", cancellationToken).ConfigureAwait(false);
         var earlier = await storage.RunAsync(ct => ledger.CommitAsync(stored with { CommittedAt = time.GetUtcNow() }, ct), cancellationToken).ConfigureAwait(false);
+        ledgered.Add(stored.Key);
         if (earlier is not null)
         {
             // Committed before: by this input (an attempt that crashed after its commit, or another
@@ -259,13 +295,23 @@ public sealed class ReportProcessor(
                 ? sources.DeleteAsync(earlier.PolicyDomain, earlier.Key, input.Input, earlier.Days, ct)
                 : tlsResults.DeleteAsync(earlier.PolicyDomain, earlier.Key, input.Input, earlier.Days, ct),
             cancellationToken).ConfigureAwait(false);
-        return outcome with
+        return Duplicate(outcome, earlier);
+    }
+
+    /// <summary>The outcome of a report found committed by another input before any row of it was written: a duplicate, with the targets of its domain as a commit would have named them.</summary>
+    private async Task<ReportOutcome> DuplicateAsync(ReportOutcome outcome, StoredReport earlier, CancellationToken cancellationToken)
+    {
+        var monitoring = await storage.RunAsync(ct => targets.OfAsync(earlier.PolicyDomain, ct), cancellationToken).ConfigureAwait(false);
+        return Duplicate(outcome with { Targets = monitoring }, earlier);
+    }
+
+    private static ReportOutcome Duplicate(ReportOutcome outcome, StoredReport earlier) =>
+        outcome with
         {
             Status = ReportOutcomeStatus.Duplicate,
             Reason = string.Create(CultureInfo.InvariantCulture, $"the same report (organisation, id, domain and range) was stored from input {earlier.Input[..12]}, received {earlier.ReceivedAt:yyyy-MM-dd HH:mm:ss} UTC; it counts once"),
             DuplicateOf = earlier.Input,
         };
-    }
 
     /// <summary>
     /// Writes a tally as rows of at most <see cref="SourcesPerRow"/> addresses, at most

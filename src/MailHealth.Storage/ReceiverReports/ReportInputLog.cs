@@ -8,11 +8,16 @@ using MailHealth.Storage.Tables;
 namespace MailHealth.Storage.ReceiverReports;
 
 /// <summary>
-/// Every report input and what became of it, table <c>{prefix}reportinputs</c>: partition = the
-/// input's id, row <c>input</c> (when and how it came, its size, whether it was processed) and
-/// row <c>r{nnnnn}</c> per report found in it (<see cref="ReportOutcome"/>); and the same outcomes
-/// by time, partition <c>m{yyyyMM}</c> of the time it was received, row
-/// <c>{rev(received)}|{input}|{nnnnn}</c>, newest first, for listing what arrived.
+/// Every report input and what became of it, table <c>{prefix}reportinputs</c> (docs/storage.md,
+/// "Receivers' reports"). The record of a processed input is its outcomes in the time index:
+/// partition <c>m{yyyyMM}</c> of the time it was received, row <c>{rev(received)}|{input}|{nnnnn}</c>
+/// per report found in it (<see cref="ReportOutcome"/>), newest first for listing what arrived,
+/// each row carrying the input's door, size, processing time and how many outcomes it has
+/// (<c>Reports</c>), so one write records it and, given when it was received (its blob says), one
+/// key range reads it back. The input's own partition (its id) holds row <c>input</c> only for an
+/// input recorded before it is processed (the API's queued inputs, a door's refusals) or one that
+/// holds no report; inputs processed before this layout have there row <c>input</c> and a row
+/// <c>r{nnnnn}</c> per report, and their time-index rows have no <c>Reports</c> column.
 /// </summary>
 public sealed class ReportInputLog(StorageAccount account)
 {
@@ -42,12 +47,73 @@ public sealed class ReportInputLog(StorageAccount account)
         }
         catch (StorageConcurrencyException)
         {
-            return (await GetAsync(input.Input, cancellationToken) ?? input, false);
+            return (await GetAsync(input.Input, null, cancellationToken) ?? input, false);
         }
     }
 
-    /// <summary>The input and its outcomes: one partition read; null when it was never received.</summary>
-    public async Task<ReportInputRecord?> GetAsync(string input, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The input and its outcomes; null when it was never recorded. <paramref name="receivedAt"/>,
+    /// when known (its blob's metadata), finds a processed input in the time index (one key range);
+    /// otherwise, or when the index holds no record of it there, the input's own partition is read
+    /// (recorded received, or processed before the time index held whole records), and a received
+    /// input's time-index rows are looked for at the time that partition gives.
+    /// </summary>
+    public async Task<ReportInputRecord?> GetAsync(string input, DateTimeOffset? receivedAt, CancellationToken cancellationToken = default)
+    {
+        if (receivedAt is { } at && (await IndexedAsync(input, at, cancellationToken)).Record is { } processed)
+        {
+            return processed;
+        }
+
+        var own = await OwnAsync(input, cancellationToken);
+        return own is { State: ReportInputState.Received } && own.ReceivedAt != receivedAt
+            && (await IndexedAsync(input, own.ReceivedAt, cancellationToken)).Record is { } done
+            ? done
+            : own;
+    }
+
+    /// <summary>
+    /// The record of input <paramref name="input"/> received at <paramref name="receivedAt"/> when it
+    /// was processed; null when it was not (yet). One key range of the time index, and the input's
+    /// own partition only when the index holds its rows in the layout before (no <c>Reports</c>).
+    /// </summary>
+    public async Task<ReportInputRecord?> GetProcessedAsync(string input, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    {
+        var (record, indexed) = await IndexedAsync(input, receivedAt, cancellationToken);
+        return record is null && indexed && await OwnAsync(input, cancellationToken) is { State: ReportInputState.Processed } earlier ? earlier : record;
+    }
+
+    /// <summary>
+    /// The input's rows in the time index: its record when they are all there (each says how many
+    /// there are; an input of more than 100 reports is written in several transactions, and a crash
+    /// between them leaves it unprocessed), and whether any row of it is there at all.
+    /// </summary>
+    private async Task<(ReportInputRecord? Record, bool Indexed)> IndexedAsync(string input, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var prefix = IndexRowPrefix(receivedAt, input);
+        var rows = await TableOperations.ListAsync(table, TableOperations.RangeFilter(MonthPartition(MonthOf(receivedAt)), prefix, TableOperations.PrefixEnd(prefix)), cancellationToken);
+        var outcomes = rows.Where(r => r.GetInt32("Reports") is not null).ToList();
+        if (outcomes.Count == 0 || outcomes.Count < outcomes[0].GetInt32("Reports"))
+        {
+            return (null, rows.Count > 0);
+        }
+
+        var first = outcomes[0];
+        var record = new ReportInputRecord
+        {
+            Input = input,
+            ReceivedAt = first.GetDateTimeOffset("ReceivedAt") ?? receivedAt,
+            Door = first.GetString("Door"),
+            Bytes = first.GetInt64("Bytes") ?? 0,
+            State = ReportInputState.Processed,
+            ProcessedAt = first.GetDateTimeOffset("ProcessedAt"),
+            Reports = [.. outcomes.Select(ReadOutcome)],
+        };
+        return (record, true);
+    }
+
+    /// <summary>The input's own partition: its <c>input</c> row and, in the layout before, its outcomes; null when it has none.</summary>
+    private async Task<ReportInputRecord?> OwnAsync(string input, CancellationToken cancellationToken)
     {
         var rows = await TableOperations.ListAsync(table, TableClient.CreateQueryFilter($"PartitionKey eq {input}"), cancellationToken);
         var head = rows.FirstOrDefault(r => r.RowKey == InputRow);
@@ -73,24 +139,27 @@ public sealed class ReportInputLog(StorageAccount account)
     }
 
     /// <summary>
-    /// Records the outcomes of a processed input: the time index first, then the input's own rows
-    /// with its <c>input</c> row last, so an input reads as processed only once all are written.
-    /// Upserts: done again after a crash, it writes the same rows.
+    /// Records a processed input: its outcomes in the time index, each row saying how many there
+    /// are, in one transaction (one more per 100 reports). An input that holds no report, which the
+    /// index would not show, is its own partition's <c>input</c> row. Upserts: done again after a
+    /// crash, it writes the same rows. An <c>input</c> row that says received stays so: reading
+    /// (<see cref="GetAsync"/>) finds the outcomes through the time it gives.
     /// </summary>
     public async Task CompleteAsync(ReportInputRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
+        if (record.Reports.Count == 0)
+        {
+            await TableOperations.SubmitAsync(table, [new TableTransactionAction(TableTransactionActionType.UpsertReplace, InputEntity(record with { State = ReportInputState.Processed }))], cancellationToken);
+            return;
+        }
+
         var month = MonthPartition(MonthOf(record.ReceivedAt));
+        var prefix = IndexRowPrefix(record.ReceivedAt, record.Input);
         var byTime = record.Reports
-            .Select(o => new TableTransactionAction(TableTransactionActionType.UpsertReplace, OutcomeEntity(month, $"{ReverseTime.Key(record.ReceivedAt)}|{record.Input}|{Index(o)}", o, record)))
+            .Select(o => new TableTransactionAction(TableTransactionActionType.UpsertReplace, IndexEntity(month, prefix + Index(o), o, record)))
             .ToList();
         await TableOperations.SubmitAsync(table, byTime, cancellationToken);
-
-        var own = record.Reports
-            .Select(o => new TableTransactionAction(TableTransactionActionType.UpsertReplace, OutcomeEntity(record.Input, OutcomePrefix + Index(o), o, record)))
-            .Append(new TableTransactionAction(TableTransactionActionType.UpsertReplace, InputEntity(record with { State = ReportInputState.Processed })))
-            .ToList();
-        await TableOperations.SubmitAsync(table, own, cancellationToken);
     }
 
     /// <summary>
@@ -150,6 +219,9 @@ public sealed class ReportInputLog(StorageAccount account)
 
     private static string MonthPartition(DateOnly month) => "m" + month.ToString("yyyyMM", CultureInfo.InvariantCulture);
 
+    /// <summary>Where an input's rows start in its month's partition of the time index: its reversed receipt time and its id.</summary>
+    private static string IndexRowPrefix(DateTimeOffset receivedAt, string input) => $"{ReverseTime.Key(receivedAt)}|{input}|";
+
     private static string Index(ReportOutcome outcome) => outcome.Index.ToString("D5", CultureInfo.InvariantCulture);
 
     private static TableEntity InputEntity(ReportInputRecord record) => new TableEntity(record.Input, InputRow)
@@ -162,13 +234,18 @@ public sealed class ReportInputLog(StorageAccount account)
         ["Reports"] = record.Reports.Count,
     }.WithoutNulls();
 
-    private static TableEntity OutcomeEntity(string partition, string row, ReportOutcome outcome, ReportInputRecord record)
+    /// <summary>An outcome in the time index, with what the input's record needs besides (<see cref="IndexedAsync"/>).</summary>
+    private static TableEntity IndexEntity(string partition, string row, ReportOutcome outcome, ReportInputRecord record)
     {
         var warnings = string.Join('\n', outcome.Warnings);
         return new TableEntity(partition, row)
         {
             ["Input"] = record.Input,
             ["ReceivedAt"] = record.ReceivedAt,
+            ["Door"] = record.Door,
+            ["Bytes"] = record.Bytes,
+            ["ProcessedAt"] = record.ProcessedAt,
+            ["Reports"] = record.Reports.Count,
             ["Index"] = outcome.Index,
             ["Part"] = Cut(outcome.Part),
             ["Kind"] = outcome.Kind,

@@ -68,6 +68,10 @@ public sealed class IngestionHarness : IAsyncLifetime
             rows.Where(r => r.Dkim == "pass" || r.Spf == "pass").Sum(r => double.Parse(r.Count!, System.Globalization.CultureInfo.InvariantCulture)));
     }
 
+    /// <summary>The first page of what arrived for <paramref name="domain"/> from the day before this test process started.</summary>
+    public Task<Storage.Paging.StoredPage<ListedReport>> ListAsync(string domain) =>
+        Ingestion.ListAsync(new ReportInputQuery(TestClock.Yesterday, TestClock.Start.AddDays(1)) { PolicyDomain = domain }, CancellationToken.None);
+
     public async Task<int> BlobCountAsync()
     {
         var count = 0;

@@ -63,6 +63,9 @@ public sealed class ReportCrashTests(IngestionHarness harness) : IClassFixture<I
         Assert.Equal(messages, sources.Sum(s => s.Counts.Messages));
         // The retry wrote the same rows again, none beside them: one per tally (its sources packed).
         Assert.Equal(Tallies(spec, 3), (await harness.RowsAsync(StorageTables.DmarcSources, domain)).Count);
+        // Recorded once, when first received, and listed once.
+        Assert.Equal(ReportOutcomeStatus.Stored, Assert.Single((await harness.ListAsync(domain)).Items).Report.Status);
+        Assert.Single(await OldLayoutInputs.RowsAsync(harness.Account, ReportBlobStore.InputId(message)));
     }
 
     [Fact]

@@ -122,8 +122,12 @@ public sealed class ReportIngestionTests(IngestionHarness harness) : IClassFixtu
         var first = await harness.IngestAsync(Containers.Gzip(json));
         var rowsBefore = await harness.RowsAsync(StorageTables.TlsResults, "tls-again.example");
 
-        // The same report uncompressed: another input, the same identity.
-        var redelivered = await harness.IngestAsync(json);
+        // The same report uncompressed: another input, the same identity; posted, so a worker
+        // processes it after its blob was stored (not known to be its first attempt): its rows
+        // are written, its commit conflicts, and they go.
+        var submitted = await harness.Ingestion.SubmitAsync(json, ReportDoors.Api, CancellationToken.None);
+        await harness.Monitor.DrainAsync();
+        var redelivered = (await harness.Ingestion.GetAsync(submitted.Record.Input, CancellationToken.None))!;
 
         Assert.Equal(ReportOutcomeStatus.Stored, Assert.Single(first.Reports).Status);
         Assert.Equal((ReportOutcomeStatus.Duplicate, first.Input), (Assert.Single(redelivered.Reports).Status, redelivered.Reports[0].DuplicateOf));
@@ -132,6 +136,44 @@ public sealed class ReportIngestionTests(IngestionHarness harness) : IClassFixtu
         // Its rows were written before its commit conflicted, and removed then: only the first input's are left.
         var rowsAfter = await harness.RowsAsync(StorageTables.TlsResults, "tls-again.example");
         Assert.Equal(rowsBefore.Select(r => r.RowKey).Order(), rowsAfter.Select(r => r.RowKey).Order());
+    }
+
+    [Fact]
+    public async Task ReportThisProcessStored_RedeliveredInOtherBytes_IsADuplicateFromOneRead_WithNothingWritten()
+    {
+        await harness.Monitor.AddTargetAsync("seen", "seen.example");
+        var spec = IngestionHarness.Google("seen.example", rows: 20, sources: 6);
+        var (messages, passed) = IngestionHarness.Expected(spec);
+        var first = await harness.IngestAsync(Reporters.GoogleMessage(spec));
+        var rowsBefore = await harness.RowsAsync(StorageTables.DmarcSources, "seen.example");
+        var processor = harness.Monitor.Get<ReportProcessor>();
+        var steps = new List<string>();
+        processor.Fault = (step, _) =>
+        {
+            steps.Add(step);
+            return Task.CompletedTask;
+        };
+        ReportInputRecord redelivered;
+        try
+        {
+            // The same report in another container, new bytes: this process committed its identity.
+            redelivered = await harness.IngestAsync(Reporters.MicrosoftMessage(spec));
+        }
+        finally
+        {
+            processor.Fault = null;
+        }
+
+        var duplicate = Assert.Single(redelivered.Reports);
+        Assert.Equal((ReportOutcomeStatus.Duplicate, first.Input), (duplicate.Status, duplicate.DuplicateOf));
+        // Its records read all the same, and its targets named as a commit would.
+        Assert.Equal((20L, messages, passed), (duplicate.Records, duplicate.Messages, duplicate.DmarcPass));
+        Assert.Equal(["seen"], duplicate.Targets);
+        // No tally written, no commit tried: the ledger's row said duplicate first.
+        Assert.Empty(steps);
+        Assert.Equal(rowsBefore.Select(r => r.RowKey), (await harness.RowsAsync(StorageTables.DmarcSources, "seen.example")).Select(r => r.RowKey));
+        var day = Assert.Single((await harness.Totals.DmarcDaysAsync("seen", Day, Day, CancellationToken.None))!);
+        Assert.Equal((1, messages), (day.Reports, day.Counts.Messages));
     }
 
     [Fact]

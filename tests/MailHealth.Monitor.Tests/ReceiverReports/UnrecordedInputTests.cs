@@ -1,7 +1,6 @@
 using MailHealth.Monitor.ReceiverReports;
 using MailHealth.Storage.Configuration;
 using MailHealth.Storage.ReceiverReports;
-using MailHealth.Testing;
 using MailHealth.Testing.Reports;
 
 namespace MailHealth.Monitor.Tests.ReceiverReports;
@@ -31,7 +30,7 @@ public sealed class UnrecordedInputTests(IngestionHarness harness) : IClassFixtu
         Assert.All(records, r => Assert.Equal(receipt!.ReceivedAt, r.ReceivedAt));
         await AssertCountedOnceAsync("twice", messages);
         Assert.Single(await harness.RowsAsync(StorageTables.DmarcSources, "twice.example"));
-        Assert.Single((await ListAsync("twice.example")).Items);
+        Assert.Single((await harness.ListAsync("twice.example")).Items);
     }
 
     [Fact]
@@ -40,7 +39,7 @@ public sealed class UnrecordedInputTests(IngestionHarness harness) : IClassFixtu
         var (message, messages) = await ReportOfNewTargetAsync("unrecorded");
         var first = await harness.IngestAsync(message);
         var log = harness.Account.Table(StorageTables.ReportInputs);
-        await foreach (var row in log.QueryAsync<Azure.Data.Tables.TableEntity>(r => r.PartitionKey == first.Input))
+        foreach (var row in await OldLayoutInputs.RowsAsync(harness.Account, first.Input))
         {
             await log.DeleteEntityAsync(row.PartitionKey, row.RowKey);
         }
@@ -54,7 +53,7 @@ public sealed class UnrecordedInputTests(IngestionHarness harness) : IClassFixtu
         Assert.Equal((first.ReceivedAt, first.Door), (again.ReceivedAt, again.Door));
         Assert.Equal(ReportInputState.Processed, (await harness.Ingestion.GetAsync(first.Input, CancellationToken.None))!.State);
         await AssertCountedOnceAsync("unrecorded", messages);
-        Assert.Single((await ListAsync("unrecorded.example")).Items);
+        Assert.Single((await harness.ListAsync("unrecorded.example")).Items);
     }
 
     [Fact]
@@ -92,7 +91,4 @@ public sealed class UnrecordedInputTests(IngestionHarness harness) : IClassFixtu
         var day = Assert.Single((await harness.Totals.DmarcDaysAsync(target, Day, Day, CancellationToken.None))!);
         Assert.Equal((1, messages), (day.Reports, day.Counts.Messages));
     }
-
-    private Task<Storage.Paging.StoredPage<ListedReport>> ListAsync(string domain) =>
-        harness.Ingestion.ListAsync(new ReportInputQuery(TestClock.Yesterday, TestClock.Start.AddDays(1)) { PolicyDomain = domain }, CancellationToken.None);
 }

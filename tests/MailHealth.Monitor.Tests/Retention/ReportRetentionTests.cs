@@ -46,7 +46,10 @@ public sealed class ReportRetentionTests : IAsyncLifetime
         await Monitor.AddTargetAsync("kept", "kept.example");
         var old = Report("kept.example", OldDay);
         var oldInput = await IngestAsync(Reporters.GoogleMessage(old));
-        await IngestAsync(Reporters.GoogleMessage(Report("gone.example", OldDay)));
+        var goneInput = await IngestAsync(Reporters.GoogleMessage(Report("gone.example", OldDay)));
+        // One input recorded as deployed tenants hold those from before the time index held whole records.
+        var account = Monitor.Get<StorageAccount>();
+        await OldLayoutInputs.RewriteAsync(account, goneInput.Input);
         _time.Advance(Later);
         var newDay = OldDay + Later - TimeSpan.FromDays(1);
         await IngestAsync(Reporters.GoogleMessage(Report("kept.example", newDay)));
@@ -61,7 +64,6 @@ public sealed class ReportRetentionTests : IAsyncLifetime
         Assert.Empty((await totals.DmarcSourcesAsync("kept", DayOf(OldDay), CancellationToken.None))!);
         Assert.Equal(3, (await totals.DmarcSourcesAsync("kept", DayOf(newDay), CancellationToken.None))!.Count);
         // Nothing of the domain whose reports were all old is left, the domain index included.
-        var account = Monitor.Get<StorageAccount>();
         foreach (var table in new[] { StorageTables.DmarcSources, StorageTables.Reports })
         {
             await foreach (var row in account.Table(table).QueryAsync<Azure.Data.Tables.TableEntity>(_ => true))
@@ -74,6 +76,9 @@ public sealed class ReportRetentionTests : IAsyncLifetime
         // The old input is gone with its month: its record and its blob.
         Assert.Null(await Monitor.Get<ReportIngestion>().GetAsync(oldInput.Input, CancellationToken.None));
         Assert.False(await account.ReportContainer.GetBlobClient(ReportBlobStore.BlobName(oldInput.Input)).ExistsAsync());
+        // Both layouts' records are gone, every row of them.
+        Assert.Empty(await OldLayoutInputs.RowsAsync(account, oldInput.Input));
+        Assert.Empty(await OldLayoutInputs.RowsAsync(account, goneInput.Input));
 
         // The purged report delivered again, in another container: refused, not counted again.
         var again = await IngestAsync(Reporters.MicrosoftMessage(old));
