@@ -14,8 +14,9 @@ using MailHealth.Testing;
 // [N] [--only like|full|profile], issue 17's side-by-side on the internet-like fleet instead
 // (InternetBench; eng/peers/fleet.sh start first). With --serve [N] [--cycles K] [--interval MIN],
 // `mailhealth serve` on Azurite with the fleet's first N domains for K scheduled cycles (ServeAtScale).
+// --cli DLL runs another build of the CLI than artifacts/mailhealth (a before/after pair).
 // Numbers are sizes, except the value of an option that takes one.
-string[] valued = ["--concurrency", "--repeat", "--per-check", "--only", "--cycles", "--interval"];
+string[] valued = ["--concurrency", "--repeat", "--per-check", "--only", "--cycles", "--interval", "--cli"];
 var given = args.Where((a, i) => int.TryParse(a, out _) && (i == 0 || !valued.Contains(args[i - 1])))
     .Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
 var sizes = given.Count > 0 ? given : [100, 1000];
@@ -41,7 +42,8 @@ if (perCheckAt >= 0)
 }
 
 // The CLI as eng/run.sh publishes it (ReadyToRun, for this machine's runtime).
-var cli = Path.Combine(Peers.RepoRoot, "artifacts/mailhealth/mailhealth.dll");
+var cliAt = Array.IndexOf(args, "--cli");
+var cli = cliAt >= 0 ? Path.GetFullPath(args[cliAt + 1]) : Path.Combine(Peers.RepoRoot, "artifacts/mailhealth/mailhealth.dll");
 if (!File.Exists(cli))
 {
     Console.Error.WriteLine($"publish the CLI first, as eng/run.sh does: dotnet publish src/MailHealth.Cli -c Release --use-current-runtime --self-contained false -o artifacts/mailhealth ({cli} is missing)");

@@ -169,7 +169,12 @@ internal static partial class ServeAtScale
             {
                 if (errors.Count > 0)
                 {
-                    Console.WriteLine($"  serve wrote {errors.Count} error line(s); the first: {errors[0]}");
+                    // Each line's start: a warning's first line says what failed, its stack trace follows on the same line.
+                    Console.WriteLine($"  serve wrote {errors.Count} error line(s):");
+                    foreach (var line in errors.Take(20))
+                    {
+                        Console.WriteLine("    " + (line.Length > 400 ? line[..400] + " ..." : line));
+                    }
                 }
             }
         }

@@ -48,6 +48,10 @@ public sealed class DnsResolver
         // ones too (RFC 2308), which a fleet shares as often (its providers' AAAA, TLSA, the
         // DMARC tree walk's upper names, unlisted addresses in a blocklist).
         lookupOptions.UseCache = false;
+        // Error replies come back as responses. DnsClient (1.8) still throws and catches a
+        // DnsResponseException of its own for every reply whose RCODE is not NOERROR, NXDOMAIN
+        // included, whatever these settings: the runtime's exception counter counts each, and it
+        // is not a failure (docs/operations.md, "CPU").
         lookupOptions.ThrowDnsErrors = false;
         lookupOptions.ContinueOnDnsError = true;
         // An empty answer is an answer (NODATA), not a reason to ask the next server.

@@ -120,10 +120,12 @@ public sealed class TargetRunService(
     private async Task<IReadOnlyList<ChangeEvent>> RecordChangesAsync(RunId runId, Report report, CancellationToken cancellationToken)
     {
         var fingerprint = FingerprintReader.Read(report);
-        var previous = await fingerprints.GetPreviousAsync(runId, cancellationToken).ConfigureAwait(false);
+        // One read of the row: the save writes on its ETag instead of reading it again.
+        var stored = await fingerprints.ReadAsync(runId.TargetId, cancellationToken).ConfigureAwait(false);
+        var previous = stored.Before(runId);
         var events = ChangeDetector.Compare(previous?.Fingerprint, fingerprint, runId.TargetId, runId.ToString(), report.FinishedAt);
         await changes.AddAsync(events, cancellationToken).ConfigureAwait(false);
-        await fingerprints.SaveAsync(runId, ChangeDetector.Carry(previous?.Fingerprint, fingerprint), cancellationToken).ConfigureAwait(false);
+        await fingerprints.SaveAsync(runId, ChangeDetector.Carry(previous?.Fingerprint, fingerprint), stored, cancellationToken).ConfigureAwait(false);
         return events;
     }
 

@@ -27,7 +27,8 @@ public sealed class AlertStore(StorageAccount account)
     private const string StatePrefix = "a_";
     private const string TransitionPrefix = "t_";
 
-    // Outside the a_ and t_ ranges: the slot of the newest run the target's alerts include.
+    // Between the a_ and t_ ranges, so that the states and it are one range (GetStateAsync): the
+    // slot of the newest run the target's alerts include.
     private const string EvaluatedRow = "e_evaluated";
     private readonly TableClient table = account.Table(StorageTables.Alerts);
     private readonly TableClient index = account.Table(StorageTables.AlertIndex);
@@ -116,11 +117,18 @@ public sealed class AlertStore(StorageAccount account)
     private static TableTransactionAction TransitionAction(string partition, AlertTransition transition) =>
         new(TableTransactionActionType.UpsertReplace, TransitionEntity(partition, transition));
 
-    /// <summary>Every alert state of a target and its evaluation marker (which run the states already include).</summary>
+    /// <summary>
+    /// Every alert state of a target and its evaluation marker (which run the states already
+    /// include), in one request: the states' key range and the marker are next to each other,
+    /// [a_, e_evaluated], below the transitions' t_ rows, so a run reads them as one range
+    /// instead of a query and a point read.
+    /// </summary>
     public async Task<TargetAlertState> GetStateAsync(string targetId, CancellationToken cancellationToken = default)
     {
-        var alerts = await GetOfTargetAsync(targetId, cancellationToken);
-        var marker = await TableOperations.GetAsync(table, Partition(targetId), EvaluatedRow, cancellationToken);
+        var filter = TableOperations.RangeFilter(Partition(targetId), StatePrefix, TableOperations.PrefixEnd(EvaluatedRow));
+        var rows = await TableOperations.ListAsync(table, filter, cancellationToken);
+        var marker = rows.Find(r => r.RowKey == EvaluatedRow);
+        var alerts = rows.Where(r => r.RowKey.StartsWith(StatePrefix, StringComparison.Ordinal)).Select(FromEntity).ToList();
         return new TargetAlertState(alerts, marker?.GetDateTimeOffset("Slot"), marker?.ETag.ToString());
     }
 

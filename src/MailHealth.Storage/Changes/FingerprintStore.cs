@@ -28,45 +28,45 @@ public sealed class FingerprintStore(StorageAccount account, ILogger<Fingerprint
     private readonly ILogger logger = logger ?? NullLogger<FingerprintStore>.Instance;
 
     /// <summary>The fingerprint of the newest run before <paramref name="runId"/>; null when there is none.</summary>
-    public async Task<StoredFingerprint?> GetPreviousAsync(RunId runId, CancellationToken cancellationToken = default)
-    {
-        var entity = await TableOperations.GetAsync(table, Partition(runId.TargetId), Row, cancellationToken);
-        if (entity is null)
-        {
-            return null;
-        }
+    public async Task<StoredFingerprint?> GetPreviousAsync(RunId runId, CancellationToken cancellationToken = default) =>
+        (await ReadAsync(runId.TargetId, cancellationToken)).Before(runId);
 
-        var current = Read(entity, "C");
-        var previous = Read(entity, "P");
-        return current is not null && current.Slot < runId.Slot ? current
-            : previous is not null && previous.Slot < runId.Slot ? previous
-            : null;
-    }
+    /// <summary>
+    /// A target's fingerprint row as it is now, in one read: what a run compares with
+    /// (<see cref="FingerprintRow.Before"/>) and hands back to <see cref="SaveAsync(RunId, RunFingerprint, FingerprintRow?, CancellationToken)"/>,
+    /// which then writes on its ETag instead of reading the row a second time.
+    /// </summary>
+    public async Task<FingerprintRow> ReadAsync(string targetId, CancellationToken cancellationToken = default) =>
+        ToRow(await TableOperations.GetAsync(table, Partition(targetId), Row, cancellationToken));
 
     /// <summary>The newest stored fingerprint of a target.</summary>
-    public async Task<StoredFingerprint?> GetLatestAsync(string targetId, CancellationToken cancellationToken = default)
-    {
-        var entity = await TableOperations.GetAsync(table, Partition(targetId), Row, cancellationToken);
-        return entity is null ? null : Read(entity, "C");
-    }
+    public async Task<StoredFingerprint?> GetLatestAsync(string targetId, CancellationToken cancellationToken = default) =>
+        (await ReadAsync(targetId, cancellationToken)).Current;
 
     /// <summary>Saves the fingerprint of <paramref name="runId"/>; an older run than the newest stored one changes nothing.</summary>
-    public async Task SaveAsync(RunId runId, RunFingerprint fingerprint, CancellationToken cancellationToken = default)
+    public Task SaveAsync(RunId runId, RunFingerprint fingerprint, CancellationToken cancellationToken = default) =>
+        SaveAsync(runId, fingerprint, null, cancellationToken);
+
+    /// <summary>
+    /// Saves the fingerprint of <paramref name="runId"/> over <paramref name="read"/>, the row as
+    /// <see cref="ReadAsync"/> found it (read now when null): conditional on its ETag, so a row
+    /// changed since is read again and the save decided anew. An older run than the newest stored
+    /// one changes nothing.
+    /// </summary>
+    public async Task SaveAsync(RunId runId, RunFingerprint fingerprint, FingerprintRow? read, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fingerprint);
         var partition = Partition(runId.TargetId);
         for (var attempt = 1; ; attempt++)
         {
-            var existing = await TableOperations.GetAsync(table, partition, Row, cancellationToken);
-            var current = existing is null ? null : Read(existing, "C");
-            var previous = existing is null ? null : Read(existing, "P");
-            if (current is not null && current.Slot > runId.Slot)
+            var existing = attempt == 1 && read is not null ? read : await ReadAsync(runId.TargetId, cancellationToken);
+            if (existing.Current is { } newest && newest.Slot > runId.Slot)
             {
                 return;
             }
 
             // A retry of the newest run replaces it and keeps the one before; a new run pushes the newest down.
-            var keep = current is not null && current.Slot == runId.Slot ? previous : current;
+            var keep = existing.Current is not null && existing.Current.Slot == runId.Slot ? existing.Previous : existing.Current;
             var entity = new TableEntity(partition, Row);
             Write(entity, "C", new StoredFingerprint(runId.ToString(), runId.Slot, fingerprint));
             if (keep is not null)
@@ -74,9 +74,9 @@ public sealed class FingerprintStore(StorageAccount account, ILogger<Fingerprint
                 Write(entity, "P", keep);
             }
 
-            var action = existing is null
+            var action = existing.ETag is null
                 ? new TableTransactionAction(TableTransactionActionType.Add, entity)
-                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, existing.ETag);
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(existing.ETag));
             try
             {
                 await TableOperations.SubmitAsync(table, [action], cancellationToken);
@@ -88,6 +88,10 @@ public sealed class FingerprintStore(StorageAccount account, ILogger<Fingerprint
             }
         }
     }
+
+    private static FingerprintRow ToRow(TableEntity? entity) => entity is null
+        ? new FingerprintRow(null, null, null)
+        : new FingerprintRow(Read(entity, "C"), Read(entity, "P"), entity.ETag.ToString());
 
     private static string Partition(string targetId) => KeyText.Checked(KeyText.Escape(targetId), "target id");
 

@@ -81,6 +81,33 @@ public sealed class AlertStoreTests(AzuriteAccount azurite) : IClassFixture<Azur
     }
 
     [Fact]
+    public async Task GetStateAsync_ReadsTheStatesAndTheMarkerTogether_NotTheTransitions()
+    {
+        const string target = "alerts-state";
+        var first = new RunId(target, At);
+        var alert = Alert(target, "SPF_MISSING", AlertStatus.Open) with { LastRunId = first.ToString() };
+        var opened = new AlertTransition(alert.Id, alert.Key, AlertTransitionKind.Opened, At, first.ToString(), Severity.Warning, "opened");
+        await store.SaveAsync(first, await store.GetStateAsync(target), [new AlertWrite(alert, null)], [], [opened]);
+
+        var state = await store.GetStateAsync(target);
+
+        // The marker's slot and ETag, the one state with its ETag, and no transition taken for a state.
+        Assert.Equal(At, state.EvaluatedSlot);
+        Assert.False(string.IsNullOrEmpty(state.MarkerETag));
+        Assert.Equal(alert, Assert.Single(state.Alerts).Alert);
+        Assert.Single((await store.ListTransitionsAsync(target)).Items);
+
+        // The ETags read are the ones a save goes by: the next run's save over this read succeeds, one over the first read does not.
+        var second = new RunId(target, At.AddMinutes(5));
+        var stale = await store.GetStateAsync("alerts-state-none");
+        await store.SaveAsync(second, state, [new AlertWrite(alert with { ConsecutiveSeen = 2, LastRunId = second.ToString() }, state.Alerts[0])], [], []);
+        Assert.Equal(second.Slot, (await store.GetStateAsync(target)).EvaluatedSlot);
+        await Assert.ThrowsAsync<StorageConcurrencyException>(() => store.SaveAsync(new RunId(target, At.AddMinutes(10)), state, [], [], []));
+        Assert.Null(stale.EvaluatedSlot);
+        Assert.Empty(stale.Alerts);
+    }
+
+    [Fact]
     public async Task SaveAsync_TwoWorkersCreateTheSameAlert_SecondGetsConcurrency()
     {
         var alert = Alert("alerts-c", "MX_MISSING", AlertStatus.Pending);

@@ -27,6 +27,44 @@ public sealed class FingerprintStoreTests(AzuriteAccount azurite) : IClassFixtur
     }
 
     [Fact]
+    public async Task SaveAsync_OverTheRowItRead_WritesOnItsETag_AndReadsAgainWhenItChanged()
+    {
+        await store.SaveAsync(TestReports.RunAt("fp-read", 1), Fingerprint("spf", "one"));
+        var read = await store.ReadAsync("fp-read");
+        Assert.Equal("one", read.Before(TestReports.RunAt("fp-read", 2))!.Fingerprint.Items["spf"]);
+
+        // Another worker saved a newer run after this one read the row: the save over the stale
+        // read does not overwrite it (its ETag no longer matches, the row is read again, and the
+        // newer run wins).
+        await store.SaveAsync(TestReports.RunAt("fp-read", 3), Fingerprint("spf", "three"));
+        await store.SaveAsync(TestReports.RunAt("fp-read", 2), Fingerprint("spf", "two"), read);
+        Assert.Equal("three", (await store.GetLatestAsync("fp-read"))!.Fingerprint.Items["spf"]);
+
+        // Over a fresh read the save lands, and pushes the newest down to the one before.
+        var fresh = await store.ReadAsync("fp-read");
+        await store.SaveAsync(TestReports.RunAt("fp-read", 4), Fingerprint("spf", "four"), fresh);
+        var after = await store.ReadAsync("fp-read");
+        Assert.Equal("four", after.Current!.Fingerprint.Items["spf"]);
+        Assert.Equal("three", after.Previous!.Fingerprint.Items["spf"]);
+        Assert.NotEqual(fresh.ETag, after.ETag);
+    }
+
+    [Fact]
+    public async Task SaveAsync_OverTheReadOfNoRow_AddsIt_AndASecondSaveOverThatReadRereads()
+    {
+        var none = await store.ReadAsync("fp-new");
+        Assert.Null(none.ETag);
+
+        await store.SaveAsync(TestReports.RunAt("fp-new", 1), Fingerprint("mx", "a"), none);
+        // The same read of no row again (a retried message): the add conflicts, the row is read, and the save replaces it.
+        await store.SaveAsync(TestReports.RunAt("fp-new", 2), Fingerprint("mx", "b"), none);
+
+        var row = await store.ReadAsync("fp-new");
+        Assert.Equal("b", row.Current!.Fingerprint.Items["mx"]);
+        Assert.Equal("a", row.Previous!.Fingerprint.Items["mx"]);
+    }
+
+    [Fact]
     public async Task SaveAsync_OlderRun_DoesNotReplaceNewer()
     {
         await store.SaveAsync(TestReports.RunAt("fp-b", 5), Fingerprint("mx", "new"));
