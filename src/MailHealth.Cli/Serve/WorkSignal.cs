@@ -3,35 +3,37 @@ namespace MailHealth.Cli.Serve;
 /// <summary>
 /// Wakes the queue worker when this process has just queued work (a schedule tick), so a run
 /// starts at once instead of after the idle pause; other processes find it at their next look.
+/// Nothing here throws on its usual paths: an idle worker ends a pause about once a second, and a
+/// cancelled wait (a semaphore's, say) throws inside the runtime each time, which would fill the
+/// process's exception counters with noise.
 /// </summary>
 public sealed class WorkSignal
 {
-    private readonly SemaphoreSlim signal = new(0, 1);
+    private TaskCompletionSource wake = NewWake();
 
-    public void Notify()
-    {
-        try
-        {
-            signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled: one wake-up covers any number of notifications.
-        }
-    }
+    /// <summary>Wakes the worker's current or next wait; one wake-up covers any number of notifications.</summary>
+    public void Notify() => Volatile.Read(ref wake).TrySetResult();
 
-    /// <summary>Waits for <see cref="Notify"/> or <paramref name="pause"/>, whichever comes first.</summary>
+    /// <summary>Waits for <see cref="Notify"/> or <paramref name="pause"/>, whichever comes first; throws only when <paramref name="cancellationToken"/> is cancelled.</summary>
     public async Task WaitAsync(TimeSpan pause, TimeProvider time, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(pause, time);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-        try
+        var current = Volatile.Read(ref wake);
+        if (!current.Task.IsCompleted)
         {
-            await signal.WaitAsync(either.Token).ConfigureAwait(false);
+            using var pauseEnds = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await Task.WhenAny(current.Task, Task.Delay(pause, time, pauseEnds.Token)).ConfigureAwait(false);
+            // Woken early: the pause's timer goes now rather than when it would have fired.
+            await pauseEnds.CancelAsync().ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (current.Task.IsCompleted)
         {
-            // The pause is over.
+            // The wake-up is taken; a notification from now on wakes the next wait. The work it
+            // announces was queued before it, so the look that follows this wait finds that too.
+            Interlocked.CompareExchange(ref wake, NewWake(), current);
         }
     }
+
+    private static TaskCompletionSource NewWake() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
