@@ -8,10 +8,12 @@ using MailHealth.Targets;
 namespace MailHealth.Monitor.Metrics;
 
 /// <summary>
-/// Reads a <see cref="FleetSnapshot"/> from storage: the targets partition, the latest-status
-/// table in one scan, the open-alert index and both queues' approximate counts. It costs about
-/// one request per hundred targets and reads every target's check summaries, so callers cache it
-/// (serve: a few seconds).
+/// Reads a <see cref="FleetSnapshot"/> from storage: the targets partition, the latest statuses,
+/// the open-alert index and both queues' approximate counts. A first read scans the latest-status
+/// table whole (about one request per hundred targets, every check summary); a read given the
+/// previous snapshot scans only the run rows and reads again the targets that ran since
+/// (<see cref="LatestStatusStore.GetAllAsync(IEnumerable{string}, IReadOnlyDictionary{string, LatestStatus}?, CancellationToken)"/>).
+/// Callers cache it (serve: a few seconds).
 /// </summary>
 public sealed class FleetSnapshotReader(
     TargetStore targets,
@@ -21,7 +23,10 @@ public sealed class FleetSnapshotReader(
     NotificationQueue notifications,
     TimeProvider time)
 {
-    public async Task<FleetSnapshot> ReadAsync(CancellationToken cancellationToken)
+    public Task<FleetSnapshot> ReadAsync(CancellationToken cancellationToken) => ReadAsync(null, cancellationToken);
+
+    /// <summary>Reads the fleet, keeping the latest statuses of <paramref name="previous"/> that have not changed since.</summary>
+    public async Task<FleetSnapshot> ReadAsync(FleetSnapshot? previous, CancellationToken cancellationToken)
     {
         var all = new List<Target>();
         await foreach (var target in targets.AllAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
@@ -29,7 +34,8 @@ public sealed class FleetSnapshotReader(
             all.Add(target);
         }
 
-        var latestOf = await latest.GetAllAsync(all.Select(t => t.Id), cancellationToken).ConfigureAwait(false);
+        var known = previous?.Targets.Where(t => t.Latest is not null).ToDictionary(t => t.Target.Id, t => t.Latest!, StringComparer.Ordinal);
+        var latestOf = await latest.GetAllAsync(all.Select(t => t.Id), known, cancellationToken).ConfigureAwait(false);
         var fleet = all.Select(t => new FleetTarget(t, latestOf.GetValueOrDefault(t.Id))).ToArray();
 
         var open = new List<Alert>();

@@ -9,4 +9,11 @@ public sealed record LatestStatus(
     DateTimeOffset Slot,
     DateTimeOffset FinishedAt,
     CheckStatus Status,
-    IReadOnlyList<LatestCheck> Checks);
+    IReadOnlyList<LatestCheck> Checks)
+{
+    /// <summary>
+    /// The ETag of the stored run row this status was read with (null when not read from storage):
+    /// every update rewrites that row, so an unchanged ETag means an unchanged status.
+    /// </summary>
+    public string? Version { get; init; }
+}

@@ -26,6 +26,9 @@ public sealed class LatestStatusStore(StorageAccount account, ILogger<LatestStat
     private const string RunRow = "run";
     private const string CheckPrefix = "c_";
     private const int Attempts = 5;
+
+    /// <summary>Partition reads at once when the targets that ran since a previous read are read again.</summary>
+    private const int ChangedReadsAtOnce = 8;
     private readonly TableClient table = account.Table(StorageTables.Latest);
     private readonly ILogger logger = logger ?? NullLogger<LatestStatusStore>.Instance;
 
@@ -85,6 +88,59 @@ public sealed class LatestStatusStore(StorageAccount account, ILogger<LatestStat
         return found;
     }
 
+    /// <summary>
+    /// The latest status of each of <paramref name="targetIds"/> that has one, keeping those of
+    /// <paramref name="previous"/> whose run row is unchanged (the same ETag: every update rewrites
+    /// it): one scan of the run rows alone, a small row per target, then a partition read of each
+    /// target that ran since. A fleet scraped every few seconds reads the few targets that ran,
+    /// not every check summary of every target. With no <paramref name="previous"/>, one full scan.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, LatestStatus>> GetAllAsync(
+        IEnumerable<string> targetIds, IReadOnlyDictionary<string, LatestStatus>? previous, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(targetIds);
+        if (previous is null || previous.Count == 0)
+        {
+            return await GetAllAsync(targetIds, cancellationToken).ConfigureAwait(false);
+        }
+
+        var ids = targetIds.ToDictionary(Partition, id => id, StringComparer.Ordinal);
+        var found = new Dictionary<string, LatestStatus>(StringComparer.Ordinal);
+        var changed = new List<string>();
+        await foreach (var run in TableOperations.QueryAllAsync(table, TableClient.CreateQueryFilter($"RowKey eq {RunRow}"), ["PartitionKey", "RowKey"], cancellationToken).ConfigureAwait(false))
+        {
+            if (!ids.TryGetValue(run.PartitionKey, out var id))
+            {
+                continue;
+            }
+
+            if (previous.TryGetValue(id, out var known) && known.Version == run.ETag.ToString())
+            {
+                found[id] = known;
+            }
+            else
+            {
+                changed.Add(id);
+            }
+        }
+
+        var reads = new LatestStatus?[changed.Count];
+        await Parallel.ForAsync(
+            0,
+            changed.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = ChangedReadsAtOnce, CancellationToken = cancellationToken },
+            async (i, ct) => reads[i] = await GetAsync(changed[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
+        for (var i = 0; i < changed.Count; i++)
+        {
+            if (reads[i] is { } status)
+            {
+                found[changed[i]] = status;
+            }
+        }
+
+        return found;
+    }
+
     private static LatestStatus? Read(string targetId, IReadOnlyList<TableEntity> rows)
     {
         var run = rows.FirstOrDefault(r => r.RowKey == RunRow);
@@ -104,7 +160,10 @@ public sealed class LatestStatusStore(StorageAccount account, ILogger<LatestStat
             Slot(run),
             run.GetDateTimeOffset("FinishedAt") ?? default,
             Enum.Parse<CheckStatus>(run.GetString("Status")),
-            checks);
+            checks)
+        {
+            Version = run.ETag.ToString(),
+        };
     }
 
     public Task<int> DeleteAsync(string targetId, CancellationToken cancellationToken = default) =>

@@ -49,6 +49,38 @@ public sealed class LatestStatusStoreTests(AzuriteAccount azurite) : IClassFixtu
     }
 
     [Fact]
+    public async Task GetAllAsync_GivenThePreviousRead_KeepsTheUnchanged_AndReadsAgainWhatRanSince()
+    {
+        string[] ids = ["since-same", "since-ran", "since-deleted"];
+        foreach (var id in ids)
+        {
+            var runId = TestReports.RunAt(id, 1);
+            await store.UpdateAsync(runId, TestReports.Report(runId));
+        }
+
+        var before = await store.GetAllAsync([.. ids, "since-new"]);
+        Assert.All(before.Values, s => Assert.False(string.IsNullOrEmpty(s.Version)));
+
+        // One target runs again without its SMTP check, one is deleted, one runs for the first time.
+        var second = TestReports.RunAt("since-ran", 2);
+        var report = TestReports.Report(second, CheckStatus.Fail);
+        await store.UpdateAsync(second, report with { Checks = [.. report.Checks.Where(c => c.Id == "spf")] });
+        await store.DeleteAsync("since-deleted");
+        var first = TestReports.RunAt("since-new", 2);
+        await store.UpdateAsync(first, TestReports.Report(first));
+
+        var after = await store.GetAllAsync([.. ids, "since-new"], before);
+
+        Assert.Same(before["since-same"], after["since-same"]);
+        Assert.Equal(second.ToString(), after["since-ran"].RunId);
+        Assert.Equal(CheckStatus.Fail, after["since-ran"].Status);
+        Assert.Equal(["spf"], after["since-ran"].Checks.Select(c => c.Check.Id));
+        Assert.False(after.ContainsKey("since-deleted"));
+        Assert.Equal(first.ToString(), after["since-new"].RunId);
+        Assert.Equal((await store.GetAsync("since-ran"))!.Version, after["since-ran"].Version);
+    }
+
+    [Fact]
     public async Task UpdateAsync_OlderRunAfterNewer_ChangesNothing()
     {
         var newer = TestReports.RunAt("latest-b", 5);

@@ -69,7 +69,9 @@ public sealed class FleetMetrics
             try
             {
                 // A scrape is a caller like an API request: it waits for storage as long, then serves what it had.
-                snapshot = await deadline.RunAsync(api.Value.StorageDeadline, reader.ReadAsync, cancellationToken).ConfigureAwait(false);
+                // Given the last snapshot, the read fetches again only the targets that ran since.
+                var previous = snapshot;
+                snapshot = await deadline.RunAsync(api.Value.StorageDeadline, ct => reader.ReadAsync(previous, ct), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
