@@ -43,17 +43,13 @@ public sealed class FingerprintStore(StorageAccount account, ILogger<Fingerprint
     public async Task<StoredFingerprint?> GetLatestAsync(string targetId, CancellationToken cancellationToken = default) =>
         (await ReadAsync(targetId, cancellationToken)).Current;
 
-    /// <summary>Saves the fingerprint of <paramref name="runId"/>; an older run than the newest stored one changes nothing.</summary>
-    public Task SaveAsync(RunId runId, RunFingerprint fingerprint, CancellationToken cancellationToken = default) =>
-        SaveAsync(runId, fingerprint, null, cancellationToken);
-
     /// <summary>
     /// Saves the fingerprint of <paramref name="runId"/> over <paramref name="read"/>, the row as
     /// <see cref="ReadAsync"/> found it (read now when null): conditional on its ETag, so a row
     /// changed since is read again and the save decided anew. An older run than the newest stored
     /// one changes nothing.
     /// </summary>
-    public async Task SaveAsync(RunId runId, RunFingerprint fingerprint, FingerprintRow? read, CancellationToken cancellationToken = default)
+    public async Task SaveAsync(RunId runId, RunFingerprint fingerprint, FingerprintRow? read = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fingerprint);
         var partition = Partition(runId.TargetId);
