@@ -48,6 +48,11 @@ public static class Peers
         $"QueueEndpoint=http://{address}:10001/devstoreaccount1;" +
         $"TableEndpoint=http://{address}:10002/devstoreaccount1;";
 
+    /// <summary>The peers' Azurite, with its queue endpoint reached through <paramref name="queues"/> (a proxy in front of it).</summary>
+    public static string AzuriteConnectionStringWithQueuesAt(IPEndPoint queues) =>
+        AzuriteConnectionString.Replace(
+            $"QueueEndpoint=http://{AzuriteAddress}:10001/", $"QueueEndpoint=http://{queues}/", StringComparison.Ordinal);
+
     /// <summary>The address <c>$MH_NET.c.d</c>.</summary>
     public static IPAddress Address(int c, int d) => IPAddress.Parse($"{Net}.{c}.{d}");
 

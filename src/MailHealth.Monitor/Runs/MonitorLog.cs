@@ -36,6 +36,9 @@ internal static partial class MonitorLog
     [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Schedule slot {Slot:o}: already queued by another tick, nothing queued")]
     public static partial void SlotAlreadyScheduled(ILogger logger, DateTimeOffset slot);
 
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Warning, Message = "Schedule slot {Slot:o}: storage failed {Count} probe request(s); trying them once more")]
+    public static partial void FanOutRetried(ILogger logger, DateTimeOffset slot, int count);
+
     [LoggerMessage(EventId = 2250, Level = LogLevel.Information, Message = "Receivers' reports before {FirstDayKept}: {Reports} report(s) and {Rows} row(s) removed, {Inputs} input(s), {Domains} domain(s) no longer listed")]
     public static partial void ReportsPurged(ILogger logger, DateOnly firstDayKept, int reports, int rows, int inputs, int domains);
 }

@@ -37,6 +37,9 @@ public sealed class ProbeScheduler(
     /// <summary>Probe messages sent at once during a tick's fan-out.</summary>
     public const int FanOutConcurrency = 32;
 
+    /// <summary>Sends failed one after another that stop a fan-out: a whole round of concurrent sends, each past its deadline or its retries.</summary>
+    public const int FailuresInARow = FanOutConcurrency;
+
     /// <summary>Targets read per request (Table storage's largest page).</summary>
     private const int TargetPageSize = 1000;
 
@@ -87,8 +90,12 @@ public sealed class ProbeScheduler(
     /// Each request to storage gets the storage deadline (not the whole fan-out: ten thousand
     /// targets are ten thousand messages), and the messages of a page of targets go out
     /// <see cref="FanOutConcurrency"/> at a time, so the last target's probe is queued seconds
-    /// after the first's rather than minutes.
+    /// after the first's rather than minutes. A send that fails does not stop the others (a busy
+    /// store fails some requests and answers the rest): the failed ones are tried once more at the
+    /// end, and only those that fail twice are lost. <see cref="FailuresInARow"/> failures one after
+    /// another say storage is down rather than busy: the fan-out stops there.
     /// </summary>
+    /// <exception cref="StorageUnavailableException">Some of the slot's probes, or all, could not be queued.</exception>
     private async Task<int?> QueueSlotAsync(DateTimeOffset slot, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var limit = settings.Value.StorageDeadline;
@@ -100,21 +107,64 @@ public sealed class ProbeScheduler(
             return null;
         }
 
+        var failures = new FanOutFailures();
         var queued = 0;
         string? continuation = null;
         do
         {
             var page = await deadline.RunAsync(limit, ct => targets.ListAsync(TargetPageSize, continuation, enabledOnly: true, ct), cancellationToken).ConfigureAwait(false);
-            await Parallel.ForEachAsync(
-                page.Items,
-                new ParallelOptions { MaxDegreeOfParallelism = FanOutConcurrency, CancellationToken = cancellationToken },
-                async (target, ct) => await deadline.RunAsync(limit, c => probes.SendAsync(new ProbeRequest(target.Target.Id, slot), null, c), ct).ConfigureAwait(false)).ConfigureAwait(false);
-            queued += page.Items.Count;
+            queued += await SendAsync(page.Items.Select(t => t.Target.Id), slot, failures, cancellationToken).ConfigureAwait(false);
             continuation = page.ContinuationToken;
         }
-        while (continuation is not null);
+        while (continuation is not null && !failures.StorageDown);
+
+        if (failures.Unsent.Count > 0 && !failures.StorageDown)
+        {
+            var again = failures.TakeUnsent();
+            MonitorLog.FanOutRetried(logger, slot, again.Count);
+            queued += await SendAsync(again, slot, failures, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (failures.Unsent.Count > 0 || continuation is not null)
+        {
+            var unsent = continuation is null && !failures.StorageDown
+                ? $"{failures.Unsent.Count} not, after a second try"
+                : $"the rest not, after {FailuresInARow} failures in a row";
+            throw new StorageUnavailableException($"{queued} probe request(s) of the slot queued, {unsent}: {failures.LastReason}");
+        }
 
         return queued;
+    }
+
+    /// <summary>Sends a probe request of <paramref name="slot"/> for each target, <see cref="FanOutConcurrency"/> at a time; returns how many were queued.</summary>
+    private async Task<int> SendAsync(IEnumerable<string> targetIds, DateTimeOffset slot, FanOutFailures failures, CancellationToken cancellationToken)
+    {
+        var limit = settings.Value.StorageDeadline;
+        var sent = 0;
+        await Parallel.ForEachAsync(
+            targetIds,
+            new ParallelOptions { MaxDegreeOfParallelism = FanOutConcurrency, CancellationToken = cancellationToken },
+            async (targetId, ct) =>
+            {
+                if (failures.StorageDown)
+                {
+                    // Storage is down: each further send would wait out its deadline to fail too.
+                    failures.Skipped(targetId);
+                    return;
+                }
+
+                try
+                {
+                    await deadline.RunAsync(limit, c => probes.SendAsync(new ProbeRequest(targetId, slot), null, c), ct).ConfigureAwait(false);
+                    failures.Sent();
+                    Interlocked.Increment(ref sent);
+                }
+                catch (StorageUnavailableException e)
+                {
+                    failures.Failed(targetId, e.Message);
+                }
+            }).ConfigureAwait(false);
+        return sent;
     }
 
     private async Task FinishTickAsync(DateTimeOffset slot, DateTimeOffset now, int queued, CancellationToken cancellationToken)

@@ -1,0 +1,183 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace MailHealth.Testing.Http;
+
+/// <summary>
+/// A pass-through TCP proxy in front of a real HTTP/1.1 server (an Azurite endpoint) that fails
+/// the requests a rule picks (<see cref="ProxyFault"/>): such a request never reaches the server,
+/// and the proxy answers it as a busy storage front end does (503 ServerBusy, then closes the
+/// connection) or never answers it at all. Every other request is forwarded untouched. The client's side is parsed only for request heads and Content-Length
+/// bodies (all the Azure SDK sends); a client waits for a response before its next request, so
+/// refusing a request never cuts a response short.
+/// </summary>
+public sealed class FaultingHttpProxy : IAsyncDisposable
+{
+    /// <summary>The storage front end's answer when it sheds load (a 503 with the ServerBusy code), closing the connection.</summary>
+    private static readonly byte[] Busy = Encoding.ASCII.GetBytes(
+        "HTTP/1.1 503 Service Unavailable\r\nx-ms-error-code: ServerBusy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+
+    private readonly TcpListener listener;
+    private readonly IPEndPoint upstream;
+    private readonly Func<string, string, ProxyFault> fault;
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task accepting;
+    private int failed;
+
+    /// <param name="upstream">The real server.</param>
+    /// <param name="fault">Given a request's method and path, what to do with it (called once per request, from several connections at once).</param>
+    public FaultingHttpProxy(IPEndPoint upstream, Func<string, string, ProxyFault> fault)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        this.upstream = upstream;
+        this.fault = fault;
+        listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start(128);
+        accepting = AcceptAsync();
+    }
+
+    public IPEndPoint Endpoint => (IPEndPoint)listener.LocalEndpoint;
+
+    /// <summary>Requests failed so far (answered busy or never).</summary>
+    public int Failed => Volatile.Read(ref failed);
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        listener.Stop();
+        try
+        {
+            await accepting;
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+
+        stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var client = await listener.AcceptTcpClientAsync(stop.Token);
+            _ = RelayAsync(client);
+        }
+    }
+
+    private async Task RelayAsync(TcpClient client)
+    {
+        using (client)
+        using (var server = new TcpClient())
+        {
+            try
+            {
+                await server.ConnectAsync(upstream, stop.Token);
+                var toServer = ForwardRequestsAsync(client, server.GetStream());
+                var toClient = server.GetStream().CopyToAsync(client.GetStream(), stop.Token);
+                await Task.WhenAny(toServer, toClient);
+            }
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                // A connection that ends is the client's business.
+            }
+        }
+    }
+
+    /// <summary>Forwards the client's requests to <paramref name="to"/> until one is to fail.</summary>
+    private async Task ForwardRequestsAsync(TcpClient client, NetworkStream to)
+    {
+        var from = client.GetStream();
+        var buffer = new byte[64 * 1024];
+        var head = new List<byte>(2048);
+        long body = 0;
+        while (true)
+        {
+            var read = await from.ReadAsync(buffer, stop.Token);
+            if (read == 0)
+            {
+                to.Socket.Shutdown(SocketShutdown.Send);
+                return;
+            }
+
+            for (var i = 0; i < read;)
+            {
+                if (body > 0)
+                {
+                    var part = (int)Math.Min(body, read - i);
+                    await to.WriteAsync(buffer.AsMemory(i, part), stop.Token);
+                    body -= part;
+                    i += part;
+                    continue;
+                }
+
+                // A head is held until it is whole: a failed request never reaches the server.
+                head.Add(buffer[i++]);
+                if (head.Count < 4 || head[^1] != '\n' || head[^2] != '\r' || head[^3] != '\n' || head[^4] != '\r')
+                {
+                    continue;
+                }
+
+                var (method, path, length) = Parse(Encoding.ASCII.GetString([.. head]));
+                var what = fault(method, path);
+                if (what is not ProxyFault.None)
+                {
+                    // The body is read first, so the client is not cut off while it still sends.
+                    for (var unread = length - (read - i); unread > 0;)
+                    {
+                        var more = await from.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, unread)), stop.Token);
+                        if (more == 0)
+                        {
+                            return;
+                        }
+
+                        unread -= more;
+                    }
+
+                    Interlocked.Increment(ref failed);
+                    if (what is ProxyFault.Silent)
+                    {
+                        // Held open, never answered, until the client gives up or the proxy stops.
+                        while (await from.ReadAsync(buffer, stop.Token) > 0)
+                        {
+                        }
+
+                        return;
+                    }
+
+                    await from.WriteAsync(Busy, stop.Token);
+                    return;
+                }
+
+                await to.WriteAsync(head.ToArray(), stop.Token);
+                head.Clear();
+                body = length;
+            }
+        }
+    }
+
+    private static (string Method, string Path, long ContentLength) Parse(string head)
+    {
+        var lines = head.Split("\r\n");
+        var requestLine = lines[0].Split(' ');
+        var length = lines.FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+        return (
+            requestLine[0],
+            requestLine.Length > 1 ? requestLine[1] : "",
+            length is null ? 0 : long.Parse(length["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
+
+/// <summary>What <see cref="FaultingHttpProxy"/> does with a request.</summary>
+public enum ProxyFault
+{
+    /// <summary>Forwarded to the server.</summary>
+    None,
+
+    /// <summary>Answered 503 ServerBusy, as a storage front end shedding load does; the connection closes.</summary>
+    Busy,
+
+    /// <summary>Never answered: the connection stays open and silent.</summary>
+    Silent,
+}
