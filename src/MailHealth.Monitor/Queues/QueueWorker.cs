@@ -1,6 +1,7 @@
 using MailHealth.Monitor.Delivery;
 using MailHealth.Monitor.ReceiverReports;
 using MailHealth.Monitor.Runs;
+using MailHealth.Storage.Availability;
 using MailHealth.Storage.Queues;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,7 @@ public sealed partial class QueueWorker(
     TargetRunService runs,
     NotificationDispatcher dispatcher,
     ReportIngestion ingestion,
+    StorageDeadline deadline,
     IOptions<MonitorSettings> settings,
     TimeProvider time,
     ILogger<QueueWorker> logger)
@@ -136,8 +138,14 @@ public sealed partial class QueueWorker(
         IReadOnlyList<ReceivedMessage<T>> messages;
         try
         {
-            // A receive returns at most 32 messages (the queue service's limit).
-            messages = await queue.ReceiveAsync(Math.Min(32, free), settings.Value.MessageVisibilityTimeout, stopTaking).ConfigureAwait(false);
+            // A receive returns at most 32 messages (the queue service's limit). It gets the storage
+            // deadline like every other request: a receive that outlives the clients' own timeouts
+            // (one was seen waiting over three minutes under heavy load) fails the drain, which the
+            // host starts again, rather than holding every queue's work behind it.
+            messages = await deadline.RunAsync(
+                settings.Value.StorageDeadline,
+                ct => queue.ReceiveAsync(Math.Min(32, free), settings.Value.MessageVisibilityTimeout, ct),
+                stopTaking).ConfigureAwait(false);
         }
         catch (QueueMessageFormatException e)
         {

@@ -1,13 +1,16 @@
 using System.Globalization;
+using System.Net;
 using MailHealth.Checks;
 using MailHealth.Monitor.Queues;
 using MailHealth.Monitor.Tests.Runs;
 using MailHealth.Runs;
+using MailHealth.Storage.Availability;
 using MailHealth.Storage.Latest;
 using MailHealth.Storage.Queues;
 using MailHealth.Storage.Targets;
 using MailHealth.Targets;
 using MailHealth.Testing;
+using MailHealth.Testing.Http;
 using MailHealth.Testing.Servers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -20,6 +23,28 @@ public sealed class QueueWorkerTests
 {
     /// <summary>The worker's runs at once in these tests (MailHealth:Monitor:RunsInFlight).</summary>
     private const int InFlight = 16;
+
+    [Fact]
+    public async Task AReceiveStorageNeverAnswers_FailsTheDrainAtTheStorageDeadline_NotTheClientsTimeout()
+    {
+        // Receives of the notification queue are held, never answered; the storage client would
+        // wait its network timeout (5 minutes here) before it gave up.
+        await using var queues = new FaultingHttpProxy(
+            new IPEndPoint(Peers.AzuriteAddress, 10001),
+            (method, path) => method == "GET" && path.Contains("-notifications/messages", StringComparison.Ordinal) ? ProxyFault.Silent : ProxyFault.None);
+        await using var monitor = await MonitorHarness.StartAsync(new Dictionary<string, string?>
+        {
+            ["MailHealth:Storage:ConnectionString"] = Peers.AzuriteConnectionStringWithQueuesAt(queues.Endpoint),
+            ["MailHealth:Storage:NetworkTimeout"] = "00:05:00",
+            ["MailHealth:Storage:MaxRetries"] = "0",
+            ["MailHealth:Monitor:StorageDeadline"] = "00:00:05",
+        });
+
+        var e = await Assert.ThrowsAsync<StorageUnavailableException>(() => monitor.DrainAsync().WaitAsync(TimeSpan.FromMinutes(2)));
+
+        Assert.Equal("storage did not answer within 5 s", e.Message);
+        Assert.Equal(1, queues.Failed);
+    }
 
     [Fact]
     public async Task SlowRun_HoldsOneSlot_TheNextMessagesAreTakenMeanwhile()
