@@ -26,6 +26,9 @@ internal static partial class ServeAtScale
     /// <summary>The wall clock: serve's schedule runs on it, and the bench measures against it.</summary>
     private static readonly TimeProvider Clock = TimeProvider.System;
 
+    /// <summary>How long before its slot a cycle's measurement window opens (and before the next slot it closes).</summary>
+    private static readonly TimeSpan WindowLead = TimeSpan.FromSeconds(5);
+
     /// <summary>How often serve's /metrics is read: a common Prometheus scrape interval, so a cycle's end is known within it.</summary>
     private static readonly TimeSpan ScrapeInterval = TimeSpan.FromSeconds(15);
 
@@ -41,8 +44,8 @@ internal static partial class ServeAtScale
         var domains = InternetFleet.Domains(size);
         var prefix = "scale" + Guid.NewGuid().ToString("N")[..8];
         var azurite = Peers.AzuriteAddress;
-        await using var tables = new StorageRequestCounter(IPAddress.Loopback, new IPEndPoint(azurite, 10002));
-        await using var queues = new StorageRequestCounter(IPAddress.Loopback, new IPEndPoint(azurite, 10001));
+        await using var tables = new StorageRequestCounter(new IPEndPoint(azurite, 10002));
+        await using var queues = new StorageRequestCounter(new IPEndPoint(azurite, 10001));
         var connection = Peers.AzuriteConnectionString
             .Replace($"QueueEndpoint=http://{azurite}:10001/", $"QueueEndpoint=http://{queues.Endpoint}/", StringComparison.Ordinal)
             .Replace($"TableEndpoint=http://{azurite}:10002/", $"TableEndpoint=http://{tables.Endpoint}/", StringComparison.Ordinal);
@@ -97,7 +100,7 @@ internal static partial class ServeAtScale
         {
             await WaitForMetricsAsync(http, serve, errors);
             var cpuAtStart = ProcStat.CpuSeconds(serve.Id);
-            var firstSlot = NextBoundary(Clock.GetUtcNow(), interval);
+            var firstSlot = NextBoundary(Clock.GetUtcNow() + WindowLead, interval);
             Console.WriteLine($"serve is up (targets written); the first slot begins at {firstSlot:HH:mm:ss} UTC");
             var probes = new QueueClient(Peers.AzuriteConnectionString, prefix + "-probes");
             var rows = new List<string>();
@@ -106,7 +109,9 @@ internal static partial class ServeAtScale
             {
                 var slot = firstSlot + (interval * cycle);
                 var next = slot + interval;
-                await DelayUntilAsync(slot, () => peakRss = Math.Max(peakRss, PeakRssKb(serve.Id)));
+                // The window starts a little before the slot and ends as little before the next: the
+                // slot's fan-out, on the boundary, falls inside its own cycle's counts, never at an edge.
+                await DelayUntilAsync(slot - WindowLead, () => peakRss = Math.Max(peakRss, PeakRssKb(serve.Id)));
                 var dns = await InternetFleet.ResolverCountersAsync();
                 var storage = (Tables: tables.Snapshot(), Queues: queues.Snapshot());
                 var busy = ProcStat.MachineBusySeconds();
@@ -116,7 +121,7 @@ internal static partial class ServeAtScale
                 var lastProgress = Clock.GetUtcNow();
                 // The cycle's runs are done when serve has stored one run per target since the slot
                 // began; the measurement window is the whole interval (the resolver's load is per second of it).
-                while (Clock.GetUtcNow() < next)
+                while (Clock.GetUtcNow() < next - WindowLead)
                 {
                     // Read as Prometheus would, every 15 s: a scrape renders every target's series
                     // and reads the fleet's state, which a scrape each second would make the load.
@@ -135,9 +140,17 @@ internal static partial class ServeAtScale
                         Console.WriteLine($"    {(lastProgress - slot).TotalSeconds:0} s: {executed} runs stored, about {waiting} probe messages queued, load average {LoadAverage()}");
                     }
 
-                    await Task.Delay(ScrapeInterval);
+                    // The window closes before the next slot, not a scrape after it: the next slot's
+                    // fan-out starts on the boundary, and its sends belong to the next cycle's count.
+                    var untilNext = next - WindowLead - Clock.GetUtcNow();
+                    if (untilNext > TimeSpan.Zero)
+                    {
+                        await Task.Delay(untilNext < ScrapeInterval ? untilNext : ScrapeInterval);
+                    }
                 }
 
+                // The runs stored up to the boundary, so the runs and the requests count the same window.
+                executed = await RunsStoredAsync(http) - executedBefore;
                 executedBefore += executed;
                 var asked = InternetFleet.Between(dns, await InternetFleet.ResolverCountersAsync()).GetValueOrDefault("total.num.queries");
                 var tableRequests = StorageRequestCounter.Between(storage.Tables, tables.Snapshot());

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace MailHealth.Testing.Http;
@@ -8,7 +10,8 @@ namespace MailHealth.Testing.Http;
 /// A pass-through TCP proxy in front of a real HTTP/1.1 server (an Azurite endpoint) that fails
 /// the requests a rule picks (<see cref="ProxyFault"/>): such a request never reaches the server,
 /// and the proxy answers it as a busy storage front end does (503 ServerBusy, then closes the
-/// connection) or never answers it at all. Every other request is forwarded untouched. The client's side is parsed only for request heads and Content-Length
+/// connection) or never answers it at all. Every other request is forwarded untouched; with a rule
+/// that fails nothing it is a pass-through that sees every request (the benches count them). The client's side is parsed only for request heads and Content-Length
 /// bodies (all the Azure SDK sends); a client waits for a response before its next request, so
 /// refusing a request never cuts a response short.
 /// </summary>
@@ -33,7 +36,7 @@ public sealed class FaultingHttpProxy : IAsyncDisposable
         this.upstream = upstream;
         this.fault = fault;
         listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start(128);
+        listener.Start(1024);
         accepting = AcceptAsync();
     }
 
@@ -73,6 +76,8 @@ public sealed class FaultingHttpProxy : IAsyncDisposable
         {
             try
             {
+                client.NoDelay = true;
+                server.NoDelay = true;
                 await server.ConnectAsync(upstream, stop.Token);
                 var toServer = ForwardRequestsAsync(client, server.GetStream());
                 var toClient = server.GetStream().CopyToAsync(client.GetStream(), stop.Token);
@@ -91,6 +96,8 @@ public sealed class FaultingHttpProxy : IAsyncDisposable
         var from = client.GetStream();
         var buffer = new byte[64 * 1024];
         var head = new List<byte>(2048);
+        // What a read carries on to the server goes in one write (a whole request, most often).
+        var output = new ArrayBufferWriter<byte>(64 * 1024);
         long body = 0;
         while (true)
         {
@@ -101,12 +108,13 @@ public sealed class FaultingHttpProxy : IAsyncDisposable
                 return;
             }
 
+            output.ResetWrittenCount();
             for (var i = 0; i < read;)
             {
                 if (body > 0)
                 {
                     var part = (int)Math.Min(body, read - i);
-                    await to.WriteAsync(buffer.AsMemory(i, part), stop.Token);
+                    output.Write(buffer.AsSpan(i, part));
                     body -= part;
                     i += part;
                     continue;
@@ -123,44 +131,59 @@ public sealed class FaultingHttpProxy : IAsyncDisposable
                 var what = fault(method, path);
                 if (what is not ProxyFault.None)
                 {
-                    // The body is read first, so the client is not cut off while it still sends.
-                    for (var unread = length - (read - i); unread > 0;)
-                    {
-                        var more = await from.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, unread)), stop.Token);
-                        if (more == 0)
-                        {
-                            return;
-                        }
-
-                        unread -= more;
-                    }
-
-                    Interlocked.Increment(ref failed);
-                    if (what is ProxyFault.Silent)
-                    {
-                        // Held open, never answered, until the client gives up or the proxy stops.
-                        while (await from.ReadAsync(buffer, stop.Token) > 0)
-                        {
-                        }
-
-                        return;
-                    }
-
-                    await from.WriteAsync(Busy, stop.Token);
+                    await FailAsync(from, buffer, length - (read - i), what);
                     return;
                 }
 
-                await to.WriteAsync(head.ToArray(), stop.Token);
+                output.Write(CollectionsMarshal.AsSpan(head));
                 head.Clear();
                 body = length;
             }
+
+            if (output.WrittenCount > 0)
+            {
+                await to.WriteAsync(output.WrittenMemory, stop.Token);
+            }
         }
+    }
+
+    /// <summary>Fails a request whose head was read: its body is read first (so the client is not cut off while it still sends), then it is answered busy or never.</summary>
+    private async Task FailAsync(NetworkStream from, byte[] buffer, long unread, ProxyFault what)
+    {
+        while (unread > 0)
+        {
+            var more = await from.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, unread)), stop.Token);
+            if (more == 0)
+            {
+                return;
+            }
+
+            unread -= more;
+        }
+
+        Interlocked.Increment(ref failed);
+        if (what is ProxyFault.Silent)
+        {
+            // Held open, never answered, until the client gives up or the proxy stops.
+            while (await from.ReadAsync(buffer, stop.Token) > 0)
+            {
+            }
+
+            return;
+        }
+
+        await from.WriteAsync(Busy, stop.Token);
     }
 
     private static (string Method, string Path, long ContentLength) Parse(string head)
     {
         var lines = head.Split("\r\n");
         var requestLine = lines[0].Split(' ');
+        if (lines.Any(l => l.StartsWith("Transfer-Encoding:", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new InvalidOperationException("a chunked request: the proxy reads Content-Length bodies only");
+        }
+
         var length = lines.FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
         return (
             requestLine[0],
