@@ -186,9 +186,9 @@ internal static class ImportBench
     {
         prefix ??= PeerStorage.UniquePrefix('b');
         var azurite = Storage;
-        await using var blobs = new StorageRequestCounter(IPAddress.Loopback, new IPEndPoint(azurite, 10000));
-        await using var queues = new StorageRequestCounter(IPAddress.Loopback, new IPEndPoint(azurite, 10001));
-        await using var tables = new StorageRequestCounter(IPAddress.Loopback, new IPEndPoint(azurite, 10002));
+        await using var blobs = new StorageRequestCounter(new IPEndPoint(azurite, 10000));
+        await using var queues = new StorageRequestCounter(new IPEndPoint(azurite, 10001));
+        await using var tables = new StorageRequestCounter(new IPEndPoint(azurite, 10002));
         var connection = Peers.AzuriteConnectionStringAt(azurite)
             .Replace($"{azurite}:10000", $"127.0.0.1:{blobs.Endpoint.Port}", StringComparison.Ordinal)
             .Replace($"{azurite}:10001", $"127.0.0.1:{queues.Endpoint.Port}", StringComparison.Ordinal)
