@@ -24,6 +24,10 @@ internal static class CertificateInspector
         var notAfter = new DateTimeOffset(leaf.NotAfter.ToUniversalTime());
         var intermediates = presented.Where(c => !c.RawDataMemory.Span.SequenceEqual(leaf.RawDataMemory.Span)).ToList();
 
+        // A DNS-ID match is a name match too (the common name is only a fallback): the second
+        // decode of the names is needed only when the first finds none.
+        var dnsIdMatches = Matches(leaf, hostName, allowCommonName: false);
+        var nameMatches = dnsIdMatches || Matches(leaf, hostName, allowCommonName: true);
         var (trusted, status) = TrustJudgments.Shared.Judge(leaf, intermediates, extraRoots, () =>
         {
             var system = Build(leaf, intermediates, null, now);
@@ -42,8 +46,8 @@ internal static class CertificateInspector
             NotYetValid = now < notBefore,
             Trusted = trusted,
             ChainStatus = trusted ? [] : status,
-            NameMatches = Matches(leaf, hostName, allowCommonName: true),
-            DnsIdMatches = Matches(leaf, hostName, allowCommonName: false),
+            NameMatches = nameMatches,
+            DnsIdMatches = dnsIdMatches,
             HostName = hostName,
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(leaf.RawDataMemory.Span)),
         };

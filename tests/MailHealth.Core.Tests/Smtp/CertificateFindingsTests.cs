@@ -82,4 +82,24 @@ public sealed class CertificateFindingsTests
         Assert.True(report.NameMatches);
         Assert.False(report.DnsIdMatches);
     }
+
+    [Theory]
+    [InlineData("mx.example.test", true)]
+    [InlineData("MX.Example.Test.", true)] // case and the root's dot do not matter
+    [InlineData("other.example.test", false)]
+    public void Inspect_CertificateWithTheHostInItsSubjectAltName_MatchesBothOrNeither(string hostName, bool matches)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=something-else.example.test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("mx.example.test");
+        request.CertificateExtensions.Add(names.Build());
+        using var leaf = request.CreateSelfSigned(Now.AddDays(-1), Now.AddDays(30));
+
+        var report = CertificateInspector.Inspect(leaf, [], hostName, [], Now);
+
+        Assert.Equal(matches, report.DnsIdMatches);
+        // With a subject alternative name present the common name is not a fallback (RFC 6125 section 6.4.4).
+        Assert.Equal(matches, report.NameMatches);
+    }
 }
