@@ -20,6 +20,7 @@ internal sealed class GcReasons : EventListener
 
     private readonly ConcurrentDictionary<(int Generation, string Reason), int> _counts = new();
     private readonly ConcurrentDictionary<string, long> _large = new();
+    private readonly ConcurrentDictionary<string, long> _small = new();
 
     protected override void OnEventSourceCreated(EventSource eventSource)
     {
@@ -40,12 +41,10 @@ internal sealed class GcReasons : EventListener
 
         if (eventData.EventName?.StartsWith("GCAllocationTick", StringComparison.Ordinal) == true)
         {
-            // AllocationKind 1: the large object heap.
-            if (Convert.ToInt32(eventData.Payload![names.IndexOf("AllocationKind")], System.Globalization.CultureInfo.InvariantCulture) == 1)
-            {
-                var amount = Convert.ToInt64(eventData.Payload[names.IndexOf("AllocationAmount64")], System.Globalization.CultureInfo.InvariantCulture);
-                _large.AddOrUpdate(eventData.Payload[names.IndexOf("TypeName")] as string ?? "?", amount, (_, n) => n + amount);
-            }
+            // AllocationKind 1: the large object heap; 0 the small (a tick names the type whose allocation crossed the next 100 KB).
+            var amount = Convert.ToInt64(eventData.Payload![names.IndexOf("AllocationAmount64")], System.Globalization.CultureInfo.InvariantCulture);
+            var heap = Convert.ToInt32(eventData.Payload[names.IndexOf("AllocationKind")], System.Globalization.CultureInfo.InvariantCulture) == 1 ? _large : _small;
+            heap.AddOrUpdate(eventData.Payload[names.IndexOf("TypeName")] as string ?? "?", amount, (_, n) => n + amount);
 
             return;
         }
@@ -60,9 +59,13 @@ internal sealed class GcReasons : EventListener
         _counts.AddOrUpdate((depth, reason < Names.Length ? Names[reason] : $"reason {reason}"), 1, (_, n) => n + 1);
     }
 
-    /// <summary>"gen2: 60 large objects, 9 small allocations; ..." for the collections seen so far, and what the large object heap was given, by type.</summary>
+    /// <summary>"gen2: 60 large objects, 9 small allocations; ..." for the collections seen so far, and what each heap was given, by type (sampled every 100 KB).</summary>
     public string Describe() =>
         string.Join("; ", _counts.GroupBy(c => c.Key.Generation).OrderByDescending(g => g.Key)
             .Select(g => $"gen{g.Key}: " + string.Join(", ", g.OrderByDescending(c => c.Value).Select(c => $"{c.Value} {c.Key.Reason}"))))
-        + "; large object heap sampled: " + (_large.IsEmpty ? "nothing" : string.Join(", ", _large.OrderByDescending(p => p.Value).Take(4).Select(p => $"{p.Key} {p.Value / 1048576.0:0} MB")));
+        + "; large object heap sampled: " + Top(_large, 4)
+        + "; small objects sampled: " + Top(_small, 8);
+
+    private static string Top(ConcurrentDictionary<string, long> sampled, int count) =>
+        sampled.IsEmpty ? "nothing" : string.Join(", ", sampled.OrderByDescending(p => p.Value).Take(count).Select(p => $"{p.Key} {p.Value / 1048576.0:0} MB"));
 }
