@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs;
@@ -80,12 +81,33 @@ public sealed class ReportBlobStore(StorageAccount account)
             return null;
         }
 
-        return metadata.TryGetValue(ReceivedAtMetadata, out var at)
+        return Receipt(metadata);
+    }
+
+    /// <summary>
+    /// The ids of the inputs whose blob was received before <paramref name="before"/> (by its
+    /// metadata, or when it was written if that says nothing): one listing of the container, a
+    /// request per 5,000 blobs. Retention's sweep for blobs no record names.
+    /// </summary>
+    public async IAsyncEnumerable<string> ListReceivedBeforeAsync(DateTimeOffset before, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix: null, cancellationToken))
+        {
+            var receivedAt = Receipt(blob.Metadata)?.ReceivedAt ?? blob.Properties.LastModified;
+            if (receivedAt < before && blob.Name.EndsWith(".gz", StringComparison.Ordinal) && blob.Name[..^3] is var input && IsInputId(input))
+            {
+                yield return input;
+            }
+        }
+    }
+
+    private static ReportBlobReceipt? Receipt(IDictionary<string, string>? metadata) =>
+        metadata is not null
+            && metadata.TryGetValue(ReceivedAtMetadata, out var at)
             && DateTimeOffset.TryParseExact(at, "O", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var receivedAt)
             && metadata.TryGetValue(DoorMetadata, out var door)
             ? new ReportBlobReceipt(receivedAt.ToUniversalTime(), door)
             : null;
-    }
 
     /// <summary>
     /// The raw bytes of input <paramref name="inputId"/>, at most <paramref name="maxBytes"/> + 1 of

@@ -14,7 +14,8 @@ namespace MailHealth.Storage.ReceiverReports;
 /// seen before it, and its row in the domain index
 /// once nothing of it is left; the domains awaiting a first report that no run saw since the
 /// cut-off; then the inputs received in the months wholly before the cut-off:
-/// their blobs, their records and the time index. Ingestion refuses a report that ended before
+/// their blobs, their records and the time index, and the blobs of those months that no record
+/// names. Ingestion refuses a report that ended before
 /// the cut-off, so a re-delivery of a purged report is not counted again.
 /// </summary>
 public sealed class ReportPurge(StorageAccount account, ReportDomainIndex domains, ReportBlobStore blobs, DmarcSenderStore names)
@@ -72,9 +73,23 @@ public sealed class ReportPurge(StorageAccount account, ReportDomainIndex domain
             }
         }
 
+        // Blobs no record names, received in those months too: an input stored and never recorded
+        // (a command-line import that crashed between the two and was never run again). Nothing
+        // else would ever remove them; their reports would be refused now, all being that old.
+        var orphans = 0;
+        await foreach (var input in blobs.ListReceivedBeforeAsync(ReportKeys.Midnight(new DateOnly(before.Year, before.Month, 1)), cancellationToken))
+        {
+            if (!indexed.Contains(input) && await blobs.DeleteAsync(input, cancellationToken))
+            {
+                // A record of the old layout, or a refusal, may still be in the input's own partition.
+                await TableOperations.DeleteWhereAsync(inputs, TableClient.CreateQueryFilter($"PartitionKey eq {input}"), cancellationToken);
+                orphans++;
+            }
+        }
+
         // The index last: a purge cut short finds the inputs it did not remove through it again.
         await TableOperations.DeleteWhereAsync(inputs, months, cancellationToken);
-        return result with { Inputs = indexed.Count, Awaited = awaited };
+        return result with { Inputs = indexed.Count + orphans, Awaited = awaited };
     }
 }
 

@@ -111,6 +111,25 @@ public sealed class ReportRetentionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Purge_RemovesTheOldBlobsNoRecordNames_AndKeepsARecentOne()
+    {
+        // Stored and never recorded: a command-line import that crashed between the two, never run again.
+        var blobs = Monitor.Get<ReportBlobStore>();
+        var orphan = await blobs.PutAsync(Reporters.GoogleMessage(Report("orphan.example", OldDay)), _time.GetUtcNow(), ReportDoors.Cli);
+        _time.Advance(Later);
+        // As it would be while its import runs: stored, not recorded yet.
+        var recent = await blobs.PutAsync(Reporters.GoogleMessage(Report("recent.example", OldDay + Later)), _time.GetUtcNow(), ReportDoors.Cli);
+
+        var purged = await Monitor.Get<ReportPurge>().PurgeAsync(ReportRetention.FirstDayKept(_time.GetUtcNow(), 7));
+
+        Assert.Equal(1, purged.Inputs);
+        var container = Monitor.Get<StorageAccount>().ReportContainer;
+        Assert.False(await container.GetBlobClient(ReportBlobStore.BlobName(orphan.Input)).ExistsAsync());
+        Assert.True(await container.GetBlobClient(ReportBlobStore.BlobName(recent.Input)).ExistsAsync());
+        Assert.Equal(new ReportPurgeResult(), await Monitor.Get<ReportPurge>().PurgeAsync(ReportRetention.FirstDayKept(_time.GetUtcNow(), 7)));
+    }
+
+    [Fact]
     public async Task Purge_ForgetsTheDomainsAwaitingAFirstReport_ThatNoRunSawSinceTheCutOff()
     {
         var index = Monitor.Get<ReportDomainIndex>();
