@@ -35,7 +35,8 @@ public sealed class DkimSweepService(
 
     /// <summary>
     /// What a run of <paramref name="target"/> works from: the remembered selectors (one partition
-    /// read), after a sweep now when the target was never swept. A sweep that got no answer is
+    /// read, kept by the process for <see cref="DkimSelectorStore.KeptFor"/>), after a sweep now when
+    /// the target was never swept. A sweep that got no answer is
     /// handed to the run (which reports it) but not remembered, so the next run sweeps again.
     /// Null when the target does not run the <c>dkim</c> check: there is nothing to read.
     /// </summary>
@@ -47,7 +48,7 @@ public sealed class DkimSweepService(
             return null;
         }
 
-        var memory = await selectors.GetAsync(target.Id, cancellationToken).ConfigureAwait(false);
+        var memory = await selectors.GetAsync(target.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!NeedsSweep(target) || memory.LastDkimSweep?.Domain == target.Domain)
         {
             return memory;
@@ -56,7 +57,7 @@ public sealed class DkimSweepService(
         var record = await SweepAsync(target, memory, cancellationToken).ConfigureAwait(false);
         return record.Outcome == DkimSweepOutcome.Unanswered
             ? memory with { LastDkimSweep = record }
-            : await selectors.GetAsync(target.Id, cancellationToken).ConfigureAwait(false);
+            : await selectors.GetAsync(target.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -89,7 +90,8 @@ public sealed class DkimSweepService(
         {
             try
             {
-                var memory = await selectors.GetAsync(target.Id, cancellationToken).ConfigureAwait(false);
+                // Storage's word, not this process's copy: another process may have swept it within the hour.
+                var memory = await selectors.GetAsync(target.Id, fresh: true, cancellationToken).ConfigureAwait(false);
                 if (memory.LastDkimSweep is { } last && last.Domain == target.Domain && time.GetUtcNow() - last.At < SweptRecently)
                 {
                     return;

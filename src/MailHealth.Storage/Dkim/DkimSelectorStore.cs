@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using MailHealth.Memory;
@@ -13,21 +14,54 @@ namespace MailHealth.Storage.Dkim;
 /// <c>s_{selector}</c> per selector (<c>Selector</c>, <c>FirstSeenAt</c>, <c>DiscoveredAt</c> when
 /// the last sweep found it, <c>ReportedAt</c> when a receiver's report last named it) and
 /// <c>sweep</c> (<c>Domain</c>, <c>At</c>, <c>Outcome</c>, <c>Questions</c>, <c>GuardCaught</c>). A run
-/// reads the partition (one query); a sweep or a report writes it in one transaction, by ETag:
-/// a sweep and a report that cross are read again and retried.
+/// reads the partition (one query, kept <see cref="KeptFor"/> by the process); a sweep or a report
+/// writes it in one transaction, by ETag: a sweep and a report that cross are read again and retried.
 /// </summary>
-public sealed class DkimSelectorStore(StorageAccount account)
+public sealed class DkimSelectorStore(StorageAccount account, TimeProvider time)
 {
+    /// <summary>
+    /// How long a partition read serves this process's runs of the target. A target's selectors
+    /// change when it is swept (daily) or a report names one, and a run every cycle asking again
+    /// would be a storage request per run for nothing: this process's own writes replace its copy
+    /// at once, another process's are seen within this.
+    /// </summary>
+    public static readonly TimeSpan KeptFor = TimeSpan.FromHours(1);
+
+    /// <summary>Targets whose read is kept at once; past it, the copies start afresh.</summary>
+    private const int MaxKept = 20_000;
+
     private const string SweepRow = "sweep";
     private const string SelectorPrefix = "s_";
     private const int Attempts = 5;
     private readonly TableClient table = account.Table(StorageTables.DkimSelectors);
+    private readonly ConcurrentDictionary<string, (TargetMemory Memory, DateTimeOffset ReadAt)> kept = new(StringComparer.Ordinal);
 
-    /// <summary>What a run of the target works from: one partition read.</summary>
-    public async Task<TargetMemory> GetAsync(string targetId, CancellationToken cancellationToken = default)
+    // Counts this process's writes: a read that a write overtook is not kept.
+    private long writes;
+
+    /// <summary>What a run of the target works from: one partition read, or this process's copy of one younger than <see cref="KeptFor"/>.</summary>
+    /// <param name="fresh">Read storage whatever this process holds (the daily sweep deciding whom to sweep).</param>
+    public async Task<TargetMemory> GetAsync(string targetId, bool fresh = false, CancellationToken cancellationToken = default)
     {
-        var rows = await ReadAsync(targetId, cancellationToken);
-        return Memory(rows);
+        var now = time.GetUtcNow();
+        if (!fresh && kept.TryGetValue(targetId, out var copy) && now - copy.ReadAt < KeptFor && now >= copy.ReadAt)
+        {
+            return copy.Memory;
+        }
+
+        var before = Interlocked.Read(ref writes);
+        var memory = Memory(await ReadAsync(targetId, cancellationToken));
+        if (Interlocked.Read(ref writes) == before)
+        {
+            if (kept.Count >= MaxKept)
+            {
+                kept.Clear();
+            }
+
+            kept[targetId] = (memory, now);
+        }
+
+        return memory;
     }
 
     /// <summary>
@@ -118,24 +152,47 @@ public sealed class DkimSelectorStore(StorageAccount account)
     }
 
     /// <summary>Forgets everything of the target (it was deleted).</summary>
-    public Task DeleteOfTargetAsync(string targetId, CancellationToken cancellationToken = default) =>
-        TableOperations.DeleteWhereAsync(table, TableClient.CreateQueryFilter($"PartitionKey eq {Partition(targetId)}"), cancellationToken);
+    public async Task DeleteOfTargetAsync(string targetId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await TableOperations.DeleteWhereAsync(table, TableClient.CreateQueryFilter($"PartitionKey eq {Partition(targetId)}"), cancellationToken);
+        }
+        finally
+        {
+            Forget(targetId);
+        }
+    }
 
     private async Task RetryAsync(string targetId, Func<Rows, IReadOnlyList<TableTransactionAction>> write, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            var actions = write(await ReadAsync(targetId, cancellationToken));
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await TableOperations.SubmitAsync(table, actions, cancellationToken);
-                return;
-            }
-            catch (StorageConcurrencyException) when (attempt < Attempts)
-            {
-                // A sweep and a report crossed: read again.
+                var actions = write(await ReadAsync(targetId, cancellationToken));
+                try
+                {
+                    await TableOperations.SubmitAsync(table, actions, cancellationToken);
+                    return;
+                }
+                catch (StorageConcurrencyException) when (attempt < Attempts)
+                {
+                    // A sweep and a report crossed: read again.
+                }
             }
         }
+        finally
+        {
+            // After the write, failed ones too (part of it may have landed): the copy goes, and a read under way is not kept.
+            Forget(targetId);
+        }
+    }
+
+    private void Forget(string targetId)
+    {
+        Interlocked.Increment(ref writes);
+        kept.TryRemove(targetId, out _);
     }
 
     private async Task<Rows> ReadAsync(string targetId, CancellationToken cancellationToken)

@@ -2,15 +2,24 @@ using MailHealth.Memory;
 using MailHealth.Storage.Dkim;
 using MailHealth.Storage.Tests.Infrastructure;
 using MailHealth.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MailHealth.Storage.Tests.Dkim;
 
 /// <summary>The remembered DKIM selectors on Azurite: what sweeps and reports leave, and what a run reads.</summary>
-public sealed class DkimSelectorStoreTests(AzuriteAccount azurite) : IClassFixture<AzuriteAccount>
+public sealed class DkimSelectorStoreTests : IClassFixture<AzuriteAccount>
 {
+    private readonly AzuriteAccount azurite;
     private static readonly DateTimeOffset Day1 = TestClock.Yesterday;
     private static readonly DateTimeOffset Day2 = Day1.AddDays(1);
-    private readonly DkimSelectorStore store = new(azurite.Account);
+    private readonly FakeTimeProvider time = new(TestClock.Start);
+    private readonly DkimSelectorStore store;
+
+    public DkimSelectorStoreTests(AzuriteAccount azurite)
+    {
+        this.azurite = azurite;
+        store = new(azurite.Account, time);
+    }
 
     private static DkimSweepRecord Sweep(DateTimeOffset at, DkimSweepOutcome outcome = DkimSweepOutcome.Found, string domain = "example.com") =>
         new(domain, at, outcome, 17);
@@ -117,5 +126,39 @@ public sealed class DkimSelectorStoreTests(AzuriteAccount azurite) : IClassFixtu
         var memory = await store.GetAsync("gone");
         Assert.Empty(memory.DkimSelectors);
         Assert.Null(memory.LastDkimSweep);
+    }
+
+    [Fact]
+    public async Task Get_AnotherProcessesWrite_IsSeenOnceThisProcessesCopyIsAnHourOld()
+    {
+        // Another process on the same account: the daily sweep on another Functions instance.
+        var other = new DkimSelectorStore(azurite.Account, time);
+        Assert.Empty((await store.GetAsync("elsewhere")).DkimSelectors);
+
+        await other.SaveSweepAsync("elsewhere", Sweep(Day1), ["google"]);
+
+        Assert.Empty((await store.GetAsync("elsewhere")).DkimSelectors);
+        Assert.Equal(["google"], (await store.GetAsync("elsewhere", fresh: true)).DkimSelectors.Select(s => s.Selector));
+        await other.RecordReportedAsync("elsewhere", ["s2"], Day1);
+        time.Advance(DkimSelectorStore.KeptFor - TimeSpan.FromSeconds(1));
+        Assert.Equal(["google"], (await store.GetAsync("elsewhere")).DkimSelectors.Select(s => s.Selector));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(["google", "s2"], (await store.GetAsync("elsewhere")).DkimSelectors.Select(s => s.Selector));
+    }
+
+    [Fact]
+    public async Task Get_AfterThisProcessesOwnWrite_ReadsAgainAtOnce()
+    {
+        Assert.Empty((await store.GetAsync("here")).DkimSelectors);
+
+        await store.RecordReportedAsync("here", ["selector1"], Day1);
+        Assert.Equal(["selector1"], (await store.GetAsync("here")).DkimSelectors.Select(s => s.Selector));
+
+        // The first sweep starts afresh (no sweep of this domain before): the reported one goes.
+        await store.SaveSweepAsync("here", Sweep(Day2), ["k1"]);
+        Assert.Equal(["k1"], (await store.GetAsync("here")).DkimSelectors.Select(s => s.Selector));
+
+        await store.DeleteOfTargetAsync("here");
+        Assert.Empty((await store.GetAsync("here")).DkimSelectors);
     }
 }
