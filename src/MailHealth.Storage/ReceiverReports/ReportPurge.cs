@@ -68,8 +68,7 @@ public sealed class ReportPurge(StorageAccount account, ReportDomainIndex domain
         {
             if (row.GetString("Input") is { } input && ReportBlobStore.IsInputId(input) && indexed.Add(input))
             {
-                await blobs.DeleteAsync(input, cancellationToken);
-                await TableOperations.DeleteWhereAsync(inputs, TableClient.CreateQueryFilter($"PartitionKey eq {input}"), cancellationToken);
+                await RemoveInputAsync(input, cancellationToken);
             }
         }
 
@@ -79,10 +78,8 @@ public sealed class ReportPurge(StorageAccount account, ReportDomainIndex domain
         var orphans = 0;
         await foreach (var input in blobs.ListReceivedBeforeAsync(ReportKeys.Midnight(new DateOnly(before.Year, before.Month, 1)), cancellationToken))
         {
-            if (!indexed.Contains(input) && await blobs.DeleteAsync(input, cancellationToken))
+            if (!indexed.Contains(input) && await RemoveInputAsync(input, cancellationToken))
             {
-                // A record of the old layout, or a refusal, may still be in the input's own partition.
-                await TableOperations.DeleteWhereAsync(inputs, TableClient.CreateQueryFilter($"PartitionKey eq {input}"), cancellationToken);
                 orphans++;
             }
         }
@@ -90,6 +87,17 @@ public sealed class ReportPurge(StorageAccount account, ReportDomainIndex domain
         // The index last: a purge cut short finds the inputs it did not remove through it again.
         await TableOperations.DeleteWhereAsync(inputs, months, cancellationToken);
         return result with { Inputs = indexed.Count + orphans, Awaited = awaited };
+    }
+
+    /// <summary>
+    /// Removes an input's blob and its own partition (an <c>input</c> row of the API's or a
+    /// refusal's, a record of the layout before: one query, empty for most); whether it had a blob.
+    /// </summary>
+    private async Task<bool> RemoveInputAsync(string input, CancellationToken cancellationToken)
+    {
+        var hadBlob = await blobs.DeleteAsync(input, cancellationToken);
+        await TableOperations.DeleteWhereAsync(inputs, TableClient.CreateQueryFilter($"PartitionKey eq {input}"), cancellationToken);
+        return hadBlob;
     }
 }
 
