@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using MailHealth.Testing.Servers;
 
 namespace MailHealth.Testing.Http;
 
@@ -11,9 +12,10 @@ namespace MailHealth.Testing.Http;
 /// the requests a rule picks (<see cref="ProxyFault"/>): such a request never reaches the server,
 /// and the proxy answers it as a busy storage front end does (503 ServerBusy, then closes the
 /// connection) or never answers it at all. Every other request is forwarded untouched; with a rule
-/// that fails nothing it is a pass-through that sees every request (the benches count them). The client's side is parsed only for request heads and Content-Length
-/// bodies (all the Azure SDK sends); a client waits for a response before its next request, so
-/// refusing a request never cuts a response short.
+/// that fails nothing it is a pass-through that sees every request (the benches count them). It
+/// listens as the tests' other small servers do (<see cref="SocketServer"/>). The client's side is
+/// parsed only for request heads and Content-Length bodies (all the Azure SDK sends); a client
+/// waits for a response before its next request, so refusing a request never cuts a response short.
 /// </summary>
 public sealed class FaultingHttpProxy : IAsyncDisposable
 {
@@ -21,11 +23,9 @@ public sealed class FaultingHttpProxy : IAsyncDisposable
     private static readonly byte[] Busy = Encoding.ASCII.GetBytes(
         "HTTP/1.1 503 Service Unavailable\r\nx-ms-error-code: ServerBusy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
 
-    private readonly TcpListener listener;
     private readonly IPEndPoint upstream;
     private readonly Func<string, string, ProxyFault> fault;
-    private readonly CancellationTokenSource stop = new();
-    private readonly Task accepting;
+    private readonly SocketServer listener;
     private int failed;
 
     /// <param name="upstream">The real server.</param>
@@ -35,65 +35,30 @@ public sealed class FaultingHttpProxy : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(upstream);
         this.upstream = upstream;
         this.fault = fault;
-        listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start(1024);
-        accepting = AcceptAsync();
+        listener = new SocketServer(RelayAsync);
     }
 
-    public IPEndPoint Endpoint => (IPEndPoint)listener.LocalEndpoint;
+    public IPEndPoint Endpoint => listener.EndPoint;
 
     /// <summary>Requests failed so far (answered busy or never).</summary>
     public int Failed => Volatile.Read(ref failed);
 
-    public async ValueTask DisposeAsync()
-    {
-        await stop.CancelAsync();
-        listener.Stop();
-        try
-        {
-            await accepting;
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
+    public ValueTask DisposeAsync() => listener.DisposeAsync();
 
-        stop.Dispose();
-    }
-
-    private async Task AcceptAsync()
+    /// <summary>One client's connection, relayed to a connection of its own to the server; it ends when either side does.</summary>
+    private async Task RelayAsync(Socket client, CancellationToken stop)
     {
-        while (!stop.IsCancellationRequested)
-        {
-            var client = await listener.AcceptTcpClientAsync(stop.Token);
-            _ = RelayAsync(client);
-        }
-    }
-
-    private async Task RelayAsync(TcpClient client)
-    {
-        using (client)
-        using (var server = new TcpClient())
-        {
-            try
-            {
-                client.NoDelay = true;
-                server.NoDelay = true;
-                await server.ConnectAsync(upstream, stop.Token);
-                var toServer = ForwardRequestsAsync(client, server.GetStream());
-                var toClient = server.GetStream().CopyToAsync(client.GetStream(), stop.Token);
-                await Task.WhenAny(toServer, toClient);
-            }
-            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
-            {
-                // A connection that ends is the client's business.
-            }
-        }
+        client.NoDelay = true;
+        using var server = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await server.ConnectAsync(upstream, stop);
+        await using var clientStream = new NetworkStream(client, ownsSocket: false);
+        await using var serverStream = new NetworkStream(server, ownsSocket: false);
+        await Task.WhenAny(ForwardRequestsAsync(clientStream, serverStream, stop), serverStream.CopyToAsync(clientStream, stop));
     }
 
     /// <summary>Forwards the client's requests to <paramref name="to"/> until one is to fail.</summary>
-    private async Task ForwardRequestsAsync(TcpClient client, NetworkStream to)
+    private async Task ForwardRequestsAsync(NetworkStream from, NetworkStream to, CancellationToken stop)
     {
-        var from = client.GetStream();
         var buffer = new byte[64 * 1024];
         var head = new List<byte>(2048);
         // What a read carries on to the server goes in one write (a whole request, most often).
@@ -101,7 +66,7 @@ public sealed class FaultingHttpProxy : IAsyncDisposable
         long body = 0;
         while (true)
         {
-            var read = await from.ReadAsync(buffer, stop.Token);
+            var read = await from.ReadAsync(buffer, stop);
             if (read == 0)
             {
                 to.Socket.Shutdown(SocketShutdown.Send);
@@ -131,7 +96,7 @@ public sealed class FaultingHttpProxy : IAsyncDisposable
                 var what = fault(method, path);
                 if (what is not ProxyFault.None)
                 {
-                    await FailAsync(from, buffer, length - (read - i), what);
+                    await FailAsync(from, buffer, length - (read - i), what, stop);
                     return;
                 }
 
@@ -142,17 +107,17 @@ public sealed class FaultingHttpProxy : IAsyncDisposable
 
             if (output.WrittenCount > 0)
             {
-                await to.WriteAsync(output.WrittenMemory, stop.Token);
+                await to.WriteAsync(output.WrittenMemory, stop);
             }
         }
     }
 
     /// <summary>Fails a request whose head was read: its body is read first (so the client is not cut off while it still sends), then it is answered busy or never.</summary>
-    private async Task FailAsync(NetworkStream from, byte[] buffer, long unread, ProxyFault what)
+    private async Task FailAsync(NetworkStream from, byte[] buffer, long unread, ProxyFault what, CancellationToken stop)
     {
         while (unread > 0)
         {
-            var more = await from.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, unread)), stop.Token);
+            var more = await from.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, unread)), stop);
             if (more == 0)
             {
                 return;
@@ -165,14 +130,14 @@ public sealed class FaultingHttpProxy : IAsyncDisposable
         if (what is ProxyFault.Silent)
         {
             // Held open, never answered, until the client gives up or the proxy stops.
-            while (await from.ReadAsync(buffer, stop.Token) > 0)
+            while (await from.ReadAsync(buffer, stop) > 0)
             {
             }
 
             return;
         }
 
-        await from.WriteAsync(Busy, stop.Token);
+        await from.WriteAsync(Busy, stop);
     }
 
     private static (string Method, string Path, long ContentLength) Parse(string head)
